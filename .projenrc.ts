@@ -1,0 +1,95 @@
+import { awscdk, javascript } from 'projen';
+
+// Versions are pinned exactly where they shape what we ship: the SDK clients are bundled into the
+// handler asset, so their version is part of the asset hash users snapshot.
+const SDK_GUARDDUTY = '3.1169.0';
+const SDK_DETECTIVE = '3.1048.0';
+const ESBUILD = '0.28.2';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-threat-detection',
+  description:
+    'AWS CDK L2 constructs for Amazon GuardDuty and Amazon Detective: adopt-or-create detectors and behavior graphs, '
+    + 'organization settings and members at scale, backed by custom resources.',
+  author: 'cdk-threat-detection maintainers',
+  authorAddress: 'maintainers@users.noreply.h-seed-7b967e2e.example',
+  repositoryUrl: 'https://example.com/cdk-threat-detection.git',
+  keywords: ['cdk', 'awscdk', 'guardduty', 'detective', 'security', 'landing-zone'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // aws-cdk-lib 2.189.1 is the floor: it has Runtime.NODEJS_22_X (the runtime the handler is
+  // built for) and the lambda `logGroup` prop; cdk-nag 2.38 and integ tooling pair with it.
+  cdkVersion: '2.189.1',
+  jsiiVersion: '~6.0.0',
+
+  // Packaging for Python/Java/.NET/Go needs registries this project cannot reach; the JS target
+  // still runs jsii's polyglot checks on every compile.
+  github: false,
+  release: false,
+
+  devDeps: [
+    `@aws-sdk/client-guardduty@${SDK_GUARDDUTY}`,
+    `@aws-sdk/client-detective@${SDK_DETECTIVE}`,
+    `esbuild@${ESBUILD}`,
+    '@types/aws-lambda@^8.10.164',
+    'cdk-nag@^2.38.2',
+  ],
+
+  jestOptions: {
+    // projen's default (`jest --updateSnapshot`) rewrites snapshots silently; a snapshot must fail.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+      collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
+    },
+  },
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'lambda', 'examples'],
+  },
+  tsconfigDev: {
+    include: ['lambda/**/*.ts', 'examples/**/*.ts'],
+    compilerOptions: {},
+  },
+});
+
+// npm >= 11.16 writes lockfiles that `npm ci` then rejects for unrs-resolver 1.13's unpublished
+// optional binaries (npm/cli#9846); 1.12.2 is the last release without them.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// The handler bundle: one file for every custom resource type, type-checked (esbuild does not)
+// and built before compile and before tests, never at a user's synth.
+const bundle = project.addTask('bundle', {
+  description: 'Type-check and bundle the custom resource handler into assets/handler',
+});
+bundle.exec('tsc --noEmit -p lambda/tsconfig.json');
+bundle.exec([
+  'esbuild lambda/index.ts',
+  '--bundle --platform=node --target=node22 --format=cjs',
+  '--minify --keep-names',
+  '--legal-comments=none --log-level=warning',
+  '--outfile=assets/handler/index.js',
+].join(' '));
+project.preCompileTask.spawn(bundle);
+project.testTask.prependSpawn(bundle);
+
+project.gitignore.exclude('/assets/', '/examples/**/cdk.out/', '/.replay/');
+project.npmignore?.include('/assets/');
+project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/scripts/');
+
+// Silence jsii's Node 20 end-of-life banner and its offline release lookup on every run.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
+
+project.addTask('example', {
+  description: 'Synthesize the landing-zone example and replay it against the local GuardDuty/Detective API',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --project test/tsconfig.json examples/landing-zone/run.ts' },
+  ],
+});
+
+project.synth();

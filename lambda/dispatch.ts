@@ -1,0 +1,29 @@
+/**
+ * Route a custom resource event to the handler for its resource type. One bundle serves every
+ * resource type, so a stack needs one handler function however many constructs it holds.
+ */
+import { ResourceTypes } from '../src/private/contracts';
+import { CustomResourceEvent, ResourceResult } from './shared/custom-resource';
+import { HandlerError } from './shared/errors';
+import { onDetectorEvent } from './guardduty/detector';
+
+type ResourceHandler = (event: CustomResourceEvent<any>) => Promise<ResourceResult>;
+
+const HANDLERS: Record<string, { readonly label: string; readonly handle: ResourceHandler }> = {
+  [ResourceTypes.GUARDDUTY_DETECTOR]: { label: 'Detector', handle: onDetectorEvent },
+};
+
+/** The resource's name in failure reasons: its kind and logical id, e.g. `Detector Detector1A2B3C4D`. */
+export function resourceLabel(event: CustomResourceEvent<unknown>): string {
+  const kind = HANDLERS[event.ResourceType]?.label ?? event.ResourceType;
+  return `${kind} ${event.LogicalResourceId}`;
+}
+
+/** Run the event's handler: resolves with the result or rejects with the error to report. */
+export async function dispatch(event: CustomResourceEvent<unknown>): Promise<ResourceResult> {
+  const entry = HANDLERS[event.ResourceType];
+  if (!entry) {
+    throw new HandlerError(`this handler does not manage resources of type ${event.ResourceType}`);
+  }
+  return entry.handle(event as CustomResourceEvent<any>);
+}

@@ -1,0 +1,254 @@
+/**
+ * `Custom::GuardDutyDetector`: create or adopt the account's detector, update it in place, and
+ * delete it only when this stack created it.
+ *
+ * GuardDuty allows one detector per account and Region, and organization auto-enable or
+ * delegation often created it already. Create therefore calls CreateDetector with a client token
+ * derived from the request (so a retried invocation gets its own detector back) and, when the
+ * service answers that a detector already exists, adopts that detector: it applies the
+ * configuration and tags and records the adoption in the physical id, so Delete never removes a
+ * detector the stack did not create.
+ */
+import { createHash } from 'node:crypto';
+import {
+  CreateDetectorCommand,
+  DataSourceConfigurations,
+  DeleteDetectorCommand,
+  DetectorFeatureConfiguration,
+  GetDetectorCommand,
+  GetDetectorCommandOutput,
+  GuardDutyClient,
+  paginateListDetectors,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateDetectorCommand,
+} from '@aws-sdk/client-guardduty';
+import { ADOPTED_DETECTOR_PREFIX, DetectorDataSourcesProperty, DetectorResourceAttributes, DetectorResourceProperties } from '../../src/private/contracts';
+import { guardDutyClient } from '../shared/clients';
+import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation, StackLocation } from '../shared/custom-resource';
+import { HandlerError, isDetectorAlreadyExists, isDetectorNotFound } from '../shared/errors';
+import { log } from '../shared/log';
+import { parseBoolean, sameStringMap } from '../shared/props';
+import { eventually } from '../shared/retry';
+
+type DetectorEvent = CustomResourceEvent<DetectorResourceProperties>;
+
+/** How long to wait for an existing detector to show up in ListDetectors after CreateDetector said it exists. */
+const ADOPT_VISIBILITY_TIMEOUT_MS = 60_000;
+
+/** The configuration the handler applies, parsed from the properties. */
+interface DetectorConfiguration {
+  readonly enable: boolean;
+  readonly findingPublishingFrequency?: string;
+  readonly features?: DetectorFeatureConfiguration[];
+  readonly dataSources?: DataSourceConfigurations;
+  readonly tags: Record<string, string>;
+}
+
+export async function onDetectorEvent(event: DetectorEvent): Promise<ResourceResult> {
+  const client = guardDutyClient();
+  const location = stackLocation(event.StackId);
+  switch (event.RequestType) {
+    case 'Create':
+      return create(client, location, event);
+    case 'Update':
+      return update(client, location, event);
+    case 'Delete':
+      return remove(client, event);
+  }
+}
+
+async function create(client: GuardDutyClient, location: StackLocation, event: DetectorEvent): Promise<ResourceResult> {
+  const config = parseConfiguration(event.ResourceProperties);
+  try {
+    const out = await client.send(new CreateDetectorCommand({
+      Enable: config.enable,
+      ClientToken: clientToken(event),
+      FindingPublishingFrequency: config.findingPublishingFrequency as any,
+      Features: config.features,
+      DataSources: config.dataSources,
+      Tags: Object.keys(config.tags).length > 0 ? config.tags : undefined,
+    }));
+    const detectorId = out.DetectorId!;
+    log.info('Created detector', { detectorId });
+    return result(location, detectorId, false);
+  } catch (err) {
+    if (!isDetectorAlreadyExists(err)) throw err;
+  }
+  const detectorId = await findExistingDetector(client);
+  log.info('A detector already exists in this account and Region; adopting it', { detectorId });
+  await adopt(client, location, detectorId, config);
+  return result(location, detectorId, true);
+}
+
+/**
+ * Apply the configuration to an adopted detector. If a step fails, put back the settings it had,
+ * so a failed create leaves the detector as it found it.
+ */
+async function adopt(client: GuardDutyClient, location: StackLocation, detectorId: string, config: DetectorConfiguration): Promise<void> {
+  const before = await client.send(new GetDetectorCommand({ DetectorId: detectorId }));
+  try {
+    await applyConfiguration(client, detectorId, config);
+    if (Object.keys(config.tags).length > 0) {
+      await client.send(new TagResourceCommand({ ResourceArn: detectorArn(location, detectorId), Tags: config.tags }));
+    }
+  } catch (err) {
+    await restoreSettings(client, detectorId, before, config).catch((restoreErr) =>
+      log.error('Could not restore the adopted detector settings', { detectorId, error: String(restoreErr) }));
+    throw err;
+  }
+}
+
+async function update(client: GuardDutyClient, location: StackLocation, event: DetectorEvent): Promise<ResourceResult> {
+  const { detectorId, adopted } = parsePhysicalId(event.PhysicalResourceId!);
+  const config = parseConfiguration(event.ResourceProperties);
+  const oldTags = event.OldResourceProperties?.Tags ?? {};
+  try {
+    await applyConfiguration(client, detectorId, config);
+  } catch (err) {
+    if (!isDetectorNotFound(err)) throw err;
+    // Deleted outside CloudFormation: make a new one. The new physical id makes CloudFormation
+    // send a Delete for the old one, which is already gone and succeeds.
+    log.warn('The detector no longer exists; creating a new one', { detectorId });
+    return create(client, location, event);
+  }
+  if (!sameStringMap(oldTags, config.tags)) {
+    const arn = detectorArn(location, detectorId);
+    const removed = Object.keys(oldTags).filter((k) => !(k in config.tags));
+    if (removed.length > 0) {
+      await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: removed }));
+    }
+    if (Object.keys(config.tags).length > 0) {
+      await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: config.tags }));
+    }
+  }
+  return result(location, detectorId, adopted);
+}
+
+async function remove(client: GuardDutyClient, event: DetectorEvent): Promise<ResourceResult> {
+  const physicalResourceId = event.PhysicalResourceId!;
+  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID) {
+    return { physicalResourceId };
+  }
+  const { detectorId, adopted } = parsePhysicalId(physicalResourceId);
+  if (adopted) {
+    log.info('Keeping the detector: it existed before this stack adopted it', { detectorId });
+    return { physicalResourceId };
+  }
+  try {
+    await client.send(new DeleteDetectorCommand({ DetectorId: detectorId }));
+    log.info('Deleted detector', { detectorId });
+  } catch (err) {
+    if (!isDetectorNotFound(err)) throw err;
+    log.info('The detector was already gone', { detectorId });
+  }
+  return { physicalResourceId };
+}
+
+async function applyConfiguration(client: GuardDutyClient, detectorId: string, config: DetectorConfiguration): Promise<void> {
+  await client.send(new UpdateDetectorCommand({
+    DetectorId: detectorId,
+    Enable: config.enable,
+    FindingPublishingFrequency: config.findingPublishingFrequency as any,
+    Features: config.features,
+    DataSources: config.dataSources,
+  }));
+}
+
+/** Put back what `applyConfiguration` may have changed on an adopted detector. */
+async function restoreSettings(client: GuardDutyClient, detectorId: string, before: GetDetectorCommandOutput, config: DetectorConfiguration) {
+  const touched = new Set((config.features ?? []).map((f) => f.Name));
+  const features = (before.Features ?? [])
+    .filter((f) => f.Name && touched.has(f.Name as any))
+    .map((f) => ({
+      Name: f.Name as any,
+      Status: f.Status,
+      AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({ Name: a.Name as any, Status: a.Status })),
+    }));
+  await client.send(new UpdateDetectorCommand({
+    DetectorId: detectorId,
+    Enable: before.Status === 'ENABLED',
+    FindingPublishingFrequency: before.FindingPublishingFrequency,
+    Features: features.length > 0 ? features : undefined,
+  }));
+}
+
+/** The account's detector, after CreateDetector said one exists (it may take a moment to list). */
+async function findExistingDetector(client: GuardDutyClient): Promise<string> {
+  const ids = await eventually(async () => {
+    const found: string[] = [];
+    for await (const page of paginateListDetectors({ client }, { MaxResults: 50 })) {
+      found.push(...(page.DetectorIds ?? []));
+    }
+    return found.length > 0 ? found : undefined;
+  }, { timeoutMs: ADOPT_VISIBILITY_TIMEOUT_MS });
+  if (!ids) {
+    throw new HandlerError('GuardDuty reports that a detector already exists, but ListDetectors returns none after '
+      + `${ADOPT_VISIBILITY_TIMEOUT_MS / 1000} s; retry the deployment`);
+  }
+  if (ids.length > 1) {
+    throw new HandlerError(`expected one detector in this account and Region, found ${ids.length}: ${ids.join(', ')}`);
+  }
+  return ids[0];
+}
+
+function parseConfiguration(props: DetectorResourceProperties): DetectorConfiguration {
+  return {
+    enable: parseBoolean(props.Enable, 'Enable'),
+    findingPublishingFrequency: props.FindingPublishingFrequency,
+    features: props.Features?.map((f) => ({
+      Name: f.Name as any,
+      Status: f.Status as any,
+      AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({ Name: a.Name as any, Status: a.Status as any })),
+    })),
+    dataSources: props.DataSources ? parseDataSources(props.DataSources) : undefined,
+    tags: { ...(props.Tags ?? {}) },
+  };
+}
+
+function parseDataSources(ds: DetectorDataSourcesProperty): DataSourceConfigurations {
+  return {
+    S3Logs: ds.S3Logs ? { Enable: parseBoolean(ds.S3Logs.Enable, 'DataSources.S3Logs.Enable') } : undefined,
+    Kubernetes: ds.Kubernetes
+      ? { AuditLogs: { Enable: parseBoolean(ds.Kubernetes.AuditLogs.Enable, 'DataSources.Kubernetes.AuditLogs.Enable') } }
+      : undefined,
+    MalwareProtection: ds.MalwareProtection
+      ? {
+        ScanEc2InstanceWithFindings: {
+          EbsVolumes: parseBoolean(ds.MalwareProtection.ScanEc2InstanceWithFindings.EbsVolumes,
+            'DataSources.MalwareProtection.ScanEc2InstanceWithFindings.EbsVolumes'),
+        },
+      }
+      : undefined,
+  };
+}
+
+/**
+ * An idempotency token stable across retries of the same request (Lambda retries an invocation
+ * with the same event) and distinct between requests. GuardDuty allows up to 64 characters.
+ */
+function clientToken(event: DetectorEvent): string {
+  return createHash('sha256').update(`${event.StackId}\n${event.LogicalResourceId}\n${event.RequestId}`).digest('hex');
+}
+
+function parsePhysicalId(physicalResourceId: string): { detectorId: string; adopted: boolean } {
+  const adopted = physicalResourceId.startsWith(ADOPTED_DETECTOR_PREFIX);
+  const detectorId = adopted ? physicalResourceId.slice(ADOPTED_DETECTOR_PREFIX.length) : physicalResourceId;
+  return { detectorId, adopted };
+}
+
+function detectorArn(location: StackLocation, detectorId: string): string {
+  return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${detectorId}`;
+}
+
+function result(location: StackLocation, detectorId: string, adopted: boolean): ResourceResult {
+  const data: DetectorResourceAttributes = {
+    DetectorId: detectorId,
+    DetectorArn: detectorArn(location, detectorId),
+    Adopted: adopted ? 'true' : 'false',
+  };
+  return {
+    physicalResourceId: adopted ? `${ADOPTED_DETECTOR_PREFIX}${detectorId}` : detectorId,
+    data: { ...data },
+  };
+}

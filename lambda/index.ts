@@ -1,0 +1,44 @@
+/**
+ * The Lambda entry point behind every custom resource of the library (one function per stack).
+ * It runs the resource handler, then answers CloudFormation at the event's ResponseURL. If the
+ * handler is still running shortly before the function's timeout, it answers FAILED instead, so
+ * the stack does not wait an hour for an answer that will never come.
+ */
+import {
+  CustomResourceEvent,
+  failedResponse,
+  LambdaContextLike,
+  sendResponse,
+  successResponse,
+  CustomResourceResponse,
+} from './shared/custom-resource';
+import { failureReason } from './shared/errors';
+import { log, redact } from './shared/log';
+import { dispatch, resourceLabel } from './dispatch';
+
+/** Time kept back from the function timeout to send a FAILED response. */
+const TIMEOUT_MARGIN_MS = 10_000;
+
+export async function handler(event: CustomResourceEvent<unknown>, context: LambdaContextLike): Promise<void> {
+  log.info('Event', { event: redact(event) });
+  const label = resourceLabel(event);
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<CustomResourceResponse>((resolve) => {
+    const ms = Math.max(context.getRemainingTimeInMillis() - TIMEOUT_MARGIN_MS, 0);
+    timer = setTimeout(() => resolve(failedResponse(event,
+      `${label}: the handler did not finish within the function timeout; check its log`)), ms);
+  });
+  const completed = dispatch(event).then(
+    (result) => successResponse(event, result),
+    (err) => {
+      log.error('Failed', { resource: label, error: String(err), stack: (err as Error)?.stack });
+      return failedResponse(event, failureReason(label, err));
+    },
+  );
+
+  const response = await Promise.race([completed, timedOut]);
+  clearTimeout(timer);
+  log.info('Response', { response });
+  await sendResponse(event.ResponseURL, response);
+}

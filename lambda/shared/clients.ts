@@ -1,0 +1,38 @@
+/**
+ * SDK clients for the handler. Clients are made per invocation: the handler runs a few API calls
+ * per event, and a fresh client reads region, endpoint (`AWS_ENDPOINT_URL_*`) and credentials the
+ * SDK's standard way each time, so the same bundle runs in Lambda and against a local API.
+ */
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+
+/**
+ * Attempts per API call under the SDK's standard retry strategy (throttling, 5xx, transient
+ * network errors), with exponential backoff and jitter. Throttling is the common case when many
+ * stacks deploy at once in an organization.
+ */
+export const MAX_ATTEMPTS = 8;
+
+/**
+ * Stamp the failing operation's name on service errors, so a failure reason can name the call
+ * (`CreateDetector failed: BadRequestException: ...`).
+ */
+function nameOperationsInErrors(client: GuardDutyClient): GuardDutyClient {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (err && typeof err === 'object' && context.commandName) {
+          (err as { $operation?: string }).$operation = context.commandName.replace(/Command$/, '');
+        }
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'nameOperationInErrors' },
+  );
+  return client;
+}
+
+export function guardDutyClient(): GuardDutyClient {
+  return nameOperationsInErrors(new GuardDutyClient({ maxAttempts: MAX_ATTEMPTS }));
+}

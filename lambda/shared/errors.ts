@@ -1,0 +1,60 @@
+/**
+ * Error matching for the services' errors, and the message a failed resource reports.
+ *
+ * GuardDuty answers almost every client error as `BadRequestException` (HTTP 400); only the
+ * message tells "not found" from "already exists" or "invalid value". The messages matched here are
+ * the service's own (see the GuardDuty API reference error lists and the providers that match them).
+ */
+
+/** What the SDK puts on a service error. `$operation` is added by our client middleware. */
+interface ServiceErrorLike {
+  readonly name?: string;
+  readonly message?: string;
+  readonly $operation?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly requestId?: string };
+}
+
+function asServiceError(err: unknown): ServiceErrorLike {
+  return (err && typeof err === 'object' ? err : {}) as ServiceErrorLike;
+}
+
+function isBadRequestWith(err: unknown, text: string): boolean {
+  const e = asServiceError(err);
+  return e.name === 'BadRequestException' && (e.message ?? '').includes(text);
+}
+
+/** The detector id does not exist in this account and Region (GuardDuty says "not owned"). */
+export function isDetectorNotFound(err: unknown): boolean {
+  return isBadRequestWith(err, 'detectorId is not owned by the current account');
+}
+
+/** CreateDetector in an account and Region that already has a detector. */
+export function isDetectorAlreadyExists(err: unknown): boolean {
+  return isBadRequestWith(err, 'a detector already exists for the current account');
+}
+
+/**
+ * An error a handler raises on purpose, whose message is already complete and user-facing
+ * (a precondition, a state the resource cannot reach).
+ */
+export class HandlerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HandlerError';
+  }
+}
+
+/**
+ * The reason a failed resource reports to CloudFormation: which resource, which API call, the
+ * service's error name and message. `label` names the resource, e.g. `Detector MyDetector`.
+ */
+export function failureReason(label: string, err: unknown): string {
+  if (err instanceof HandlerError) {
+    return `${label}: ${err.message}`;
+  }
+  const e = asServiceError(err);
+  const operation = e.$operation ? `${e.$operation} failed: ` : '';
+  const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
+  const requestId = e.$metadata?.requestId ? ` (request id ${e.$metadata.requestId})` : '';
+  return `${label}: ${operation}${name}${e.message ?? String(err)}${requestId}`;
+}

@@ -1,0 +1,1 @@
+export * as aws_guardduty from './aws-guardduty';
