@@ -1,0 +1,88 @@
+/**
+ * `npx projen example`: synthesize the landing zone, then replay it against the local GuardDuty
+ * API through the bundled handler: create, update (a feature and the finding frequency), delete,
+ * printing what the service holds after each step.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { App } from 'aws-cdk-lib';
+import { LocalApi } from '../../test/local-api/server';
+import { CloudFormationReplay, ReplayEvent } from '../../test/replay/replay';
+import { buildLandingZone, INITIAL, LandingZoneSettings, REGION, SECURITY_ACCOUNT, UPDATED, WORKLOAD_ACCOUNT } from './app';
+
+const ACCOUNTS = { [SECURITY_ACCOUNT]: 'security', [WORKLOAD_ACCOUNT]: 'workload' };
+
+function synth(settings: LandingZoneSettings): { dir: string; stacks: string[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landing-zone-'));
+  const app = new App({ outdir: dir });
+  const stacks = buildLandingZone(app, settings).map((s) => s.stackName);
+  app.synth();
+  return { dir, stacks };
+}
+
+function printEvent(e: ReplayEvent): void {
+  const reason = e.reason ? ` (${e.reason})` : '';
+  console.log(`  ${e.stack} ${e.requestType} ${e.resourceType} ${e.logicalId}: ${e.status} ${e.physicalId}${reason}`);
+}
+
+async function printState(api: LocalApi, title: string): Promise<void> {
+  console.log(`\n${title}: GuardDuty in ${REGION}`);
+  for (const [account, name] of Object.entries(ACCOUNTS)) {
+    const client = new GuardDutyClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(account) });
+    const { DetectorIds = [] } = await client.send(new ListDetectorsCommand({}));
+    if (DetectorIds.length === 0) {
+      console.log(`  ${name} account ${account}: no detector`);
+      continue;
+    }
+    for (const id of DetectorIds) {
+      const d = await client.send(new GetDetectorCommand({ DetectorId: id }));
+      const features = (d.Features ?? [])
+        .map((f) => `${f.Name}=${f.Status}${(f.AdditionalConfiguration ?? []).map((a) => ` ${a.Name}=${a.Status}`).join('')}`);
+      console.log(`  ${name} account ${account}: detector ${id} ${d.Status}, findings every ${d.FindingPublishingFrequency}`);
+      console.log(`    features: ${features.join(', ')}`);
+      console.log(`    tags: ${JSON.stringify(d.Tags ?? {})}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const api = await new LocalApi().start();
+  const replay = new CloudFormationReplay({ api, onEvent: printEvent });
+  try {
+    // Before the landing zone: organization auto-enable already turned GuardDuty on in the
+    // workload account, with the service defaults.
+    api.guardduty.seedDetector(WORKLOAD_ACCOUNT, REGION);
+    await printState(api, 'Before');
+
+    const initial = synth(INITIAL);
+    const updated = synth(UPDATED);
+
+    console.log('\n1. Create (cdk deploy)');
+    for (const stack of initial.stacks) await replay.deploy(initial.dir, stack);
+    await printState(api, 'After create');
+
+    console.log('\n2. Update: Lambda Protection on, findings every 15 minutes');
+    for (const stack of updated.stacks) await replay.deploy(updated.dir, stack);
+    await printState(api, 'After update');
+
+    console.log('\n3. Delete (cdk destroy)');
+    for (const stack of [...updated.stacks].reverse()) await replay.destroy(updated.dir, stack);
+    await printState(api, 'After delete');
+
+    const calls = api.calls.filter((c) => c.service === 'guardduty');
+    console.log(`\n${replay.events.length} custom resource events, ${calls.length} GuardDuty API calls `
+      + `(${calls.filter((c) => c.status >= 400).length} answered with an error, as designed: "detector already exists" for the adopted one)`);
+    fs.rmSync(initial.dir, { recursive: true, force: true });
+    fs.rmSync(updated.dir, { recursive: true, force: true });
+  } finally {
+    await replay.close();
+    await api.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,258 @@
+/**
+ * A local GuardDuty + Detective API on loopback, for the real SDK v3 clients.
+ *
+ * - Routing and validation come from the official service models (`./models`), read at run time.
+ * - State is per account (from the request's access key) and Region (from the SigV4 credential
+ *   scope); the service (guardduty or detective) also comes from the scope, so one port serves both.
+ * - Every call is logged (operation, account, region, input, outcome) for assertions.
+ * - Faults can be injected: throttling, 5xx before or after the operation took effect, and
+ *   read-after-write lag on list operations.
+ *
+ * Point a client at it with `AWS_ENDPOINT_URL_GUARDDUTY` / `AWS_ENDPOINT_URL_DETECTIVE` (or the
+ * client's `endpoint`) and the credentials from `credentialsFor(account)`.
+ */
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ApiError, ServiceContext, ServiceImplementation } from './errors';
+import { GuardDutyService } from './guardduty';
+import { ServiceModel, ValidationFailure, WireResponse } from './model';
+
+export interface CallRecord {
+  readonly service: string;
+  readonly operation: string;
+  readonly account: string;
+  readonly region: string;
+  readonly input: Record<string, unknown>;
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** Error shape name, when the call failed. */
+  readonly error?: string;
+  /** Why the request was invalid, when validation failed (the service's message is generic). */
+  readonly validation?: string;
+}
+
+export type FaultKind =
+  /** Answer `ThrottlingException` without running the operation. */
+  | 'throttle'
+  /** Answer the service's 5xx error without running the operation. */
+  | 'internal-error'
+  /** Run the operation, then answer a 5xx error: the caller cannot tell it took effect. */
+  | 'internal-error-after-commit';
+
+export interface FaultRule {
+  readonly kind: FaultKind;
+  /** Operation name (e.g. `CreateDetector`); all operations if absent. */
+  readonly operation?: string;
+  readonly account?: string;
+  /** How many matching calls fail. */
+  readonly times: number;
+}
+
+/** The access key the local API gives an account; the account is read back from it. */
+function accessKeyFor(account: string): string {
+  return `AKIA${account}LOCL`;
+}
+
+const ACCESS_KEY = /^AKIA(\d{12})LOCL$/;
+const CREDENTIAL_SCOPE = /Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9.-]+)\/aws4_request/;
+
+interface Service {
+  readonly model: ServiceModel;
+  readonly implementation: ServiceImplementation;
+  readonly internalError: string;
+}
+
+export class LocalApi {
+  /** Every call answered, in order. */
+  public readonly calls: CallRecord[] = [];
+  public readonly guardduty: GuardDutyService;
+
+  private server?: http.Server;
+  private readonly services = new Map<string, Service>();
+  private readonly faults: Array<FaultRule & { remaining: number }> = [];
+  private lagMs = 0;
+
+  constructor() {
+    this.guardduty = new GuardDutyService(() => this.lagMs);
+    this.services.set('guardduty', {
+      model: ServiceModel.load('guardduty-2017-11-28.service-2.json'),
+      implementation: this.guardduty,
+      internalError: 'InternalServerErrorException',
+    });
+  }
+
+  /** Start listening on an ephemeral loopback port. */
+  public async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      this.handle(req).then(
+        (response) => {
+          res.writeHead(response.status, { ...response.headers, 'x-amzn-requestid': randomUUID() });
+          res.end(response.body);
+        },
+        (err) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`local API bug: ${(err as Error).stack}`);
+        },
+      );
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  public async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    }
+  }
+
+  /** `http://127.0.0.1:<port>`. */
+  public get url(): string {
+    if (!this.server) throw new Error('the local API is not started');
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Static credentials that act as `account`. */
+  public credentialsFor(account: string): { accessKeyId: string; secretAccessKey: string } {
+    if (!/^\d{12}$/.test(account)) throw new Error(`not an account id: ${account}`);
+    return { accessKeyId: accessKeyFor(account), secretAccessKey: 'local-api-secret' };
+  }
+
+  /**
+   * Environment variables that make an SDK client in a process (the handler) talk to this API as
+   * `account` in `region`.
+   */
+  public environmentFor(account: string, region: string): Record<string, string> {
+    const credentials = this.credentialsFor(account);
+    return {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_GUARDDUTY: this.url,
+      AWS_ENDPOINT_URL_DETECTIVE: this.url,
+    };
+  }
+
+  /** Fail the next `times` calls matching the rule. */
+  public injectFault(rule: FaultRule): void {
+    this.faults.push({ ...rule, remaining: rule.times });
+  }
+
+  /** Make new items appear in (and deleted items vanish from) list results only after `ms`. */
+  public setListLag(ms: number): void {
+    this.lagMs = ms;
+  }
+
+  /** The calls of one operation (optionally of one account). */
+  public callsOf(operation: string, account?: string): CallRecord[] {
+    return this.calls.filter((c) => c.operation === operation && (account === undefined || c.account === account));
+  }
+
+  /** Forget all state, calls and faults. */
+  public reset(): void {
+    this.calls.length = 0;
+    this.faults.length = 0;
+    this.lagMs = 0;
+    this.guardduty.reset();
+  }
+
+  private async handle(req: http.IncomingMessage): Promise<WireResponse> {
+    const body = await readBody(req);
+    const scope = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ''));
+    if (!scope) {
+      return plainError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    }
+    const [, accessKey, region, signingName] = scope;
+    const account = ACCESS_KEY.exec(accessKey)?.[1];
+    if (!account) {
+      return plainError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
+    const service = this.services.get(signingName);
+    if (!service) {
+      return plainError(400, 'UnknownServiceException', `The local API does not serve ${signingName}.`);
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const matched = service.model.match(req.method ?? 'GET', url.pathname, url.searchParams);
+    if (!matched) {
+      return plainError(404, 'UnknownOperationException', `No ${signingName} operation at ${req.method} ${url.pathname}`);
+    }
+    const operation = matched.operation.name;
+    const record = (response: WireResponse, input: Record<string, unknown>, validation?: string) => {
+      this.calls.push({
+        service: signingName,
+        operation,
+        account,
+        region,
+        input,
+        status: response.status,
+        error: response.status >= 300 ? response.headers['x-amzn-errortype'] : undefined,
+        validation,
+      });
+      return response;
+    };
+
+    let input: Record<string, unknown>;
+    try {
+      input = service.model.parseInput(matched.operation, {
+        labels: matched.labels, query: url.searchParams, headers: req.headers, body,
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationFailure)) throw err;
+      const apiError = service.implementation.validationError(err);
+      return record(service.model.serializeError(apiError.shape, apiError.members), {}, err.message);
+    }
+
+    const fault = this.takeFault(operation, account);
+    if (fault === 'throttle') {
+      return record(plainError(400, 'ThrottlingException', 'Rate exceeded'), input);
+    }
+    if (fault === 'internal-error') {
+      return record(service.model.serializeError(service.internalError, { Message: 'Internal server error' }), input);
+    }
+
+    const context: ServiceContext = { account, region, operation };
+    let response: WireResponse;
+    try {
+      const output = await service.implementation.invoke(context, input);
+      response = service.model.serializeOutput(matched.operation, output);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      response = service.model.serializeError(err.shape, err.members);
+    }
+    if (fault === 'internal-error-after-commit') {
+      return record(service.model.serializeError(service.internalError, { Message: 'Internal server error' }), input);
+    }
+    return record(response, input);
+  }
+
+  private takeFault(operation: string, account: string): FaultKind | undefined {
+    const rule = this.faults.find((f) => f.remaining > 0
+      && (f.operation === undefined || f.operation === operation)
+      && (f.account === undefined || f.account === account));
+    if (!rule) return undefined;
+    rule.remaining--;
+    return rule.kind;
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf-8')));
+    req.on('error', reject);
+  });
+}
+
+/** Errors raised by the AWS front door rather than the service (not in the service model). */
+function plainError(status: number, type: string, message: string): WireResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': type },
+    body: JSON.stringify({ message }),
+  };
+}

@@ -1,0 +1,428 @@
+/**
+ * Replay a synthesized app (`cdk.out`) against the local API, as CloudFormation would deploy it:
+ * resources in dependency order, intrinsics resolved between them, and every custom resource sent
+ * to the **bundled handler from its asset folder** with Create, Update (with the old properties),
+ * and Delete events, including the Delete of an old physical id after a replacement, and a
+ * rollback (Update back to the old properties, Delete of what was created) when a resource fails.
+ *
+ * Resources other than custom resources and their functions are not run: they get deterministic
+ * stand-in physical ids and attributes, so templates resolve.
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { LocalApi } from '../local-api/server';
+import { evaluateCondition, references, resolve, ResolveContext } from './intrinsics';
+
+interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly DependsOn?: string | string[];
+  readonly Condition?: string;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+interface Template {
+  readonly Resources: Record<string, TemplateResource>;
+  readonly Parameters?: Record<string, { Type: string; Default?: string }>;
+  readonly Mappings?: ResolveContext['mappings'];
+  readonly Conditions?: Record<string, unknown>;
+  readonly Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+}
+
+/** A resource as deployed. */
+export interface DeployedResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly physicalId: string;
+  readonly properties: Record<string, unknown>;
+  readonly attributes: Record<string, unknown>;
+  readonly deletionPolicy?: string;
+  readonly updateReplacePolicy?: string;
+  /** Logical ids this resource depends on in its template (references and DependsOn). */
+  readonly dependsOn: string[];
+}
+
+/** One custom resource event sent and its answer. */
+export interface ReplayEvent {
+  readonly stack: string;
+  readonly requestType: 'Create' | 'Update' | 'Delete';
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly physicalId: string;
+  readonly reason?: string;
+  readonly data?: Record<string, string>;
+}
+
+export class DeploymentFailed extends Error {
+  constructor(public readonly stack: string, public readonly reason: string) {
+    super(`${stack}: ${reason}`);
+  }
+}
+
+interface StackArtifact {
+  readonly name: string;
+  readonly template: Template;
+  readonly account: string;
+  readonly region: string;
+  /** asset hash → absolute folder of a file asset. */
+  readonly assets: Map<string, string>;
+}
+
+interface DeployedStack {
+  readonly stackId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly resources: Map<string, DeployedResource>;
+  readonly exports: Record<string, string>;
+}
+
+export interface ReplayOptions {
+  readonly api: LocalApi;
+  /** Account for environment-agnostic stacks. */
+  readonly defaultAccount?: string;
+  /** Region for environment-agnostic stacks. */
+  readonly defaultRegion?: string;
+  /** Called with each event as it completes. */
+  readonly onEvent?: (event: ReplayEvent) => void;
+}
+
+export class CloudFormationReplay {
+  /** Every custom resource event sent, in order. */
+  public readonly events: ReplayEvent[] = [];
+  private readonly stacks = new Map<string, DeployedStack>();
+  private readonly responses = new Map<string, (body: any) => void>();
+  private server?: http.Server;
+
+  constructor(private readonly options: ReplayOptions) {}
+
+  /** Deploy (create or update) a stack to the template in a cloud assembly. */
+  public async deploy(assemblyDir: string, stackName: string): Promise<void> {
+    const artifact = this.readStack(assemblyDir, stackName);
+    const previous = this.stacks.get(stackName);
+    const stack: DeployedStack = previous ?? {
+      stackId: `arn:aws:cloudformation:${artifact.region}:${artifact.account}:stack/${stackName}/${deterministicUuid(stackName)}`,
+      account: artifact.account,
+      region: artifact.region,
+      resources: new Map(),
+      exports: {},
+    };
+    const before = new Map(stack.resources);
+    const undo: Array<() => Promise<void>> = [];
+    const replaced: DeployedResource[] = [];
+
+    const conditions: Record<string, boolean> = {};
+    const ctx = this.resolveContext(artifact, stack, conditions);
+    for (const name of Object.keys(artifact.template.Conditions ?? {})) {
+      conditions[name] = evaluateCondition(name, artifact.template.Conditions!, ctx);
+    }
+
+    const graph = dependencyGraph(artifact.template);
+    try {
+      for (const logicalId of dependencyOrder(graph)) {
+        const resource = artifact.template.Resources[logicalId];
+        if (resource.Condition && !conditions[resource.Condition]) continue;
+        const properties = resolve(resource.Properties ?? {}, ctx) as Record<string, unknown>;
+        const old = stack.resources.get(logicalId);
+        if (!isCustomResource(resource.Type)) {
+          stack.resources.set(logicalId, standIn(logicalId, resource, properties, artifact, stack, graph.get(logicalId)!));
+          continue;
+        }
+        if (old && JSON.stringify(old.properties) === JSON.stringify(properties)) continue;
+        const event = old
+          ? await this.send(stack, artifact, stackName, 'Update', logicalId, resource.Type, properties, old)
+          : await this.send(stack, artifact, stackName, 'Create', logicalId, resource.Type, properties);
+        const deployed: DeployedResource = {
+          logicalId,
+          type: resource.Type,
+          physicalId: event.physicalId,
+          properties,
+          attributes: event.data ?? {},
+          deletionPolicy: resource.DeletionPolicy,
+          updateReplacePolicy: resource.UpdateReplacePolicy,
+          dependsOn: graph.get(logicalId)!,
+        };
+        stack.resources.set(logicalId, deployed);
+        if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${logicalId}: ${event.reason}`);
+        if (old) {
+          undo.push(() => this.rollbackUpdate(stack, artifact, stackName, deployed, old));
+          if (old.physicalId !== deployed.physicalId) replaced.push(old);
+        } else {
+          undo.push(() => this.deleteResource(stack, artifact, stackName, deployed, true));
+        }
+      }
+    } catch (err) {
+      for (const step of undo.reverse()) await step();
+      stack.resources.clear();
+      before.forEach((v, k) => stack.resources.set(k, v));
+      if (!previous) this.stacks.delete(stackName);
+      throw err;
+    }
+
+    // Cleanup phase: what the new template no longer has, then the old side of replacements.
+    const removed = [...before.values()].filter((r) => !(r.logicalId in artifact.template.Resources));
+    for (const r of reverseOrder(removed, before)) {
+      stack.resources.delete(r.logicalId);
+      await this.deleteResource(stack, artifact, stackName, r, false);
+    }
+    for (const r of replaced) {
+      if (r.updateReplacePolicy !== 'Retain') await this.deleteResource(stack, artifact, stackName, r, true);
+    }
+    for (const output of Object.values(artifact.template.Outputs ?? {})) {
+      if (output.Export) stack.exports[String(resolve(output.Export.Name, ctx))] = String(resolve(output.Value, ctx));
+    }
+    this.stacks.set(stackName, stack);
+  }
+
+  /** Delete a deployed stack: every resource in reverse dependency order. */
+  public async destroy(assemblyDir: string, stackName: string): Promise<void> {
+    const stack = this.stacks.get(stackName);
+    if (!stack) return;
+    const artifact = this.readStack(assemblyDir, stackName);
+    for (const r of reverseOrder([...stack.resources.values()], stack.resources)) {
+      await this.deleteResource(stack, artifact, stackName, r, false);
+    }
+    this.stacks.delete(stackName);
+  }
+
+  /** The deployed resources of a stack. */
+  public resources(stackName: string): DeployedResource[] {
+    return [...(this.stacks.get(stackName)?.resources.values() ?? [])];
+  }
+
+  /** One deployed custom resource's attributes (`Fn::GetAtt` values). */
+  public attributes(stackName: string, logicalIdPrefix: string): Record<string, unknown> {
+    const found = this.resources(stackName).filter((r) => r.logicalId.startsWith(logicalIdPrefix) && isCustomResource(r.type));
+    if (found.length !== 1) throw new Error(`expected one custom resource ${logicalIdPrefix}* in ${stackName}, found ${found.length}`);
+    return found[0].attributes;
+  }
+
+  public async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  }
+
+  private async rollbackUpdate(stack: DeployedStack, artifact: StackArtifact, stackName: string, current: DeployedResource, old: DeployedResource) {
+    const event = await this.send(stack, artifact, stackName, 'Update', old.logicalId, old.type, old.properties, current);
+    if (event.status === 'SUCCESS' && event.physicalId !== current.physicalId) {
+      await this.deleteResource(stack, artifact, stackName, current, true);
+    }
+  }
+
+  private async deleteResource(stack: DeployedStack, artifact: StackArtifact, stackName: string, r: DeployedResource, force: boolean) {
+    if (!isCustomResource(r.type)) return;
+    if (!force && r.deletionPolicy === 'Retain') return;
+    const event = await this.send(stack, artifact, stackName, 'Delete', r.logicalId, r.type, r.properties, r);
+    if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${r.logicalId}: ${event.reason}`);
+  }
+
+  private async send(stack: DeployedStack, artifact: StackArtifact, stackName: string, requestType: ReplayEvent['requestType'],
+    logicalId: string, resourceType: string, properties: Record<string, unknown>, existing?: DeployedResource): Promise<ReplayEvent> {
+    const serviceToken = String(properties.ServiceToken);
+    const fn = [...stack.resources.values()].find((r) => r.type === 'AWS::Lambda::Function' && r.attributes.Arn === serviceToken);
+    if (!fn) throw new Error(`${logicalId}: ServiceToken ${serviceToken} is not a function of stack ${stackName}`);
+    const url = await this.responseServer();
+    const requestId = randomUUID();
+    const event = {
+      RequestType: requestType,
+      ServiceToken: serviceToken,
+      ResponseURL: `${url}/${requestId}`,
+      StackId: stack.stackId,
+      RequestId: requestId,
+      ResourceType: resourceType,
+      LogicalResourceId: logicalId,
+      PhysicalResourceId: existing?.physicalId,
+      ResourceProperties: properties,
+      OldResourceProperties: requestType === 'Update' ? existing?.properties : undefined,
+    };
+    const answer = await this.invoke(fn, artifact, stack, event);
+    const replayEvent: ReplayEvent = {
+      stack: stackName,
+      requestType,
+      logicalId,
+      resourceType,
+      status: answer.Status,
+      physicalId: answer.PhysicalResourceId,
+      reason: answer.Reason,
+      data: answer.Data,
+    };
+    this.events.push(replayEvent);
+    this.options.onEvent?.(replayEvent);
+    return replayEvent;
+  }
+
+  /** Run the function's bundled code in a fresh process and wait for its answer at the ResponseURL. */
+  private async invoke(fn: DeployedResource, artifact: StackArtifact, stack: DeployedStack, event: Record<string, any>): Promise<any> {
+    const code = fn.properties.Code as { S3Key: string };
+    const hash = code.S3Key.replace(/\.zip$/, '');
+    const codeDir = artifact.assets.get(hash);
+    if (!codeDir) throw new Error(`asset ${code.S3Key} of ${fn.logicalId} is not in the cloud assembly`);
+    const timeoutMs = Number(fn.properties.Timeout ?? 3) * 1000;
+    const variables = ((fn.properties.Environment as any)?.Variables ?? {}) as Record<string, string>;
+    const answered = new Promise<any>((resolveAnswer) => this.responses.set(event.RequestId, resolveAnswer));
+
+    const child: ChildProcess = fork(path.join(__dirname, 'lambda-runtime.js'), [], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_NO_WARNINGS: '1',
+        AWS_LAMBDA_FUNCTION_NAME: fn.physicalId,
+        AWS_LAMBDA_FUNCTION_TIMEOUT: String(timeoutMs / 1000),
+        ...variables,
+        ...this.options.api.environmentFor(stack.account, stack.region),
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const output: string[] = [];
+    child.stdout!.on('data', (d) => output.push(String(d)));
+    child.stderr!.on('data', (d) => output.push(String(d)));
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.send({ codeDir, handler: fn.properties.Handler, event, timeoutMs });
+    await exited;
+    clearTimeout(killer);
+    const answer = await Promise.race([answered, Promise.resolve(undefined)]);
+    this.responses.delete(event.RequestId);
+    if (!answer) {
+      throw new Error(`${event.LogicalResourceId}: the handler sent no response (CloudFormation would wait an hour). Its output:\n${output.join('')}`);
+    }
+    return answer;
+  }
+
+  private async responseServer(): Promise<string> {
+    if (!this.server) {
+      this.server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const requestId = (req.url ?? '').slice(1);
+          this.responses.get(requestId)?.(JSON.parse(Buffer.concat(chunks).toString('utf-8')));
+          res.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    }
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private resolveContext(artifact: StackArtifact, stack: DeployedStack, conditions: Record<string, boolean>): ResolveContext {
+    const parameters: Record<string, string> = {};
+    for (const [name, p] of Object.entries(artifact.template.Parameters ?? {})) {
+      // The bootstrap version check reads an SSM parameter; a recent bootstrap stack is assumed.
+      parameters[name] = p.Type.startsWith('AWS::SSM::Parameter::Value') ? '99' : String(p.Default ?? '');
+    }
+    const allExports = () => Object.assign({}, ...[...this.stacks.values()].map((s) => s.exports), stack.exports);
+    return {
+      pseudo: {
+        'AWS::AccountId': stack.account,
+        'AWS::Region': stack.region,
+        'AWS::Partition': 'aws',
+        'AWS::URLSuffix': 'amazonaws.com',
+        'AWS::StackName': artifact.name,
+        'AWS::StackId': stack.stackId,
+      },
+      parameters,
+      mappings: artifact.template.Mappings ?? {},
+      conditions,
+      get exports() { return allExports(); },
+      ref: (id) => {
+        const r = stack.resources.get(id);
+        if (!r) throw new Error(`Ref to ${id}, which is not deployed yet`);
+        return r.physicalId;
+      },
+      getAtt: (id, attribute) => {
+        const r = stack.resources.get(id);
+        if (!r) throw new Error(`Fn::GetAtt ${id}.${attribute}, which is not deployed yet`);
+        if (!(attribute in r.attributes)) throw new Error(`${id} (${r.type}) has no attribute ${attribute}`);
+        return r.attributes[attribute];
+      },
+    };
+  }
+
+  private readStack(assemblyDir: string, stackName: string): StackArtifact {
+    const manifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf-8'));
+    const entry = Object.entries<any>(manifest.artifacts).find(([id, a]) =>
+      a.type === 'aws:cloudformation:stack' && (id === stackName || a.displayName === stackName));
+    if (!entry) throw new Error(`no stack ${stackName} in ${assemblyDir}`);
+    const [id, artifact] = entry;
+    const [, account, region] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment)!;
+    const assets = new Map<string, string>();
+    for (const dep of artifact.dependencies ?? []) {
+      const a = manifest.artifacts[dep];
+      if (a?.type !== 'cdk:asset-manifest') continue;
+      const assetManifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, a.properties.file), 'utf-8'));
+      for (const [hash, file] of Object.entries<any>(assetManifest.files ?? {})) {
+        assets.set(hash, path.join(assemblyDir, file.source.path));
+      }
+    }
+    return {
+      name: id,
+      template: JSON.parse(fs.readFileSync(path.join(assemblyDir, artifact.properties.templateFile), 'utf-8')),
+      account: account === 'unknown-account' ? this.options.defaultAccount ?? '111111111111' : account,
+      region: region === 'unknown-region' ? this.options.defaultRegion ?? 'us-east-1' : region,
+      assets,
+    };
+  }
+}
+
+function isCustomResource(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
+}
+
+/** Deterministic stand-ins for resources the harness does not run. */
+function standIn(logicalId: string, resource: TemplateResource, properties: Record<string, unknown>,
+  artifact: StackArtifact, stack: DeployedStack, dependsOn: string[]): DeployedResource {
+  const physicalId = String(properties.FunctionName ?? properties.RoleName ?? properties.LogGroupName ?? `${artifact.name}-${logicalId}`);
+  const service = resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
+  const arn = resource.Type === 'AWS::Lambda::Function'
+    ? `arn:aws:lambda:${stack.region}:${stack.account}:function:${physicalId}`
+    : resource.Type === 'AWS::Logs::LogGroup'
+      ? `arn:aws:logs:${stack.region}:${stack.account}:log-group:${physicalId}:*`
+      : `arn:aws:${service}:${stack.region}:${stack.account}:${logicalId.toLowerCase()}/${physicalId}`;
+  return { logicalId, type: resource.Type, physicalId, properties, attributes: { Arn: arn }, dependsOn };
+}
+
+/** Each resource's dependencies within the template (DependsOn and references). */
+function dependencyGraph(template: Template): Map<string, string[]> {
+  return new Map(Object.entries(template.Resources).map(([id, r]) => {
+    const set = references(r.Properties ?? {});
+    for (const d of [r.DependsOn ?? []].flat()) set.add(d);
+    return [id, [...set].filter((d) => d in template.Resources)];
+  }));
+}
+
+/** Topological order: every resource after what it depends on. */
+function dependencyOrder(graph: Map<string, string[]>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string) => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') throw new Error(`circular dependency at ${id}`);
+    state.set(id, 'visiting');
+    (graph.get(id) ?? []).filter((d) => graph.has(d)).forEach(visit);
+    state.set(id, 'done');
+    order.push(id);
+  };
+  [...graph.keys()].sort().forEach(visit);
+  return order;
+}
+
+/** Resources in the reverse of their dependency order (dependents first). */
+function reverseOrder(resources: DeployedResource[], all: Map<string, DeployedResource>): DeployedResource[] {
+  const graph = new Map([...all.values()].map((r) => [r.logicalId, r.dependsOn]));
+  const wanted = new Set(resources.map((r) => r.logicalId));
+  return dependencyOrder(graph).reverse().filter((id) => wanted.has(id)).map((id) => all.get(id)!);
+}
+
+function deterministicUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
