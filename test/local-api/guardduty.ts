@@ -115,11 +115,11 @@ export class GuardDutyService implements ServiceImplementation {
     return [...this.region(account, region).detectors.values()];
   }
 
-  /** Put a detector in place as organization auto-enable or delegation would (for tests). */
+  /** Put a detector in place as organization auto-enable or delegation would (for tests; list lag applies). */
   public seedDetector(account: string, region: string, options: { features?: Record<string, string>; frequency?: string } = {}): string {
     const state = this.region(account, region);
     if (state.detectors.size > 0) throw new Error(`account ${account} already has a detector in ${region}`);
-    const detector = newDetector(0);
+    const detector = newDetector(this.lagMs());
     if (options.frequency) detector.findingPublishingFrequency = options.frequency;
     for (const [name, status] of Object.entries(options.features ?? {})) {
       detector.features.set(name, { status, updatedAt: new Date(), additional: new Map() });

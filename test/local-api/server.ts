@@ -38,7 +38,9 @@ export type FaultKind =
   /** Answer the service's 5xx error without running the operation. */
   | 'internal-error'
   /** Run the operation, then answer a 5xx error: the caller cannot tell it took effect. */
-  | 'internal-error-after-commit';
+  | 'internal-error-after-commit'
+  /** Answer `AccessDeniedException` (not retried), as IAM does for a missing permission. */
+  | 'access-denied';
 
 export interface FaultRule {
   readonly kind: FaultKind;
@@ -209,6 +211,10 @@ export class LocalApi {
     const fault = this.takeFault(operation, account);
     if (fault === 'throttle') {
       return record(plainError(400, 'ThrottlingException', 'Rate exceeded'), input);
+    }
+    if (fault === 'access-denied') {
+      return record(plainError(403, 'AccessDeniedException', `User: arn:aws:sts::${account}:assumed-role/handler/local `
+        + `is not authorized to perform: ${signingName}:${operation} because no identity-based policy allows the ${signingName}:${operation} action`), input);
     }
     if (fault === 'internal-error') {
       return record(service.model.serializeError(service.internalError, { Message: 'Internal server error' }), input);

@@ -148,13 +148,15 @@ export class CloudFormationReplay {
           dependsOn: graph.get(logicalId)!,
         };
         stack.resources.set(logicalId, deployed);
-        if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${logicalId}: ${event.reason}`);
+        // CloudFormation rolls back the failed resource too: an Update back to its old
+        // properties, or a Delete of what the failed Create reported.
         if (old) {
           undo.push(() => this.rollbackUpdate(stack, artifact, stackName, deployed, old));
-          if (old.physicalId !== deployed.physicalId) replaced.push(old);
+          if (event.status === 'SUCCESS' && old.physicalId !== deployed.physicalId) replaced.push(old);
         } else {
           undo.push(() => this.deleteResource(stack, artifact, stackName, deployed, true));
         }
+        if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${logicalId}: ${event.reason}`);
       }
     } catch (err) {
       for (const step of undo.reverse()) await step();
@@ -212,6 +214,7 @@ export class CloudFormationReplay {
   }
 
   private async rollbackUpdate(stack: DeployedStack, artifact: StackArtifact, stackName: string, current: DeployedResource, old: DeployedResource) {
+    // The rollback Update addresses the physical id the resource has now, with the old properties.
     const event = await this.send(stack, artifact, stackName, 'Update', old.logicalId, old.type, old.properties, current);
     if (event.status === 'SUCCESS' && event.physicalId !== current.physicalId) {
       await this.deleteResource(stack, artifact, stackName, current, true);

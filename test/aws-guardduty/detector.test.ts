@@ -1,0 +1,255 @@
+import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { aws_guardduty as guardduty } from '../../src';
+
+function stack(id = 'Stack') {
+  return new Stack(new App(), id, { env: { account: '111111111111', region: 'eu-west-1' } });
+}
+
+describe('Detector', () => {
+  test('renders the custom resource with only the features and settings given', () => {
+    const s = stack();
+    new guardduty.Detector(s, 'Detector', {
+      findingPublishingFrequency: guardduty.FindingPublishingFrequency.ONE_HOUR,
+      features: {
+        s3DataEvents: true,
+        lambdaNetworkLogs: false,
+        runtimeMonitoring: { enabled: true, ec2AgentManagement: false, eksAddonManagement: true },
+      },
+    });
+
+    const template = Template.fromStack(s);
+    template.hasResource('Custom::GuardDutyDetector', {
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdkThreatDetectionProviderHandler'), 'Arn'] },
+        Enable: 'true',
+        FindingPublishingFrequency: 'ONE_HOUR',
+        Features: [
+          { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
+          { Name: 'LAMBDA_NETWORK_LOGS', Status: 'DISABLED' },
+          {
+            Name: 'RUNTIME_MONITORING',
+            Status: 'ENABLED',
+            AdditionalConfiguration: [
+              { Name: 'EKS_ADDON_MANAGEMENT', Status: 'ENABLED' },
+              { Name: 'EC2_AGENT_MANAGEMENT', Status: 'DISABLED' },
+            ],
+          },
+        ],
+        DataSources: Match.absent(),
+        Tags: Match.absent(),
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('defaults: enabled, nothing else managed, retained', () => {
+    const s = stack();
+    new guardduty.Detector(s, 'Detector');
+    const props = Object.values(Template.fromStack(s).findResources('Custom::GuardDutyDetector'))[0];
+    expect(Object.keys(props.Properties).sort()).toEqual(['Enable', 'ServiceToken']);
+    expect(props.Properties.Enable).toBe('true');
+    expect(props.DeletionPolicy).toBe('Retain');
+  });
+
+  test('suspend, legacy data sources and DESTROY', () => {
+    const s = stack();
+    new guardduty.Detector(s, 'Detector', {
+      enable: false,
+      dataSources: { s3Logs: false, kubernetesAuditLogs: true, malwareProtectionEbsVolumes: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Template.fromStack(s).hasResource('Custom::GuardDutyDetector', {
+      Properties: {
+        Enable: 'false',
+        DataSources: {
+          S3Logs: { Enable: 'false' },
+          Kubernetes: { AuditLogs: { Enable: 'true' } },
+          MalwareProtection: { ScanEc2InstanceWithFindings: { EbsVolumes: 'true' } },
+        },
+        Features: Match.absent(),
+      },
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  test('tags from Tags.of on the detector and its scopes', () => {
+    const s = stack();
+    const detector = new guardduty.Detector(s, 'Detector');
+    Tags.of(s).add('cost-center', '1234');
+    Tags.of(detector).add('owner', 'security');
+    Template.fromStack(s).hasResourceProperties('Custom::GuardDutyDetector', {
+      Tags: { 'cost-center': '1234', 'owner': 'security' },
+    });
+  });
+
+  test('applyRemovalPolicy reaches the custom resource', () => {
+    const s = stack();
+    const detector = new guardduty.Detector(s, 'Detector');
+    detector.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    Template.fromStack(s).hasResource('Custom::GuardDutyDetector', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+
+  test('attributes come from the custom resource', () => {
+    const s = stack();
+    const detector = new guardduty.Detector(s, 'Detector');
+    const logicalId = Object.keys(Template.fromStack(s).findResources('Custom::GuardDutyDetector'))[0];
+    expect(s.resolve(detector.detectorId)).toEqual({ 'Fn::GetAtt': [logicalId, 'DetectorId'] });
+    expect(s.resolve(detector.detectorArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'DetectorArn'] });
+  });
+
+  test.each<[string, () => void, RegExp]>([
+    [
+      'features with data sources',
+      () => new guardduty.Detector(stack(), 'D', { features: { s3DataEvents: true }, dataSources: { s3Logs: true } }),
+      /Default\/D|D: `features` and `dataSources` cannot be used together .* got features \{s3DataEvents\}/,
+    ],
+    [
+      'Runtime Monitoring with EKS Runtime Monitoring',
+      () => new guardduty.Detector(stack(), 'D', {
+        features: { runtimeMonitoring: { enabled: true }, eksRuntimeMonitoring: { enabled: false } },
+      }),
+      /`features.runtimeMonitoring` and `features.eksRuntimeMonitoring` cannot be used together/,
+    ],
+    [
+      'SNAPSHOT removal policy',
+      () => new guardduty.Detector(stack(), 'D', { removalPolicy: RemovalPolicy.SNAPSHOT }),
+      /`removalPolicy` must be RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY.*got: SNAPSHOT/,
+    ],
+    [
+      'SNAPSHOT through applyRemovalPolicy',
+      () => new guardduty.Detector(stack(), 'D').applyRemovalPolicy(RemovalPolicy.SNAPSHOT),
+      /got: SNAPSHOT/,
+    ],
+    [
+      'an ARN that is not a detector ARN',
+      () => guardduty.Detector.fromDetectorArn(stack(), 'D', 'arn:aws:guardduty:eu-west-1:111111111111:filter/x'),
+      /`detectorArn` must be a GuardDuty detector ARN .* got: arn:aws:guardduty:eu-west-1:111111111111:filter\/x/,
+    ],
+  ])('synth error: %s', (_, build, message) => {
+    expect(build).toThrow(message);
+  });
+
+  test('errors name the construct path', () => {
+    expect(() => new guardduty.Detector(stack('MyStack'), 'Org', { removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(/^MyStack\/Org: /);
+  });
+
+  test.each([
+    ['aws:reserved', 'not starting with "aws:"'],
+    ['has space', 'got: "has space"'],
+  ])('invalid tag key %s fails synth', (key, message) => {
+    const s = stack();
+    Tags.of(new guardduty.Detector(s, 'D')).add(key, 'v');
+    expect(() => Template.fromStack(s)).toThrow(message);
+  });
+
+  test('more than 50 tags fail synth', () => {
+    const s = stack();
+    const d = new guardduty.Detector(s, 'D');
+    for (let i = 0; i < 51; i++) Tags.of(d).add(`k${i}`, 'v');
+    expect(() => Template.fromStack(s)).toThrow('GuardDuty allows at most 50 tags on a detector, got: 51');
+  });
+
+  test('fromDetectorId and fromDetectorArn', () => {
+    const s = stack();
+    const byId = guardduty.Detector.fromDetectorId(s, 'ById', 'abc123');
+    expect(byId.detectorId).toBe('abc123');
+    expect(s.resolve(byId.detectorArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':guardduty:eu-west-1:111111111111:detector/abc123']],
+    });
+    const byArn = guardduty.Detector.fromDetectorArn(s, 'ByArn', 'arn:aws:guardduty:us-east-1:222222222222:detector/def456');
+    expect(byArn.detectorId).toBe('def456');
+    expect(byArn.env).toEqual({ account: '222222222222', region: 'us-east-1' });
+  });
+});
+
+describe('the handler provider', () => {
+  test('one handler function per stack however many detectors, each stack its own', () => {
+    const app = new App();
+    const a = new Stack(app, 'A');
+    const b = new Stack(app, 'B');
+    new guardduty.Detector(a, 'One');
+    new guardduty.Detector(a, 'Two');
+    new guardduty.Detector(b, 'Three');
+
+    for (const [s, detectors] of [[a, 2], [b, 1]] as const) {
+      const template = Template.fromStack(s);
+      template.resourceCountIs('AWS::Lambda::Function', 1);
+      template.resourceCountIs('Custom::GuardDutyDetector', detectors);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Timeout: 900,
+      });
+    }
+  });
+
+  test('the role may write only its own log group and manage only detectors of its account and Region', () => {
+    const s = stack();
+    new guardduty.Detector(s, 'One');
+    new guardduty.Detector(s, 'Two');
+    const template = Template.fromStack(s);
+
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    const policies = template.findResources('AWS::IAM::Policy');
+    expect(Object.keys(policies)).toHaveLength(1);
+    const statements = Object.values(policies)[0].Properties.PolicyDocument.Statement;
+    // Two detectors, one copy of each statement.
+    expect(statements.map((st: any) => st.Sid ?? st.Action)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      'GuardDutyDetectorAccountLevel',
+      'GuardDutyDetector',
+      'GuardDutyServiceLinkedRoles',
+    ]);
+    const logGroupId = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0];
+    expect(statements[0].Resource).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+    expect(statements[1]).toMatchObject({ Action: ['guardduty:CreateDetector', 'guardduty:ListDetectors'], Resource: '*' });
+    expect(statements[2]).toMatchObject({
+      Action: ['guardduty:GetDetector', 'guardduty:UpdateDetector', 'guardduty:DeleteDetector', 'guardduty:TagResource', 'guardduty:UntagResource'],
+      Resource: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':guardduty:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':detector/*']],
+      },
+    });
+    expect(statements[3].Condition).toEqual({
+      StringEqualsIfExists: { 'iam:AWSServiceName': ['guardduty.amazonaws.com', 'malware-protection.guardduty.amazonaws.com'] },
+    });
+  });
+
+  test('the function waits for its policy, and each detector for the function', () => {
+    const s = stack();
+    new guardduty.Detector(s, 'Detector');
+    const template = Template.fromStack(s);
+    const [fnId, fn] = Object.entries(template.findResources('AWS::Lambda::Function'))[0];
+    const policyId = Object.keys(template.findResources('AWS::IAM::Policy'))[0];
+    expect(fn.DependsOn).toContain(policyId);
+    template.hasResourceProperties('Custom::GuardDutyDetector', { ServiceToken: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+  });
+
+  test('no warnings at synth', () => {
+    const s = stack();
+    new guardduty.Detector(s, 'Detector', { features: { s3DataEvents: true } });
+    expect(Annotations.fromStack(s).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+test('snapshot of a fully configured detector (asset hashes scrubbed)', () => {
+  const s = stack();
+  const detector = new guardduty.Detector(s, 'Detector', {
+    findingPublishingFrequency: guardduty.FindingPublishingFrequency.FIFTEEN_MINUTES,
+    features: {
+      s3DataEvents: true,
+      eksAuditLogs: true,
+      ebsMalwareProtection: true,
+      rdsLoginEvents: true,
+      lambdaNetworkLogs: false,
+      aiProtection: true,
+      runtimeMonitoring: { enabled: true, eksAddonManagement: true, ecsFargateAgentManagement: true, ec2AgentManagement: false },
+    },
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  Tags.of(detector).add('owner', 'security');
+  const json = JSON.stringify(Template.fromStack(s).toJSON(), null, 1).replace(/[0-9a-f]{64}/g, '<asset-hash>');
+  expect(JSON.parse(json)).toMatchSnapshot();
+});

@@ -1,0 +1,109 @@
+/**
+ * The landing-zone example, synthesized and replayed through the bundled handler against the local
+ * API (what `npx projen example` runs), with the service state asserted after each step; and
+ * cdk-nag's AwsSolutions pack over its stacks.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildLandingZone, INITIAL, REGION, SECURITY_ACCOUNT, UPDATED, WORKLOAD_ACCOUNT } from '../../examples/landing-zone/app';
+import { LocalApi } from '../local-api/server';
+import { CloudFormationReplay } from '../replay/replay';
+
+function synth(settings: typeof INITIAL) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-test-'));
+  const app = new App({ outdir: dir });
+  const stacks = buildLandingZone(app, settings).map((s) => s.stackName);
+  app.synth();
+  return { dir, stacks };
+}
+
+describe('replayed lifecycle', () => {
+  let api: LocalApi;
+  let replay: CloudFormationReplay;
+  const initial = synth(INITIAL);
+  const updated = synth(UPDATED);
+
+  beforeAll(async () => {
+    api = await new LocalApi().start();
+    replay = new CloudFormationReplay({ api });
+  });
+  afterAll(async () => {
+    await replay.close();
+    await api.stop();
+    for (const d of [initial.dir, updated.dir]) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  const detector = (account: string) => {
+    const all = api.guardduty.detectors(account, REGION);
+    return all.length === 1 ? all[0] : undefined;
+  };
+  const status = (account: string, feature: string) => detector(account)?.features.get(feature)?.status;
+
+  test('create, update, delete', async () => {
+    const preexisting = api.guardduty.seedDetector(WORKLOAD_ACCOUNT, REGION);
+
+    for (const s of initial.stacks) await replay.deploy(initial.dir, s);
+    const created = detector(SECURITY_ACCOUNT)!;
+    expect(created).toBeDefined();
+    expect(created.findingPublishingFrequency).toBe('SIX_HOURS');
+    expect(status(SECURITY_ACCOUNT, 'LAMBDA_NETWORK_LOGS')).toBe('DISABLED');
+    expect(status(SECURITY_ACCOUNT, 'RUNTIME_MONITORING')).toBe('ENABLED');
+    expect(created.tags).toEqual({ 'landing-zone': 'example', 'owner': 'platform-security' });
+    expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
+    expect(replay.attributes('WorkloadAccountThreatDetection', 'Detector')).toMatchObject({ DetectorId: preexisting, Adopted: 'true' });
+    expect(replay.attributes('SecurityAccountThreatDetection', 'Detector')).toMatchObject({ DetectorId: created.id, Adopted: 'false' });
+
+    for (const s of updated.stacks) await replay.deploy(updated.dir, s);
+    for (const account of [SECURITY_ACCOUNT, WORKLOAD_ACCOUNT]) {
+      expect(detector(account)!.findingPublishingFrequency).toBe('FIFTEEN_MINUTES');
+      expect(status(account, 'LAMBDA_NETWORK_LOGS')).toBe('ENABLED');
+    }
+    expect(detector(SECURITY_ACCOUNT)!.id).toBe(created.id);
+    expect(replay.events.filter((e) => e.requestType === 'Update').map((e) => e.status)).toEqual(['SUCCESS', 'SUCCESS']);
+
+    for (const s of updated.stacks) await replay.destroy(updated.dir, s);
+    expect(detector(SECURITY_ACCOUNT)).toBeUndefined();
+    // Adopted: kept, although the example's removal policy is DESTROY.
+    expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
+    expect(replay.events.map((e) => `${e.requestType} ${e.status}`)).toEqual([
+      'Create SUCCESS', 'Create SUCCESS', 'Update SUCCESS', 'Update SUCCESS', 'Delete SUCCESS', 'Delete SUCCESS',
+    ]);
+  });
+
+  test('a failed update rolls back to the old properties', async () => {
+    api.reset();
+    await replay.deploy(initial.dir, initial.stacks[0]);
+    const before = detector(SECURITY_ACCOUNT)!;
+    // The update's UpdateDetector is denied once; CloudFormation's rollback Update then succeeds.
+    api.injectFault({ kind: 'access-denied', operation: 'UpdateDetector', account: SECURITY_ACCOUNT, times: 1 });
+
+    await expect(replay.deploy(updated.dir, updated.stacks[0])).rejects.toThrow(
+      /Detector\w+: Detector Detector\w+: UpdateDetector failed: AccessDeniedException/);
+
+    expect(replay.events.slice(-2).map((e) => `${e.requestType} ${e.status}`)).toEqual(['Update FAILED', 'Update SUCCESS']);
+    expect(detector(SECURITY_ACCOUNT)!.findingPublishingFrequency).toBe(before.findingPublishingFrequency);
+    expect(status(SECURITY_ACCOUNT, 'LAMBDA_NETWORK_LOGS')).toBe('DISABLED');
+    await replay.destroy(initial.dir, initial.stacks[0]);
+  });
+});
+
+test('cdk-nag AwsSolutions: no unsuppressed finding, every suppression with its reason', () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'lz-nag-')) });
+  const stacks = buildLandingZone(app, INITIAL);
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  for (const stack of stacks) {
+    const annotations = Annotations.fromStack(stack);
+    expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+    const template = app.synth().getStackByName(stack.stackName).template;
+    for (const resource of Object.values<any>(template.Resources)) {
+      for (const rule of resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) {
+        expect(rule.reason.length).toBeGreaterThan(20);
+      }
+    }
+  }
+});

@@ -1,0 +1,37 @@
+/** Custom resource events and a local API wired to the SDK's environment, for handler tests. */
+import { randomUUID } from 'node:crypto';
+import { CustomResourceEvent, RequestType } from '../../lambda/shared/custom-resource';
+import { LocalApi } from '../local-api/server';
+
+export const ACCOUNT = '111111111111';
+export const REGION = 'us-east-1';
+export const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/TestStack/5b6f1a80-0000-4000-8000-000000000000`;
+
+export interface EventOptions<P> {
+  readonly physicalResourceId?: string;
+  readonly oldProperties?: P;
+  readonly requestId?: string;
+  readonly logicalId?: string;
+}
+
+export function event<P>(requestType: RequestType, resourceType: string, properties: P, options: EventOptions<P> = {}): CustomResourceEvent<P> {
+  return {
+    RequestType: requestType,
+    ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:handler`,
+    ResponseURL: 'http://127.0.0.1:9/unused',
+    StackId: STACK_ID,
+    RequestId: options.requestId ?? randomUUID(),
+    ResourceType: resourceType,
+    LogicalResourceId: options.logicalId ?? 'Resource1A2B3C4D',
+    PhysicalResourceId: options.physicalResourceId,
+    ResourceProperties: properties,
+    OldResourceProperties: options.oldProperties,
+  };
+}
+
+/** Start a local API and point the SDK's environment (as Lambda would set it) at it as ACCOUNT. */
+export async function startLocalApi(): Promise<LocalApi> {
+  const api = await new LocalApi().start();
+  Object.assign(process.env, api.environmentFor(ACCOUNT, REGION), { AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' });
+  return api;
+}
