@@ -50,10 +50,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'lambda', 'examples'],
   },
-  tsconfigDev: {
-    include: ['lambda/**/*.ts', 'examples/**/*.ts'],
-    compilerOptions: {},
-  },
 });
 
 // npm >= 11.16 writes lockfiles that `npm ci` then rejects for unrs-resolver 1.13's unpublished

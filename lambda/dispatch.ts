@@ -2,10 +2,10 @@
  * Route a custom resource event to the handler for its resource type. One bundle serves every
  * resource type, so a stack needs one handler function however many constructs it holds.
  */
-import { ResourceTypes } from '../src/private/contracts';
+import { onDetectorEvent } from './guardduty/detector';
 import { CustomResourceEvent, ResourceResult } from './shared/custom-resource';
 import { HandlerError } from './shared/errors';
-import { onDetectorEvent } from './guardduty/detector';
+import { ResourceTypes } from '../src/private/contracts';
 
 type ResourceHandler = (event: CustomResourceEvent<any>) => Promise<ResourceResult>;
 

@@ -4,6 +4,7 @@
  * handler is still running shortly before the function's timeout, it answers FAILED instead, so
  * the stack does not wait an hour for an answer that will never come.
  */
+import { dispatch, resourceLabel } from './dispatch';
 import {
   CustomResourceEvent,
   failedResponse,
@@ -14,7 +15,6 @@ import {
 } from './shared/custom-resource';
 import { failureReason } from './shared/errors';
 import { log, redact } from './shared/log';
-import { dispatch, resourceLabel } from './dispatch';
 
 /** Time kept back from the function timeout to send a FAILED response. */
 const TIMEOUT_MARGIN_MS = 10_000;

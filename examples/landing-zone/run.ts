@@ -8,9 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { App } from 'aws-cdk-lib';
+import { buildLandingZone, INITIAL, LandingZoneSettings, REGION, SECURITY_ACCOUNT, UPDATED, WORKLOAD_ACCOUNT } from './app';
 import { LocalApi } from '../../test/local-api/server';
 import { CloudFormationReplay, ReplayEvent } from '../../test/replay/replay';
-import { buildLandingZone, INITIAL, LandingZoneSettings, REGION, SECURITY_ACCOUNT, UPDATED, WORKLOAD_ACCOUNT } from './app';
 
 const ACCOUNTS = { [SECURITY_ACCOUNT]: 'security', [WORKLOAD_ACCOUNT]: 'workload' };
 

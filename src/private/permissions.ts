@@ -59,7 +59,7 @@ export const DETECTOR_PERMISSIONS: PermissionSet = {
       resources: GUARDDUTY_SERVICE_LINKED_ROLES.map(({ service, role }) =>
         `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/${service}/${role}`),
       conditions: {
-        'StringEqualsIfExists': { 'iam:AWSServiceName': GUARDDUTY_SERVICE_LINKED_ROLES.map(({ service }) => service) },
+        StringEqualsIfExists: { 'iam:AWSServiceName': GUARDDUTY_SERVICE_LINKED_ROLES.map(({ service }) => service) },
       },
     }),
   ],

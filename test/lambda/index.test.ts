@@ -5,12 +5,12 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { event, startLocalApi } from './events';
 import { handler } from '../../lambda/index';
 import { CREATE_FAILED_PHYSICAL_ID } from '../../lambda/shared/custom-resource';
 import { redact } from '../../lambda/shared/log';
 import { ResourceTypes } from '../../src/private/contracts';
 import { LocalApi } from '../local-api/server';
-import { event, startLocalApi } from './events';
 
 let api: LocalApi;
 let responder: http.Server;

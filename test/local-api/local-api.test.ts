@@ -99,7 +99,11 @@ test('list lag hides new detectors from ListDetectors, not from the singleton ru
 test('the call log records operation, account, region and input', async () => {
   await client('222222222222', 'eu-central-1').send(new CreateDetectorCommand({ Enable: false, FindingPublishingFrequency: 'ONE_HOUR' }));
   expect(api.calls).toEqual([expect.objectContaining({
-    service: 'guardduty', operation: 'CreateDetector', account: '222222222222', region: 'eu-central-1', status: 200,
+    service: 'guardduty',
+    operation: 'CreateDetector',
+    account: '222222222222',
+    region: 'eu-central-1',
+    status: 200,
     input: expect.objectContaining({ Enable: false, FindingPublishingFrequency: 'ONE_HOUR' }),
   })]);
 });

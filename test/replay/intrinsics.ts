@@ -114,13 +114,11 @@ export function references(value: unknown, into = new Set<string>()): Set<string
     value.forEach((v) => references(v, into));
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k === 'Ref' && typeof v === 'string') into.add(v);
-      else if (k === 'Fn::GetAtt') into.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);
-      else if (k === 'Fn::Sub') {
+      if (k === 'Ref' && typeof v === 'string') {into.add(v);} else if (k === 'Fn::GetAtt') {into.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);} else if (k === 'Fn::Sub') {
         const template = Array.isArray(v) ? String(v[0]) : String(v);
         for (const m of template.matchAll(/\$\{([^}!.]+)[^}]*\}/g)) into.add(m[1]);
         if (Array.isArray(v)) references(v[1], into);
-      } else references(v, into);
+      } else {references(v, into);}
     }
   }
   return into;

@@ -14,8 +14,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { LocalApi } from '../local-api/server';
 import { evaluateCondition, references, resolve, ResolveContext } from './intrinsics';
+import { LocalApi } from '../local-api/server';
 
 interface TemplateResource {
   readonly Type: string;
