@@ -1,5 +1,6 @@
 /**
- * A local GuardDuty + Detective API on loopback, for the real SDK v3 clients.
+ * A local AWS API on loopback for the real SDK v3 clients: GuardDuty now; Detective registers the
+ * same way (its model is vendored) when its constructs arrive.
  *
  * - Routing and validation come from the official service models (`./models`), read at run time.
  * - State is per account (from the request's access key) and Region (from the SigV4 credential
