@@ -8,11 +8,6 @@ export function parseBoolean(value: unknown, name: string): boolean {
   throw new HandlerError(`property ${name} must be "true" or "false", got: ${JSON.stringify(value)}`);
 }
 
-/** Parse an optional `"true"`/`"false"` property. */
-export function parseOptionalBoolean(value: unknown, name: string): boolean | undefined {
-  return value === undefined ? undefined : parseBoolean(value, name);
-}
-
 /** Shallow equality of two string maps (absent = empty). */
 export function sameStringMap(a: Readonly<Record<string, string>> = {}, b: Readonly<Record<string, string>> = {}): boolean {
   const ka = Object.keys(a);

@@ -21,9 +21,6 @@ export const ResourceTypes = {
   GUARDDUTY_DETECTOR: 'Custom::GuardDutyDetector',
 } as const;
 
-/** Values of `RemovalPolicy` as the handler sees them. */
-export type RemovalPolicyString = 'retain' | 'destroy';
-
 /** One detector feature as written by the construct (the API's `DetectorFeatureConfiguration`). */
 export interface DetectorFeatureProperty {
   /** API feature name, e.g. `S3_DATA_EVENTS`. */
