@@ -3,6 +3,10 @@
  * resource type, so a stack needs one handler function however many constructs it holds.
  */
 import { onDetectorEvent } from './guardduty/detector';
+import { onFilterEvent } from './guardduty/filter';
+import { onIpSetEvent } from './guardduty/ip-set';
+import { onPublishingDestinationEvent } from './guardduty/publishing-destination';
+import { onThreatIntelSetEvent } from './guardduty/threat-intel-set';
 import { CustomResourceEvent, ResourceResult } from './shared/custom-resource';
 import { HandlerError } from './shared/errors';
 import { ResourceTypes } from '../src/private/contracts';
@@ -11,6 +15,10 @@ type ResourceHandler = (event: CustomResourceEvent<any>) => Promise<ResourceResu
 
 const HANDLERS: Record<string, { readonly label: string; readonly handle: ResourceHandler }> = {
   [ResourceTypes.GUARDDUTY_DETECTOR]: { label: 'Detector', handle: onDetectorEvent },
+  [ResourceTypes.GUARDDUTY_FILTER]: { label: 'Filter', handle: onFilterEvent },
+  [ResourceTypes.GUARDDUTY_IP_SET]: { label: 'IPSet', handle: onIpSetEvent },
+  [ResourceTypes.GUARDDUTY_THREAT_INTEL_SET]: { label: 'ThreatIntelSet', handle: onThreatIntelSetEvent },
+  [ResourceTypes.GUARDDUTY_PUBLISHING_DESTINATION]: { label: 'PublishingDestination', handle: onPublishingDestinationEvent },
 };
 
 /** The resource's name in failure reasons: its kind and logical id, e.g. `Detector Detector1A2B3C4D`. */

@@ -9,7 +9,6 @@
  * configuration and tags and records the adoption in the physical id, so Delete never removes a
  * detector the stack did not create.
  */
-import { createHash } from 'node:crypto';
 import {
   CreateDetectorCommand,
   DataSourceConfigurations,
@@ -20,7 +19,6 @@ import {
   GuardDutyClient,
   paginateListDetectors,
   TagResourceCommand,
-  UntagResourceCommand,
   UpdateDetectorCommand,
 } from '@aws-sdk/client-guardduty';
 import { ADOPTED_DETECTOR_PREFIX, DetectorDataSourcesProperty, DetectorResourceAttributes, DetectorResourceProperties } from '../../src/private/contracts';
@@ -28,8 +26,10 @@ import { guardDutyClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isDetectorAlreadyExists, isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
-import { parseBoolean, sameStringMap } from '../shared/props';
+import { clientToken } from '../shared/idempotency';
+import { parseBoolean } from '../shared/props';
 import { eventually } from '../shared/retry';
+import { syncTags } from '../shared/tags';
 
 type DetectorEvent = CustomResourceEvent<DetectorResourceProperties>;
 
@@ -112,16 +112,7 @@ async function update(client: GuardDutyClient, location: StackLocation, event: D
     log.warn('The detector no longer exists; creating a new one', { detectorId });
     return create(client, location, event);
   }
-  if (!sameStringMap(oldTags, config.tags)) {
-    const arn = detectorArn(location, detectorId);
-    const removed = Object.keys(oldTags).filter((k) => !(k in config.tags));
-    if (removed.length > 0) {
-      await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: removed }));
-    }
-    if (Object.keys(config.tags).length > 0) {
-      await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: config.tags }));
-    }
-  }
+  await syncTags(client, detectorArn(location, detectorId), oldTags, config.tags);
   return result(location, detectorId, adopted);
 }
 
@@ -221,14 +212,6 @@ function parseDataSources(ds: DetectorDataSourcesProperty): DataSourceConfigurat
       }
       : undefined,
   };
-}
-
-/**
- * An idempotency token stable across retries of the same request (Lambda retries an invocation
- * with the same event) and distinct between requests. GuardDuty allows up to 64 characters.
- */
-function clientToken(event: DetectorEvent): string {
-  return createHash('sha256').update(`${event.StackId}\n${event.LogicalResourceId}\n${event.RequestId}`).digest('hex');
 }
 
 function parsePhysicalId(physicalResourceId: string): { detectorId: string; adopted: boolean } {

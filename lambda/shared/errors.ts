@@ -33,6 +33,24 @@ export function isDetectorAlreadyExists(err: unknown): boolean {
   return isBadRequestWith(err, 'a detector already exists for the current account');
 }
 
+/** A filter, IPSet or ThreatIntelSet that does not exist (Get/Update/Delete on a missing one). */
+export function isNoSuchResource(err: unknown): boolean {
+  return isBadRequestWith(err, 'no such resource found');
+}
+
+/**
+ * A publishing destination id that does not exist: GuardDuty answers the generic "invalid
+ * values" message (or "not owned" when the whole detector is gone).
+ */
+export function isPublishingDestinationNotFound(err: unknown): boolean {
+  return isBadRequestWith(err, 'one or more input parameters have invalid values') || isDetectorNotFound(err);
+}
+
+/** Any client error GuardDuty reports as BadRequestException. */
+export function isBadRequest(err: unknown): boolean {
+  return asServiceError(err).name === 'BadRequestException';
+}
+
 /**
  * An error a handler raises on purpose, whose message is already complete and user-facing
  * (a precondition, a state the resource cannot reach).

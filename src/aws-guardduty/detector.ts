@@ -12,6 +12,10 @@ import {
   Token,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { Filter, FilterOptions } from './filter';
+import { IpSet, IpSetOptions } from './ip-set';
+import { PublishingDestination, PublishingDestinationOptions } from './publishing-destination';
+import { ThreatIntelSet, ThreatIntelSetOptions } from './threat-intel-set';
 import {
   DetectorDataSourcesProperty,
   DetectorFeatureProperty,
@@ -21,6 +25,7 @@ import {
 import { ValidationError } from '../private/errors';
 import { DETECTOR_PERMISSIONS } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
+import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
 
 /**
  * A GuardDuty detector: the resource that represents GuardDuty in one account and Region.
@@ -39,6 +44,18 @@ export interface IDetector extends IResource {
    * @attribute
    */
   readonly detectorArn: string;
+
+  /** Add a filter (or, with `FilterAction.ARCHIVE`, a suppression rule) to this detector. */
+  addFilter(id: string, options: FilterOptions): Filter;
+
+  /** Add a trusted IP list (IPSet) to this detector. */
+  addIpSet(id: string, options: IpSetOptions): IpSet;
+
+  /** Add a threat IP list (ThreatIntelSet) to this detector. */
+  addThreatIntelSet(id: string, options: ThreatIntelSetOptions): ThreatIntelSet;
+
+  /** Export this detector's findings to an S3 bucket. */
+  addPublishingDestination(id: string, options: PublishingDestinationOptions): PublishingDestination;
 }
 
 /**
@@ -260,6 +277,22 @@ export interface DetectorProps {
 abstract class DetectorBase extends Resource implements IDetector {
   public abstract readonly detectorId: string;
   public abstract readonly detectorArn: string;
+
+  public addFilter(id: string, options: FilterOptions): Filter {
+    return new Filter(this, id, { ...options, detector: this });
+  }
+
+  public addIpSet(id: string, options: IpSetOptions): IpSet {
+    return new IpSet(this, id, { ...options, detector: this });
+  }
+
+  public addThreatIntelSet(id: string, options: ThreatIntelSetOptions): ThreatIntelSet {
+    return new ThreatIntelSet(this, id, { ...options, detector: this });
+  }
+
+  public addPublishingDestination(id: string, options: PublishingDestinationOptions): PublishingDestination {
+    return new PublishingDestination(this, id, { ...options, detector: this });
+  }
 }
 
 /**
@@ -340,13 +373,13 @@ export class Detector extends DetectorBase implements ITaggable {
     super(scope, id);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validateRemovalPolicy(this, removalPolicy);
+    validateRemovalPolicy(this, removalPolicy, 'a detector');
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- validated and rendered for users migrating from data sources
     const dataSources = props.dataSources;
     validateFeatureChoice(this, props.features, dataSources);
 
     this.tags = new TagManager(TagType.MAP, ResourceTypes.GUARDDUTY_DETECTOR);
-    this.node.addValidation({ validate: () => validateTags(this.tags.tagValues()) });
+    this.node.addValidation({ validate: () => validateTags(this.tags.tagValues(), 'a detector') });
 
     const provider = ThreatDetectionProvider.of(this);
     provider.addPermissions(DETECTOR_PERMISSIONS);
@@ -376,14 +409,8 @@ export class Detector extends DetectorBase implements ITaggable {
    * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    validateRemovalPolicy(this, policy);
+    validateRemovalPolicy(this, policy, 'a detector');
     this.resource.applyRemovalPolicy(policy);
-  }
-}
-
-function validateRemovalPolicy(scope: Construct, policy: RemovalPolicy): void {
-  if (policy === RemovalPolicy.SNAPSHOT) {
-    throw new ValidationError(scope, '`removalPolicy` must be RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY; a detector has no snapshot, got: SNAPSHOT');
   }
 }
 
@@ -399,40 +426,6 @@ function validateFeatureChoice(scope: Construct, features: DetectorFeatures | un
     throw new ValidationError(scope, '`features.runtimeMonitoring` and `features.eksRuntimeMonitoring` cannot be used together '
       + '(GuardDuty rejects both in one request; Runtime Monitoring includes EKS): remove eksRuntimeMonitoring, got both');
   }
-}
-
-/**
- * GuardDuty documents "a limit of 50 tags per resource"; keys are 1-128 characters of letters,
- * digits and `+ - = . _ : /`, not starting with `aws:`; values at most 256 characters.
- *
- * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_TagResource.html
- */
-const MAX_TAGS = 50;
-const TAG_KEY_PATTERN = /^(?!aws:)[a-zA-Z0-9+\-=._:/]{1,128}$/;
-const MAX_TAG_VALUE_LENGTH = 256;
-
-function validateTags(tags: Record<string, string>): string[] {
-  const errors: string[] = [];
-  const keys = Object.keys(tags);
-  if (keys.length > MAX_TAGS) {
-    errors.push(`GuardDuty allows at most ${MAX_TAGS} tags on a detector, got: ${keys.length}`);
-  }
-  for (const key of keys) {
-    if (Token.isUnresolved(key)) continue;
-    if (!TAG_KEY_PATTERN.test(key)) {
-      errors.push(`tag key must be 1-128 characters of letters, digits and + - = . _ : /, not starting with "aws:", got: "${key}"`);
-    }
-    const value = tags[key];
-    if (!Token.isUnresolved(value) && value.length > MAX_TAG_VALUE_LENGTH) {
-      errors.push(`tag "${key}" value must be at most ${MAX_TAG_VALUE_LENGTH} characters, got: ${value.length}`);
-    }
-  }
-  return errors;
-}
-
-function renderTags(tags: TagManager): Record<string, string> | undefined {
-  const rendered = tags.renderTags() as Record<string, string> | undefined;
-  return rendered && Object.keys(rendered).length > 0 ? rendered : undefined;
 }
 
 function definedKeys(obj: object | undefined): string[] {

@@ -19,6 +19,10 @@ export type BooleanString = 'true' | 'false';
 /** CloudFormation resource types of the custom resources. Part of the API: changing one replaces. */
 export const ResourceTypes = {
   GUARDDUTY_DETECTOR: 'Custom::GuardDutyDetector',
+  GUARDDUTY_FILTER: 'Custom::GuardDutyFilter',
+  GUARDDUTY_IP_SET: 'Custom::GuardDutyIPSet',
+  GUARDDUTY_THREAT_INTEL_SET: 'Custom::GuardDutyThreatIntelSet',
+  GUARDDUTY_PUBLISHING_DESTINATION: 'Custom::GuardDutyPublishingDestination',
 } as const;
 
 /** One detector feature as written by the construct (the API's `DetectorFeatureConfiguration`). */
@@ -68,3 +72,90 @@ export interface DetectorResourceAttributes {
  * carry only the physical id and properties.
  */
 export const ADOPTED_DETECTOR_PREFIX = 'adopted:';
+
+/**
+ * One condition of a filter's finding criteria, in the API's `Condition` shape with only the
+ * current operators. Numbers are strings, as CloudFormation delivers them.
+ */
+export interface ConditionProperty {
+  readonly Equals?: string[];
+  readonly NotEquals?: string[];
+  readonly GreaterThan?: string;
+  readonly GreaterThanOrEqual?: string;
+  readonly LessThan?: string;
+  readonly LessThanOrEqual?: string;
+  readonly Matches?: string[];
+  readonly NotMatches?: string[];
+}
+
+/** Properties of `Custom::GuardDutyFilter`. Physical id: `<detectorId>:<name>`. */
+export interface FilterResourceProperties {
+  /** Changing it replaces the filter. */
+  readonly DetectorId: string;
+  /** The filter's identity: changing it replaces the filter. */
+  readonly Name: string;
+  readonly Description?: string;
+  /** `NOOP` or `ARCHIVE`. */
+  readonly Action: string;
+  /** 1-100. */
+  readonly Rank?: string;
+  /** Finding attribute to condition. */
+  readonly FindingCriteria: Readonly<Record<string, ConditionProperty>>;
+  readonly Tags?: Readonly<Record<string, string>>;
+}
+
+/** Attributes of `Custom::GuardDutyFilter`. */
+export interface FilterResourceAttributes {
+  readonly FilterName: string;
+  readonly FilterArn: string;
+}
+
+/**
+ * Properties of `Custom::GuardDutyIPSet` and `Custom::GuardDutyThreatIntelSet` (same API shape).
+ * Physical id: `<detectorId>:<setId>`.
+ */
+export interface ThreatListResourceProperties {
+  /** Changing it replaces the set. */
+  readonly DetectorId: string;
+  readonly Name: string;
+  /** Changing it replaces the set (the Update APIs cannot change it). */
+  readonly Format: string;
+  /** The list's URI, `https://s3.<region>.<suffix>/<bucket>/<key>` (at most 300 characters). */
+  readonly Location: string;
+  readonly Activate: BooleanString;
+  /** Account that must own the bucket, when the construct knows it. */
+  readonly ExpectedBucketOwner?: string;
+  /**
+   * A hash of the list's content when the construct knows it (asset or inline list). The object
+   * can change at the same location; a new hash makes CloudFormation send an Update, and the
+   * handler re-activates the set so GuardDuty reads the new content.
+   */
+  readonly ContentHash?: string;
+  readonly Tags?: Readonly<Record<string, string>>;
+}
+
+/** Attributes of the two set resources. */
+export interface ThreatListResourceAttributes {
+  /** The IPSet id or ThreatIntelSet id. */
+  readonly SetId: string;
+  readonly SetArn: string;
+}
+
+/** Properties of `Custom::GuardDutyPublishingDestination`. Physical id: `<detectorId>:<destinationId>`. */
+export interface PublishingDestinationResourceProperties {
+  /** Changing it replaces the destination. */
+  readonly DetectorId: string;
+  /** `S3` (the only type). Changing it replaces the destination. */
+  readonly DestinationType: string;
+  /** Bucket ARN, with `/<prefix>` when findings go under a prefix. */
+  readonly DestinationArn: string;
+  readonly KmsKeyArn: string;
+  readonly Tags?: Readonly<Record<string, string>>;
+}
+
+/** Attributes of `Custom::GuardDutyPublishingDestination`. */
+export interface PublishingDestinationResourceAttributes {
+  readonly DestinationId: string;
+  /** The destination's own ARN (`detector/<id>/publishingDestination/<destinationId>`), not the bucket's. */
+  readonly PublishingDestinationArn: string;
+}

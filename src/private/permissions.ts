@@ -77,3 +77,96 @@ export const DETECTOR_PERMISSIONS: PermissionSet = {
     },
   ],
 };
+
+/**
+ * Filters live under their detector's ARN (`detector/<id>/filter/<name>`), which `detector/*`
+ * covers; ListFilters is used to explain the per-account quota when a create is refused.
+ */
+export const FILTER_PERMISSIONS: PermissionSet = {
+  statements: [
+    new iam.PolicyStatement({
+      sid: 'GuardDutyFilters',
+      actions: [
+        'guardduty:CreateFilter',
+        'guardduty:GetFilter',
+        'guardduty:UpdateFilter',
+        'guardduty:DeleteFilter',
+        'guardduty:ListFilters',
+        'guardduty:TagResource',
+        'guardduty:UntagResource',
+      ],
+      resources: [DETECTOR_ARN_PATTERN],
+    }),
+  ],
+  nagSuppressions: [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'Filters, IP sets, threat intel sets and publishing destinations are sub-resources of the detector '
+        + '(detector/<id>/...), whose id is made by GuardDuty; the statement is scoped to detectors of this account and Region.',
+      appliesTo: ['Resource::arn:<AWS::Partition>:guardduty:<AWS::Region>:<AWS::AccountId>:detector/*'],
+    },
+  ],
+};
+
+/** GuardDuty's service-linked role, which reads trusted and threat lists for the service. */
+export const GUARDDUTY_SERVICE_LINKED_ROLE_ARN = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`;
+
+/**
+ * IP sets and threat intel sets. GuardDuty gives its service-linked role read access to the
+ * list by putting an inline policy on that role in the caller's name, so the caller needs
+ * `iam:PutRolePolicy` and `iam:DeleteRolePolicy` on that one role. Read access to each list
+ * object is granted per set, on that object only.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-lists-prerequisites.html
+ */
+export const THREAT_LIST_PERMISSIONS: PermissionSet = {
+  statements: [
+    new iam.PolicyStatement({
+      sid: 'GuardDutyThreatLists',
+      actions: [
+        'guardduty:CreateIPSet',
+        'guardduty:GetIPSet',
+        'guardduty:UpdateIPSet',
+        'guardduty:DeleteIPSet',
+        'guardduty:ListIPSets',
+        'guardduty:CreateThreatIntelSet',
+        'guardduty:GetThreatIntelSet',
+        'guardduty:UpdateThreatIntelSet',
+        'guardduty:DeleteThreatIntelSet',
+        'guardduty:ListThreatIntelSets',
+        'guardduty:TagResource',
+        'guardduty:UntagResource',
+      ],
+      resources: [DETECTOR_ARN_PATTERN],
+    }),
+    new iam.PolicyStatement({
+      sid: 'GuardDutyServiceRoleListAccess',
+      actions: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+      resources: [GUARDDUTY_SERVICE_LINKED_ROLE_ARN],
+    }),
+  ],
+  nagSuppressions: FILTER_PERMISSIONS.nagSuppressions,
+};
+
+/**
+ * Publishing destinations. Access to the bucket and key is granted per destination, on that
+ * bucket and key only.
+ */
+export const PUBLISHING_DESTINATION_PERMISSIONS: PermissionSet = {
+  statements: [
+    new iam.PolicyStatement({
+      sid: 'GuardDutyPublishingDestinations',
+      actions: [
+        'guardduty:CreatePublishingDestination',
+        'guardduty:DescribePublishingDestination',
+        'guardduty:UpdatePublishingDestination',
+        'guardduty:DeletePublishingDestination',
+        'guardduty:ListPublishingDestinations',
+        'guardduty:TagResource',
+        'guardduty:UntagResource',
+      ],
+      resources: [DETECTOR_ARN_PATTERN],
+    }),
+  ],
+  nagSuppressions: FILTER_PERMISSIONS.nagSuppressions,
+};

@@ -1,0 +1,218 @@
+/**
+ * The lifecycle shared by `Custom::GuardDutyIPSet` and `Custom::GuardDutyThreatIntelSet`: the two
+ * APIs have the same shape, statuses and quirks, and differ in names and quota.
+ *
+ * - Create: Create* with a client token, then wait until ACTIVE (or INACTIVE when not activated).
+ *   ERROR means GuardDuty could not read or parse the list; the set is deleted again (a failed
+ *   create leaves nothing behind) and the failure says what to check.
+ * - Update: a new format or detector is a replacement (create the new set, return its id;
+ *   CloudFormation deletes the old one). Otherwise wait out a transitional status, Update* with
+ *   name, location and activation (activating again makes GuardDuty read a changed list), wait,
+ *   and apply the tag diff.
+ * - Delete: Delete*, then wait until the set is gone or DELETED; a set already gone is success.
+ */
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { ThreatListResourceAttributes, ThreatListResourceProperties } from '../../src/private/contracts';
+import { guardDutyClient } from '../shared/clients';
+import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation, StackLocation } from '../shared/custom-resource';
+import { HandlerError, isBadRequest, isDetectorNotFound, isNoSuchResource } from '../shared/errors';
+import { clientToken } from '../shared/idempotency';
+import { log } from '../shared/log';
+import { parseBoolean } from '../shared/props';
+import { syncTags, tagsOrUndefined } from '../shared/tags';
+import { waitForStatus } from '../shared/waiters';
+
+export type ListStatus = 'INACTIVE' | 'ACTIVATING' | 'ACTIVE' | 'DEACTIVATING' | 'ERROR' | 'DELETE_PENDING' | 'DELETED';
+
+export interface ListSettings {
+  readonly detectorId: string;
+  readonly name: string;
+  readonly format: string;
+  readonly location: string;
+  readonly activate: boolean;
+  readonly expectedBucketOwner?: string;
+}
+
+/** The calls of one set API (IPSet or ThreatIntelSet). */
+export interface ListApi {
+  /** "IPSet" or "ThreatIntelSet", for messages. */
+  readonly kind: string;
+  /** The ARN path segment, `ipset` or `threatintelset`. */
+  readonly arnSegment: string;
+  /** Sets per account and Region. */
+  readonly quota: number;
+  create(client: GuardDutyClient, settings: ListSettings, token: string, tags?: Record<string, string>): Promise<string>;
+  /** The set's status, or `undefined` when it does not exist. */
+  status(client: GuardDutyClient, detectorId: string, setId: string): Promise<ListStatus | undefined>;
+  update(client: GuardDutyClient, setId: string, settings: ListSettings): Promise<void>;
+  delete(client: GuardDutyClient, detectorId: string, setId: string): Promise<void>;
+  list(client: GuardDutyClient, detectorId: string): Promise<string[]>;
+}
+
+type ListEvent = CustomResourceEvent<ThreatListResourceProperties>;
+
+/** How long to wait for a set to settle. GuardDuty reads the list from S3 while ACTIVATING. */
+const SETTLE_TIMEOUT_MS = 10 * 60_000;
+const TRANSITIONAL: ListStatus[] = ['ACTIVATING', 'DEACTIVATING', 'DELETE_PENDING'];
+const ERROR_ADVICE = 'GuardDuty could not read or parse the list. Check that the object exists at the location, that its '
+  + 'format matches `format`, that the bucket is owned by the expected account, and that GuardDuty\'s service-linked role '
+  + 'may read it (and decrypt it, for SSE-KMS)';
+
+export async function onListEvent(api: ListApi, event: ListEvent): Promise<ResourceResult> {
+  const client = guardDutyClient();
+  const location = stackLocation(event.StackId);
+  switch (event.RequestType) {
+    case 'Create':
+      return create(api, client, location, event);
+    case 'Update':
+      return update(api, client, location, event);
+    case 'Delete':
+      return remove(api, client, event);
+  }
+}
+
+async function create(api: ListApi, client: GuardDutyClient, location: StackLocation, event: ListEvent): Promise<ResourceResult> {
+  const settings = parseSettings(event.ResourceProperties);
+  let setId: string;
+  try {
+    setId = await api.create(client, settings, clientToken(event), tagsOrUndefined(event.ResourceProperties.Tags));
+  } catch (err) {
+    throw await explainCreateFailure(api, client, settings, err);
+  }
+  log.info(`Created ${api.kind}`, { detectorId: settings.detectorId, setId });
+  try {
+    await settle(api, client, settings, setId);
+  } catch (err) {
+    // Leave nothing behind: the set exists but is unusable.
+    await deleteAndWait(api, client, settings.detectorId, setId).catch((deleteErr) =>
+      log.error(`Could not delete the ${api.kind} after its create failed`, { setId, error: String(deleteErr) }));
+    throw err;
+  }
+  return result(api, location, settings.detectorId, setId);
+}
+
+async function update(api: ListApi, client: GuardDutyClient, location: StackLocation, event: ListEvent): Promise<ResourceResult> {
+  const settings = parseSettings(event.ResourceProperties);
+  const old = event.OldResourceProperties!;
+  if (settings.format !== old.Format || settings.detectorId !== old.DetectorId) {
+    log.info(`${api.kind} format or detector changed: creating the replacement`, { from: old.Format, to: settings.format });
+    return create(api, client, location, event);
+  }
+  const { setId } = parsePhysicalId(event.PhysicalResourceId!);
+  const current = await waitOutTransition(api, client, settings.detectorId, setId);
+  if (current === undefined || current === 'DELETED') {
+    log.warn(`The ${api.kind} no longer exists; creating it again`, { setId });
+    return create(api, client, location, event);
+  }
+  await api.update(client, setId, settings);
+  await settle(api, client, settings, setId);
+  await syncTags(client, setArn(api, location, settings.detectorId, setId), old.Tags, event.ResourceProperties.Tags);
+  return result(api, location, settings.detectorId, setId);
+}
+
+async function remove(api: ListApi, client: GuardDutyClient, event: ListEvent): Promise<ResourceResult> {
+  const physicalResourceId = event.PhysicalResourceId!;
+  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId };
+  const { detectorId, setId } = parsePhysicalId(physicalResourceId);
+  await deleteAndWait(api, client, detectorId, setId);
+  return { physicalResourceId };
+}
+
+async function deleteAndWait(api: ListApi, client: GuardDutyClient, detectorId: string, setId: string): Promise<void> {
+  // A set that is ACTIVATING cannot be deleted yet ("wait for a few minutes before performing any action").
+  const current = await waitOutTransition(api, client, detectorId, setId, ['ACTIVATING', 'DEACTIVATING']);
+  if (current === undefined || current === 'DELETED') {
+    log.info(`The ${api.kind} was already gone`, { detectorId, setId });
+    return;
+  }
+  if (current !== 'DELETE_PENDING') {
+    try {
+      await api.delete(client, detectorId, setId);
+    } catch (err) {
+      if (!isNoSuchResource(err) && !isDetectorNotFound(err)) throw err;
+      log.info(`The ${api.kind} was already gone`, { detectorId, setId });
+      return;
+    }
+  }
+  await waitForStatus<ListStatus>({
+    what: `${api.kind} ${setId}`,
+    read: () => api.status(client, detectorId, setId),
+    until: [undefined, 'DELETED'],
+    timeoutMs: SETTLE_TIMEOUT_MS,
+  });
+  log.info(`Deleted ${api.kind}`, { detectorId, setId });
+}
+
+/** Wait until the set is ACTIVE, or INACTIVE when not activated; ERROR fails. */
+async function settle(api: ListApi, client: GuardDutyClient, settings: ListSettings, setId: string): Promise<void> {
+  await waitForStatus<ListStatus>({
+    what: `${api.kind} ${setId} (${settings.location})`,
+    read: () => api.status(client, settings.detectorId, setId),
+    until: [settings.activate ? 'ACTIVE' : 'INACTIVE'],
+    failOn: { ERROR: ERROR_ADVICE, DELETED: 'it was deleted while being configured', DELETE_PENDING: 'it is being deleted' },
+    timeoutMs: SETTLE_TIMEOUT_MS,
+  });
+}
+
+/** The set's status once it is not in a transitional one (`undefined` when gone). */
+async function waitOutTransition(api: ListApi, client: GuardDutyClient, detectorId: string, setId: string,
+  transitional: ListStatus[] = TRANSITIONAL): Promise<ListStatus | undefined> {
+  const read = async () => {
+    try {
+      return await api.status(client, detectorId, setId);
+    } catch (err) {
+      if (isDetectorNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+  return waitForStatus<ListStatus>({
+    what: `${api.kind} ${setId}`,
+    read,
+    until: [undefined, 'ACTIVE', 'INACTIVE', 'ERROR', 'DELETED', ...TRANSITIONAL.filter((s) => !transitional.includes(s))],
+    timeoutMs: SETTLE_TIMEOUT_MS,
+  });
+}
+
+/** GuardDuty refuses a set past its quota with a generic BadRequest: if the quota is the reason, say so. */
+async function explainCreateFailure(api: ListApi, client: GuardDutyClient, settings: ListSettings, err: unknown): Promise<unknown> {
+  if (!isBadRequest(err) || isDetectorNotFound(err)) return err;
+  let ids: string[];
+  try {
+    ids = await api.list(client, settings.detectorId);
+  } catch {
+    return err;
+  }
+  if (ids.length >= api.quota) {
+    return new HandlerError(`detector ${settings.detectorId} already has ${ids.length} ${api.kind}(s) (${ids.join(', ')}), `
+      + `GuardDuty's quota per account and Region (${api.quota}); a replacement (new format or detector) needs room for the `
+      + `new set before the old one is deleted: remove the old set in one deployment and add the new one in the next `
+      + `(${(err as Error).message})`);
+  }
+  return err;
+}
+
+function parseSettings(props: ThreatListResourceProperties): ListSettings {
+  return {
+    detectorId: props.DetectorId,
+    name: props.Name,
+    format: props.Format,
+    location: props.Location,
+    activate: parseBoolean(props.Activate, 'Activate'),
+    expectedBucketOwner: props.ExpectedBucketOwner,
+  };
+}
+
+function parsePhysicalId(physicalResourceId: string): { detectorId: string; setId: string } {
+  const [detectorId, setId, ...rest] = physicalResourceId.split(':');
+  if (!detectorId || !setId || rest.length > 0) throw new HandlerError(`physical id must be <detectorId>:<setId>, got: ${physicalResourceId}`);
+  return { detectorId, setId };
+}
+
+function setArn(api: ListApi, location: StackLocation, detectorId: string, setId: string): string {
+  return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${detectorId}/${api.arnSegment}/${setId}`;
+}
+
+function result(api: ListApi, location: StackLocation, detectorId: string, setId: string): ResourceResult {
+  const data: ThreatListResourceAttributes = { SetId: setId, SetArn: setArn(api, location, detectorId, setId) };
+  return { physicalResourceId: `${detectorId}:${setId}`, data: { ...data } };
+}

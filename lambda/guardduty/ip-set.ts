@@ -1,0 +1,65 @@
+/** `Custom::GuardDutyIPSet`: a trusted IP list, through the lifecycle shared with threat lists. */
+import {
+  CreateIPSetCommand,
+  DeleteIPSetCommand,
+  GetIPSetCommand,
+  IpSetFormat,
+  paginateListIPSets,
+  UpdateIPSetCommand,
+} from '@aws-sdk/client-guardduty';
+import { ListApi, ListStatus, onListEvent } from './ip-list';
+import { ThreatListResourceProperties } from '../../src/private/contracts';
+import { CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { isNoSuchResource } from '../shared/errors';
+
+export const IP_SET_API: ListApi = {
+  kind: 'IPSet',
+  arnSegment: 'ipset',
+  quota: 1,
+  async create(client, s, token, tags) {
+    const out = await client.send(new CreateIPSetCommand({
+      DetectorId: s.detectorId,
+      Name: s.name,
+      Format: s.format as IpSetFormat,
+      Location: s.location,
+      Activate: s.activate,
+      ExpectedBucketOwner: s.expectedBucketOwner,
+      ClientToken: token,
+      Tags: tags,
+    }));
+    return out.IpSetId!;
+  },
+  async status(client, detectorId, setId) {
+    try {
+      const out = await client.send(new GetIPSetCommand({ DetectorId: detectorId, IpSetId: setId }));
+      return out.Status as ListStatus;
+    } catch (err) {
+      if (isNoSuchResource(err)) return undefined;
+      throw err;
+    }
+  },
+  async update(client, setId, s) {
+    await client.send(new UpdateIPSetCommand({
+      DetectorId: s.detectorId,
+      IpSetId: setId,
+      Name: s.name,
+      Location: s.location,
+      Activate: s.activate,
+      ExpectedBucketOwner: s.expectedBucketOwner,
+    }));
+  },
+  async delete(client, detectorId, setId) {
+    await client.send(new DeleteIPSetCommand({ DetectorId: detectorId, IpSetId: setId }));
+  },
+  async list(client, detectorId) {
+    const ids: string[] = [];
+    for await (const page of paginateListIPSets({ client }, { DetectorId: detectorId, MaxResults: 50 })) {
+      ids.push(...(page.IpSetIds ?? []));
+    }
+    return ids;
+  },
+};
+
+export function onIpSetEvent(event: CustomResourceEvent<ThreatListResourceProperties>): Promise<ResourceResult> {
+  return onListEvent(IP_SET_API, event);
+}

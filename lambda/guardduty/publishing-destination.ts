@@ -1,0 +1,171 @@
+/**
+ * `Custom::GuardDutyPublishingDestination`: export of findings to S3.
+ *
+ * GuardDuty verifies the destination after the call returns (PENDING_VERIFICATION) and reports
+ * PUBLISHING when it can write, or UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY when the bucket
+ * policy, key policy or Regions are wrong. Create and update wait for the verdict; a failed
+ * create deletes the destination again, and a failed update is rolled back by CloudFormation with
+ * the old properties. One destination per detector: a create on a detector that already has one
+ * fails naming it.
+ */
+import {
+  CreatePublishingDestinationCommand,
+  DeletePublishingDestinationCommand,
+  DescribePublishingDestinationCommand,
+  DestinationType,
+  GuardDutyClient,
+  paginateListPublishingDestinations,
+  PublishingStatus,
+  UpdatePublishingDestinationCommand,
+} from '@aws-sdk/client-guardduty';
+import { PublishingDestinationResourceAttributes, PublishingDestinationResourceProperties } from '../../src/private/contracts';
+import { guardDutyClient } from '../shared/clients';
+import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation, StackLocation } from '../shared/custom-resource';
+import { HandlerError, isBadRequest, isDetectorNotFound, isPublishingDestinationNotFound } from '../shared/errors';
+import { clientToken } from '../shared/idempotency';
+import { log } from '../shared/log';
+import { syncTags, tagsOrUndefined } from '../shared/tags';
+import { waitForStatus } from '../shared/waiters';
+
+type DestinationEvent = CustomResourceEvent<PublishingDestinationResourceProperties>;
+
+const VERIFY_TIMEOUT_MS = 5 * 60_000;
+const FIX_ADVICE = 'GuardDuty cannot write to the bucket. Check that the bucket policy allows the GuardDuty service principal '
+  + 's3:PutObject on the prefix and s3:GetBucketLocation on the bucket, that the key policy allows it kms:GenerateDataKey, that '
+  + 'any aws:SourceAccount/aws:SourceArn conditions name this account and detector, and that the bucket and key are in the '
+  + 'same Region';
+
+export async function onPublishingDestinationEvent(event: DestinationEvent): Promise<ResourceResult> {
+  const client = guardDutyClient();
+  const location = stackLocation(event.StackId);
+  switch (event.RequestType) {
+    case 'Create':
+      return create(client, location, event);
+    case 'Update':
+      return update(client, location, event);
+    case 'Delete':
+      return remove(client, event);
+  }
+}
+
+async function create(client: GuardDutyClient, location: StackLocation, event: DestinationEvent): Promise<ResourceResult> {
+  const props = event.ResourceProperties;
+  let destinationId: string;
+  try {
+    const out = await client.send(new CreatePublishingDestinationCommand({
+      DetectorId: props.DetectorId,
+      DestinationType: props.DestinationType as DestinationType,
+      DestinationProperties: { DestinationArn: props.DestinationArn, KmsKeyArn: props.KmsKeyArn },
+      ClientToken: clientToken(event),
+      Tags: tagsOrUndefined(props.Tags),
+    }));
+    destinationId = out.DestinationId!;
+  } catch (err) {
+    throw await explainCreateFailure(client, props, err);
+  }
+  log.info('Created publishing destination', { detectorId: props.DetectorId, destinationId });
+  try {
+    await verify(client, props, destinationId);
+  } catch (err) {
+    await client.send(new DeletePublishingDestinationCommand({ DetectorId: props.DetectorId, DestinationId: destinationId }))
+      .catch((deleteErr) => log.error('Could not delete the destination after its create failed', { destinationId, error: String(deleteErr) }));
+    throw err;
+  }
+  return result(location, props.DetectorId, destinationId);
+}
+
+async function update(client: GuardDutyClient, location: StackLocation, event: DestinationEvent): Promise<ResourceResult> {
+  const props = event.ResourceProperties;
+  const old = event.OldResourceProperties!;
+  if (props.DetectorId !== old.DetectorId || props.DestinationType !== old.DestinationType) {
+    log.info('Detector or destination type changed: creating the replacement');
+    return create(client, location, event);
+  }
+  const { destinationId } = parsePhysicalId(event.PhysicalResourceId!);
+  if (props.DestinationArn !== old.DestinationArn || props.KmsKeyArn !== old.KmsKeyArn) {
+    try {
+      await client.send(new UpdatePublishingDestinationCommand({
+        DetectorId: props.DetectorId,
+        DestinationId: destinationId,
+        DestinationProperties: { DestinationArn: props.DestinationArn, KmsKeyArn: props.KmsKeyArn },
+      }));
+    } catch (err) {
+      if (!isPublishingDestinationNotFound(err)) throw err;
+      log.warn('The publishing destination no longer exists; creating it again', { destinationId });
+      return create(client, location, event);
+    }
+  }
+  await verify(client, props, destinationId);
+  await syncTags(client, destinationArn(location, props.DetectorId, destinationId), old.Tags, props.Tags);
+  return result(location, props.DetectorId, destinationId);
+}
+
+async function remove(client: GuardDutyClient, event: DestinationEvent): Promise<ResourceResult> {
+  const physicalResourceId = event.PhysicalResourceId!;
+  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId };
+  const { detectorId, destinationId } = parsePhysicalId(physicalResourceId);
+  try {
+    await client.send(new DeletePublishingDestinationCommand({ DetectorId: detectorId, DestinationId: destinationId }));
+    log.info('Deleted publishing destination', { detectorId, destinationId });
+  } catch (err) {
+    if (!isPublishingDestinationNotFound(err)) throw err;
+    log.info('The publishing destination was already gone', { detectorId, destinationId });
+  }
+  return { physicalResourceId };
+}
+
+/** Wait for GuardDuty's verdict on the destination. */
+async function verify(client: GuardDutyClient, props: PublishingDestinationResourceProperties, destinationId: string): Promise<void> {
+  await waitForStatus<PublishingStatus>({
+    what: `publishing destination ${destinationId} (${props.DestinationArn}, key ${props.KmsKeyArn})`,
+    read: async () => {
+      const out = await client.send(new DescribePublishingDestinationCommand({ DetectorId: props.DetectorId, DestinationId: destinationId }));
+      return out.Status;
+    },
+    until: ['PUBLISHING'],
+    failOn: {
+      UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY: FIX_ADVICE,
+      STOPPED: 'GuardDuty stopped publishing to it',
+    },
+    timeoutMs: VERIFY_TIMEOUT_MS,
+  });
+}
+
+/** GuardDuty allows one destination per detector: name the one in the way. */
+async function explainCreateFailure(client: GuardDutyClient, props: PublishingDestinationResourceProperties, err: unknown): Promise<unknown> {
+  if (!isBadRequest(err) || isDetectorNotFound(err)) return err;
+  const existing: string[] = [];
+  try {
+    for await (const page of paginateListPublishingDestinations({ client }, { DetectorId: props.DetectorId, MaxResults: 50 })) {
+      existing.push(...(page.Destinations ?? []).map((d) => `${d.DestinationId} (${d.Status})`));
+    }
+  } catch {
+    return err;
+  }
+  if (existing.length > 0) {
+    return new HandlerError(`detector ${props.DetectorId} already has a publishing destination, ${existing.join(', ')}, and GuardDuty `
+      + 'allows one per detector; delete it or manage it from the stack that created it '
+      + `(${(err as Error).message})`);
+  }
+  return err;
+}
+
+function parsePhysicalId(physicalResourceId: string): { detectorId: string; destinationId: string } {
+  const [detectorId, destinationId, ...rest] = physicalResourceId.split(':');
+  if (!detectorId || !destinationId || rest.length > 0) {
+    throw new HandlerError(`physical id must be <detectorId>:<destinationId>, got: ${physicalResourceId}`);
+  }
+  return { detectorId, destinationId };
+}
+
+function destinationArn(location: StackLocation, detectorId: string, destinationId: string): string {
+  return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${detectorId}/publishingDestination/${destinationId}`;
+}
+
+function result(location: StackLocation, detectorId: string, destinationId: string): ResourceResult {
+  const data: PublishingDestinationResourceAttributes = {
+    DestinationId: destinationId,
+    PublishingDestinationArn: destinationArn(location, detectorId, destinationId),
+  };
+  return { physicalResourceId: `${detectorId}:${destinationId}`, data: { ...data } };
+}

@@ -1,0 +1,65 @@
+/** `Custom::GuardDutyThreatIntelSet`: a threat IP list, through the lifecycle shared with trusted lists. */
+import {
+  CreateThreatIntelSetCommand,
+  DeleteThreatIntelSetCommand,
+  GetThreatIntelSetCommand,
+  ThreatIntelSetFormat,
+  paginateListThreatIntelSets,
+  UpdateThreatIntelSetCommand,
+} from '@aws-sdk/client-guardduty';
+import { ListApi, ListStatus, onListEvent } from './ip-list';
+import { ThreatListResourceProperties } from '../../src/private/contracts';
+import { CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { isNoSuchResource } from '../shared/errors';
+
+export const THREAT_INTEL_SET_API: ListApi = {
+  kind: 'ThreatIntelSet',
+  arnSegment: 'threatintelset',
+  quota: 6,
+  async create(client, s, token, tags) {
+    const out = await client.send(new CreateThreatIntelSetCommand({
+      DetectorId: s.detectorId,
+      Name: s.name,
+      Format: s.format as ThreatIntelSetFormat,
+      Location: s.location,
+      Activate: s.activate,
+      ExpectedBucketOwner: s.expectedBucketOwner,
+      ClientToken: token,
+      Tags: tags,
+    }));
+    return out.ThreatIntelSetId!;
+  },
+  async status(client, detectorId, setId) {
+    try {
+      const out = await client.send(new GetThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: setId }));
+      return out.Status as ListStatus;
+    } catch (err) {
+      if (isNoSuchResource(err)) return undefined;
+      throw err;
+    }
+  },
+  async update(client, setId, s) {
+    await client.send(new UpdateThreatIntelSetCommand({
+      DetectorId: s.detectorId,
+      ThreatIntelSetId: setId,
+      Name: s.name,
+      Location: s.location,
+      Activate: s.activate,
+      ExpectedBucketOwner: s.expectedBucketOwner,
+    }));
+  },
+  async delete(client, detectorId, setId) {
+    await client.send(new DeleteThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: setId }));
+  },
+  async list(client, detectorId) {
+    const ids: string[] = [];
+    for await (const page of paginateListThreatIntelSets({ client }, { DetectorId: detectorId, MaxResults: 50 })) {
+      ids.push(...(page.ThreatIntelSetIds ?? []));
+    }
+    return ids;
+  },
+};
+
+export function onThreatIntelSetEvent(event: CustomResourceEvent<ThreatListResourceProperties>): Promise<ResourceResult> {
+  return onListEvent(THREAT_INTEL_SET_API, event);
+}

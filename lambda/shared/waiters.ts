@@ -1,0 +1,44 @@
+/**
+ * Waiting for an asynchronous status (a set activating, a destination being verified): poll a
+ * read until the status is one of the wanted ones, fail on a failure status, give up at a
+ * deadline. Bounded so a stuck resource fails the deployment with its status instead of holding
+ * the Lambda until its timeout.
+ */
+import { HandlerError } from './errors';
+import { log } from './log';
+
+export interface StatusWait<S extends string> {
+  /** What is being waited for, for messages, e.g. `IPSet 1a2b...`. */
+  readonly what: string;
+  /** Read the current status; `undefined` when the resource is gone. */
+  readonly read: () => Promise<S | undefined>;
+  /** Statuses that end the wait successfully. `undefined` (gone) may be one. */
+  readonly until: ReadonlyArray<S | undefined>;
+  /** Statuses that end the wait with a failure; the message says what to do. */
+  readonly failOn?: Partial<Record<S, string>>;
+  readonly timeoutMs: number;
+  /** First delay between reads; doubles up to `maxDelayMs`. */
+  readonly initialDelayMs?: number;
+  readonly maxDelayMs?: number;
+}
+
+/** Resolve with the final status, or throw a `HandlerError` naming the status. */
+export async function waitForStatus<S extends string>(wait: StatusWait<S>): Promise<S | undefined> {
+  const deadline = Date.now() + wait.timeoutMs;
+  let delay = wait.initialDelayMs ?? 500;
+  let status: S | undefined;
+  for (;;) {
+    status = await wait.read();
+    if (wait.until.includes(status)) return status;
+    const failure = status !== undefined ? wait.failOn?.[status] : undefined;
+    if (failure !== undefined) {
+      throw new HandlerError(`${wait.what} is ${status}: ${failure}`);
+    }
+    if (Date.now() + delay > deadline) break;
+    log.info('Waiting', { what: wait.what, status: status ?? 'gone', expected: wait.until.map((s) => s ?? 'gone') });
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, wait.maxDelayMs ?? 10_000);
+  }
+  throw new HandlerError(`${wait.what} is still ${status ?? 'gone'} after ${Math.round(wait.timeoutMs / 1000)} s, `
+    + `expected ${wait.until.map((s) => s ?? 'gone').join(' or ')}`);
+}

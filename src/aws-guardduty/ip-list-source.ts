@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { isIP } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AssetHashType, Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { ValidationError } from '../private/errors';
+
+/**
+ * The file format of a trusted IP list or threat IP list.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html#prepare_list
+ */
+export enum IpListFormat {
+  /** Plaintext: one IP address or CIDR range per line. */
+  TXT = 'TXT',
+  /** Structured Threat Information Expression. */
+  STIX = 'STIX',
+  /** Open Threat Exchange CSV. */
+  OTX_CSV = 'OTX_CSV',
+  /** AlienVault reputation feed. */
+  ALIEN_VAULT = 'ALIEN_VAULT',
+  /** Proofpoint ET Intelligence feed. */
+  PROOF_POINT = 'PROOF_POINT',
+  /** FireEye iSIGHT Threat Intelligence feed. */
+  FIRE_EYE = 'FIRE_EYE',
+}
+
+/** What a list is for; sets the entry limit GuardDuty applies. */
+export enum IpListKind {
+  /** A trusted IP list (`IpSet`): at most 2,000 IP addresses and CIDR ranges. */
+  TRUSTED = 'TRUSTED',
+  /** A threat IP list (`ThreatIntelSet`): at most 250,000 IP addresses and CIDR ranges. */
+  THREAT = 'THREAT',
+}
+
+/** Options for `IpListSource.bind`. */
+export interface IpListBindOptions {
+  /** Which kind of set reads the list. */
+  readonly kind: IpListKind;
+  /** The list's declared format. */
+  readonly format: IpListFormat;
+}
+
+/** Where a bound list is, and what reads it needs. */
+export interface IpListSourceConfig {
+  /** The bucket holding the list. */
+  readonly bucket: s3.IBucket;
+  /** The object key. */
+  readonly objectKey: string;
+  /** The URI GuardDuty reads, `https://s3.<region>.<suffix>/<bucket>/<key>`. */
+  readonly location: string;
+  /**
+   * The account that must own the bucket (GuardDuty checks it before reading).
+   *
+   * @default - not checked
+   */
+  readonly expectedBucketOwner?: string;
+  /**
+   * A hash of the content, when known at synth time; a change re-activates the set.
+   *
+   * @default - the content is not tracked (an object in a bucket)
+   */
+  readonly contentHash?: string;
+  /**
+   * The key that encrypts the object, when GuardDuty must be allowed to decrypt it.
+   *
+   * @default - no customer managed key
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Options for `IpListSource.fromBucket`. */
+export interface IpListBucketOptions {
+  /**
+   * The account that owns the bucket; GuardDuty refuses to read a bucket owned by another account.
+   *
+   * @default - the owning stack's account for a bucket defined in this app; not checked for an imported bucket
+   */
+  readonly expectedBucketOwner?: string;
+}
+
+/** GuardDuty's entry limits per list ("You can't request a quota increase"). */
+const MAX_ENTRIES: Record<IpListKind, number> = {
+  [IpListKind.TRUSTED]: 2_000,
+  [IpListKind.THREAT]: 250_000,
+};
+/** "The maximum file size for the file used to upload a list". */
+const MAX_FILE_BYTES = 35 * 1024 * 1024;
+
+/**
+ * The list a trusted IP list (`IpSet`) or threat IP list (`ThreatIntelSet`) reads: an object in
+ * an S3 bucket, a local file deployed as an asset, or entries written at synth time.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html
+ */
+export abstract class IpListSource {
+  /**
+   * An object already in (or deployed to) a bucket. Its content is not tracked: after changing
+   * the object, change something the construct sees (e.g. the key) to have GuardDuty read it again.
+   */
+  public static fromBucket(bucket: s3.IBucket, key: string, options: IpListBucketOptions = {}): IpListSource {
+    return new BucketSource(bucket, key, options);
+  }
+
+  /**
+   * A local file, uploaded as a CDK asset. For TXT lists the entries are checked at synth time.
+   * A change to the file re-activates the set so GuardDuty reads the new entries.
+   */
+  public static fromAsset(file: string): IpListSource {
+    return new AssetSource(file);
+  }
+
+  /**
+   * IP addresses and CIDR ranges (IPv4 or IPv6) given inline, written to a TXT asset at synth
+   * time. The asset's hash is the hash of the entries, so the same list gives the same template.
+   *
+   * @throws at synth time for an entry that is not an IP address or CIDR range, naming it, and
+   * for more entries than GuardDuty allows in the list.
+   */
+  public static fromEntries(entries: string[]): IpListSource {
+    return new EntriesSource(entries);
+  }
+
+  /** Make the list available to a set defined in `scope`. */
+  public abstract bind(scope: Construct, options: IpListBindOptions): IpListSourceConfig;
+}
+
+class BucketSource extends IpListSource {
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly options: IpListBucketOptions) {
+    super();
+  }
+
+  public bind(scope: Construct): IpListSourceConfig {
+    if (!Token.isUnresolved(this.key) && (this.key.length === 0 || this.key.startsWith('/'))) {
+      throw new ValidationError(scope, `the list's object key must be a non-empty key without a leading "/", got: "${this.key}"`);
+    }
+    const owner = this.options.expectedBucketOwner ?? (this.bucket instanceof s3.Bucket ? this.bucket.stack.account : undefined);
+    return {
+      bucket: this.bucket,
+      objectKey: this.key,
+      location: this.bucket.urlForObject(this.key),
+      expectedBucketOwner: owner,
+      encryptionKey: this.bucket.encryptionKey,
+    };
+  }
+}
+
+class AssetSource extends IpListSource {
+  constructor(private readonly file: string) {
+    super();
+  }
+
+  public bind(scope: Construct, options: IpListBindOptions): IpListSourceConfig {
+    if (!fs.existsSync(this.file) || !fs.statSync(this.file).isFile()) {
+      throw new ValidationError(scope, `the list file must be an existing file, got: ${this.file}`);
+    }
+    const size = fs.statSync(this.file).size;
+    if (size > MAX_FILE_BYTES) {
+      throw new ValidationError(scope, `GuardDuty reads list files of at most 35 MB, got ${size} bytes: ${this.file}`);
+    }
+    const content = fs.readFileSync(this.file, 'utf-8');
+    if (options.format === IpListFormat.TXT) {
+      validateEntries(scope, parseTxt(content), options.kind, this.file);
+    }
+    const asset = new s3_assets.Asset(scope, 'List', { path: this.file });
+    return assetConfig(asset, asset.assetHash);
+  }
+}
+
+class EntriesSource extends IpListSource {
+  constructor(private readonly entries: string[]) {
+    super();
+  }
+
+  public bind(scope: Construct, options: IpListBindOptions): IpListSourceConfig {
+    if (options.format !== IpListFormat.TXT) {
+      throw new ValidationError(scope, `an inline list is written as plaintext: \`format\` must be TXT, got: ${options.format}`);
+    }
+    const entries = this.entries.map((e) => e.trim());
+    validateEntries(scope, entries, options.kind, 'the inline list');
+    const content = entries.join('\n') + '\n';
+    const hash = createHash('sha256').update(content).digest('hex');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-threat-detection-list-'));
+    const file = path.join(dir, 'list.txt');
+    fs.writeFileSync(file, content);
+    const asset = new s3_assets.Asset(scope, 'List', { path: file, assetHash: hash, assetHashType: AssetHashType.CUSTOM });
+    return assetConfig(asset, hash);
+  }
+}
+
+function assetConfig(asset: s3_assets.Asset, contentHash: string): IpListSourceConfig {
+  return {
+    bucket: asset.bucket,
+    objectKey: asset.s3ObjectKey,
+    location: asset.httpUrl,
+    // Asset buckets belong to the stack's account (the bootstrap bucket).
+    expectedBucketOwner: Stack.of(asset).account,
+    contentHash,
+  };
+}
+
+/** The entries of a plaintext list: one per line; blank lines and `#` comments are skipped. */
+function parseTxt(content: string): string[] {
+  return content.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+function validateEntries(scope: Construct, entries: string[], kind: IpListKind, where: string): void {
+  if (entries.length === 0) {
+    throw new ValidationError(scope, `${where} must have at least one IP address or CIDR range, got none`);
+  }
+  const max = MAX_ENTRIES[kind];
+  if (entries.length > max) {
+    throw new ValidationError(scope, `GuardDuty allows at most ${max.toLocaleString('en-US')} IP addresses and CIDR ranges in a `
+      + `${kind === IpListKind.TRUSTED ? 'trusted' : 'threat'} IP list, ${where} has ${entries.length}`);
+  }
+  entries.forEach((entry, index) => {
+    if (!isIpOrCidr(entry)) {
+      throw new ValidationError(scope, `${where}: entry ${index + 1} must be an IPv4 or IPv6 address or CIDR range (IP lists `
+        + `take no domain names), got: "${entry}"`);
+    }
+  });
+}
+
+function isIpOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0) return false;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
+}

@@ -1,0 +1,120 @@
+/**
+ * What `IpSet` and `ThreatIntelSet` share: the same API shape (name, format, location,
+ * activate), the same grants and the same custom resource properties; they differ in resource
+ * type, quota and entry limit.
+ *
+ * Not exported from the package.
+ */
+import { Annotations, CustomResource, Lazy, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ResourceTypes, ThreatListResourceProperties } from './contracts';
+import { ValidationError } from './errors';
+import { GUARDDUTY_SERVICE_LINKED_ROLE_ARN, THREAT_LIST_PERMISSIONS } from './permissions';
+import { ThreatDetectionProvider } from './provider';
+import { renderTags, validateString } from './validation';
+import type { IDetector } from '../aws-guardduty/detector';
+import { IpListFormat, IpListKind, IpListSource } from '../aws-guardduty/ip-list-source';
+
+/** Sets per account and Region: 1 trusted IP list, 6 threat IP lists. */
+export const MAX_SETS: Record<IpListKind, number> = {
+  [IpListKind.TRUSTED]: 1,
+  [IpListKind.THREAT]: 6,
+};
+
+export interface IpListResourceOptions {
+  readonly kind: IpListKind;
+  readonly detector: IDetector;
+  readonly name: string;
+  readonly source: IpListSource;
+  readonly format: IpListFormat;
+  readonly activate: boolean;
+  readonly removalPolicy: RemovalPolicy;
+  readonly tags: TagManager;
+}
+
+/** Create the custom resource of a set, grant what reading its list needs, and return it. */
+export function createIpListResource(scope: Resource, options: IpListResourceOptions): CustomResource {
+  const isTrusted = options.kind === IpListKind.TRUSTED;
+  validateString(scope, isTrusted ? 'ipSetName' : 'threatIntelSetName', options.name, isTrusted
+    ? { min: 1, max: 300, pattern: /^[A-Za-z0-9 _-]+$/, description: 'letters, digits, spaces, "-" and "_" only' }
+    : { min: 1, max: 300 });
+
+  const provider = ThreatDetectionProvider.of(scope);
+  provider.addPermissions(THREAT_LIST_PERMISSIONS);
+  const list = options.source.bind(scope, { kind: options.kind, format: options.format });
+  if (!Token.isUnresolved(list.location) && list.location.length > 300) {
+    throw new ValidationError(scope, `GuardDuty takes list locations of at most 300 characters, got ${list.location.length}: ${list.location}`);
+  }
+
+  // The handler reads nothing itself, but GuardDuty checks the caller may read the object; the
+  // service-linked role gets its own read access from GuardDuty (an inline policy it writes).
+  provider.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['s3:GetObject'],
+    resources: [list.bucket.arnForObjects(list.objectKey)],
+  }));
+  const dependencies: Array<s3.IBucket | kms.IKey> = [];
+  if (list.bucket instanceof s3.Bucket) dependencies.push(list.bucket);
+  if (list.encryptionKey) {
+    list.encryptionKey.grantDecrypt(provider.role);
+    grantServiceRoleDecrypt(scope, list.encryptionKey);
+    if (list.encryptionKey instanceof kms.Key) dependencies.push(list.encryptionKey);
+  }
+
+  const properties: ThreatListResourceProperties = {
+    DetectorId: options.detector.detectorId,
+    Name: options.name,
+    Format: options.format,
+    Location: list.location,
+    Activate: options.activate ? 'true' : 'false',
+    ExpectedBucketOwner: list.expectedBucketOwner,
+    ContentHash: list.contentHash,
+    Tags: Lazy.any({ produce: () => renderTags(options.tags) }) as unknown as Record<string, string>,
+  };
+  const resource = new CustomResource(scope, 'Resource', {
+    serviceToken: provider.serviceToken,
+    resourceType: isTrusted ? ResourceTypes.GUARDDUTY_IP_SET : ResourceTypes.GUARDDUTY_THREAT_INTEL_SET,
+    properties: { ...properties },
+    removalPolicy: options.removalPolicy,
+  });
+  for (const d of dependencies) resource.node.addDependency(d);
+  return resource;
+}
+
+/**
+ * GuardDuty reads an SSE-KMS list as its service-linked role, which needs `kms:Decrypt` in the
+ * key policy. A key of this app gets the statement; for an imported key, say what to add.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-lists-prerequisites.html
+ */
+function grantServiceRoleDecrypt(scope: Resource, key: kms.IKey): void {
+  if (key instanceof kms.Key) {
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowGuardDutyServiceRoleToReadLists',
+      actions: ['kms:Decrypt'],
+      principals: [new iam.ArnPrincipal(GUARDDUTY_SERVICE_LINKED_ROLE_ARN)],
+      resources: ['*'],
+    }));
+    return;
+  }
+  Annotations.of(scope).addWarningV2('cdk-threat-detection:listKeyPolicy',
+    `The list's bucket is encrypted with a key this app does not manage (${Stack.of(scope).resolve(key.keyArn)}); add to its key `
+    + 'policy a statement allowing kms:Decrypt to arn:<partition>:iam::<account>:role/aws-service-role/guardduty.amazonaws.com/'
+    + 'AWSServiceRoleForAmazonGuardDuty, or GuardDuty cannot read the list and the set ends in ERROR.');
+}
+
+/** Errors for more sets of one kind on one detector than GuardDuty allows. */
+export function validateSetQuota(scope: Resource, kind: IpListKind, detector: IDetector,
+  isSameKind: (c: unknown) => c is { readonly detector: IDetector }): string[] {
+  const stack = Stack.of(scope);
+  const key = JSON.stringify(stack.resolve(detector.detectorId));
+  const sets = stack.node.findAll().filter((c) => isSameKind(c) && JSON.stringify(stack.resolve((c as any).detector.detectorId)) === key);
+  const max = MAX_SETS[kind];
+  if (sets.length > max && sets[0] === scope) {
+    const what = kind === IpListKind.TRUSTED ? 'trusted IP list (IPSet)' : 'threat IP lists (ThreatIntelSets)';
+    return [`GuardDuty allows ${max} ${what} per account and Region; this stack gives the detector ${sets.length}: `
+      + sets.map((s) => (s as Resource).node.path).join(', ')];
+  }
+  return [];
+}

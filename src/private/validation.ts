@@ -1,0 +1,67 @@
+/**
+ * Synth-time checks and renderings shared by the constructs: tags as GuardDuty takes them,
+ * removal policies a custom resource supports, and the names the service accepts.
+ *
+ * Not exported from the package.
+ */
+import { RemovalPolicy, TagManager, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { ValidationError } from './errors';
+
+/**
+ * GuardDuty documents "a limit of 50 tags per resource"; keys are 1-128 characters of letters,
+ * digits and `+ - = . _ : /`, not starting with `aws:`; values at most 256 characters.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_TagResource.html
+ */
+const MAX_TAGS = 50;
+const TAG_KEY_PATTERN = /^(?!aws:)[a-zA-Z0-9+\-=._:/]{1,128}$/;
+const MAX_TAG_VALUE_LENGTH = 256;
+
+/** The errors (empty when valid) of a resource's tags; `kind` names the resource, e.g. "a filter". */
+export function validateTags(tags: Record<string, string>, kind: string): string[] {
+  const errors: string[] = [];
+  const keys = Object.keys(tags);
+  if (keys.length > MAX_TAGS) {
+    errors.push(`GuardDuty allows at most ${MAX_TAGS} tags on ${kind}, got: ${keys.length}`);
+  }
+  for (const key of keys) {
+    if (Token.isUnresolved(key)) continue;
+    if (!TAG_KEY_PATTERN.test(key)) {
+      errors.push(`tag key must be 1-128 characters of letters, digits and + - = . _ : /, not starting with "aws:", got: "${key}"`);
+    }
+    const value = tags[key];
+    if (!Token.isUnresolved(value) && value.length > MAX_TAG_VALUE_LENGTH) {
+      errors.push(`tag "${key}" value must be at most ${MAX_TAG_VALUE_LENGTH} characters, got: ${value.length}`);
+    }
+  }
+  return errors;
+}
+
+/** The tags to send (a map), or `undefined` when there are none, so the property stays absent. */
+export function renderTags(tags: TagManager): Record<string, string> | undefined {
+  const rendered = tags.renderTags() as Record<string, string> | undefined;
+  return rendered && Object.keys(rendered).length > 0 ? rendered : undefined;
+}
+
+/** Custom resources have no snapshot: SNAPSHOT is refused, naming what it was applied to. */
+export function validateRemovalPolicy(scope: IConstruct, policy: RemovalPolicy, what: string): void {
+  if (policy === RemovalPolicy.SNAPSHOT) {
+    throw new ValidationError(scope, `\`removalPolicy\` must be RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY; ${what} has no snapshot, got: SNAPSHOT`);
+  }
+}
+
+/**
+ * Check a string property against a length range and a pattern when it is known at synth time.
+ * `rule` says the rule in words for the message.
+ */
+export function validateString(scope: IConstruct, property: string, value: string | undefined,
+  rule: { min: number; max: number; pattern?: RegExp; description?: string }): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (value.length < rule.min || value.length > rule.max) {
+    throw new ValidationError(scope, `\`${property}\` must be ${rule.min}-${rule.max} characters, got ${value.length}: "${value}"`);
+  }
+  if (rule.pattern && !rule.pattern.test(value)) {
+    throw new ValidationError(scope, `\`${property}\` must be ${rule.description ?? `match ${rule.pattern}`}, got: "${value}"`);
+  }
+}
