@@ -17,7 +17,20 @@ export const GuardDutyMessages = {
   INVALID_VALUE: 'The request is rejected because an invalid or out-of-range value is specified as an input parameter.',
   INVALID_PARAMETERS: 'The request is rejected because one or more input parameters have invalid values.',
   invalidParameter: (name: string) => `The request is rejected because the parameter ${name} has an invalid value.`,
+  NO_SUCH_RESOURCE: 'The request is rejected since no such resource found.',
+  DESTINATION_EXISTS: 'The request failed because a publishingDestination already exists',
 } as const;
+
+/**
+ * Quotas per account and Region (GuardDuty quotas page): filters 100, trusted IP sets 1, threat
+ * intel sets 6; and one publishing destination per detector. GuardDuty's exact message for a
+ * quota refusal is not in the sources available here, so the local API answers its generic
+ * "invalid or out-of-range value" BadRequest, which handlers must explain themselves.
+ */
+export const GuardDutyQuotas = { FILTERS: 100, IP_SETS: 1, THREAT_INTEL_SETS: 6, PUBLISHING_DESTINATIONS: 1 } as const;
+
+/** Statuses a set passes through before it settles; Update and Delete are refused meanwhile. */
+const TRANSITIONAL_SET_STATUSES = ['ACTIVATING', 'DEACTIVATING', 'DELETE_PENDING'];
 
 /**
  * Features a new detector turns on when the request does not name them: "all the optional
@@ -51,6 +64,41 @@ interface FeatureState {
   additional: Map<string, { status: string; updatedAt: Date }>;
 }
 
+export interface FilterState {
+  readonly name: string;
+  description?: string;
+  action: string;
+  rank: number;
+  criteria: Record<string, any>;
+  tags: Record<string, string>;
+}
+
+export interface ListSetState {
+  readonly id: string;
+  name: string;
+  readonly format: string;
+  location: string;
+  expectedBucketOwner?: string;
+  /** What the status is now, and what it becomes at `settlesAt` (asynchronous activation). */
+  status: string;
+  next?: string;
+  settlesAt: number;
+  /** How many times GuardDuty read the list (each activation). */
+  reads: number;
+  tags: Record<string, string>;
+}
+
+export interface DestinationState {
+  readonly id: string;
+  destinationArn: string;
+  kmsKeyArn: string;
+  status: string;
+  next?: string;
+  settlesAt: number;
+  publishingFailureStartTimestamp: number;
+  tags: Record<string, string>;
+}
+
 export interface DetectorState {
   readonly id: string;
   readonly createdAt: Date;
@@ -61,6 +109,11 @@ export interface DetectorState {
   tags: Record<string, string>;
   /** When the detector starts to appear in ListDetectors (read-after-write lag). */
   readonly listedFrom: number;
+  /** Filters by name, in rank order. */
+  filters: FilterState[];
+  readonly ipSets: Map<string, ListSetState>;
+  readonly threatIntelSets: Map<string, ListSetState>;
+  readonly destinations: Map<string, DestinationState>;
 }
 
 interface RegionState {
@@ -69,6 +122,8 @@ interface RegionState {
   readonly recentlyDeleted: Array<{ readonly id: string; readonly listedUntil: number }>;
   /** Client tokens of successful CreateDetector calls, and the detector each made. */
   readonly createTokens: Map<string, string>;
+  /** Client tokens of successful creates of detector sub-resources (`<operation>/<token>` to id). */
+  readonly childTokens: Map<string, string>;
 }
 
 type Input = Record<string, any>;
@@ -89,9 +144,38 @@ export class GuardDutyService implements ServiceImplementation {
     TagResource: (r, i, c) => this.tagResource(r, i, c),
     UntagResource: (r, i, c) => this.untagResource(r, i, c),
     ListTagsForResource: (r, i, c) => this.listTagsForResource(r, i, c),
+    CreateFilter: (r, i) => this.createFilter(r, i),
+    GetFilter: (r, i) => this.getFilter(r, i),
+    UpdateFilter: (r, i) => this.updateFilter(r, i),
+    DeleteFilter: (r, i) => this.deleteFilter(r, i),
+    ListFilters: (r, i) => this.listFilters(r, i),
+    CreateIPSet: (r, i) => this.createSet(r, i, 'ipSets'),
+    GetIPSet: (r, i) => this.getSet(r, i, 'ipSets'),
+    UpdateIPSet: (r, i) => this.updateSet(r, i, 'ipSets'),
+    DeleteIPSet: (r, i) => this.deleteSet(r, i, 'ipSets'),
+    ListIPSets: (r, i) => this.listSets(r, i, 'ipSets'),
+    CreateThreatIntelSet: (r, i) => this.createSet(r, i, 'threatIntelSets'),
+    GetThreatIntelSet: (r, i) => this.getSet(r, i, 'threatIntelSets'),
+    UpdateThreatIntelSet: (r, i) => this.updateSet(r, i, 'threatIntelSets'),
+    DeleteThreatIntelSet: (r, i) => this.deleteSet(r, i, 'threatIntelSets'),
+    ListThreatIntelSets: (r, i) => this.listSets(r, i, 'threatIntelSets'),
+    CreatePublishingDestination: (r, i) => this.createDestination(r, i),
+    DescribePublishingDestination: (r, i) => this.describeDestination(r, i),
+    UpdatePublishingDestination: (r, i) => this.updateDestination(r, i),
+    DeletePublishingDestination: (r, i) => this.deleteDestination(r, i),
+    ListPublishingDestinations: (r, i) => this.listDestinations(r, i),
   };
 
-  constructor(private readonly lagMs: () => number) {}
+  /** List locations GuardDuty cannot read (the set goes to ERROR when it activates). */
+  private readonly unreadableLocations = new Set<string>();
+  /** Destination ARNs GuardDuty cannot write to (the destination fails verification). */
+  private readonly unwritableDestinations = new Set<string>();
+
+  /**
+   * @param lagMs read-after-write lag of list operations
+   * @param settleMs how long asynchronous transitions take (set activation, deletion, destination verification)
+   */
+  constructor(private readonly lagMs: () => number, private readonly settleMs: () => number = () => 0) {}
 
   public async invoke(context: ServiceContext, input: Input): Promise<Record<string, unknown>> {
     const handler = this.handlers[context.operation];
@@ -135,19 +219,36 @@ export class GuardDutyService implements ServiceImplementation {
 
   public reset(): void {
     this.regions.clear();
+    this.unreadableLocations.clear();
+    this.unwritableDestinations.clear();
+  }
+
+  /** Make a list location unreadable to GuardDuty, as a missing object or denied read would (for tests). */
+  public failLocation(location: string): void {
+    this.unreadableLocations.add(location);
+  }
+
+  /** Make a destination unwritable to GuardDuty, as a missing bucket or key policy would (for tests). */
+  public failDestination(destinationArn: string): void {
+    this.unwritableDestinations.add(destinationArn);
+  }
+
+  /** The detector's state by id (for assertions). */
+  public detector(account: string, region: string, detectorId: string): DetectorState | undefined {
+    return this.region(account, region).detectors.get(detectorId);
   }
 
   private region(account: string, region: string): RegionState {
     const key = `${account}/${region}`;
     let state = this.regions.get(key);
     if (!state) {
-      state = { detectors: new Map(), recentlyDeleted: [], createTokens: new Map() };
+      state = { detectors: new Map(), recentlyDeleted: [], createTokens: new Map(), childTokens: new Map() };
       this.regions.set(key, state);
     }
     return state;
   }
 
-  private detector(region: RegionState, detectorId: string): DetectorState {
+  private ownDetector(region: RegionState, detectorId: string): DetectorState {
     const detector = region.detectors.get(detectorId);
     if (!detector) throw badRequest(GuardDutyMessages.DETECTOR_NOT_OWNED, 'NoSuchEntityException');
     return detector;
@@ -173,7 +274,7 @@ export class GuardDutyService implements ServiceImplementation {
   }
 
   private getDetector(region: RegionState, input: Input, context: ServiceContext): Record<string, unknown> {
-    const d = this.detector(region, input.DetectorId);
+    const d = this.ownDetector(region, input.DetectorId);
     const featureStatus = (name: string) => d.features.get(name)?.status ?? 'DISABLED';
     return {
       CreatedAt: d.createdAt.toISOString(),
@@ -204,7 +305,7 @@ export class GuardDutyService implements ServiceImplementation {
   }
 
   private updateDetector(region: RegionState, input: Input): Record<string, unknown> {
-    const detector = this.detector(region, input.DetectorId);
+    const detector = this.ownDetector(region, input.DetectorId);
     const features = requestedFeatures(input);
     if (input.Enable !== undefined) detector.status = input.Enable ? 'ENABLED' : 'DISABLED';
     if (input.FindingPublishingFrequency) detector.findingPublishingFrequency = input.FindingPublishingFrequency;
@@ -214,7 +315,8 @@ export class GuardDutyService implements ServiceImplementation {
   }
 
   private deleteDetector(region: RegionState, input: Input): Record<string, unknown> {
-    this.detector(region, input.DetectorId);
+    // Filters, sets and destinations go with their detector.
+    this.ownDetector(region, input.DetectorId);
     region.detectors.delete(input.DetectorId);
     const lag = this.lagMs();
     if (lag > 0) region.recentlyDeleted.push({ id: input.DetectorId, listedUntil: Date.now() + lag });
@@ -234,11 +336,18 @@ export class GuardDutyService implements ServiceImplementation {
   /** The taggable resource an ARN names, in the caller's account and Region. */
   private taggable(region: RegionState, arn: string, context: ServiceContext): { tags: Record<string, string> } {
     const [, , , arnRegion, arnAccount, resource] = arn.split(':');
-    const detectorId = /^detector\/([^/]+)$/.exec(resource ?? '')?.[1];
-    if (arnRegion !== context.region || arnAccount !== context.account || !detectorId) {
+    const match = /^detector\/([^/]+)(?:\/(filter|ipset|threatintelset|publishingDestination)\/([^/]+))?$/.exec(resource ?? '');
+    if (arnRegion !== context.region || arnAccount !== context.account || !match) {
       throw badRequest(GuardDutyMessages.invalidParameter('resourceArn'));
     }
-    return this.detector(region, detectorId);
+    const detector = this.ownDetector(region, match[1]);
+    switch (match[2]) {
+      case undefined: return detector;
+      case 'filter': return this.filter(detector, match[3]);
+      case 'ipset': return this.set(detector, 'ipSets', match[3]);
+      case 'threatintelset': return this.set(detector, 'threatIntelSets', match[3]);
+      default: return this.destination(detector, match[3]);
+    }
   }
 
   private tagResource(region: RegionState, input: Input, context: ServiceContext): Record<string, unknown> {
@@ -261,6 +370,262 @@ export class GuardDutyService implements ServiceImplementation {
     const resource = this.taggable(region, input.ResourceArn, context);
     return { Tags: Object.keys(resource.tags).length > 0 ? { ...resource.tags } : undefined };
   }
+
+  // ---- Filters ----
+
+  private filter(detector: DetectorState, name: string): FilterState {
+    const filter = detector.filters.find((f) => f.name === name);
+    if (!filter) throw badRequest(GuardDutyMessages.NO_SUCH_RESOURCE, 'NoSuchEntityException');
+    return filter;
+  }
+
+  private childToken(operation: string, input: Input): string | undefined {
+    return input.ClientToken ? `${operation}/${input.DetectorId}/${input.ClientToken}` : undefined;
+  }
+
+  private createFilter(region: RegionState, input: Input): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    const token = this.childToken('CreateFilter', input);
+    if (token && region.childTokens.get(token) === input.Name && detector.filters.some((f) => f.name === input.Name)) {
+      return { Name: input.Name };
+    }
+    if (!FILTER_NAME.test(input.Name)) throw badRequest(GuardDutyMessages.invalidParameter('name'));
+    validateCriteria(input.FindingCriteria);
+    if (detector.filters.some((f) => f.name === input.Name)) throw badRequest(GuardDutyMessages.INVALID_PARAMETERS);
+    if (detector.filters.length >= GuardDutyQuotas.FILTERS) throw badRequest(GuardDutyMessages.INVALID_VALUE);
+    const filter: FilterState = {
+      name: input.Name,
+      description: input.Description,
+      action: input.Action ?? 'NOOP',
+      rank: 0,
+      criteria: input.FindingCriteria,
+      tags: { ...(input.Tags ?? {}) },
+    };
+    placeFilter(detector, filter, input.Rank);
+    if (token) region.childTokens.set(token, input.Name);
+    return { Name: input.Name };
+  }
+
+  private getFilter(region: RegionState, input: Input): Record<string, unknown> {
+    const f = this.filter(this.ownDetector(region, input.DetectorId), input.FilterName);
+    return {
+      Name: f.name,
+      Description: f.description,
+      Action: f.action,
+      Rank: f.rank,
+      FindingCriteria: f.criteria,
+      Tags: Object.keys(f.tags).length > 0 ? { ...f.tags } : undefined,
+    };
+  }
+
+  private updateFilter(region: RegionState, input: Input): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    const f = this.filter(detector, input.FilterName);
+    if (input.FindingCriteria) {
+      validateCriteria(input.FindingCriteria);
+      f.criteria = input.FindingCriteria;
+    }
+    if (input.Description !== undefined) f.description = input.Description === '' ? undefined : input.Description;
+    if (input.Action) f.action = input.Action;
+    if (input.Rank !== undefined) {
+      detector.filters = detector.filters.filter((x) => x !== f);
+      placeFilter(detector, f, input.Rank);
+    }
+    return { Name: f.name };
+  }
+
+  private deleteFilter(region: RegionState, input: Input): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    const f = this.filter(detector, input.FilterName);
+    detector.filters = detector.filters.filter((x) => x !== f);
+    detector.filters.forEach((x, i) => { x.rank = i + 1; });
+    return {};
+  }
+
+  private listFilters(region: RegionState, input: Input): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    const result = page(detector.filters.map((f) => f.name), input.MaxResults, input.NextToken, 50, () => badRequest(GuardDutyMessages.INVALID_VALUE));
+    return { FilterNames: result.items, NextToken: result.nextToken };
+  }
+
+  // ---- IPSets and ThreatIntelSets ----
+
+  private set(detector: DetectorState, collection: SetCollection, id: string): ListSetState {
+    const set = detector[collection].get(id);
+    if (!set) throw badRequest(GuardDutyMessages.NO_SUCH_RESOURCE, 'NoSuchEntityException');
+    settle(set);
+    if (set.status === 'DELETED') {
+      detector[collection].delete(id);
+      throw badRequest(GuardDutyMessages.NO_SUCH_RESOURCE, 'NoSuchEntityException');
+    }
+    return set;
+  }
+
+  /** Start an (asynchronous) activation or deactivation; GuardDuty reads the list when activating. */
+  private transition(set: ListSetState, activate: boolean): void {
+    if (activate) {
+      set.reads += 1;
+      set.status = 'ACTIVATING';
+      set.next = this.unreadableLocations.has(set.location) ? 'ERROR' : 'ACTIVE';
+    } else {
+      set.status = set.status === 'ACTIVE' ? 'DEACTIVATING' : 'INACTIVE';
+      set.next = 'INACTIVE';
+    }
+    set.settlesAt = Date.now() + this.settleMs();
+    settle(set);
+  }
+
+  private createSet(region: RegionState, input: Input, collection: SetCollection): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    const idMember = collection === 'ipSets' ? 'IpSetId' : 'ThreatIntelSetId';
+    const token = this.childToken(`Create/${collection}`, input);
+    const previous = token ? region.childTokens.get(token) : undefined;
+    if (previous && detector[collection].has(previous)) return { [idMember]: previous };
+    if (collection === 'ipSets' && !IP_SET_NAME.test(input.Name)) throw badRequest(GuardDutyMessages.invalidParameter('name'));
+    if (!S3_LOCATION.test(input.Location)) throw badRequest(GuardDutyMessages.invalidParameter('location'));
+    const quota = collection === 'ipSets' ? GuardDutyQuotas.IP_SETS : GuardDutyQuotas.THREAT_INTEL_SETS;
+    const live = [...detector[collection].values()].filter((x) => settle(x).status !== 'DELETED');
+    if (live.length >= quota) throw badRequest(GuardDutyMessages.INVALID_VALUE);
+    const set: ListSetState = {
+      id: randomBytes(16).toString('hex'),
+      name: input.Name,
+      format: input.Format,
+      location: input.Location,
+      expectedBucketOwner: input.ExpectedBucketOwner,
+      status: 'INACTIVE',
+      settlesAt: 0,
+      reads: 0,
+      tags: { ...(input.Tags ?? {}) },
+    };
+    if (input.Activate) this.transition(set, true);
+    detector[collection].set(set.id, set);
+    if (token) region.childTokens.set(token, set.id);
+    return { [idMember]: set.id };
+  }
+
+  private getSet(region: RegionState, input: Input, collection: SetCollection): Record<string, unknown> {
+    const set = this.set(this.ownDetector(region, input.DetectorId), collection, input.IpSetId ?? input.ThreatIntelSetId);
+    return {
+      Name: set.name,
+      Format: set.format,
+      Location: set.location,
+      Status: set.status,
+      ExpectedBucketOwner: set.expectedBucketOwner,
+      Tags: Object.keys(set.tags).length > 0 ? { ...set.tags } : undefined,
+    };
+  }
+
+  private updateSet(region: RegionState, input: Input, collection: SetCollection): Record<string, unknown> {
+    const set = this.set(this.ownDetector(region, input.DetectorId), collection, input.IpSetId ?? input.ThreatIntelSetId);
+    // "If the status of a list is Activating, Deactivating, or Delete Pending, you must wait."
+    if (TRANSITIONAL_SET_STATUSES.includes(set.status)) throw badRequest(GuardDutyMessages.INVALID_PARAMETERS);
+    if (input.Name !== undefined) {
+      if (collection === 'ipSets' && !IP_SET_NAME.test(input.Name)) throw badRequest(GuardDutyMessages.invalidParameter('name'));
+      set.name = input.Name;
+    }
+    if (input.Location !== undefined) {
+      if (!S3_LOCATION.test(input.Location)) throw badRequest(GuardDutyMessages.invalidParameter('location'));
+      set.location = input.Location;
+    }
+    if (input.ExpectedBucketOwner !== undefined) set.expectedBucketOwner = input.ExpectedBucketOwner;
+    if (input.Activate !== undefined) this.transition(set, input.Activate);
+    return {};
+  }
+
+  private deleteSet(region: RegionState, input: Input, collection: SetCollection): Record<string, unknown> {
+    const set = this.set(this.ownDetector(region, input.DetectorId), collection, input.IpSetId ?? input.ThreatIntelSetId);
+    if (TRANSITIONAL_SET_STATUSES.includes(set.status)) throw badRequest(GuardDutyMessages.INVALID_PARAMETERS);
+    set.status = 'DELETE_PENDING';
+    set.next = 'DELETED';
+    set.settlesAt = Date.now() + this.settleMs();
+    settle(set);
+    return {};
+  }
+
+  private listSets(region: RegionState, input: Input, collection: SetCollection): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    const ids = [...detector[collection].values()].filter((x) => settle(x).status !== 'DELETED').map((x) => x.id);
+    const result = page(ids, input.MaxResults, input.NextToken, 50, () => badRequest(GuardDutyMessages.INVALID_VALUE));
+    return { [collection === 'ipSets' ? 'IpSetIds' : 'ThreatIntelSetIds']: result.items, NextToken: result.nextToken };
+  }
+
+  // ---- Publishing destinations ----
+
+  private destination(detector: DetectorState, id: string): DestinationState {
+    const destination = detector.destinations.get(id);
+    if (!destination) throw badRequest(GuardDutyMessages.INVALID_PARAMETERS);
+    return settle(destination);
+  }
+
+  /** GuardDuty verifies it can write to the bucket with the key, asynchronously. */
+  private verify(destination: DestinationState): void {
+    destination.status = 'PENDING_VERIFICATION';
+    const fails = this.unwritableDestinations.has(destination.destinationArn);
+    destination.next = fails ? 'UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY' : 'PUBLISHING';
+    destination.settlesAt = Date.now() + this.settleMs();
+    destination.publishingFailureStartTimestamp = fails ? destination.settlesAt : 0;
+    settle(destination);
+  }
+
+  private createDestination(region: RegionState, input: Input): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    const token = this.childToken('CreatePublishingDestination', input);
+    const previous = token ? region.childTokens.get(token) : undefined;
+    if (previous && detector.destinations.has(previous)) return { DestinationId: previous };
+    const props = input.DestinationProperties ?? {};
+    validateDestination(props);
+    if (detector.destinations.size >= GuardDutyQuotas.PUBLISHING_DESTINATIONS) throw badRequest(GuardDutyMessages.DESTINATION_EXISTS);
+    const destination: DestinationState = {
+      id: randomBytes(16).toString('hex'),
+      destinationArn: props.DestinationArn,
+      kmsKeyArn: props.KmsKeyArn,
+      status: 'PENDING_VERIFICATION',
+      settlesAt: 0,
+      publishingFailureStartTimestamp: 0,
+      tags: { ...(input.Tags ?? {}) },
+    };
+    this.verify(destination);
+    detector.destinations.set(destination.id, destination);
+    if (token) region.childTokens.set(token, destination.id);
+    return { DestinationId: destination.id };
+  }
+
+  private describeDestination(region: RegionState, input: Input): Record<string, unknown> {
+    const d = this.destination(this.ownDetector(region, input.DetectorId), input.DestinationId);
+    return {
+      DestinationId: d.id,
+      DestinationType: 'S3',
+      Status: d.status,
+      PublishingFailureStartTimestamp: d.publishingFailureStartTimestamp,
+      DestinationProperties: { DestinationArn: d.destinationArn, KmsKeyArn: d.kmsKeyArn },
+      Tags: Object.keys(d.tags).length > 0 ? { ...d.tags } : undefined,
+    };
+  }
+
+  private updateDestination(region: RegionState, input: Input): Record<string, unknown> {
+    const d = this.destination(this.ownDetector(region, input.DetectorId), input.DestinationId);
+    if (input.DestinationProperties) {
+      validateDestination({ DestinationArn: d.destinationArn, KmsKeyArn: d.kmsKeyArn, ...input.DestinationProperties });
+      d.destinationArn = input.DestinationProperties.DestinationArn ?? d.destinationArn;
+      d.kmsKeyArn = input.DestinationProperties.KmsKeyArn ?? d.kmsKeyArn;
+      this.verify(d);
+    }
+    return {};
+  }
+
+  private deleteDestination(region: RegionState, input: Input): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    this.destination(detector, input.DestinationId);
+    detector.destinations.delete(input.DestinationId);
+    return {};
+  }
+
+  private listDestinations(region: RegionState, input: Input): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    const all = [...detector.destinations.values()].map((d) => settle(d)).map((d) => ({ DestinationId: d.id, DestinationType: 'S3', Status: d.status }));
+    const result = page(all, input.MaxResults, input.NextToken, 50, () => badRequest(GuardDutyMessages.INVALID_VALUE));
+    return { Destinations: result.items, NextToken: result.nextToken };
+  }
 }
 
 function newDetector(lagMs: number): DetectorState {
@@ -282,8 +647,33 @@ function newDetector(lagMs: number): DetectorState {
     features,
     tags: {},
     listedFrom: Date.now() + lagMs,
+    filters: [],
+    ipSets: new Map(),
+    threatIntelSets: new Map(),
+    destinations: new Map(),
   };
 }
+
+/** A status that changes after a delay: the current one, or the next once the time has come. */
+function settle<T extends { status: string; next?: string; settlesAt: number }>(state: T): T {
+  if (state.next !== undefined && Date.now() >= state.settlesAt) {
+    state.status = state.next;
+    state.next = undefined;
+  }
+  return state;
+}
+
+/** GuardDuty reads lists from S3; the local API accepts the URL forms S3 objects have. */
+const S3_LOCATION = /^(s3:\/\/[^/]+\/.+|https:\/\/([a-z0-9.-]+\.)?s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?\/.+|https:\/\/s3\.[a-z0-9-]+\.[a-z0-9.]+\/[^/]+\/.+)$/;
+/** "Allowed characters are alphanumeric, whitespace, dash (-), and underscores (_)" (CreateIPSet). */
+const IP_SET_NAME = /^[A-Za-z0-9 \t_-]+$/;
+/** Filter names: "alphanumeric characters, dot (.), underscore (_), and dash (-). Spaces are not allowed." */
+const FILTER_NAME = /^[A-Za-z0-9._-]+$/;
+/** Condition operators of a filter criterion (the deprecated short forms included). */
+const CONDITION_OPERATORS = ['Eq', 'Neq', 'Gt', 'Gte', 'Lt', 'Lte', 'Equals', 'NotEquals', 'GreaterThan', 'GreaterThanOrEqual',
+  'LessThan', 'LessThanOrEqual', 'Matches', 'NotMatches'];
+
+type SetCollection = 'ipSets' | 'threatIntelSets';
 
 interface RequestedFeature {
   readonly name: string;
@@ -331,5 +721,31 @@ function applyFeatures(detector: DetectorState, features: RequestedFeature[]): v
     state.updatedAt = now;
     for (const a of f.additional) state.additional.set(a.name, { status: a.status, updatedAt: now });
     detector.features.set(f.name, state);
+  }
+}
+
+/** Insert a filter at its rank (1-based position; absent or past the end: last) and renumber. */
+function placeFilter(detector: DetectorState, filter: FilterState, rank: number | undefined): void {
+  const index = rank === undefined ? detector.filters.length : Math.min(rank - 1, detector.filters.length);
+  detector.filters.splice(index, 0, filter);
+  detector.filters.forEach((f, i) => { f.rank = i + 1; });
+}
+
+/** A criterion needs at least one condition, and each condition at least one operator. */
+function validateCriteria(criteria: Input | undefined): void {
+  const criterion = criteria?.Criterion ?? {};
+  if (Object.keys(criterion).length === 0) throw badRequest(GuardDutyMessages.INVALID_PARAMETERS);
+  for (const condition of Object.values<Input>(criterion)) {
+    if (!CONDITION_OPERATORS.some((op) => condition[op] !== undefined)) throw badRequest(GuardDutyMessages.INVALID_PARAMETERS);
+  }
+}
+
+/** S3 bucket ARN (optionally with a folder) and a KMS key ARN are both required. */
+function validateDestination(props: Input): void {
+  if (!/^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}(\/.*)?$/.test(props.DestinationArn ?? '')) {
+    throw badRequest(GuardDutyMessages.invalidParameter('destinationArn'));
+  }
+  if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(props.KmsKeyArn ?? '')) {
+    throw badRequest(GuardDutyMessages.invalidParameter('kmsKeyArn'));
   }
 }

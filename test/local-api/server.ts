@@ -60,6 +60,9 @@ function accessKeyFor(account: string): string {
 const ACCESS_KEY = /^AKIA(\d{12})LOCL$/;
 const CREDENTIAL_SCOPE = /Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9.-]+)\/aws4_request/;
 
+/** Default duration of asynchronous transitions (see `setSettleTime`). */
+const DEFAULT_SETTLE_MS = 300;
+
 interface Service {
   readonly model: ServiceModel;
   readonly implementation: ServiceImplementation;
@@ -75,9 +78,10 @@ export class LocalApi {
   private readonly services = new Map<string, Service>();
   private readonly faults: Array<FaultRule & { remaining: number }> = [];
   private lagMs = 0;
+  private settleMs = DEFAULT_SETTLE_MS;
 
   constructor() {
-    this.guardduty = new GuardDutyService(() => this.lagMs);
+    this.guardduty = new GuardDutyService(() => this.lagMs, () => this.settleMs);
     this.services.set('guardduty', {
       model: ServiceModel.load('guardduty-2017-11-28.service-2.json'),
       implementation: this.guardduty,
@@ -150,6 +154,14 @@ export class LocalApi {
     this.lagMs = ms;
   }
 
+  /**
+   * How long asynchronous transitions take: set activation and deletion, destination
+   * verification. Short by default, so handlers' waits are exercised without slowing tests.
+   */
+  public setSettleTime(ms: number): void {
+    this.settleMs = ms;
+  }
+
   /** The calls of one operation (optionally of one account). */
   public callsOf(operation: string, account?: string): CallRecord[] {
     return this.calls.filter((c) => c.operation === operation && (account === undefined || c.account === account));
@@ -160,6 +172,7 @@ export class LocalApi {
     this.calls.length = 0;
     this.faults.length = 0;
     this.lagMs = 0;
+    this.settleMs = DEFAULT_SETTLE_MS;
     this.guardduty.reset();
   }
 
