@@ -1,0 +1,92 @@
+/**
+ * The publishing destination handler through the real SDK v3 client against the local GuardDuty
+ * API, which verifies destinations asynchronously.
+ */
+import { dispatch } from '../../../lambda/dispatch';
+import { failureReason } from '../../../lambda/shared/errors';
+import { PublishingDestinationResourceProperties, ResourceTypes } from '../../../src/private/contracts';
+import { LocalApi } from '../../local-api/server';
+import { ACCOUNT, event, REGION, startLocalApi } from '../events';
+
+const TYPE = ResourceTypes.GUARDDUTY_PUBLISHING_DESTINATION;
+const BUCKET = 'arn:aws:s3:::findings-bucket/guardduty/';
+const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+let api: LocalApi;
+let detectorId: string;
+
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(async () => api.stop());
+beforeEach(() => {
+  api.reset();
+  detectorId = api.guardduty.seedDetector(ACCOUNT, REGION);
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+function props(overrides: Partial<PublishingDestinationResourceProperties> = {}): PublishingDestinationResourceProperties {
+  return { DetectorId: detectorId, DestinationType: 'S3', DestinationArn: BUCKET, KmsKeyArn: KEY, Tags: { owner: 'security' }, ...overrides };
+}
+const destinations = () => [...api.guardduty.detector(ACCOUNT, REGION, detectorId)!.destinations.values()];
+
+test('create waits for PUBLISHING and returns <detectorId>:<destinationId> and the destination ARN', async () => {
+  const result = await dispatch(event('Create', TYPE, props()));
+  const [d] = destinations();
+  expect(d).toMatchObject({ status: 'PUBLISHING', destinationArn: BUCKET, kmsKeyArn: KEY, tags: { owner: 'security' } });
+  expect(result).toEqual({
+    physicalResourceId: `${detectorId}:${d.id}`,
+    data: { DestinationId: d.id, PublishingDestinationArn: `arn:aws:guardduty:${REGION}:${ACCOUNT}:detector/${detectorId}/publishingDestination/${d.id}` },
+  });
+  expect(api.callsOf('DescribePublishingDestination').length).toBeGreaterThanOrEqual(2);
+});
+
+test('a destination GuardDuty cannot write to fails with what to fix, and is deleted again', async () => {
+  api.guardduty.failDestination(BUCKET);
+  const err = await dispatch(event('Create', TYPE, props())).catch((e) => e);
+  expect(failureReason('PublishingDestination P', err)).toMatch(
+    /^PublishingDestination P: publishing destination \w+ \(arn:aws:s3:::findings-bucket\/guardduty\/, key arn:aws:kms:\S+\) is UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY: GuardDuty cannot write to the bucket\. Check that the bucket policy/);
+  expect(destinations()).toHaveLength(0);
+});
+
+test('a detector that already has a destination: the failure names it (one per detector)', async () => {
+  await dispatch(event('Create', TYPE, props(), { logicalId: 'First' }));
+  const err = await dispatch(event('Create', TYPE, props(), { logicalId: 'Second' })).catch((e) => e);
+  expect(failureReason('PublishingDestination Second', err)).toMatch(/already has a publishing destination, \w+ \(PUBLISHING\), and GuardDuty allows one per detector/);
+  expect(destinations()).toHaveLength(1);
+});
+
+test('update changes bucket, prefix and key in place and waits for verification again; rollback restores', async () => {
+  const created = await dispatch(event('Create', TYPE, props()));
+  const next = props({ DestinationArn: 'arn:aws:s3:::other-bucket', Tags: { owner: 'soc' } });
+  const result = await dispatch(event('Update', TYPE, next, { physicalResourceId: created.physicalResourceId, oldProperties: props() }));
+  expect(result.physicalResourceId).toBe(created.physicalResourceId);
+  expect(destinations()[0]).toMatchObject({ destinationArn: 'arn:aws:s3:::other-bucket', status: 'PUBLISHING', tags: { owner: 'soc' } });
+  await dispatch(event('Update', TYPE, props(), { physicalResourceId: created.physicalResourceId, oldProperties: next }));
+  expect(destinations()[0]).toMatchObject({ destinationArn: BUCKET, tags: { owner: 'security' } });
+});
+
+test('an update to an unwritable bucket fails with the status (CloudFormation then rolls back)', async () => {
+  const created = await dispatch(event('Create', TYPE, props()));
+  api.guardduty.failDestination('arn:aws:s3:::no-policy-bucket');
+  const err = await dispatch(event('Update', TYPE, props({ DestinationArn: 'arn:aws:s3:::no-policy-bucket' }), {
+    physicalResourceId: created.physicalResourceId, oldProperties: props(),
+  })).catch((e) => e);
+  expect(failureReason('P', err)).toMatch(/is UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY/);
+});
+
+test('delete, delete of what is gone, and delete after the detector is gone all succeed', async () => {
+  const created = await dispatch(event('Create', TYPE, props()));
+  await dispatch(event('Delete', TYPE, props(), { physicalResourceId: created.physicalResourceId }));
+  expect(destinations()).toHaveLength(0);
+  await dispatch(event('Delete', TYPE, props(), { physicalResourceId: created.physicalResourceId }));
+  api.guardduty.removeDetector(ACCOUNT, REGION, detectorId);
+  await dispatch(event('Delete', TYPE, props(), { physicalResourceId: created.physicalResourceId }));
+});
+
+test('a lost create response (5xx after commit) is retried with the same client token: one destination', async () => {
+  api.injectFault({ kind: 'internal-error-after-commit', operation: 'CreatePublishingDestination', times: 1 });
+  await dispatch(event('Create', TYPE, props()));
+  expect(destinations()).toHaveLength(1);
+});
