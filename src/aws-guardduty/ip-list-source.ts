@@ -189,7 +189,7 @@ class EntriesSource extends IpListSource {
     const file = path.join(dir, 'list.txt');
     fs.writeFileSync(file, content);
     const asset = new s3_assets.Asset(scope, 'List', { path: file, assetHash: hash, assetHashType: AssetHashType.CUSTOM });
-    return assetConfig(asset, hash);
+    return assetConfig(asset, asset.assetHash);
   }
 }
 

@@ -156,10 +156,18 @@ export class PublishingDestination extends Resource implements IPublishingDestin
 
     const provider = ThreatDetectionProvider.of(this);
     provider.addPermissions(PUBLISHING_DESTINATION_PERMISSIONS);
-    provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [props.bucket.bucketArn] }));
-    provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [props.key.keyArn] }));
+    // The handler's access to this bucket and key, in a policy of this construct that only this
+    // destination depends on: in the shared policy it would make the handler depend on the key,
+    // whose policy names the detector, which depends on the handler.
+    const handlerAccess = new iam.Policy(this, 'HandlerAccess', {
+      roles: [provider.role],
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [props.bucket.bucketArn] }),
+        new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [props.key.keyArn] }),
+      ],
+    });
 
-    const dependencies: IConstruct[] = [];
+    const dependencies: IConstruct[] = [handlerAccess];
     if (props.grantPermissions ?? true) {
       dependencies.push(...this.grantGuardDuty(props.bucket, prefix, props.key));
     }

@@ -9,6 +9,7 @@ import { Annotations, CustomResource, Lazy, RemovalPolicy, Resource, Stack, TagM
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
 import { ResourceTypes, ThreatListResourceProperties } from './contracts';
 import { ValidationError } from './errors';
 import { GUARDDUTY_SERVICE_LINKED_ROLE_ARN, THREAT_LIST_PERMISSIONS } from './permissions';
@@ -50,14 +51,16 @@ export function createIpListResource(scope: Resource, options: IpListResourceOpt
 
   // The handler reads nothing itself, but GuardDuty checks the caller may read the object; the
   // service-linked role gets its own read access from GuardDuty (an inline policy it writes).
-  provider.role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['s3:GetObject'],
-    resources: [list.bucket.arnForObjects(list.objectKey)],
-  }));
-  const dependencies: Array<s3.IBucket | kms.IKey> = [];
+  // This set's access is a policy of its own that only the set depends on, so the shared handler
+  // never depends on this set's bucket or key.
+  const handlerAccess = new iam.Policy(scope, 'HandlerAccess', {
+    roles: [provider.role],
+    statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [list.bucket.arnForObjects(list.objectKey)] })],
+  });
+  const dependencies: IConstruct[] = [handlerAccess];
   if (list.bucket instanceof s3.Bucket) dependencies.push(list.bucket);
   if (list.encryptionKey) {
-    list.encryptionKey.grantDecrypt(provider.role);
+    handlerAccess.addStatements(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [list.encryptionKey.keyArn] }));
     grantServiceRoleDecrypt(scope, list.encryptionKey);
     if (list.encryptionKey instanceof kms.Key) dependencies.push(list.encryptionKey);
   }

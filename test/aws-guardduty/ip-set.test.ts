@@ -1,0 +1,130 @@
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { aws_guardduty as guardduty } from '../../src';
+
+const { IpListSource, IpListFormat } = guardduty;
+const FIXTURE = path.join(__dirname, 'fixtures', 'trusted.txt');
+
+function setup() {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const detector = new guardduty.Detector(stack, 'Detector');
+  return { app, stack, detector };
+}
+
+function policyStatements(stack: Stack): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+test('inline entries become a TXT asset with a content hash; the handler may read that object and let GuardDuty in', () => {
+  const { stack, detector } = setup();
+  detector.addIpSet('Trusted', { ipSetName: 'Office networks', source: IpListSource.fromEntries(['203.0.113.0/24', ' 198.51.100.7 ', '2001:db8::/32']) });
+  const template = Template.fromStack(stack);
+  const [resource] = Object.values(template.findResources('Custom::GuardDutyIPSet')) as any[];
+  expect(resource.Properties).toMatchObject({
+    Name: 'Office networks',
+    Format: 'TXT',
+    Activate: 'true',
+    ExpectedBucketOwner: '111111111111',
+    ContentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+  });
+  expect(JSON.stringify(resource.Properties.Location)).toMatch(new RegExp(`https://s3.eu-west-1.\\$\\{AWS::URLSuffix\\}/cdk-hnb659fds-assets-111111111111-eu-west-1/${resource.Properties.ContentHash}.txt`));
+  const statements = policyStatements(stack);
+  // Read access to that one object only, in a policy the set (not the shared handler) depends on.
+  const access = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('DetectorTrustedHandlerAccess'))!;
+  expect(access[1].Properties.PolicyDocument.Statement).toEqual([{
+    Action: 's3:GetObject',
+    Effect: 'Allow',
+    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::cdk-hnb659fds-assets-111111111111-eu-west-1/${resource.Properties.ContentHash}.txt`]] },
+  }]);
+  expect(resource.DependsOn).toContain(access[0]);
+  expect(statements).toContainEqual(expect.objectContaining({ Sid: 'GuardDutyServiceRoleListAccess', Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'] }));
+});
+
+test('the same entries give the same hash; different entries a different one', () => {
+  const hash = (entries: string[]) => {
+    const { stack, detector } = setup();
+    detector.addThreatIntelSet('Bad', { source: IpListSource.fromEntries(entries) });
+    return (Object.values(Template.fromStack(stack).findResources('Custom::GuardDutyThreatIntelSet'))[0] as any).Properties.ContentHash;
+  };
+  expect(hash(['192.0.2.1'])).toBe(hash(['192.0.2.1']));
+  expect(hash(['192.0.2.1'])).not.toBe(hash(['192.0.2.2']));
+});
+
+test('a local file is checked (TXT) and deployed as an asset', () => {
+  const { stack, detector } = setup();
+  detector.addIpSet('Trusted', { source: IpListSource.fromAsset(FIXTURE) });
+  const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::GuardDutyIPSet')) as any[];
+  expect(resource.Properties.ContentHash).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test('a bucket object: location from the bucket, its owner, decrypt for the handler and GuardDuty\'s role, and a dependency on the key', () => {
+  const { stack, detector } = setup();
+  const key = new kms.Key(stack, 'Key');
+  const bucket = new s3.Bucket(stack, 'Lists', { encryptionKey: key });
+  detector.addThreatIntelSet('Bad', { source: IpListSource.fromBucket(bucket, 'threats/stix.xml'), format: IpListFormat.STIX, activate: false });
+  const template = Template.fromStack(stack);
+  template.hasResource('Custom::GuardDutyThreatIntelSet', {
+    Properties: {
+      Format: 'STIX',
+      Activate: 'false',
+      ExpectedBucketOwner: '111111111111',
+      ContentHash: Match.absent(),
+      Location: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^/threats/stix.xml$')])] },
+    },
+    DependsOn: Match.arrayWith([stack.getLogicalId(key.node.defaultChild as kms.CfnKey)]),
+  });
+  template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: {
+      Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowGuardDutyServiceRoleToReadLists',
+        Action: 'kms:Decrypt',
+        Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty']] } },
+      })]),
+    },
+  });
+});
+
+test('an imported key is a warning with the statement to add', () => {
+  const { stack, detector } = setup();
+  const bucket = s3.Bucket.fromBucketAttributes(stack, 'Lists', {
+    bucketName: 'central-lists',
+    encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:222222222222:key/abc'),
+  });
+  detector.addIpSet('Trusted', { source: IpListSource.fromBucket(bucket, 'trusted.txt', { expectedBucketOwner: '222222222222' }) });
+  Annotations.fromStack(stack).hasWarning('/Stack/Detector/Trusted', Match.stringLikeRegexp('add to its key policy a statement allowing kms:Decrypt'));
+  Template.fromStack(stack).hasResourceProperties('Custom::GuardDutyIPSet', { ExpectedBucketOwner: '222222222222' });
+});
+
+test.each([
+  [() => IpListSource.fromEntries(['203.0.113.0/24', 'example.com']), /the inline list: entry 2 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names\), got: "example.com"/],
+  [() => IpListSource.fromEntries(['10.0.0.0/33']), /entry 1 must be an IPv4 or IPv6 address or CIDR range .*got: "10.0.0.0\/33"/],
+  [() => IpListSource.fromEntries([]), /the inline list must have at least one IP address or CIDR range/],
+  [() => IpListSource.fromEntries(Array.from({ length: 2001 }, (_, i) => `10.0.${i >> 8}.${i & 255}`)), /at most 2,000 IP addresses and CIDR ranges in a trusted IP list, the inline list has 2001/],
+  [() => IpListSource.fromAsset('/no/such/file.txt'), /the list file must be an existing file, got: \/no\/such\/file.txt/],
+])('list errors name the entry: %#', (source, message) => {
+  const { detector } = setup();
+  expect(() => detector.addIpSet('Trusted', { source: source() })).toThrow(message);
+});
+
+test('inline lists are plaintext; IPSet names follow the service\'s character rule', () => {
+  const { detector } = setup();
+  expect(() => detector.addIpSet('A', { source: IpListSource.fromEntries(['192.0.2.1']), format: IpListFormat.STIX }))
+    .toThrow(/an inline list is written as plaintext: `format` must be TXT, got: STIX/);
+  expect(() => detector.addIpSet('B', { ipSetName: 'bad/name', source: IpListSource.fromEntries(['192.0.2.1']) }))
+    .toThrow(/`ipSetName` must be letters, digits, spaces, "-" and "_" only, got: "bad\/name"/);
+});
+
+test('quotas per detector: 1 IPSet, 6 ThreatIntelSets', () => {
+  const one = setup();
+  one.detector.addIpSet('A', { source: IpListSource.fromEntries(['192.0.2.1']) });
+  one.detector.addIpSet('B', { source: IpListSource.fromEntries(['192.0.2.2']) });
+  expect(() => Template.fromStack(one.stack)).toThrow(/GuardDuty allows 1 trusted IP list \(IPSet\) per account and Region; this stack gives the detector 2: Stack\/Detector\/A, Stack\/Detector\/B/);
+  const seven = setup();
+  for (let i = 0; i < 7; i++) seven.detector.addThreatIntelSet(`T${i}`, { source: IpListSource.fromEntries([`192.0.2.${i}`]) });
+  expect(() => Template.fromStack(seven.stack)).toThrow(/GuardDuty allows 6 threat IP lists \(ThreatIntelSets\) per account and Region; this stack gives the detector 7/);
+});

@@ -1,0 +1,104 @@
+import { App, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { aws_guardduty as guardduty } from '../../src';
+
+function setup(region?: string) {
+  const stack = new Stack(new App(), 'Stack', region ? { env: { account: '111111111111', region } } : {});
+  const detector = new guardduty.Detector(stack, 'Detector');
+  const key = new kms.Key(stack, 'Key');
+  const bucket = new s3.Bucket(stack, 'Findings', { encryptionKey: key });
+  return { stack, detector, key, bucket };
+}
+
+const detectorConditions = {
+  StringEquals: {
+    'aws:SourceAccount': '111111111111',
+    'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^Detector'), 'DetectorArn'] },
+  },
+};
+
+test('writes scoped bucket and key policy statements, depends on them, and gives the handler read access', () => {
+  const { stack, detector, key, bucket } = setup('eu-west-1');
+  const destination = detector.addPublishingDestination('Export', { bucket, key, prefix: 'guardduty' });
+  Tags.of(destination).add('owner', 'security');
+  const template = Template.fromStack(stack);
+  template.hasResource('Custom::GuardDutyPublishingDestination', {
+    Properties: {
+      DestinationType: 'S3',
+      DestinationArn: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Findings'), 'Arn'] }, '/guardduty/']] },
+      KmsKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+      Tags: { owner: 'security' },
+    },
+    DependsOn: Match.arrayWith([Match.stringLikeRegexp('^FindingsPolicy'), Match.stringLikeRegexp('^Key')]),
+    DeletionPolicy: 'Delete',
+  });
+  template.hasResourceProperties('AWS::S3::BucketPolicy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Sid: 'AllowGuardDutyGetBucketLocation', Principal: { Service: 'guardduty.amazonaws.com' }, Action: 's3:GetBucketLocation', Condition: detectorConditions }),
+        Match.objectLike({
+          Sid: 'AllowGuardDutyPutObject',
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.anyValue(), 'Arn'] }, '/guardduty/*']] },
+          Condition: detectorConditions,
+        }),
+      ]),
+    },
+  });
+  template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowGuardDutyEncryptFindings', Action: 'kms:GenerateDataKey', Condition: detectorConditions })]) },
+  });
+  const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  expect(statements).toContainEqual(expect.objectContaining({ Action: 's3:GetBucketLocation' }));
+  expect(statements).toContainEqual(expect.objectContaining({ Action: 'kms:DescribeKey' }));
+});
+
+test('an opt-in Region uses its regional service principal', () => {
+  const { stack, detector, key, bucket } = setup('me-south-1');
+  detector.addPublishingDestination('Export', { bucket, key });
+  Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'guardduty.me-south-1.amazonaws.com' } })]) },
+  });
+});
+
+test('a Region unknown at synth time picks the principal with a condition on AWS::Region', () => {
+  const { stack, detector, key, bucket } = setup();
+  detector.addPublishingDestination('Export', { bucket, key });
+  const template = Template.fromStack(stack).toJSON();
+  const condition = JSON.stringify(template.Conditions.CdkThreatDetectionOptInRegion);
+  expect(condition).toContain('"me-south-1"');
+  expect(condition).toContain('"af-south-1"');
+  expect(JSON.stringify(template.Resources)).toContain('{"Fn::If":["CdkThreatDetectionOptInRegion",{"Fn::Join":["",["guardduty.",{"Ref":"AWS::Region"},".amazonaws.com"]]},"guardduty.amazonaws.com"]}');
+});
+
+test('an imported bucket and key: a warning with the statements to add', () => {
+  const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const detector = new guardduty.Detector(stack, 'Detector');
+  detector.addPublishingDestination('Export', {
+    bucket: s3.Bucket.fromBucketName(stack, 'B', 'central-findings'),
+    key: kms.Key.fromKeyArn(stack, 'K', 'arn:aws:kms:eu-west-1:222222222222:key/abc'),
+  });
+  Annotations.fromStack(stack).hasWarning('/Stack/Detector/Export', Match.stringLikeRegexp('could not be added.*AllowGuardDutyPutObject.*AllowGuardDutyEncryptFindings'));
+});
+
+test('grantPermissions: false writes no statements', () => {
+  const { stack, detector, key, bucket } = setup('eu-west-1');
+  detector.addPublishingDestination('Export', { bucket, key, grantPermissions: false });
+  expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('AllowGuardDuty');
+});
+
+test('errors: prefix form, Regions, one destination per detector', () => {
+  const { detector, key, bucket } = setup('eu-west-1');
+  expect(() => detector.addPublishingDestination('A', { bucket, key, prefix: '/abs' })).toThrow(/`prefix` is a folder in the bucket, without a leading "\/" or wildcards, got: "\/abs"/);
+  const other = new Stack(new App(), 'Other', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const d = new guardduty.Detector(other, 'D');
+  const farKey = kms.Key.fromKeyArn(other, 'K', 'arn:aws:kms:us-east-1:111111111111:key/abc');
+  expect(() => d.addPublishingDestination('X', { bucket: new s3.Bucket(other, 'B'), key: farKey })).toThrow(/same Region, got bucket in eu-west-1 and key in us-east-1/);
+
+  const two = setup('eu-west-1');
+  two.detector.addPublishingDestination('A', { bucket: two.bucket, key: two.key });
+  two.detector.addPublishingDestination('B', { bucket: two.bucket, key: two.key, prefix: 'b' });
+  expect(() => Template.fromStack(two.stack)).toThrow(/GuardDuty allows one publishing destination per detector; this stack gives the detector 2/);
+});
