@@ -1,12 +1,25 @@
 /**
  * `npx projen example`: synthesize the landing zone, then replay it against the local GuardDuty
- * API through the bundled handler: create, update (a feature and the finding frequency), delete,
+ * API through the bundled handler: create, update (a feature, the finding frequency, a filter and
+ * the threat list's entries), delete,
  * printing what the service holds after each step.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import {
+  DescribePublishingDestinationCommand,
+  GetDetectorCommand,
+  GetFilterCommand,
+  GetIPSetCommand,
+  GetThreatIntelSetCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+  ListFiltersCommand,
+  ListIPSetsCommand,
+  ListPublishingDestinationsCommand,
+  ListThreatIntelSetsCommand,
+} from '@aws-sdk/client-guardduty';
 import { App } from 'aws-cdk-lib';
 import { buildLandingZone, INITIAL, LandingZoneSettings, REGION, SECURITY_ACCOUNT, UPDATED, WORKLOAD_ACCOUNT } from './app';
 import { LocalApi } from '../../test/local-api/server';
@@ -43,6 +56,22 @@ async function printState(api: LocalApi, title: string): Promise<void> {
       console.log(`  ${name} account ${account}: detector ${id} ${d.Status}, findings every ${d.FindingPublishingFrequency}`);
       console.log(`    features: ${features.join(', ')}`);
       console.log(`    tags: ${JSON.stringify(d.Tags ?? {})}`);
+      for (const name of (await client.send(new ListFiltersCommand({ DetectorId: id }))).FilterNames ?? []) {
+        const f = await client.send(new GetFilterCommand({ DetectorId: id, FilterName: name }));
+        console.log(`    filter ${f.Name} rank ${f.Rank} ${f.Action}: ${JSON.stringify(f.FindingCriteria?.Criterion)}`);
+      }
+      for (const setId of (await client.send(new ListIPSetsCommand({ DetectorId: id }))).IpSetIds ?? []) {
+        const set = await client.send(new GetIPSetCommand({ DetectorId: id, IpSetId: setId }));
+        console.log(`    trusted IP list "${set.Name}" ${set.Status} (${set.Format}) ${set.Location}`);
+      }
+      for (const setId of (await client.send(new ListThreatIntelSetsCommand({ DetectorId: id }))).ThreatIntelSetIds ?? []) {
+        const set = await client.send(new GetThreatIntelSetCommand({ DetectorId: id, ThreatIntelSetId: setId }));
+        console.log(`    threat IP list "${set.Name}" ${set.Status} (${set.Format}) ${set.Location}`);
+      }
+      for (const dest of (await client.send(new ListPublishingDestinationsCommand({ DetectorId: id }))).Destinations ?? []) {
+        const p = await client.send(new DescribePublishingDestinationCommand({ DetectorId: id, DestinationId: dest.DestinationId }));
+        console.log(`    findings export ${p.Status} to ${p.DestinationProperties?.DestinationArn} (key ${p.DestinationProperties?.KmsKeyArn})`);
+      }
     }
   }
 }
@@ -63,7 +92,7 @@ async function main(): Promise<void> {
     for (const stack of initial.stacks) await replay.deploy(initial.dir, stack);
     await printState(api, 'After create');
 
-    console.log('\n2. Update: Lambda Protection on, findings every 15 minutes');
+    console.log('\n2. Update: Lambda Protection on, findings every 15 minutes, archive below severity 4, one more known-bad range');
     for (const stack of updated.stacks) await replay.deploy(updated.dir, stack);
     await printState(api, 'After update');
 
@@ -72,8 +101,10 @@ async function main(): Promise<void> {
     await printState(api, 'After delete');
 
     const calls = api.calls.filter((c) => c.service === 'guardduty');
-    console.log(`\n${replay.events.length} custom resource events, ${calls.length} GuardDuty API calls `
-      + `(${calls.filter((c) => c.status >= 400).length} answered with an error, as designed: "detector already exists" for the adopted one)`);
+    const errors = calls.filter((c) => c.status >= 400).map((c) => c.operation);
+    console.log(`\n${replay.events.length} custom resource events, ${calls.length} GuardDuty API calls; ${errors.length} answered with an `
+      + `error, as designed (${errors.join(', ')}): "detector already exists" for the adopted detector, and "no such resource" `
+      + 'once a deleted set is gone');
     fs.rmSync(initial.dir, { recursive: true, force: true });
     fs.rmSync(updated.dir, { recursive: true, force: true });
   } finally {

@@ -54,8 +54,19 @@ describe('replayed lifecycle', () => {
     expect(status(SECURITY_ACCOUNT, 'RUNTIME_MONITORING')).toBe('ENABLED');
     expect(created.tags).toEqual({ 'landing-zone': 'example', 'owner': 'platform-security' });
     expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
-    expect(replay.attributes('WorkloadAccountThreatDetection', 'Detector')).toMatchObject({ DetectorId: preexisting, Adopted: 'true' });
-    expect(replay.attributes('SecurityAccountThreatDetection', 'Detector')).toMatchObject({ DetectorId: created.id, Adopted: 'false' });
+    expect(replay.attributes('WorkloadAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: preexisting, Adopted: 'true' });
+    expect(replay.attributes('SecurityAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: created.id, Adopted: 'false' });
+    // The administrator's filters (in rank order), lists and export.
+    expect(created.filters.map((f) => [f.name, f.rank, f.criteria.Criterion.severity?.LessThan])).toEqual([
+      ['archive-low-severity', 1, 3], ['archive-scanner-portscans', 2, undefined],
+    ]);
+    expect([...created.ipSets.values()].map((x) => [x.name, x.status])).toEqual([['Trusted networks', 'ACTIVE']]);
+    const threatList = [...created.threatIntelSets.values()];
+    expect(threatList.map((x) => [x.name, x.status, x.reads])).toEqual([['Known bad addresses', 'ACTIVE', 1]]);
+    expect([...created.destinations.values()].map((d) => [d.status, d.destinationArn])).toEqual([
+      ['PUBLISHING', expect.stringMatching(/^arn:aws:s3:::securityaccountthreatdetection-findingsbucket\w+\/guardduty\/$/)],
+    ]);
+    const firstLocation = threatList[0].location;
 
     for (const s of updated.stacks) await replay.deploy(updated.dir, s);
     for (const account of [SECURITY_ACCOUNT, WORKLOAD_ACCOUNT]) {
@@ -63,15 +74,23 @@ describe('replayed lifecycle', () => {
       expect(status(account, 'LAMBDA_NETWORK_LOGS')).toBe('ENABLED');
     }
     expect(detector(SECURITY_ACCOUNT)!.id).toBe(created.id);
-    expect(replay.events.filter((e) => e.requestType === 'Update').map((e) => e.status)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(created.filters[0].criteria.Criterion.severity.LessThan).toBe(4);
+    // New entries: a new asset at a new location, and GuardDuty read the list again.
+    expect(threatList[0].location).not.toBe(firstLocation);
+    expect(threatList[0].reads).toBe(2);
+    expect(replay.events.filter((e) => e.requestType === 'Update').map((e) => `${e.resourceType} ${e.status}`)).toEqual([
+      'Custom::GuardDutyDetector SUCCESS', 'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyThreatIntelSet SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
+    ]);
 
     for (const s of updated.stacks) await replay.destroy(updated.dir, s);
     expect(detector(SECURITY_ACCOUNT)).toBeUndefined();
     // Adopted: kept, although the example's removal policy is DESTROY.
     expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
     expect(replay.events.map((e) => `${e.requestType} ${e.status}`)).toEqual([
-      'Create SUCCESS', 'Create SUCCESS', 'Update SUCCESS', 'Update SUCCESS', 'Delete SUCCESS', 'Delete SUCCESS',
+      ...Array(7).fill('Create SUCCESS'), ...Array(4).fill('Update SUCCESS'), ...Array(7).fill('Delete SUCCESS'),
     ]);
+    expect(created.filters).toEqual([]);
+    expect(created.ipSets.size + created.threatIntelSets.size + created.destinations.size).toBe(0);
   });
 
   test('a failed update rolls back to the old properties', async () => {
@@ -84,7 +103,8 @@ describe('replayed lifecycle', () => {
     await expect(replay.deploy(updated.dir, updated.stacks[0])).rejects.toThrow(
       /Detector\w+: Detector Detector\w+: UpdateDetector failed: AccessDeniedException/);
 
-    expect(replay.events.slice(-2).map((e) => `${e.requestType} ${e.status}`)).toEqual(['Update FAILED', 'Update SUCCESS']);
+    expect(replay.events.filter((e) => e.resourceType === 'Custom::GuardDutyDetector').slice(-2).map((e) => `${e.requestType} ${e.status}`))
+      .toEqual(['Update FAILED', 'Update SUCCESS']);
     expect(detector(SECURITY_ACCOUNT)!.findingPublishingFrequency).toBe(before.findingPublishingFrequency);
     expect(status(SECURITY_ACCOUNT, 'LAMBDA_NETWORK_LOGS')).toBe('DISABLED');
     await replay.destroy(initial.dir, initial.stacks[0]);

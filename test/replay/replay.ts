@@ -383,6 +383,16 @@ function isCustomResource(type: string): boolean {
 /** Deterministic stand-ins for resources the harness does not run. */
 function standIn(logicalId: string, resource: TemplateResource, properties: Record<string, unknown>,
   artifact: StackArtifact, stack: DeployedStack, dependsOn: string[]): DeployedResource {
+  if (resource.Type === 'AWS::S3::Bucket') {
+    // Bucket names are global and lowercase; the ARN has no Region or account.
+    const name = String(properties.BucketName ?? `${artifact.name}-${logicalId}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 63));
+    return { logicalId, type: resource.Type, physicalId: name, properties, attributes: { Arn: `arn:aws:s3:::${name}` }, dependsOn };
+  }
+  if (resource.Type === 'AWS::KMS::Key') {
+    const keyId = createHash('sha256').update(`${stack.account}/${stack.region}/${artifact.name}/${logicalId}`).digest('hex');
+    const id = `${keyId.slice(0, 8)}-${keyId.slice(8, 12)}-${keyId.slice(12, 16)}-${keyId.slice(16, 20)}-${keyId.slice(20, 32)}`;
+    return { logicalId, type: resource.Type, physicalId: id, properties, attributes: { Arn: `arn:aws:kms:${stack.region}:${stack.account}:key/${id}`, KeyId: id }, dependsOn };
+  }
   const physicalId = String(properties.FunctionName ?? properties.RoleName ?? properties.LogGroupName ?? `${artifact.name}-${logicalId}`);
   const service = resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
   const arn = resource.Type === 'AWS::Lambda::Function'
