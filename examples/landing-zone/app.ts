@@ -96,8 +96,8 @@ export class SecurityAccountStack extends ThreatDetectionStack {
       action: guardduty.FilterAction.ARCHIVE,
       rank: 2,
       findingCriteria: {
-        'type': guardduty.Condition.equals('Recon:EC2/Portscan'),
-        'resource.instanceDetails.tags.key': guardduty.Condition.equals('vulnerability-scanner'),
+        'type': guardduty.Condition.equalTo('Recon:EC2/Portscan'),
+        'resource.instanceDetails.tags.key': guardduty.Condition.equalTo('vulnerability-scanner'),
       },
     });
 

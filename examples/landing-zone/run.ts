@@ -56,8 +56,8 @@ async function printState(api: LocalApi, title: string): Promise<void> {
       console.log(`  ${name} account ${account}: detector ${id} ${d.Status}, findings every ${d.FindingPublishingFrequency}`);
       console.log(`    features: ${features.join(', ')}`);
       console.log(`    tags: ${JSON.stringify(d.Tags ?? {})}`);
-      for (const name of (await client.send(new ListFiltersCommand({ DetectorId: id }))).FilterNames ?? []) {
-        const f = await client.send(new GetFilterCommand({ DetectorId: id, FilterName: name }));
+      for (const filterName of (await client.send(new ListFiltersCommand({ DetectorId: id }))).FilterNames ?? []) {
+        const f = await client.send(new GetFilterCommand({ DetectorId: id, FilterName: filterName }));
         console.log(`    filter ${f.Name} rank ${f.Rank} ${f.Action}: ${JSON.stringify(f.FindingCriteria?.Criterion)}`);
       }
       for (const setId of (await client.send(new ListIPSetsCommand({ DetectorId: id }))).IpSetIds ?? []) {

@@ -25,8 +25,8 @@ import { ADOPTED_DETECTOR_PREFIX, DetectorDataSourcesProperty, DetectorResourceA
 import { guardDutyClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isDetectorAlreadyExists, isDetectorNotFound } from '../shared/errors';
-import { log } from '../shared/log';
 import { clientToken } from '../shared/idempotency';
+import { log } from '../shared/log';
 import { parseBoolean } from '../shared/props';
 import { eventually } from '../shared/retry';
 import { syncTags } from '../shared/tags';

@@ -185,7 +185,7 @@ async function explainCreateFailure(api: ListApi, client: GuardDutyClient, setti
   if (ids.length >= api.quota) {
     return new HandlerError(`detector ${settings.detectorId} already has ${ids.length} ${api.kind}(s) (${ids.join(', ')}), `
       + `GuardDuty's quota per account and Region (${api.quota}); a replacement (new format or detector) needs room for the `
-      + `new set before the old one is deleted: remove the old set in one deployment and add the new one in the next `
+      + 'new set before the old one is deleted: remove the old set in one deployment and add the new one in the next '
       + `(${(err as Error).message})`);
   }
   return err;

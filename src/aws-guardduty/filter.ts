@@ -124,7 +124,7 @@ const FILTER_NAME = { min: 3, max: 64, pattern: /^[A-Za-z0-9._-]+$/, description
  * A GuardDuty filter: finding criteria, and with `FilterAction.ARCHIVE` a suppression rule that
  * archives matching findings as they arrive.
  *
- * Criteria are typed: `Condition.equals(...)`, `Condition.greaterThanOrEqual(...)`,
+ * Criteria are typed: `Condition.equalTo(...)`, `Condition.greaterThanOrEqual(...)`,
  * `Condition.after(date)` and so on, checked at synth time against the attributes the API
  * reference documents. Changing `filterName` replaces the filter; everything else, tags included,
  * changes in place.
@@ -140,7 +140,7 @@ const FILTER_NAME = { min: 3, max: 64, pattern: /^[A-Za-z0-9._-]+$/, description
  *   rank: 1,
  *   findingCriteria: {
  *     severity: aws_guardduty.Condition.lessThan(4),
- *     'resource.resourceType': aws_guardduty.Condition.equals('Instance'),
+ *     'resource.resourceType': aws_guardduty.Condition.equalTo('Instance'),
  *   },
  * });
  *

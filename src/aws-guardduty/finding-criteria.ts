@@ -5,7 +5,8 @@ import { ValidationError } from '../private/errors';
 import { attributeKind } from '../private/finding-attributes';
 
 /**
- * The operators of one condition, as GuardDuty's `Condition` type has them. Give at least one;
+ * The operators of one condition, as GuardDuty's `Condition` type has them (`equalTo` is the API's
+ * `Equals`, `notEqualTo` its `NotEquals`). Give at least one;
  * several combine with AND (e.g. `greaterThanOrEqual` with `lessThan` for a range).
  *
  * Numbers are integers: GuardDuty takes them as Long values. Timestamps (`updatedAt`,
@@ -19,14 +20,14 @@ export interface ConditionOptions {
    *
    * @default - no equality condition
    */
-  readonly equals?: string[];
+  readonly equalTo?: string[];
 
   /**
    * The attribute equals none of these values.
    *
    * @default - no inequality condition
    */
-  readonly notEquals?: string[];
+  readonly notEqualTo?: string[];
 
   /**
    * The attribute is greater than this number (or, for a timestamp, later than these epoch milliseconds).
@@ -76,18 +77,18 @@ export interface ConditionOptions {
  *
  * @example
  * const highSeverity = aws_guardduty.Condition.greaterThanOrEqual(7);
- * const portScans = aws_guardduty.Condition.equals('Recon:EC2/Portscan');
+ * const portScans = aws_guardduty.Condition.equalTo('Recon:EC2/Portscan');
  * const lastWeek = aws_guardduty.Condition.after(new Date('2026-11-14T00:00:00Z'));
  */
 export class Condition {
   /** The attribute equals one of the values. */
-  public static equals(...values: string[]): Condition {
-    return new Condition({ equals: values });
+  public static equalTo(...values: string[]): Condition {
+    return new Condition({ equalTo: values });
   }
 
   /** The attribute equals none of the values. */
-  public static notEquals(...values: string[]): Condition {
-    return new Condition({ notEquals: values });
+  public static notEqualTo(...values: string[]): Condition {
+    return new Condition({ notEqualTo: values });
   }
 
   /** The attribute is greater than the number. */
@@ -148,7 +149,7 @@ export class Condition {
   }
 }
 
-const LIST_OPERATORS = ['equals', 'notEquals', 'matches', 'notMatches'] as const;
+const LIST_OPERATORS = ['equalTo', 'notEqualTo', 'matches', 'notMatches'] as const;
 const RANGE_OPERATORS = ['greaterThan', 'greaterThanOrEqual', 'lessThan', 'lessThanOrEqual'] as const;
 /** `Matches` and `NotMatches` take at most 5 patterns (service model). */
 const MAX_PATTERNS = 5;
@@ -167,7 +168,7 @@ export function renderFindingCriteria(scope: IConstruct, criteria: Record<string
   for (const attribute of attributes) {
     const condition = criteria[attribute];
     if (!(condition instanceof Condition)) {
-      throw new ValidationError(scope, `\`findingCriteria["${attribute}"]\` must be a Condition (e.g. Condition.equals(...)), got: ${JSON.stringify(condition)}`);
+      throw new ValidationError(scope, `\`findingCriteria["${attribute}"]\` must be a Condition (e.g. Condition.equalTo(...)), got: ${JSON.stringify(condition)}`);
     }
     rendered[attribute] = renderCondition(scope, attribute, condition.options);
   }
@@ -178,7 +179,7 @@ function renderCondition(scope: IConstruct, attribute: string, options: Conditio
   const where = `\`findingCriteria["${attribute}"]\``;
   const used = [...LIST_OPERATORS, ...RANGE_OPERATORS].filter((op) => options[op] !== undefined);
   if (used.length === 0) {
-    throw new ValidationError(scope, `${where} must use at least one operator (equals, notEquals, greaterThan, greaterThanOrEqual, lessThan, lessThanOrEqual, matches, notMatches), got none`);
+    throw new ValidationError(scope, `${where} must use at least one operator (equalTo, notEqualTo, greaterThan, greaterThanOrEqual, lessThan, lessThanOrEqual, matches, notMatches), got none`);
   }
   for (const op of LIST_OPERATORS) {
     const values = options[op];
@@ -215,13 +216,13 @@ function renderCondition(scope: IConstruct, attribute: string, options: Conditio
       + `greaterThanOrEqual, lessThan and lessThanOrEqual (or Condition.after/before), got: ${listOps.join(', ')}`);
   } else if (kind === 'string' && rangeOps.length > 0) {
     throw new ValidationError(scope, `${where}: "${attribute}" takes text values, and ${rangeOps.join(', ')} compare numbers or `
-      + 'timestamps; use equals, notEquals, matches or notMatches');
+      + 'timestamps; use equalTo, notEqualTo, matches or notMatches');
   }
 
   const num = (v: number | undefined) => (v === undefined ? undefined : String(v));
   return {
-    Equals: options.equals && [...options.equals],
-    NotEquals: options.notEquals && [...options.notEquals],
+    Equals: options.equalTo && [...options.equalTo],
+    NotEquals: options.notEqualTo && [...options.notEqualTo],
     GreaterThan: num(options.greaterThan),
     GreaterThanOrEqual: num(options.greaterThanOrEqual),
     LessThan: num(options.lessThan),

@@ -1,8 +1,8 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { attributesFromModel } from './finding-attributes.model';
 import { aws_guardduty as guardduty } from '../../src';
 import { documentedAttributes, timestampAttributes } from '../../src/private/finding-attributes';
-import { attributesFromModel } from './finding-attributes.model';
 
 const { Condition } = guardduty;
 
@@ -19,7 +19,7 @@ test('renders typed criteria with numbers as strings, default action NOOP, DESTR
     rank: 3,
     description: 'Known scanners',
     findingCriteria: {
-      'type': Condition.equals('Recon:EC2/Portscan'),
+      'type': Condition.equalTo('Recon:EC2/Portscan'),
       'severity': Condition.between(2, 5),
       'updatedAt': Condition.after(new Date('2026-01-01T00:00:00Z')),
       'resource.instanceDetails.tags.key': Condition.matches('scanner*'),
@@ -68,9 +68,9 @@ test('filters of a detector are created in rank order (unranked last, in constru
 test.each([
   [{}, /`findingCriteria` must have at least one condition/],
   [{ severity: Condition.of({}) }, /findingCriteria\["severity"\]` must use at least one operator/],
-  [{ type: Condition.equals() }, /findingCriteria\["type"\]`.equals must list at least one value/],
+  [{ type: Condition.equalTo() }, /findingCriteria\["type"\]`.equalTo must list at least one value/],
   [{ severity: Condition.greaterThan(6.5) }, /findingCriteria\["severity"\]`.greaterThan must be an integer .* got: 6.5/],
-  [{ updatedAt: Condition.equals('2026-01-01') }, /"updatedAt" is a timestamp \(epoch milliseconds\) and takes only greaterThan/],
+  [{ updatedAt: Condition.equalTo('2026-01-01') }, /"updatedAt" is a timestamp \(epoch milliseconds\) and takes only greaterThan/],
   [{ type: Condition.greaterThan(3) }, /"type" takes text values, and greaterThan compare numbers/],
   [{ severity: Condition.between(8, 2) }, /is an empty range: lower bound 8 is above upper bound 2/],
   [{ type: Condition.matches('a', 'b', 'c', 'd', 'e', 'f') }, /matches takes at most 5 patterns, got 6/],
@@ -81,7 +81,7 @@ test.each([
 
 test('an attribute the reference does not list is a warning, not an error', () => {
   const { stack, detector } = setup();
-  detector.addFilter('F', { findingCriteria: { 'service.brandNewAttribute': Condition.equals('x') } });
+  detector.addFilter('F', { findingCriteria: { 'service.brandNewAttribute': Condition.equalTo('x') } });
   Annotations.fromStack(stack).hasWarning('/Stack/Detector/F', Match.stringLikeRegexp('"service.brandNewAttribute" is not in the GuardDuty API reference'));
 });
 

@@ -104,7 +104,7 @@ test.each([
   [() => IpListSource.fromEntries(['203.0.113.0/24', 'example.com']), /the inline list: entry 2 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names\), got: "example.com"/],
   [() => IpListSource.fromEntries(['10.0.0.0/33']), /entry 1 must be an IPv4 or IPv6 address or CIDR range .*got: "10.0.0.0\/33"/],
   [() => IpListSource.fromEntries([]), /the inline list must have at least one IP address or CIDR range/],
-  [() => IpListSource.fromEntries(Array.from({ length: 2001 }, (_, i) => `10.0.${i >> 8}.${i & 255}`)), /at most 2,000 IP addresses and CIDR ranges in a trusted IP list, the inline list has 2001/],
+  [() => IpListSource.fromEntries(Array.from({ length: 2001 }, (_, i) => `10.0.${Math.floor(i / 256)}.${i % 256}`)), /at most 2,000 IP addresses and CIDR ranges in a trusted IP list, the inline list has 2001/],
   [() => IpListSource.fromAsset('/no/such/file.txt'), /the list file must be an existing file, got: \/no\/such\/file.txt/],
 ])('list errors name the entry: %#', (source, message) => {
   const { detector } = setup();

@@ -444,7 +444,8 @@ export class GuardDutyService implements ServiceImplementation {
 
   private listFilters(region: RegionState, input: Input): Record<string, unknown> {
     const detector = this.ownDetector(region, input.DetectorId);
-    const result = page(detector.filters.map((f) => f.name), input.MaxResults, input.NextToken, 50, () => badRequest(GuardDutyMessages.INVALID_VALUE));
+    const names = detector.filters.map((f) => f.name);
+    const result = page(names, input.MaxResults, input.NextToken, 50, () => badRequest(GuardDutyMessages.INVALID_VALUE));
     return { FilterNames: result.items, NextToken: result.nextToken };
   }
 
