@@ -163,9 +163,8 @@ class AssetSource extends IpListSource {
     if (size > MAX_FILE_BYTES) {
       throw new ValidationError(scope, `GuardDuty reads list files of at most 35 MB, got ${size} bytes: ${this.file}`);
     }
-    const content = fs.readFileSync(this.file, 'utf-8');
     if (options.format === IpListFormat.TXT) {
-      validateEntries(scope, parseTxt(content), options.kind, this.file);
+      validateEntries(scope, parseTxt(fs.readFileSync(this.file, 'utf-8')), options.kind, this.file);
     }
     const asset = new s3_assets.Asset(scope, 'List', { path: this.file });
     return assetConfig(asset, asset.assetHash);

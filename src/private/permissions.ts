@@ -35,6 +35,10 @@ const GUARDDUTY_SERVICE_LINKED_ROLES = [
   { service: 'malware-protection.guardduty.amazonaws.com', role: 'AWSServiceRoleForAmazonGuardDutyMalwareProtection' },
 ];
 
+function serviceLinkedRoleArn({ service, role }: { service: string; role: string }): string {
+  return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/${service}/${role}`;
+}
+
 export const DETECTOR_PERMISSIONS: PermissionSet = {
   statements: [
     new iam.PolicyStatement({
@@ -56,8 +60,7 @@ export const DETECTOR_PERMISSIONS: PermissionSet = {
     new iam.PolicyStatement({
       sid: 'GuardDutyServiceLinkedRoles',
       actions: ['iam:CreateServiceLinkedRole', 'iam:GetRole'],
-      resources: GUARDDUTY_SERVICE_LINKED_ROLES.map(({ service, role }) =>
-        `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/${service}/${role}`),
+      resources: GUARDDUTY_SERVICE_LINKED_ROLES.map(serviceLinkedRoleArn),
       conditions: {
         StringEqualsIfExists: { 'iam:AWSServiceName': GUARDDUTY_SERVICE_LINKED_ROLES.map(({ service }) => service) },
       },
@@ -109,7 +112,7 @@ export const FILTER_PERMISSIONS: PermissionSet = {
 };
 
 /** GuardDuty's service-linked role, which reads trusted and threat lists for the service. */
-export const GUARDDUTY_SERVICE_LINKED_ROLE_ARN = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`;
+export const GUARDDUTY_SERVICE_LINKED_ROLE_ARN = serviceLinkedRoleArn(GUARDDUTY_SERVICE_LINKED_ROLES[0]);
 
 /**
  * IP sets and threat intel sets. GuardDuty gives its service-linked role read access to the

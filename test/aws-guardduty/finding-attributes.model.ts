@@ -2,7 +2,8 @@
  * The filterable finding attributes as the GuardDuty service model documents them (the
  * `FindingCriteria` member of CreateFilterRequest), read from the vendored model. The library's
  * list (`src/private/finding-attributes.ts`) must equal this one; `npx ts-node
- * test/aws-guardduty/finding-attributes.model.ts` prints the file to paste after a model update.
+ * test/aws-guardduty/finding-attributes.model.ts` prints the
+ * `ATTRIBUTES` entries to paste into that file after a model update.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
