@@ -4,6 +4,8 @@ import { awscdk, javascript } from 'projen';
 // handler asset, so their version is part of the asset hash users snapshot.
 const SDK_GUARDDUTY = '3.1169.0';
 const SDK_DETECTIVE = '3.1048.0';
+// Organizations: the members-by-OU source reads accounts at run time (same release as GuardDuty).
+const SDK_ORGANIZATIONS = '3.1169.0';
 const ESBUILD = '0.28.2';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -32,6 +34,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     `@aws-sdk/client-guardduty@${SDK_GUARDDUTY}`,
     `@aws-sdk/client-detective@${SDK_DETECTIVE}`,
+    `@aws-sdk/client-organizations@${SDK_ORGANIZATIONS}`,
     `esbuild@${ESBUILD}`,
     '@types/aws-lambda@^8.10.164',
     'cdk-nag@^2.38.2',

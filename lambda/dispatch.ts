@@ -2,9 +2,14 @@
  * Route a custom resource event to the handler for its resource type. One bundle serves every
  * resource type, so a stack needs one handler function however many constructs it holds.
  */
+import { onAdministratorAccountEvent } from './guardduty/administrator-account';
 import { onDetectorEvent } from './guardduty/detector';
 import { onFilterEvent } from './guardduty/filter';
 import { onIpSetEvent } from './guardduty/ip-set';
+import { onMemberEvent } from './guardduty/member';
+import { onMembersEvent } from './guardduty/members';
+import { onOrganizationAdminAccountEvent } from './guardduty/organization-admin-account';
+import { onOrganizationConfigurationEvent } from './guardduty/organization-configuration';
 import { onPublishingDestinationEvent } from './guardduty/publishing-destination';
 import { onThreatIntelSetEvent } from './guardduty/threat-intel-set';
 import { CustomResourceEvent, ResourceResult } from './shared/custom-resource';
@@ -19,6 +24,11 @@ const HANDLERS: Record<string, { readonly label: string; readonly handle: Resour
   [ResourceTypes.GUARDDUTY_IP_SET]: { label: 'IPSet', handle: onIpSetEvent },
   [ResourceTypes.GUARDDUTY_THREAT_INTEL_SET]: { label: 'ThreatIntelSet', handle: onThreatIntelSetEvent },
   [ResourceTypes.GUARDDUTY_PUBLISHING_DESTINATION]: { label: 'PublishingDestination', handle: onPublishingDestinationEvent },
+  [ResourceTypes.GUARDDUTY_MEMBER]: { label: 'MemberAccount', handle: onMemberEvent },
+  [ResourceTypes.GUARDDUTY_MEMBERS]: { label: 'MemberAccounts', handle: onMembersEvent },
+  [ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT]: { label: 'AdministratorAccount', handle: onAdministratorAccountEvent },
+  [ResourceTypes.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT]: { label: 'OrganizationAdminAccount', handle: onOrganizationAdminAccountEvent },
+  [ResourceTypes.GUARDDUTY_ORGANIZATION_CONFIGURATION]: { label: 'OrganizationConfiguration', handle: onOrganizationConfigurationEvent },
 };
 
 /** The resource's name in failure reasons: its kind and logical id, e.g. `Detector Detector1A2B3C4D`. */

@@ -4,6 +4,7 @@
  * SDK's standard way each time, so the same bundle runs in Lambda and against a local API.
  */
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 
 /**
  * Attempts per API call under the SDK's standard retry strategy (throttling, 5xx, transient
@@ -16,8 +17,8 @@ export const MAX_ATTEMPTS = 8;
  * Stamp the failing operation's name on service errors, so a failure reason can name the call
  * (`CreateDetector failed: BadRequestException: ...`).
  */
-function nameOperationsInErrors(client: GuardDutyClient): GuardDutyClient {
-  client.middlewareStack.add(
+function nameOperationsInErrors<C extends GuardDutyClient | OrganizationsClient>(client: C): C {
+  (client.middlewareStack as GuardDutyClient['middlewareStack']).add(
     (next, context) => async (args) => {
       try {
         return await next(args);
@@ -35,4 +36,12 @@ function nameOperationsInErrors(client: GuardDutyClient): GuardDutyClient {
 
 export function guardDutyClient(): GuardDutyClient {
   return nameOperationsInErrors(new GuardDutyClient({ maxAttempts: MAX_ATTEMPTS }));
+}
+
+/**
+ * AWS Organizations, for member sets read from the organization at run time. Organizations is a
+ * global service; the SDK's endpoint rules route every Region of a partition to its one endpoint.
+ */
+export function organizationsClient(): OrganizationsClient {
+  return nameOperationsInErrors(new OrganizationsClient({ maxAttempts: MAX_ATTEMPTS }));
 }

@@ -23,6 +23,11 @@ export const ResourceTypes = {
   GUARDDUTY_IP_SET: 'Custom::GuardDutyIPSet',
   GUARDDUTY_THREAT_INTEL_SET: 'Custom::GuardDutyThreatIntelSet',
   GUARDDUTY_PUBLISHING_DESTINATION: 'Custom::GuardDutyPublishingDestination',
+  GUARDDUTY_MEMBER: 'Custom::GuardDutyMember',
+  GUARDDUTY_MEMBERS: 'Custom::GuardDutyMembers',
+  GUARDDUTY_ADMINISTRATOR_ACCOUNT: 'Custom::GuardDutyAdministratorAccount',
+  GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT: 'Custom::GuardDutyOrganizationAdminAccount',
+  GUARDDUTY_ORGANIZATION_CONFIGURATION: 'Custom::GuardDutyOrganizationConfiguration',
 } as const;
 
 /** One detector feature as written by the construct (the API's `DetectorFeatureConfiguration`). */
@@ -158,4 +163,102 @@ export interface PublishingDestinationResourceAttributes {
   readonly DestinationId: string;
   /** The destination's own ARN (`detector/<id>/publishingDestination/<destinationId>`), not the bucket's. */
   readonly PublishingDestinationArn: string;
+}
+
+/** How an administrator invites members that are not in its organization (`InviteMembers`). */
+export interface MemberInvitationProperty {
+  readonly Message?: string;
+  readonly DisableEmailNotification?: BooleanString;
+}
+
+/**
+ * Properties of `Custom::GuardDutyMember` (one account). Physical id: `<detectorId>:<accountId>`;
+ * a new account or detector replaces the member.
+ */
+export interface MemberResourceProperties {
+  /** The administrator's detector. */
+  readonly DetectorId: string;
+  readonly AccountId: string;
+  /** Absent in organization mode: the handler reads it from AWS Organizations. */
+  readonly Email?: string;
+  /** Present in invitation mode (the account is invited); absent in organization mode. */
+  readonly Invitation?: MemberInvitationProperty;
+  /** Features pushed to the member's detector with `UpdateMemberDetectors` (organization mode). */
+  readonly Features?: ReadonlyArray<DetectorFeatureProperty>;
+}
+
+/** One account of an explicit member list. */
+export interface MemberAccountProperty {
+  readonly AccountId: string;
+  readonly Email?: string;
+}
+
+/** Accounts read from AWS Organizations at run time. */
+export interface OrganizationSourceProperty {
+  /** Roots or OUs whose accounts (recursively, through child OUs) are members; absent: every account. */
+  readonly ParentIds?: ReadonlyArray<string>;
+  /** Accounts never made members. */
+  readonly ExcludeAccountIds?: ReadonlyArray<string>;
+}
+
+/**
+ * Properties of `Custom::GuardDutyMembers` (a set of accounts). Exactly one of `Accounts` and
+ * `Organization`. Physical id: `<detectorId>:members:<logicalId>`; a new detector replaces it.
+ */
+export interface MembersResourceProperties {
+  readonly DetectorId: string;
+  readonly Accounts?: ReadonlyArray<MemberAccountProperty>;
+  readonly Organization?: OrganizationSourceProperty;
+  readonly Invitation?: MemberInvitationProperty;
+  readonly Features?: ReadonlyArray<DetectorFeatureProperty>;
+}
+
+/** Attributes of `Custom::GuardDutyMembers`. */
+export interface MembersResourceAttributes {
+  /** How many accounts the set held after the last create or update. */
+  readonly MemberCount: string;
+}
+
+/**
+ * Properties of `Custom::GuardDutyAdministratorAccount` (member side). Physical id:
+ * `<detectorId>:administrator`: an account has one administrator, so a new administrator is an
+ * in-place update (disassociate, then accept), never a replacement.
+ */
+export interface AdministratorAccountResourceProperties {
+  /** The member account's own detector. */
+  readonly DetectorId: string;
+  readonly AdministratorAccountId: string;
+}
+
+/**
+ * Properties of `Custom::GuardDutyOrganizationAdminAccount`. Physical id:
+ * `guardduty-organization-admin:<region>`: one delegated administrator per organization and
+ * Region, so a new account is an in-place update.
+ */
+export interface OrganizationAdminAccountResourceProperties {
+  readonly AdminAccountId: string;
+}
+
+/** One feature of the organization configuration (`OrganizationFeatureConfiguration`). */
+export interface OrganizationFeatureProperty {
+  readonly Name: string;
+  /** `NEW` | `ALL` | `NONE`. */
+  readonly AutoEnable: string;
+  readonly AdditionalConfiguration?: ReadonlyArray<{ readonly Name: string; readonly AutoEnable: string }>;
+}
+
+/**
+ * Properties of `Custom::GuardDutyOrganizationConfiguration`. Physical id:
+ * `<detectorId>:organization-configuration:<logicalId>`.
+ */
+export interface OrganizationConfigurationResourceProperties {
+  /** The delegated administrator's detector. */
+  readonly DetectorId: string;
+  /** `NEW` | `ALL` | `NONE`; absent: left as it is. */
+  readonly AutoEnableOrganizationMembers?: string;
+  /**
+   * Only the features named are managed. Delete (sent only under `RemovalPolicy.DESTROY`) sets
+   * what this resource manages back to `NONE`.
+   */
+  readonly Features?: ReadonlyArray<OrganizationFeatureProperty>;
 }

@@ -12,6 +12,8 @@ export interface EventOptions<P> {
   readonly oldProperties?: P;
   readonly requestId?: string;
   readonly logicalId?: string;
+  /** The account whose stack sends the event (default ACCOUNT). */
+  readonly account?: string;
 }
 
 export function event<P>(requestType: RequestType, resourceType: string, properties: P, options: EventOptions<P> = {}): CustomResourceEvent<P> {
@@ -19,7 +21,7 @@ export function event<P>(requestType: RequestType, resourceType: string, propert
     RequestType: requestType,
     ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:handler`,
     ResponseURL: 'http://127.0.0.1:9/unused',
-    StackId: STACK_ID,
+    StackId: options.account ? STACK_ID.replace(`:${ACCOUNT}:`, `:${options.account}:`) : STACK_ID,
     RequestId: options.requestId ?? randomUUID(),
     ResourceType: resourceType,
     LogicalResourceId: options.logicalId ?? 'Resource1A2B3C4D',
@@ -34,4 +36,9 @@ export async function startLocalApi(): Promise<LocalApi> {
   const api = await new LocalApi().start();
   Object.assign(process.env, api.environmentFor(ACCOUNT, REGION), { AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' });
   return api;
+}
+
+/** Make the handler's SDK clients act as `account` (as the handler of that account's stack would). */
+export function actAs(api: LocalApi, account: string): void {
+  Object.assign(process.env, api.environmentFor(account, REGION));
 }

@@ -5,7 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
+import {
+  AdministratorState, GuardDutyMultiAccount, InvitationState, MemberState, newOrganizationConfiguration, OrganizationConfigurationState,
+} from './guardduty-multi-account';
 import { ValidationFailure } from './model';
+import { OrganizationState } from './organizations';
 import { page } from './paging';
 
 /** The service's messages, verbatim. */
@@ -58,7 +62,7 @@ const ADDITIONAL_CONFIGURATION: Record<string, string[]> = {
 /** GuardDuty's documented "limit of 50 tags per resource" (ListTagsForResource). */
 const MAX_TAGS_PER_RESOURCE = 50;
 
-interface FeatureState {
+export interface FeatureState {
   status: string;
   updatedAt: Date;
   additional: Map<string, { status: string; updatedAt: Date }>;
@@ -116,7 +120,7 @@ export interface DetectorState {
   readonly destinations: Map<string, DestinationState>;
 }
 
-interface RegionState {
+export interface RegionState {
   readonly detectors: Map<string, DetectorState>;
   /** Deleted detectors still listed until `listedUntil` (read-after-write lag). */
   readonly recentlyDeleted: Array<{ readonly id: string; readonly listedUntil: number }>;
@@ -124,12 +128,20 @@ interface RegionState {
   readonly createTokens: Map<string, string>;
   /** Client tokens of successful creates of detector sub-resources (`<operation>/<token>` to id). */
   readonly childTokens: Map<string, string>;
+  /** Administrator side: this account's members in this Region. */
+  readonly members: Map<string, MemberState>;
+  /** Member side: pending invitations, by inviting account. */
+  readonly invitations: Map<string, InvitationState>;
+  /** Member side: the administrator this account is associated with. */
+  administrator?: AdministratorState;
+  /** Delegated administrator side: the organization's auto-enable settings. */
+  readonly organizationConfiguration: OrganizationConfigurationState;
 }
 
-type Input = Record<string, any>;
-type Handler = (region: RegionState, input: Input, context: ServiceContext) => Record<string, unknown>;
+export type Input = Record<string, any>;
+export type Handler = (region: RegionState, input: Input, context: ServiceContext) => Record<string, unknown>;
 
-function badRequest(message: string, type = 'InvalidInputException'): ApiError {
+export function badRequest(message: string, type = 'InvalidInputException'): ApiError {
   return new ApiError('BadRequestException', { Message: message, Type: type });
 }
 
@@ -175,7 +187,23 @@ export class GuardDutyService implements ServiceImplementation {
    * @param lagMs read-after-write lag of list operations
    * @param settleMs how long asynchronous transitions take (set activation, deletion, destination verification)
    */
-  constructor(private readonly lagMs: () => number, private readonly settleMs: () => number = () => 0) {}
+  /** Members, invitations, the delegated administrator and organization configuration. */
+  public readonly multiAccount: GuardDutyMultiAccount;
+
+  constructor(
+    private readonly lagMs: () => number,
+    private readonly settleMs: () => number = () => 0,
+    organization: OrganizationState = new OrganizationState(),
+  ) {
+    this.multiAccount = new GuardDutyMultiAccount({
+      region: (account, region) => this.region(account, region),
+      ownDetector: (region, id) => this.ownDetector(region, id),
+      lagMs,
+      settleMs,
+      organization,
+    });
+    Object.assign(this.handlers, this.multiAccount.handlers);
+  }
 
   public async invoke(context: ServiceContext, input: Input): Promise<Record<string, unknown>> {
     const handler = this.handlers[context.operation];
@@ -219,6 +247,7 @@ export class GuardDutyService implements ServiceImplementation {
 
   public reset(): void {
     this.regions.clear();
+    this.multiAccount.reset();
     this.unreadableLocations.clear();
     this.unwritableDestinations.clear();
   }
@@ -242,7 +271,15 @@ export class GuardDutyService implements ServiceImplementation {
     const key = `${account}/${region}`;
     let state = this.regions.get(key);
     if (!state) {
-      state = { detectors: new Map(), recentlyDeleted: [], createTokens: new Map(), childTokens: new Map() };
+      state = {
+        detectors: new Map(),
+        recentlyDeleted: [],
+        createTokens: new Map(),
+        childTokens: new Map(),
+        members: new Map(),
+        invitations: new Map(),
+        organizationConfiguration: newOrganizationConfiguration(),
+      };
       this.regions.set(key, state);
     }
     return state;
@@ -629,7 +666,7 @@ export class GuardDutyService implements ServiceImplementation {
   }
 }
 
-function newDetector(lagMs: number): DetectorState {
+export function newDetector(lagMs: number): DetectorState {
   const now = new Date();
   const features = new Map<string, FeatureState>();
   for (const [name, def] of Object.entries(DEFAULT_FEATURES)) {
@@ -656,7 +693,7 @@ function newDetector(lagMs: number): DetectorState {
 }
 
 /** A status that changes after a delay: the current one, or the next once the time has come. */
-function settle<T extends { status: string; next?: string; settlesAt: number }>(state: T): T {
+export function settle<T extends { status: string; next?: string; settlesAt: number }>(state: T): T {
   if (state.next !== undefined && Date.now() >= state.settlesAt) {
     state.status = state.next;
     state.next = undefined;
@@ -676,14 +713,14 @@ const CONDITION_OPERATORS = ['Eq', 'Neq', 'Gt', 'Gte', 'Lt', 'Lte', 'Equals', 'N
 
 type SetCollection = 'ipSets' | 'threatIntelSets';
 
-interface RequestedFeature {
+export interface RequestedFeature {
   readonly name: string;
   readonly status: string;
   readonly additional: ReadonlyArray<{ readonly name: string; readonly status: string }>;
 }
 
 /** The features a Create/UpdateDetector request sets, from `Features` or the legacy `DataSources`. */
-function requestedFeatures(input: Input): RequestedFeature[] {
+export function requestedFeatures(input: Input): RequestedFeature[] {
   if (input.Features && input.DataSources) throw badRequest(GuardDutyMessages.DATA_SOURCES_AND_FEATURES);
   if (input.DataSources) {
     const ds = input.DataSources;
@@ -714,7 +751,7 @@ function requestedFeatures(input: Input): RequestedFeature[] {
   return features;
 }
 
-function applyFeatures(detector: DetectorState, features: RequestedFeature[]): void {
+export function applyFeatures(detector: DetectorState, features: RequestedFeature[]): void {
   const now = new Date();
   for (const f of features) {
     const state = detector.features.get(f.name) ?? { status: f.status, updatedAt: now, additional: new Map() };

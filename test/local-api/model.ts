@@ -1,6 +1,6 @@
 /**
- * The REST-JSON protocol, driven by an official service model read at run time: routing a request
- * to its operation, turning the wire request into the operation's input (SDK member names),
+ * The REST-JSON and JSON 1.1 protocols, driven by an official service model read at run time:
+ * routing a request to its operation (by method and path, or by the `X-Amz-Target` header), turning the wire request into the operation's input (SDK member names),
  * validating it as the service does (required, unknown members, types, enums, lengths, ranges,
  * patterns), and serializing outputs and errors back to the wire.
  */
@@ -38,7 +38,13 @@ export interface Operation {
 }
 
 interface RawModel {
-  readonly metadata: { readonly signingName: string; readonly serviceId: string };
+  readonly metadata: {
+    readonly signingName?: string;
+    readonly endpointPrefix: string;
+    readonly serviceId: string;
+    readonly protocol: string;
+    readonly targetPrefix?: string;
+  };
   readonly operations: Record<string, Operation>;
   readonly shapes: Record<string, Shape>;
 }
@@ -86,16 +92,21 @@ export class ServiceModel {
   }
 
   public readonly signingName: string;
+  /** `rest-json` (GuardDuty, Detective) or `json` (Organizations: JSON 1.1, routed by target). */
+  public readonly protocol: string;
   public readonly operations: Record<string, Operation>;
   private readonly shapes: Record<string, Shape>;
   private readonly routes: Route[];
   private readonly patterns = new Map<string, RegExp>();
+  private readonly targetPrefix?: string;
 
   private constructor(model: RawModel) {
-    this.signingName = model.metadata.signingName;
+    this.signingName = model.metadata.signingName ?? model.metadata.endpointPrefix;
+    this.protocol = model.metadata.protocol;
+    this.targetPrefix = model.metadata.targetPrefix;
     this.operations = model.operations;
     this.shapes = model.shapes;
-    this.routes = Object.values(model.operations).map(routeOf)
+    this.routes = model.metadata.protocol === 'json' ? [] : Object.values(model.operations).map(routeOf)
       .sort((a, b) => b.specificity - a.specificity);
   }
 
@@ -116,6 +127,14 @@ export class ServiceModel {
       if (labels) return { operation: route.operation, labels };
     }
     return undefined;
+  }
+
+  /** JSON 1.1: the operation an `X-Amz-Target` header (`<prefix>.<Operation>`) names. */
+  public matchTarget(target: string | undefined): MatchedRequest | undefined {
+    if (this.protocol !== 'json' || !target) return undefined;
+    const [prefix, name] = target.split('.');
+    const operation = prefix === this.targetPrefix ? this.operations[name] : undefined;
+    return operation ? { operation, labels: {} } : undefined;
   }
 
   /** The operation's input in SDK member names, validated against the model. */
@@ -242,7 +261,7 @@ export class ServiceModel {
   /** Serialize an operation's output (SDK member names) to the wire, after validating it. */
   public serializeOutput(operation: Operation, output: Record<string, unknown>): WireResponse {
     const status = operation.http.responseCode ?? 200;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': this.contentType };
     if (!operation.output) return { status, headers, body: status === 204 ? '' : '{}' };
     this.validate(operation.output.shape, output, '(response)');
     const shape = this.shape(operation.output.shape);
@@ -263,11 +282,16 @@ export class ServiceModel {
     for (const [name, ref] of Object.entries(shape.members ?? {})) {
       if (members[name] !== undefined) body[ref.locationName ?? name] = this.toWire(ref, members[name]);
     }
+    if (this.protocol === 'json') body.__type = shapeName;
     return {
       status: shape.error?.httpStatusCode ?? 400,
-      headers: { 'content-type': 'application/json', 'x-amzn-errortype': shapeName },
+      headers: { 'content-type': this.contentType, 'x-amzn-errortype': shapeName },
       body: JSON.stringify(body),
     };
+  }
+
+  private get contentType(): string {
+    return this.protocol === 'json' ? 'application/x-amz-json-1.1' : 'application/json';
   }
 
   private fromString(ref: ShapeRef, raw: string, at: string): unknown {

@@ -1,6 +1,7 @@
 /**
- * A local AWS API on loopback for the real SDK v3 clients: GuardDuty now; Detective registers the
- * same way (its model is vendored) when its constructs arrive.
+ * A local AWS API on loopback for the real SDK v3 clients: GuardDuty and AWS Organizations (the
+ * organization GuardDuty's delegated administrator manages); Detective registers the same way (its
+ * model is vendored) when its constructs arrive.
  *
  * - Routing and validation come from the official service models (`./models`), read at run time.
  * - State is per account (from the request's access key) and Region (from the SigV4 credential
@@ -18,6 +19,7 @@ import { AddressInfo } from 'node:net';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
 import { GuardDutyService } from './guardduty';
 import { ServiceModel, ValidationFailure, WireResponse } from './model';
+import { OrganizationState, OrganizationsService } from './organizations';
 
 export interface CallRecord {
   readonly service: string;
@@ -73,6 +75,8 @@ export class LocalApi {
   /** Every call answered, in order. */
   public readonly calls: CallRecord[] = [];
   public readonly guardduty: GuardDutyService;
+  /** The organization (accounts, OUs, delegated administrators) GuardDuty and Organizations share. */
+  public readonly organization = new OrganizationState();
 
   private server?: http.Server;
   private readonly services = new Map<string, Service>();
@@ -81,11 +85,16 @@ export class LocalApi {
   private settleMs = DEFAULT_SETTLE_MS;
 
   constructor() {
-    this.guardduty = new GuardDutyService(() => this.lagMs, () => this.settleMs);
+    this.guardduty = new GuardDutyService(() => this.lagMs, () => this.settleMs, this.organization);
     this.services.set('guardduty', {
       model: ServiceModel.load('guardduty-2017-11-28.service-2.json'),
       implementation: this.guardduty,
       internalError: 'InternalServerErrorException',
+    });
+    this.services.set('organizations', {
+      model: ServiceModel.load('organizations-2016-11-28.service-2.json'),
+      implementation: new OrganizationsService(this.organization),
+      internalError: 'ServiceException',
     });
   }
 
@@ -141,6 +150,7 @@ export class LocalApi {
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_GUARDDUTY: this.url,
       AWS_ENDPOINT_URL_DETECTIVE: this.url,
+      AWS_ENDPOINT_URL_ORGANIZATIONS: this.url,
     };
   }
 
@@ -174,6 +184,7 @@ export class LocalApi {
     this.lagMs = 0;
     this.settleMs = DEFAULT_SETTLE_MS;
     this.guardduty.reset();
+    this.organization.reset();
   }
 
   private async handle(req: http.IncomingMessage): Promise<WireResponse> {
@@ -192,7 +203,9 @@ export class LocalApi {
       return plainError(400, 'UnknownServiceException', `The local API does not serve ${signingName}.`);
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const matched = service.model.match(req.method ?? 'GET', url.pathname, url.searchParams);
+    const matched = service.model.protocol === 'json'
+      ? service.model.matchTarget(String(req.headers['x-amz-target'] ?? ''))
+      : service.model.match(req.method ?? 'GET', url.pathname, url.searchParams);
     if (!matched) {
       return plainError(404, 'UnknownOperationException', `No ${signingName} operation at ${req.method} ${url.pathname}`);
     }

@@ -1,0 +1,117 @@
+/**
+ * `Custom::GuardDutyAdministratorAccount`, in a member account: accept the administrator's
+ * invitation given only the administrator's account id.
+ *
+ * The invitation is looked up with ListInvitations and retried for a bounded time, since it
+ * appears in the member account a little after InviteMembers. A member the organization's
+ * delegated administrator added is associated without any invitation: finding the association
+ * already in place is success. An account has one administrator at a time, so a new
+ * administrator is an in-place update (disassociate from the old one, then accept).
+ */
+import {
+  AcceptAdministratorInvitationCommand,
+  Administrator,
+  DisassociateFromAdministratorAccountCommand,
+  GetAdministratorAccountCommand,
+  GuardDutyClient,
+  paginateListInvitations,
+} from '@aws-sdk/client-guardduty';
+import { AdministratorAccountResourceProperties } from '../../src/private/contracts';
+import { guardDutyClient } from '../shared/clients';
+import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { HandlerError, isDetectorNotFound } from '../shared/errors';
+import { log } from '../shared/log';
+import { eventually } from '../shared/retry';
+
+type AdministratorEvent = CustomResourceEvent<AdministratorAccountResourceProperties>;
+
+/** How long to look for the invitation (or the organization's association) before failing. */
+const INVITATION_WAIT_MS = 120_000;
+
+export async function onAdministratorAccountEvent(event: AdministratorEvent): Promise<ResourceResult> {
+  const client = guardDutyClient();
+  switch (event.RequestType) {
+    case 'Create':
+      return associate(client, event.ResourceProperties);
+    case 'Update': {
+      const old = event.OldResourceProperties!;
+      if (old.AdministratorAccountId !== event.ResourceProperties.AdministratorAccountId
+        && old.DetectorId === event.ResourceProperties.DetectorId) {
+        await leave(client, old);
+      }
+      return associate(client, event.ResourceProperties);
+    }
+    case 'Delete':
+      if (event.PhysicalResourceId !== CREATE_FAILED_PHYSICAL_ID) await leave(client, event.ResourceProperties);
+      return { physicalResourceId: event.PhysicalResourceId! };
+  }
+}
+
+async function currentAdministrator(client: GuardDutyClient, detectorId: string): Promise<Administrator | undefined> {
+  const { Administrator: admin } = await client.send(new GetAdministratorAccountCommand({ DetectorId: detectorId }));
+  return admin?.AccountId ? admin : undefined;
+}
+
+async function associate(client: GuardDutyClient, props: AdministratorAccountResourceProperties): Promise<ResourceResult> {
+  const adminId = props.AdministratorAccountId;
+  const result = { physicalResourceId: `${props.DetectorId}:administrator`, data: { AdministratorAccountId: adminId } };
+  const current = await currentAdministrator(client, props.DetectorId);
+  if (current?.AccountId === adminId) {
+    log.info('Already associated with the administrator', { administrator: adminId, byInvitation: Boolean(current.InvitationId) });
+    return result;
+  }
+  if (current) {
+    throw new HandlerError(`this account is a member of administrator ${current.AccountId}, not ${adminId}; an account has one `
+      + `administrator at a time: the administrator ${current.AccountId} must remove it first (or this stack must manage that association)`);
+  }
+
+  const found = await eventually(async () => {
+    for await (const page of paginateListInvitations({ client, pageSize: 50 }, {})) {
+      const invitation = page.Invitations?.find((i) => i.AccountId === adminId && i.InvitationId);
+      if (invitation) return { invitationId: invitation.InvitationId! };
+    }
+    // A member added through the organization is associated without an invitation.
+    const admin = await currentAdministrator(client, props.DetectorId);
+    return admin?.AccountId === adminId ? { associated: true } : undefined;
+  }, { timeoutMs: INVITATION_WAIT_MS, initialDelayMs: 1_000, maxDelayMs: 10_000 });
+
+  if (!found) {
+    throw new HandlerError(`no invitation from administrator ${adminId} arrived within ${INVITATION_WAIT_MS / 1000} s: `
+      + 'the administrator must add this account as a member with an invitation first (members of the administrator\'s '
+      + 'organization need no invitation: the delegated administrator adds them)');
+  }
+  if ('invitationId' in found) {
+    await client.send(new AcceptAdministratorInvitationCommand({
+      DetectorId: props.DetectorId,
+      AdministratorId: adminId,
+      InvitationId: found.invitationId,
+    }));
+    log.info('Accepted the invitation', { administrator: adminId });
+  } else {
+    log.info('Associated through the organization; no invitation to accept', { administrator: adminId });
+  }
+  return result;
+}
+
+/** Disassociate from `props`' administrator, if it is still this account's administrator. */
+async function leave(client: GuardDutyClient, props: AdministratorAccountResourceProperties): Promise<void> {
+  let current: Administrator | undefined;
+  try {
+    current = await currentAdministrator(client, props.DetectorId);
+  } catch (err) {
+    if (!isDetectorNotFound(err)) throw err;
+    log.info('The member detector is gone, and its association with it', { detectorId: props.DetectorId });
+    return;
+  }
+  if (current?.AccountId !== props.AdministratorAccountId) {
+    log.info('Not associated with this administrator; nothing to leave', { administrator: props.AdministratorAccountId });
+    return;
+  }
+  if (!current.InvitationId) {
+    // The organization's delegated administrator manages this membership; the member cannot leave.
+    log.info('Membership is managed by the organization\'s delegated administrator; left in place', { administrator: current.AccountId });
+    return;
+  }
+  await client.send(new DisassociateFromAdministratorAccountCommand({ DetectorId: props.DetectorId }));
+  log.info('Disassociated from the administrator', { administrator: current.AccountId });
+}

@@ -1,0 +1,128 @@
+/**
+ * `Custom::GuardDutyMembers`: a set of member accounts in one resource, listed in the template or
+ * read from AWS Organizations (roots or OUs, recursively) when the event arrives.
+ *
+ * - Create: the accounts that are not live members yet get CreateMembers (and InviteMembers in
+ *   invitation mode), ceil(N/50) calls each; then one wait over all of them; then features.
+ * - Update: the accounts the old properties named and the new ones do not are disassociated and
+ *   deleted; the rest converge as on create. Features go to every member when they changed, else
+ *   only to the accounts added.
+ * - Delete: the set's accounts that are still members are disassociated and deleted.
+ *
+ * A set read from Organizations is resolved again on every event: accounts moved out of the OUs
+ * since the last deployment are removed only if they are still under the old OUs' resolution.
+ */
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import {
+  createMembers, inviteMembers, isLive, listAllMembers, MemberTarget, modeOf, removeMembers, requireOrganizationModeForFeatures,
+  updateMemberDetectors, waitForMembers,
+} from './member-operations';
+import { MembersResourceProperties } from '../../src/private/contracts';
+import { guardDutyClient, organizationsClient } from '../shared/clients';
+import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
+import { HandlerError, isDetectorNotFound } from '../shared/errors';
+import { log } from '../shared/log';
+import { organizationAccounts } from '../shared/organizations';
+
+type MembersEvent = CustomResourceEvent<MembersResourceProperties>;
+
+/** Bound on the wait for a set's relationship statuses (one wait covers every account). */
+const MEMBERS_WAIT_MS = 300_000;
+
+export async function onMembersEvent(event: MembersEvent): Promise<ResourceResult> {
+  const client = guardDutyClient();
+  const self = stackLocation(event.StackId).account;
+  switch (event.RequestType) {
+    case 'Create':
+      return converge(client, event, self, undefined);
+    case 'Update':
+      return converge(client, event, self, event.OldResourceProperties);
+    case 'Delete':
+      return remove(client, event, self);
+  }
+}
+
+function physicalId(event: MembersEvent): string {
+  return `${event.ResourceProperties.DetectorId}:members:${event.LogicalResourceId}`;
+}
+
+/**
+ * The accounts the properties name, with their emails: the listed ones (emails missing from the
+ * list are read from the organization), or the organization's. Never the administrator itself.
+ */
+export async function resolveAccounts(props: MembersResourceProperties, self: string): Promise<MemberTarget[]> {
+  let resolved: Map<string, string | undefined>;
+  if (props.Organization) {
+    resolved = await organizationAccounts(organizationsClient(), props.Organization);
+  } else {
+    resolved = new Map((props.Accounts ?? []).map((a) => [a.AccountId, a.Email]));
+    const missing = [...resolved.entries()].filter(([, email]) => email === undefined).map(([id]) => id);
+    if (missing.length > 0) {
+      const organization = await organizationAccounts(organizationsClient(), {});
+      const outside = missing.filter((id) => !organization.has(id));
+      if (outside.length > 0) {
+        throw new HandlerError(`${outside.length} account(s) without an email are not ACTIVE accounts of this organization: `
+          + `${outside.slice(0, 10).join(', ')}${outside.length > 10 ? ' …' : ''}; give their root user email and \`invitation\`, `
+          + 'or add them to the organization');
+      }
+      for (const id of missing) resolved.set(id, organization.get(id));
+    }
+  }
+  if (resolved.delete(self)) log.info('Skipping the administrator account itself', { accountId: self });
+  return [...resolved.entries()].map(([accountId, email]) => ({ accountId, email: email! }));
+}
+
+async function converge(client: GuardDutyClient, event: MembersEvent, self: string,
+  old: MembersResourceProperties | undefined): Promise<ResourceResult> {
+  const props = event.ResourceProperties;
+  requireOrganizationModeForFeatures(props);
+  const desired = await resolveAccounts(props, self);
+  const desiredIds = new Set(desired.map((t) => t.accountId));
+  let current = await listAllMembers(client, props.DetectorId);
+
+  const sameDetector = old !== undefined && old.DetectorId === props.DetectorId;
+  if (sameDetector) {
+    const previous = await resolveAccounts(old, self);
+    const dropped = previous.map((t) => t.accountId).filter((id) => !desiredIds.has(id) && current.has(id));
+    if (dropped.length > 0) {
+      await removeMembers(client, props.DetectorId, dropped);
+      for (const id of dropped) current.delete(id);
+    }
+  }
+
+  const toCreate = desired.filter((t) => !isLive(current.get(t.accountId)));
+  await createMembers(client, props.DetectorId, toCreate);
+  if (props.Invitation) {
+    if (toCreate.length > 0) current = await listAllMembers(client, props.DetectorId);
+    const toInvite = desired.filter((t) => !['Invited', 'Enabled'].includes(current.get(t.accountId)?.RelationshipStatus ?? ''));
+    await inviteMembers(client, props.DetectorId, toInvite.map((t) => t.accountId), props.Invitation);
+  }
+  if (desired.length > 0) {
+    await waitForMembers(client, props.DetectorId, [...desiredIds], { mode: modeOf(props), timeoutMs: MEMBERS_WAIT_MS });
+  }
+
+  if (props.Features && desired.length > 0) {
+    const featuresChanged = !sameDetector || JSON.stringify(old?.Features) !== JSON.stringify(props.Features);
+    const targets = featuresChanged ? [...desiredIds] : toCreate.map((t) => t.accountId);
+    await updateMemberDetectors(client, props.DetectorId, targets, props.Features);
+  }
+  log.info('Member set ready', { detectorId: props.DetectorId, members: desired.length, created: toCreate.length });
+  return { physicalResourceId: physicalId(event), data: { MemberCount: String(desired.length) } };
+}
+
+async function remove(client: GuardDutyClient, event: MembersEvent, self: string): Promise<ResourceResult> {
+  const physicalResourceId = event.PhysicalResourceId!;
+  const props = event.ResourceProperties;
+  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID || physicalResourceId !== physicalId(event)) {
+    return { physicalResourceId };
+  }
+  try {
+    const current = await listAllMembers(client, props.DetectorId);
+    const accounts = (await resolveAccounts(props, self)).map((t) => t.accountId).filter((id) => current.has(id));
+    await removeMembers(client, props.DetectorId, accounts);
+  } catch (err) {
+    if (!isDetectorNotFound(err)) throw err;
+    log.info('The administrator detector is gone, and its members with it', { detectorId: props.DetectorId });
+  }
+  return { physicalResourceId };
+}

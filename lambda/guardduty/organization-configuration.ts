@@ -1,0 +1,77 @@
+/**
+ * `Custom::GuardDutyOrganizationConfiguration`, in the delegated administrator account: which
+ * accounts GuardDuty enables by itself (ALL / NEW / NONE) and which protection plans it enables in
+ * them.
+ *
+ * UpdateOrganizationConfiguration requires the members setting on every call and overwrites what
+ * it is sent, so each write is read-modify-write: the current members setting unless this
+ * resource manages it, and only the features this resource names. Resources writing one
+ * detector's settings are chained by dependencies at synth, so their writes never interleave.
+ * Delete (only under `RemovalPolicy.DESTROY`) sets what this resource manages back to NONE.
+ */
+import {
+  AutoEnableMembers,
+  DescribeOrganizationConfigurationCommand,
+  GuardDutyClient,
+  OrgFeature,
+  OrgFeatureAdditionalConfiguration,
+  OrgFeatureStatus,
+  UpdateOrganizationConfigurationCommand,
+} from '@aws-sdk/client-guardduty';
+import { OrganizationConfigurationResourceProperties, OrganizationFeatureProperty } from '../../src/private/contracts';
+import { guardDutyClient } from '../shared/clients';
+import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { isDetectorNotFound } from '../shared/errors';
+import { log } from '../shared/log';
+
+type ConfigurationEvent = CustomResourceEvent<OrganizationConfigurationResourceProperties>;
+
+export async function onOrganizationConfigurationEvent(event: ConfigurationEvent): Promise<ResourceResult> {
+  const client = guardDutyClient();
+  const props = event.ResourceProperties;
+  switch (event.RequestType) {
+    case 'Create':
+    case 'Update':
+      await write(client, props.DetectorId, props.AutoEnableOrganizationMembers, props.Features);
+      return { physicalResourceId: `${props.DetectorId}:organization-configuration:${event.LogicalResourceId}` };
+    case 'Delete':
+      if (event.PhysicalResourceId !== CREATE_FAILED_PHYSICAL_ID) await reset(client, props);
+      return { physicalResourceId: event.PhysicalResourceId! };
+  }
+}
+
+async function write(client: GuardDutyClient, detectorId: string, members: string | undefined,
+  features: ReadonlyArray<OrganizationFeatureProperty> | undefined): Promise<void> {
+  const current = await client.send(new DescribeOrganizationConfigurationCommand({ DetectorId: detectorId }));
+  const autoEnableMembers = (members ?? current.AutoEnableOrganizationMembers ?? (current.AutoEnable ? 'NEW' : 'NONE')) as AutoEnableMembers;
+  await client.send(new UpdateOrganizationConfigurationCommand({
+    DetectorId: detectorId,
+    AutoEnableOrganizationMembers: autoEnableMembers,
+    Features: features?.map((f) => ({
+      Name: f.Name as OrgFeature,
+      AutoEnable: f.AutoEnable as OrgFeatureStatus,
+      AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({
+        Name: a.Name as OrgFeatureAdditionalConfiguration,
+        AutoEnable: a.AutoEnable as OrgFeatureStatus,
+      })),
+    })),
+  }));
+  log.info('Organization configuration written', {
+    detectorId, autoEnableOrganizationMembers: autoEnableMembers, features: features?.map((f) => `${f.Name}=${f.AutoEnable}`) ?? [],
+  });
+}
+
+async function reset(client: GuardDutyClient, props: OrganizationConfigurationResourceProperties): Promise<void> {
+  const none = (f: OrganizationFeatureProperty): OrganizationFeatureProperty => ({
+    Name: f.Name,
+    AutoEnable: 'NONE',
+    AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({ Name: a.Name, AutoEnable: 'NONE' })),
+  });
+  try {
+    await write(client, props.DetectorId, props.AutoEnableOrganizationMembers !== undefined ? 'NONE' : undefined,
+      props.Features?.map(none));
+  } catch (err) {
+    if (!isDetectorNotFound(err)) throw err;
+    log.info('The administrator detector is gone; nothing to reset', { detectorId: props.DetectorId });
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Reading member accounts from AWS Organizations at run time, so a member set of any size costs
+ * the template only a few OU ids. Only ACTIVE accounts count: suspended or closing accounts cannot
+ * be GuardDuty members.
+ *
+ * The caller must be the management account or a delegated administrator (GuardDuty's delegated
+ * administrator is one), which Organizations' read operations allow.
+ */
+import {
+  Account,
+  AccountNotFoundException,
+  DescribeAccountCommand,
+  OrganizationsClient,
+  paginateListAccounts,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+} from '@aws-sdk/client-organizations';
+import { HandlerError } from './errors';
+import { OrganizationSourceProperty } from '../../src/private/contracts';
+
+/** Organizations' page size limit (`MaxResults` 1-20). */
+const PAGE_SIZE = 20;
+
+function isActive(account: Account): boolean {
+  return (account.State ?? account.Status) === 'ACTIVE';
+}
+
+/**
+ * The ACTIVE accounts of the organization, or of the given roots/OUs and every OU below them,
+ * without the excluded ones: account id to email, in the order Organizations lists them.
+ */
+export async function organizationAccounts(client: OrganizationsClient, source: OrganizationSourceProperty): Promise<Map<string, string>> {
+  const accounts = new Map<string, string>();
+  const add = (list: Account[] | undefined) => {
+    for (const a of list ?? []) {
+      if (a.Id && a.Email && isActive(a)) accounts.set(a.Id, a.Email);
+    }
+  };
+  if (!source.ParentIds || source.ParentIds.length === 0) {
+    for await (const page of paginateListAccounts({ client, pageSize: PAGE_SIZE }, {})) add(page.Accounts);
+  } else {
+    const queue = [...source.ParentIds];
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const parentId = queue.shift()!;
+      if (seen.has(parentId)) continue;
+      seen.add(parentId);
+      for await (const page of paginateListAccountsForParent({ client, pageSize: PAGE_SIZE }, { ParentId: parentId })) {
+        add(page.Accounts);
+      }
+      for await (const page of paginateListOrganizationalUnitsForParent({ client, pageSize: PAGE_SIZE }, { ParentId: parentId })) {
+        for (const ou of page.OrganizationalUnits ?? []) if (ou.Id) queue.push(ou.Id);
+      }
+    }
+  }
+  for (const excluded of source.ExcludeAccountIds ?? []) accounts.delete(excluded);
+  return accounts;
+}
+
+/** The email of an account of the organization; fails with advice when it is not in it. */
+export async function organizationAccountEmail(client: OrganizationsClient, accountId: string): Promise<string> {
+  try {
+    const { Account: account } = await client.send(new DescribeAccountCommand({ AccountId: accountId }));
+    if (!account?.Email) throw new HandlerError(`AWS Organizations returned no email for account ${accountId}`);
+    if (!isActive(account)) {
+      throw new HandlerError(`account ${accountId} is ${account.State ?? account.Status} in AWS Organizations; only ACTIVE accounts can be members`);
+    }
+    return account.Email;
+  } catch (err) {
+    if (err instanceof AccountNotFoundException) {
+      throw new HandlerError(`account ${accountId} is not in this organization: add it to the organization, `
+        + 'or add it by invitation (give `invitation` and the account\'s root user email)');
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,343 @@
+/**
+ * The organization handlers (delegated administrator, organization configuration) and the member
+ * handlers (one account, a set, the member side) through the real SDK against the local API,
+ * across accounts: the management account, the delegated administrator and members.
+ */
+import { dispatch } from '../../../lambda/dispatch';
+import { failureReason } from '../../../lambda/shared/errors';
+import {
+  AdministratorAccountResourceProperties, MemberResourceProperties, MembersResourceProperties, OrganizationConfigurationResourceProperties,
+  ResourceTypes,
+} from '../../../src/private/contracts';
+import { LocalApi } from '../../local-api/server';
+import { ACCOUNT as ADMIN, actAs, event, REGION, startLocalApi } from '../events';
+
+const MANAGEMENT = '999999999999';
+const WORKLOAD = '222222222222';
+const SANDBOX = '333333333333';
+const OUTSIDE = '444444444444';
+
+let api: LocalApi;
+let workloadsOu: string;
+let sandboxOu: string;
+
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(async () => api.stop());
+beforeEach(() => {
+  api.reset();
+  api.setSettleTime(100);
+  const root = api.organization.create(MANAGEMENT, 'management@example.com');
+  workloadsOu = api.organization.addOrganizationalUnit(root, 'workloads');
+  sandboxOu = api.organization.addOrganizationalUnit(workloadsOu, 'sandbox');
+  api.organization.addAccount(ADMIN, 'security@example.com', root);
+  api.organization.addAccount(WORKLOAD, 'workload@example.com', workloadsOu);
+  api.organization.addAccount(SANDBOX, 'sandbox@example.com', sandboxOu);
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  actAs(api, ADMIN);
+  jest.restoreAllMocks();
+});
+
+const delegated = () => api.guardduty.multiAccount.delegatedAdministrator(REGION);
+const adminDetector = () => api.guardduty.detectors(ADMIN, REGION)[0]?.id;
+
+async function delegate(account = ADMIN) {
+  actAs(api, MANAGEMENT);
+  const result = await dispatch(event('Create', ResourceTypes.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT, { AdminAccountId: account },
+    { account: MANAGEMENT }));
+  actAs(api, ADMIN);
+  return result;
+}
+
+describe('OrganizationAdminAccount (management account)', () => {
+  const TYPE = ResourceTypes.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT;
+
+  test('create enables the account, waits for ENABLED, and delegation enables GuardDuty in it', async () => {
+    const result = await delegate();
+    expect(result).toEqual({ physicalResourceId: `guardduty-organization-admin:${REGION}`, data: { AdminAccountId: ADMIN } });
+    expect(delegated()).toEqual({ accountId: ADMIN, status: 'ENABLED' });
+    expect(api.organization.delegatedAdministrators.get('guardduty.amazonaws.com')).toEqual(new Set([ADMIN]));
+    expect(adminDetector()).toBeDefined();
+    expect(api.callsOf('EnableOrganizationAdminAccount', MANAGEMENT)).toHaveLength(1);
+  });
+
+  test('an account that is already the administrator is adopted without a call', async () => {
+    await delegate();
+    await delegate();
+    expect(api.callsOf('EnableOrganizationAdminAccount')).toHaveLength(1);
+  });
+
+  test('another account already in the role fails, naming it', async () => {
+    await delegate(WORKLOAD);
+    const err = await delegate().catch((e) => e);
+    expect(failureReason('OrganizationAdminAccount A', err)).toMatch(
+      /^OrganizationAdminAccount A: account 222222222222 is already the GuardDuty delegated administrator of this organization in this Region \(ENABLED\); there can be only one/);
+    expect(delegated()?.accountId).toBe(WORKLOAD);
+  });
+
+  test('an update swaps the administrator in place: disable, wait through DISABLE_IN_PROGRESS, enable', async () => {
+    await delegate(WORKLOAD);
+    actAs(api, MANAGEMENT);
+    await dispatch(event('Update', TYPE, { AdminAccountId: ADMIN }, {
+      account: MANAGEMENT, physicalResourceId: `guardduty-organization-admin:${REGION}`, oldProperties: { AdminAccountId: WORKLOAD },
+    }));
+    expect(delegated()).toEqual({ accountId: ADMIN, status: 'ENABLED' });
+    const order = api.calls.filter((c) => /OrganizationAdminAccount$/.test(c.operation) && !c.operation.startsWith('List')).map((c) => c.operation);
+    expect(order).toEqual(['EnableOrganizationAdminAccount', 'DisableOrganizationAdminAccount', 'EnableOrganizationAdminAccount']);
+  });
+
+  test('delete disables and waits until it is gone; deleting again succeeds', async () => {
+    await delegate();
+    actAs(api, MANAGEMENT);
+    const del = event('Delete', TYPE, { AdminAccountId: ADMIN }, { account: MANAGEMENT, physicalResourceId: `guardduty-organization-admin:${REGION}` });
+    await dispatch(del);
+    expect(delegated()).toBeUndefined();
+    expect(api.organization.delegatedAdministrators.get('guardduty.amazonaws.com')).toEqual(new Set());
+    await dispatch(del);
+    expect(api.callsOf('DisableOrganizationAdminAccount')).toHaveLength(1);
+  });
+});
+
+describe('OrganizationConfiguration (delegated administrator)', () => {
+  const TYPE = ResourceTypes.GUARDDUTY_ORGANIZATION_CONFIGURATION;
+  const config = () => api.guardduty.multiAccount.organizationConfiguration(ADMIN, REGION);
+  const feature = (name: string) => config().features.get(name);
+
+  test('create writes members ALL and the named features, and leaves the others as they are', async () => {
+    await delegate();
+    const props: OrganizationConfigurationResourceProperties = {
+      DetectorId: adminDetector()!,
+      AutoEnableOrganizationMembers: 'ALL',
+      Features: [
+        { Name: 'S3_DATA_EVENTS', AutoEnable: 'ALL' },
+        { Name: 'RUNTIME_MONITORING', AutoEnable: 'NEW', AdditionalConfiguration: [{ Name: 'EKS_ADDON_MANAGEMENT', AutoEnable: 'NEW' }] },
+      ],
+    };
+    const result = await dispatch(event('Create', TYPE, props, { logicalId: 'OrgConfig' }));
+    expect(result.physicalResourceId).toBe(`${adminDetector()}:organization-configuration:OrgConfig`);
+    expect(config().autoEnableOrganizationMembers).toBe('ALL');
+    expect(feature('S3_DATA_EVENTS')?.autoEnable).toBe('ALL');
+    expect(feature('RUNTIME_MONITORING')).toEqual({
+      autoEnable: 'NEW',
+      additional: new Map([
+        ['EKS_ADDON_MANAGEMENT', 'NEW'], ['ECS_FARGATE_AGENT_MANAGEMENT', 'NONE'], ['EC2_AGENT_MANAGEMENT', 'NONE'],
+      ]),
+    });
+    expect(feature('EKS_AUDIT_LOGS')?.autoEnable).toBe('NONE');
+  });
+
+  test('two configurations of one detector applied in turn both hold: each writes only what it manages', async () => {
+    await delegate();
+    const detectorId = adminDetector()!;
+    await dispatch(event('Create', TYPE, { DetectorId: detectorId, AutoEnableOrganizationMembers: 'NEW', Features: [{ Name: 'S3_DATA_EVENTS', AutoEnable: 'ALL' }] },
+      { logicalId: 'Members' }));
+    await dispatch(event('Create', TYPE, { DetectorId: detectorId, Features: [{ Name: 'EKS_AUDIT_LOGS', AutoEnable: 'NEW' }] }, { logicalId: 'Eks' }));
+    expect(config().autoEnableOrganizationMembers).toBe('NEW');
+    expect(feature('S3_DATA_EVENTS')?.autoEnable).toBe('ALL');
+    expect(feature('EKS_AUDIT_LOGS')?.autoEnable).toBe('NEW');
+    // The second write sent the members setting it read, not a default.
+    expect(api.callsOf('UpdateOrganizationConfiguration')[1].input).toMatchObject({ AutoEnableOrganizationMembers: 'NEW' });
+  });
+
+  test('delete (DESTROY) sets what it manages back to NONE', async () => {
+    await delegate();
+    const props = { DetectorId: adminDetector()!, AutoEnableOrganizationMembers: 'ALL', Features: [{ Name: 'S3_DATA_EVENTS', AutoEnable: 'ALL' }] };
+    const created = await dispatch(event('Create', TYPE, props));
+    await dispatch(event('Delete', TYPE, props, { physicalResourceId: created.physicalResourceId }));
+    expect(config().autoEnableOrganizationMembers).toBe('NONE');
+    expect(feature('S3_DATA_EVENTS')?.autoEnable).toBe('NONE');
+  });
+
+  test('an account that is not the delegated administrator fails with GuardDuty\'s answer', async () => {
+    const detectorId = api.guardduty.seedDetector(ADMIN, REGION);
+    const err = await dispatch(event('Create', TYPE, { DetectorId: detectorId, AutoEnableOrganizationMembers: 'ALL' })).catch((e) => e);
+    expect(failureReason('OrganizationConfiguration C', err)).toMatch(/^OrganizationConfiguration C: DescribeOrganizationConfiguration failed: BadRequestException/);
+  });
+});
+
+describe('MemberAccount (administrator side)', () => {
+  const TYPE = ResourceTypes.GUARDDUTY_MEMBER;
+
+  test('organization mode: the email comes from Organizations, the member is Enabled, GuardDuty is on in it, features pushed', async () => {
+    await delegate();
+    const props: MemberResourceProperties = {
+      DetectorId: adminDetector()!,
+      AccountId: WORKLOAD,
+      Features: [{ Name: 'EKS_AUDIT_LOGS', Status: 'DISABLED' }],
+    };
+    const result = await dispatch(event('Create', TYPE, props));
+    expect(result.physicalResourceId).toBe(`${adminDetector()}:${WORKLOAD}`);
+    const [member] = api.guardduty.multiAccount.members(ADMIN, REGION);
+    expect(member).toMatchObject({ accountId: WORKLOAD, email: 'workload@example.com', status: 'Enabled', viaOrganization: true });
+    expect(api.callsOf('DescribeAccount')).toHaveLength(1);
+    const memberDetector = api.guardduty.detectors(WORKLOAD, REGION)[0];
+    expect(memberDetector.features.get('EKS_AUDIT_LOGS')?.status).toBe('DISABLED');
+    expect(api.guardduty.multiAccount.administrator(WORKLOAD, REGION)).toEqual({ accountId: ADMIN });
+  });
+
+  test('delete disassociates, then deletes; deleting a member already gone succeeds', async () => {
+    await delegate();
+    const props = { DetectorId: adminDetector()!, AccountId: WORKLOAD };
+    const created = await dispatch(event('Create', TYPE, props));
+    const del = event('Delete', TYPE, props, { physicalResourceId: created.physicalResourceId });
+    await dispatch(del);
+    expect(api.guardduty.multiAccount.members(ADMIN, REGION)).toEqual([]);
+    expect(api.calls.filter((c) => /^(Disassociate|Delete)Members$/.test(c.operation)).map((c) => c.operation))
+      .toEqual(['DisassociateMembers', 'DeleteMembers']);
+    await dispatch(del);
+    expect(api.callsOf('DeleteMembers')).toHaveLength(1);
+  });
+
+  test('an account outside the organization in organization mode fails with advice', async () => {
+    await delegate();
+    const err = await dispatch(event('Create', TYPE, { DetectorId: adminDetector()!, AccountId: OUTSIDE })).catch((e) => e);
+    expect(failureReason('MemberAccount M', err)).toBe('MemberAccount M: account 444444444444 is not in this organization: add it to the '
+      + 'organization, or add it by invitation (give `invitation` and the account\'s root user email)');
+    expect(api.callsOf('CreateMembers')).toHaveLength(0);
+  });
+
+  test('the management account without a detector: GuardDuty\'s per-account reason is reported, not swallowed', async () => {
+    await delegate();
+    const err = await dispatch(event('Create', TYPE, { DetectorId: adminDetector()!, AccountId: MANAGEMENT })).catch((e) => e);
+    expect(failureReason('MemberAccount M', err)).toBe('MemberAccount M: CreateMembers did not process 1 account(s): 999999999999 '
+      + '(Operation failed because your organization master must first enable GuardDuty to be added as a member)');
+  });
+
+  test('invitation mode, then the member accepts (after the invitation shows up), then the administrator removes it', async () => {
+    const adminDetectorId = api.guardduty.seedDetector(ADMIN, REGION);
+    const memberDetectorId = api.guardduty.seedDetector(OUTSIDE, REGION);
+    const props: MemberResourceProperties = {
+      DetectorId: adminDetectorId,
+      AccountId: OUTSIDE,
+      Email: 'outside@example.com',
+      Invitation: { Message: 'Join the security team', DisableEmailNotification: 'true' },
+    };
+    api.setListLag(1_500);
+    const created = await dispatch(event('Create', TYPE, props));
+    expect(api.guardduty.multiAccount.members(ADMIN, REGION)[0]).toMatchObject({ status: 'Invited', viaOrganization: false });
+    expect(api.callsOf('InviteMembers')[0].input).toMatchObject({ Message: 'Join the security team', DisableEmailNotification: true });
+
+    actAs(api, OUTSIDE);
+    const accept: AdministratorAccountResourceProperties = { DetectorId: memberDetectorId, AdministratorAccountId: ADMIN };
+    const accepted = await dispatch(event('Create', ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT, accept, { account: OUTSIDE }));
+    expect(accepted.physicalResourceId).toBe(`${memberDetectorId}:administrator`);
+    expect(api.callsOf('ListInvitations', OUTSIDE).length).toBeGreaterThan(1);
+    expect(api.guardduty.multiAccount.members(ADMIN, REGION)[0].status).toBe('Enabled');
+
+    actAs(api, ADMIN);
+    await dispatch(event('Delete', TYPE, props, { physicalResourceId: created.physicalResourceId }));
+    expect(api.guardduty.multiAccount.administrator(OUTSIDE, REGION)).toBeUndefined();
+    // The member stack's own delete finds nothing to leave.
+    actAs(api, OUTSIDE);
+    await dispatch(event('Delete', ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT, accept, { account: OUTSIDE, physicalResourceId: accepted.physicalResourceId }));
+    expect(api.callsOf('DisassociateFromAdministratorAccount')).toHaveLength(0);
+  });
+
+  test('an invitation email GuardDuty cannot verify fails with the status and what to do', async () => {
+    const adminDetectorId = api.guardduty.seedDetector(ADMIN, REGION);
+    api.guardduty.multiAccount.failEmailVerification(OUTSIDE);
+    const err = await dispatch(event('Create', TYPE, {
+      DetectorId: adminDetectorId, AccountId: OUTSIDE, Email: 'wrong@example.com', Invitation: {},
+    })).catch((e) => e);
+    expect(failureReason('MemberAccount M', err)).toBe('MemberAccount M: 1 member(s) did not reach Invited or Enabled: 444444444444 '
+      + '(EmailVerificationFailed: GuardDuty could not verify the invitation email: give the email address of the account\'s root user)');
+  });
+});
+
+describe('AdministratorAccount (member side)', () => {
+  const TYPE = ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT;
+
+  test('a member the delegated administrator added is associated without an invitation: success, and delete leaves it', async () => {
+    await delegate();
+    await dispatch(event('Create', ResourceTypes.GUARDDUTY_MEMBER, { DetectorId: adminDetector()!, AccountId: WORKLOAD }));
+    actAs(api, WORKLOAD);
+    const memberDetectorId = api.guardduty.detectors(WORKLOAD, REGION)[0].id;
+    const props = { DetectorId: memberDetectorId, AdministratorAccountId: ADMIN };
+    const created = await dispatch(event('Create', TYPE, props, { account: WORKLOAD }));
+    expect(api.callsOf('AcceptAdministratorInvitation')).toHaveLength(0);
+    await dispatch(event('Delete', TYPE, props, { account: WORKLOAD, physicalResourceId: created.physicalResourceId }));
+    expect(api.callsOf('DisassociateFromAdministratorAccount')).toHaveLength(0);
+    expect(api.guardduty.multiAccount.administrator(WORKLOAD, REGION)).toEqual({ accountId: ADMIN });
+  });
+
+  test('associated with another administrator: fails naming it', async () => {
+    await delegate();
+    await dispatch(event('Create', ResourceTypes.GUARDDUTY_MEMBER, { DetectorId: adminDetector()!, AccountId: WORKLOAD }));
+    actAs(api, WORKLOAD);
+    const memberDetectorId = api.guardduty.detectors(WORKLOAD, REGION)[0].id;
+    const err = await dispatch(event('Create', TYPE, { DetectorId: memberDetectorId, AdministratorAccountId: OUTSIDE }, { account: WORKLOAD }))
+      .catch((e) => e);
+    expect(failureReason('AdministratorAccount A', err)).toMatch(
+      /^AdministratorAccount A: this account is a member of administrator 111111111111, not 444444444444; an account has one administrator at a time/);
+  });
+});
+
+describe('MemberAccounts (a set)', () => {
+  const TYPE = ResourceTypes.GUARDDUTY_MEMBERS;
+
+  test('a set read from an OU includes its child OUs, skips suspended accounts and the administrator, and reconciles on update', async () => {
+    await delegate();
+    api.organization.addAccount('555555555555', 'suspended@example.com', workloadsOu, 'SUSPENDED');
+    const detectorId = adminDetector()!;
+    const fromOu: MembersResourceProperties = { DetectorId: detectorId, Organization: { ParentIds: [workloadsOu] } };
+    const created = await dispatch(event('Create', TYPE, fromOu, { logicalId: 'Workloads' }));
+    expect(created).toEqual({ physicalResourceId: `${detectorId}:members:Workloads`, data: { MemberCount: '2' } });
+    const ids = () => api.guardduty.multiAccount.members(ADMIN, REGION).map((m) => m.accountId).sort();
+    expect(ids()).toEqual([WORKLOAD, SANDBOX]);
+
+    const narrower: MembersResourceProperties = { DetectorId: detectorId, Organization: { ParentIds: [workloadsOu], ExcludeAccountIds: [SANDBOX] } };
+    await dispatch(event('Update', TYPE, narrower, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId, oldProperties: fromOu }));
+    expect(ids()).toEqual([WORKLOAD]);
+
+    await dispatch(event('Delete', TYPE, narrower, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId }));
+    expect(ids()).toEqual([]);
+  });
+
+  test('a listed set: emails missing from the list are read from the organization', async () => {
+    await delegate();
+    const props: MembersResourceProperties = { DetectorId: adminDetector()!, Accounts: [{ AccountId: WORKLOAD }, { AccountId: SANDBOX, Email: 'given@example.com' }] };
+    await dispatch(event('Create', TYPE, props));
+    const emails = Object.fromEntries(api.guardduty.multiAccount.members(ADMIN, REGION).map((m) => [m.accountId, m.email]));
+    expect(emails).toEqual({ [WORKLOAD]: 'workload@example.com', [SANDBOX]: 'given@example.com' });
+  });
+
+  test('10,000 accounts: ceil(N/50) calls per write, every list paged; an update adds and removes only the difference', async () => {
+    await delegate();
+    api.setSettleTime(0);
+    const root = api.organization.rootId;
+    const ous = Array.from({ length: 10 }, (_, i) => api.organization.addOrganizationalUnit(root, `ou-${i}`));
+    for (let i = 0; i < 10_000; i++) {
+      api.organization.addAccount(String(600_000_000_000 + i), `member-${i}@example.com`, ous[i % 10]);
+    }
+    const detectorId = adminDetector()!;
+    const props: MembersResourceProperties = {
+      DetectorId: detectorId,
+      Organization: { ParentIds: ous.slice(0, 9) },
+      Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' }],
+    };
+    api.calls.length = 0;
+    const created = await dispatch(event('Create', TYPE, props));
+    expect(created.data).toEqual({ MemberCount: '9000' });
+    const counts = () => Object.fromEntries(['CreateMembers', 'UpdateMemberDetectors', 'DisassociateMembers', 'DeleteMembers', 'ListMembers',
+      'ListAccountsForParent', 'ListOrganizationalUnitsForParent'].map((op) => [op, api.callsOf(op).length]));
+    const createCounts = counts();
+    expect(createCounts).toMatchObject({ CreateMembers: 180, UpdateMemberDetectors: 180, DisassociateMembers: 0, DeleteMembers: 0 });
+    // 9,000 accounts at 20 per page in 9 OUs; ListMembers pages 50 at a time (before, and for each status read).
+    expect(createCounts.ListAccountsForParent).toBe(9 * 50);
+    expect(createCounts.ListMembers % 180).toBe(1); // one empty read first, then whole 180-page reads
+    expect(Math.max(...api.calls.filter((c) => c.operation === 'CreateMembers').map((c) => (c.input.AccountDetails as unknown[]).length))).toBe(50);
+
+    // Swap one OU for another: 1,000 out, 1,000 in; features unchanged, so only the new accounts get them.
+    const next: MembersResourceProperties = { ...props, Organization: { ParentIds: [...ous.slice(1, 9), ous[9]] } };
+    api.calls.length = 0;
+    await dispatch(event('Update', TYPE, next, { physicalResourceId: created.physicalResourceId, oldProperties: props }));
+    expect(counts()).toMatchObject({ CreateMembers: 20, UpdateMemberDetectors: 20, DisassociateMembers: 20, DeleteMembers: 20 });
+    expect(api.guardduty.multiAccount.members(ADMIN, REGION)).toHaveLength(9_000);
+    // eslint-disable-next-line no-console
+    console.info(`10,000-account org, 9,000 members: create ${JSON.stringify(createCounts)}; OU swap ${JSON.stringify(counts())}`);
+  });
+});
