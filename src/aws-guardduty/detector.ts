@@ -18,11 +18,11 @@ import { PublishingDestination, PublishingDestinationOptions } from './publishin
 import { ThreatIntelSet, ThreatIntelSetOptions } from './threat-intel-set';
 import {
   DetectorDataSourcesProperty,
-  DetectorFeatureProperty,
   DetectorResourceProperties,
   ResourceTypes,
 } from '../private/contracts';
 import { ValidationError } from '../private/errors';
+import { definedKeys, renderFeatures, validateFeatureChoice } from '../private/features';
 import { DETECTOR_PERMISSIONS } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
@@ -412,72 +412,6 @@ export class Detector extends DetectorBase implements ITaggable {
     validateRemovalPolicy(this, policy, 'a detector');
     this.resource.applyRemovalPolicy(policy);
   }
-}
-
-function validateFeatureChoice(scope: Construct, features: DetectorFeatures | undefined, dataSources: DetectorDataSources | undefined): void {
-  const featureNames = definedKeys(features);
-  const dataSourceNames = definedKeys(dataSources);
-  if (featureNames.length > 0 && dataSourceNames.length > 0) {
-    throw new ValidationError(scope, '`features` and `dataSources` cannot be used together (GuardDuty rejects a request '
-      + `with both); move dataSources.{${dataSourceNames.join(', ')}} to the matching features, got features {${featureNames.join(', ')}}`);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
-  if (features?.runtimeMonitoring !== undefined && features?.eksRuntimeMonitoring !== undefined) {
-    throw new ValidationError(scope, '`features.runtimeMonitoring` and `features.eksRuntimeMonitoring` cannot be used together '
-      + '(GuardDuty rejects both in one request; Runtime Monitoring includes EKS): remove eksRuntimeMonitoring, got both');
-  }
-}
-
-function definedKeys(obj: object | undefined): string[] {
-  return Object.entries(obj ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
-}
-
-function status(enabled: boolean): string {
-  return enabled ? 'ENABLED' : 'DISABLED';
-}
-
-function renderAdditional(entries: Array<[string, boolean | undefined]>): Array<{ Name: string; Status: string }> | undefined {
-  const rendered = entries.filter(([, v]) => v !== undefined).map(([name, v]) => ({ Name: name, Status: status(v!) }));
-  return rendered.length > 0 ? rendered : undefined;
-}
-
-/** The API's feature list, in a fixed order, with only the features the user named. */
-function renderFeatures(features: DetectorFeatures | undefined): DetectorFeatureProperty[] | undefined {
-  if (!features) return undefined;
-  const out: DetectorFeatureProperty[] = [];
-  const simple: Array<[string, boolean | undefined]> = [
-    ['S3_DATA_EVENTS', features.s3DataEvents],
-    ['EKS_AUDIT_LOGS', features.eksAuditLogs],
-    ['EBS_MALWARE_PROTECTION', features.ebsMalwareProtection],
-    ['RDS_LOGIN_EVENTS', features.rdsLoginEvents],
-    ['LAMBDA_NETWORK_LOGS', features.lambdaNetworkLogs],
-    ['AI_PROTECTION', features.aiProtection],
-  ];
-  for (const [name, enabled] of simple) {
-    if (enabled !== undefined) out.push({ Name: name, Status: status(enabled) });
-  }
-  const rm = features.runtimeMonitoring;
-  if (rm) {
-    out.push({
-      Name: 'RUNTIME_MONITORING',
-      Status: status(rm.enabled),
-      AdditionalConfiguration: renderAdditional([
-        ['EKS_ADDON_MANAGEMENT', rm.eksAddonManagement],
-        ['ECS_FARGATE_AGENT_MANAGEMENT', rm.ecsFargateAgentManagement],
-        ['EC2_AGENT_MANAGEMENT', rm.ec2AgentManagement],
-      ]),
-    });
-  }
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
-  const eksRm = features.eksRuntimeMonitoring;
-  if (eksRm) {
-    out.push({
-      Name: 'EKS_RUNTIME_MONITORING',
-      Status: status(eksRm.enabled),
-      AdditionalConfiguration: renderAdditional([['EKS_ADDON_MANAGEMENT', eksRm.eksAddonManagement]]),
-    });
-  }
-  return out.length > 0 ? out : undefined;
 }
 
 function renderDataSources(ds: DetectorDataSources | undefined): DetectorDataSourcesProperty | undefined {

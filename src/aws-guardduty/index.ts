@@ -5,3 +5,8 @@ export * from './ip-list-source';
 export * from './ip-set';
 export * from './threat-intel-set';
 export * from './publishing-destination';
+export * from './member-account';
+export * from './member-accounts';
+export * from './administrator-account';
+export * from './organization-admin-account';
+export * from './organization-configuration';

@@ -173,3 +173,127 @@ export const PUBLISHING_DESTINATION_PERMISSIONS: PermissionSet = {
   ],
   nagSuppressions: FILTER_PERMISSIONS.nagSuppressions,
 };
+
+/** Organizations reads that support no resource-level permissions for these callers. */
+const ORGANIZATIONS_READ_SUPPRESSION: NagSuppression = {
+  id: 'AwsSolutions-IAM5',
+  reason: 'AWS Organizations read actions (DescribeAccount, ListAccounts, ListAccountsForParent, ListOrganizationalUnitsForParent, '
+    + 'DescribeOrganization, ListDelegatedAdministrators, ListAWSServiceAccessForOrganization) and the GuardDuty organization-admin '
+    + 'and invitation-list actions support no resource-level permissions (Resource must be *).',
+  appliesTo: ['Resource::*'],
+};
+
+/**
+ * Members (one account or a set), administrator side: GuardDuty's member actions on the
+ * administrator's detector, and the Organizations reads that resolve accounts and emails.
+ */
+export const MEMBER_PERMISSIONS: PermissionSet = {
+  statements: [
+    new iam.PolicyStatement({
+      sid: 'GuardDutyMembers',
+      actions: [
+        'guardduty:CreateMembers',
+        'guardduty:InviteMembers',
+        'guardduty:GetMembers',
+        'guardduty:ListMembers',
+        'guardduty:DisassociateMembers',
+        'guardduty:DeleteMembers',
+        'guardduty:UpdateMemberDetectors',
+        'guardduty:GetMemberDetectors',
+      ],
+      resources: [DETECTOR_ARN_PATTERN],
+    }),
+    new iam.PolicyStatement({
+      sid: 'OrganizationsAccountReads',
+      actions: [
+        'organizations:DescribeAccount',
+        'organizations:ListAccounts',
+        'organizations:ListAccountsForParent',
+        'organizations:ListOrganizationalUnitsForParent',
+      ],
+      resources: ['*'],
+    }),
+  ],
+  nagSuppressions: [...FILTER_PERMISSIONS.nagSuppressions, ORGANIZATIONS_READ_SUPPRESSION],
+};
+
+/** The member side: find and accept the administrator's invitation, or leave the administrator. */
+export const ADMINISTRATOR_ACCOUNT_PERMISSIONS: PermissionSet = {
+  statements: [
+    new iam.PolicyStatement({
+      sid: 'GuardDutyInvitations',
+      actions: ['guardduty:ListInvitations'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'GuardDutyAdministratorAccount',
+      actions: [
+        'guardduty:GetAdministratorAccount',
+        'guardduty:AcceptAdministratorInvitation',
+        'guardduty:DisassociateFromAdministratorAccount',
+      ],
+      resources: [DETECTOR_ARN_PATTERN],
+    }),
+  ],
+  nagSuppressions: [...DETECTOR_PERMISSIONS.nagSuppressions.slice(1), ORGANIZATIONS_READ_SUPPRESSION],
+};
+
+/**
+ * The management account designates GuardDuty's delegated administrator. GuardDuty registers it
+ * with AWS Organizations in the caller's name, so the caller needs those Organizations actions,
+ * limited to GuardDuty's service principal where Organizations supports the condition.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html
+ */
+export const ORGANIZATION_ADMIN_PERMISSIONS: PermissionSet = {
+  statements: [
+    new iam.PolicyStatement({
+      sid: 'GuardDutyOrganizationAdmin',
+      actions: [
+        'guardduty:EnableOrganizationAdminAccount',
+        'guardduty:DisableOrganizationAdminAccount',
+        'guardduty:ListOrganizationAdminAccounts',
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'OrganizationsDelegationForGuardDuty',
+      actions: [
+        'organizations:EnableAWSServiceAccess',
+        'organizations:RegisterDelegatedAdministrator',
+        'organizations:DeregisterDelegatedAdministrator',
+      ],
+      resources: ['*'],
+      conditions: { StringEquals: { 'organizations:ServicePrincipal': 'guardduty.amazonaws.com' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'OrganizationsReadsForGuardDuty',
+      actions: [
+        'organizations:DescribeOrganization',
+        'organizations:DescribeAccount',
+        'organizations:ListDelegatedAdministrators',
+        'organizations:ListAWSServiceAccessForOrganization',
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'GuardDutyServiceLinkedRoleForDelegation',
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [serviceLinkedRoleArn(GUARDDUTY_SERVICE_LINKED_ROLES[0])],
+      conditions: { StringEquals: { 'iam:AWSServiceName': 'guardduty.amazonaws.com' } },
+    }),
+  ],
+  nagSuppressions: [ORGANIZATIONS_READ_SUPPRESSION],
+};
+
+/** The delegated administrator's organization configuration. */
+export const ORGANIZATION_CONFIGURATION_PERMISSIONS: PermissionSet = {
+  statements: [
+    new iam.PolicyStatement({
+      sid: 'GuardDutyOrganizationConfiguration',
+      actions: ['guardduty:DescribeOrganizationConfiguration', 'guardduty:UpdateOrganizationConfiguration'],
+      resources: [DETECTOR_ARN_PATTERN],
+    }),
+  ],
+  nagSuppressions: FILTER_PERMISSIONS.nagSuppressions,
+};

@@ -1,0 +1,60 @@
+import { CustomResource, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { IDetector } from './detector';
+import { AdministratorAccountResourceProperties, ResourceTypes } from '../private/contracts';
+import { ValidationError } from '../private/errors';
+import { ADMINISTRATOR_ACCOUNT_PERMISSIONS } from '../private/permissions';
+import { ThreatDetectionProvider } from '../private/provider';
+
+/** Properties of an `AdministratorAccount`. */
+export interface AdministratorAccountProps {
+  /** This (member) account's own detector. */
+  readonly detector: IDetector;
+
+  /**
+   * The 12-digit id of the GuardDuty administrator account whose invitation to accept. Changing it
+   * disassociates from the old administrator and accepts the new one's invitation, in place.
+   */
+  readonly administratorAccountId: string;
+}
+
+/**
+ * A member account's association with its GuardDuty administrator: deployed in the member
+ * account, it accepts the administrator's invitation given only the administrator's account id.
+ *
+ * The invitation is looked up with `ListInvitations`, retried for up to two minutes while it is
+ * not yet visible, and accepted. An account that the organization's delegated administrator
+ * added needs no invitation: finding it already associated with this administrator is success.
+ * An account already associated with a different administrator fails the deployment, naming it.
+ *
+ * Delete disassociates from the administrator when the membership came from an invitation; a
+ * membership the organization manages is left in place (the member cannot leave it).
+ *
+ * Deploy it after the administrator's `MemberAccount` with `invitation`, and make it depend on
+ * the account's `Detector` (passing `detector` does).
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_AcceptAdministratorInvitation.html
+ */
+export class AdministratorAccount extends Construct {
+  /** The administrator's account id. */
+  public readonly administratorAccountId: string;
+
+  constructor(scope: Construct, id: string, props: AdministratorAccountProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.administratorAccountId) && !/^\d{12}$/.test(props.administratorAccountId)) {
+      throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${props.administratorAccountId}"`);
+    }
+    const provider = ThreatDetectionProvider.of(this);
+    provider.addPermissions(ADMINISTRATOR_ACCOUNT_PERMISSIONS);
+    const properties: AdministratorAccountResourceProperties = {
+      DetectorId: props.detector.detectorId,
+      AdministratorAccountId: props.administratorAccountId,
+    };
+    new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT,
+      properties: { ...properties },
+    });
+    this.administratorAccountId = props.administratorAccountId;
+  }
+}

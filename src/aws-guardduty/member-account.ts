@@ -1,0 +1,139 @@
+import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { DetectorFeatures, IDetector } from './detector';
+import { MemberResourceProperties, ResourceTypes } from '../private/contracts';
+import { serializeDetectorWrites } from '../private/detector-writes';
+import { ValidationError } from '../private/errors';
+import { renderFeatures, validateFeatureChoice } from '../private/features';
+import { renderInvitation, validateEmail, validateInvitationFeatures, validateMemberAccountId } from '../private/members';
+import { MEMBER_PERMISSIONS } from '../private/permissions';
+import { ThreatDetectionProvider } from '../private/provider';
+import { validateRemovalPolicy } from '../private/validation';
+
+/**
+ * How an administrator invites an account that is not in its organization (GuardDuty's
+ * `InviteMembers`). The account must enable GuardDuty and accept the invitation (see
+ * `AdministratorAccount`) before it becomes `Enabled`.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_invitations.html
+ */
+export interface MemberInvitation {
+  /**
+   * A message included in the invitation email.
+   *
+   * @default - no message
+   */
+  readonly message?: string;
+
+  /**
+   * Whether to skip the invitation email to the account's root user. The invitation still
+   * appears in the account's GuardDuty console and `ListInvitations`.
+   *
+   * @default false
+   */
+  readonly disableEmailNotification?: boolean;
+}
+
+/** Properties of a `MemberAccount`. */
+export interface MemberAccountProps {
+  /**
+   * The administrator's detector: the organization's delegated administrator, or the account
+   * that invites. Changing it replaces the member.
+   */
+  readonly detector: IDetector;
+
+  /** The member's 12-digit account id. Changing it replaces the member (the old one is removed). */
+  readonly accountId: string;
+
+  /**
+   * The email address of the account's root user, 1-64 characters. GuardDuty sends the invitation
+   * to it and verifies it.
+   *
+   * @default - read from AWS Organizations at deployment (organization mode only)
+   * @throws at synth when `invitation` is given without an email
+   */
+  readonly email?: string;
+
+  /**
+   * Invite the account (invitation mode) instead of adding it through the organization. Leave it
+   * out for accounts of the administrator's organization: the delegated administrator adds those
+   * without an invitation, and GuardDuty is enabled in them at once.
+   *
+   * @default - organization mode: the account must be in the organization and this detector's
+   * account its GuardDuty delegated administrator in this Region
+   */
+  readonly invitation?: MemberInvitation;
+
+  /**
+   * Protection plans to set on the member's detector (`UpdateMemberDetectors`): members cannot
+   * change their own. Only the features named are managed. Organization mode only.
+   *
+   * @default - the member keeps what the organization's auto-enable settings gave it
+   * @throws at synth with `invitation` (an invited member is not associated until it accepts)
+   */
+  readonly features?: DetectorFeatures;
+
+  /**
+   * What happens to the membership when the member leaves the stack. DESTROY disassociates the
+   * account, then deletes the member; RETAIN keeps the association.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * One member account of a GuardDuty administrator, for account-vending stacks that add accounts
+ * one at a time. For many accounts, or a whole organization or OU, use `MemberAccounts`.
+ *
+ * - **Organization mode** (default): the account is in the administrator's organization, and the
+ *   detector belongs to the organization's delegated administrator. `CreateMembers` associates the
+ *   account and enables GuardDuty in it; the deployment waits until the member is `Enabled`.
+ * - **Invitation mode** (`invitation`): the account is invited and the deployment waits until it is
+ *   `Invited` (or already `Enabled`). The account accepts with an `AdministratorAccount` in its
+ *   own stack.
+ *
+ * A status that will not reach the expected one (email verification failed, Region disabled,
+ * suspended) fails the deployment with the status and what to do. `UnprocessedAccounts` in any
+ * answer fails it with GuardDuty's reason, except "already a member", which is success.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateMembers.html
+ */
+export class MemberAccount extends Construct {
+  /** The member's account id. */
+  public readonly accountId: string;
+
+  private readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: MemberAccountProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    validateRemovalPolicy(this, removalPolicy, 'a member account');
+    validateMemberAccountId(this, 'accountId', props.accountId);
+    validateEmail(this, 'email', props.email);
+    if (props.invitation && props.email === undefined) {
+      throw new ValidationError(this, '`email` is required with `invitation`: GuardDuty sends the invitation to the account\'s root user '
+        + `email and verifies it, got no email for account ${props.accountId}`);
+    }
+    validateInvitationFeatures(this, props.invitation, props.features);
+    validateFeatureChoice(this, props.features, undefined);
+
+    const provider = ThreatDetectionProvider.of(this);
+    provider.addPermissions(MEMBER_PERMISSIONS);
+    const properties: MemberResourceProperties = {
+      DetectorId: props.detector.detectorId,
+      AccountId: props.accountId,
+      Email: props.email,
+      Invitation: renderInvitation(props.invitation),
+      Features: renderFeatures(props.features),
+    };
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: ResourceTypes.GUARDDUTY_MEMBER,
+      properties: { ...properties },
+      removalPolicy,
+    });
+    serializeDetectorWrites(props.detector, this.resource);
+    this.accountId = props.accountId;
+  }
+}

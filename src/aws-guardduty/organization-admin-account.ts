@@ -1,0 +1,63 @@
+import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { OrganizationAdminAccountResourceProperties, ResourceTypes } from '../private/contracts';
+import { ValidationError } from '../private/errors';
+import { ORGANIZATION_ADMIN_PERMISSIONS } from '../private/permissions';
+import { ThreatDetectionProvider } from '../private/provider';
+import { validateRemovalPolicy } from '../private/validation';
+
+/** Properties of an `OrganizationAdminAccount`. */
+export interface OrganizationAdminAccountProps {
+  /**
+   * The 12-digit id of the account to make GuardDuty's delegated administrator. Changing it
+   * swaps the administrator in place: the old one is disabled (waiting through
+   * DISABLE_IN_PROGRESS), then the new one enabled.
+   */
+  readonly adminAccountId: string;
+
+  /**
+   * What happens to the delegation when this resource leaves the stack. DESTROY disables the
+   * delegated administrator and waits until it is gone.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * GuardDuty's delegated administrator for the organization in this stack's Region. Deploy it in
+ * the organization's management account, once per Region.
+ *
+ * The deployment waits until the account is ENABLED; delegation also enables GuardDuty in the
+ * administrator account in this Region (its stack's `Detector` adopts that detector). There is
+ * one delegated administrator per organization and Region: another account already in the role
+ * fails the deployment, naming it, unless this resource put it there.
+ *
+ * To enrol the management account itself as a member, give it a `Detector` first (GuardDuty
+ * refuses: "your organization master must first enable GuardDuty to be added as a member").
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_organizations.html
+ */
+export class OrganizationAdminAccount extends Construct {
+  /** The delegated administrator's account id. */
+  public readonly adminAccountId: string;
+
+  constructor(scope: Construct, id: string, props: OrganizationAdminAccountProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.adminAccountId) && !/^\d{12}$/.test(props.adminAccountId)) {
+      throw new ValidationError(this, `\`adminAccountId\` must be a 12-digit AWS account id, got: "${props.adminAccountId}"`);
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    validateRemovalPolicy(this, removalPolicy, 'a delegated administrator');
+    const provider = ThreatDetectionProvider.of(this);
+    provider.addPermissions(ORGANIZATION_ADMIN_PERMISSIONS);
+    const properties: OrganizationAdminAccountResourceProperties = { AdminAccountId: props.adminAccountId };
+    new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: ResourceTypes.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT,
+      properties: { ...properties },
+      removalPolicy,
+    });
+    this.adminAccountId = props.adminAccountId;
+  }
+}
