@@ -1,6 +1,10 @@
 /**
- * What a platform team writes: GuardDuty in the security (delegated administrator) account and in
- * a workload account, as part of a landing zone.
+ * What a platform team writes: GuardDuty across an organization's landing zone. The management
+ * account delegates GuardDuty to the security account; the security account (delegated
+ * administrator) sets the organization's auto-enable settings, enrols the workload OUs as members
+ * and manages suppression rules, IP lists and the findings export; workload accounts adopt the
+ * detector the organization gave them; and an account-vending pair of stacks invites an account
+ * outside the organization and accepts the invitation in it.
  *
  * In your own project, import from the package instead:
  *   import { aws_guardduty as guardduty } from 'cdk-threat-detection';
@@ -13,8 +17,16 @@ import { Construct } from 'constructs';
 import { aws_guardduty as guardduty } from '../../src';
 
 export const REGION = 'eu-west-1';
+export const MANAGEMENT_ACCOUNT = '111111111111';
 export const SECURITY_ACCOUNT = '222222222222';
 export const WORKLOAD_ACCOUNT = '333333333333';
+/** A vended account outside the organization (e.g. an acquisition), added by invitation. */
+export const VENDED_ACCOUNT = '444444444444';
+export const VENDED_ACCOUNT_EMAIL = 'aws-acquired-app@example.com';
+
+/** The organization's OUs the landing zone enrols (ids from AWS Organizations). */
+export const WORKLOADS_OU = 'ou-exmp-workloads';
+export const SANDBOX_OU = 'ou-exmp-sandboxes';
 
 /** The settings the example changes between its first and second deployment. */
 export interface LandingZoneSettings {
@@ -25,6 +37,10 @@ export interface LandingZoneSettings {
   readonly archiveBelowSeverity: number;
   /** The threat intelligence team's list of known-bad addresses. */
   readonly knownBadAddresses: string[];
+  /** Which organization accounts GuardDuty enables by itself. */
+  readonly autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable;
+  /** The OUs whose accounts are GuardDuty members. */
+  readonly memberOus: string[];
 }
 
 export const INITIAL: LandingZoneSettings = {
@@ -32,6 +48,8 @@ export const INITIAL: LandingZoneSettings = {
   lambdaNetworkLogs: false,
   archiveBelowSeverity: 3,
   knownBadAddresses: ['192.0.2.66', '192.0.2.128/25'],
+  autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable.NEW,
+  memberOus: [WORKLOADS_OU],
 };
 
 export const UPDATED: LandingZoneSettings = {
@@ -39,6 +57,8 @@ export const UPDATED: LandingZoneSettings = {
   lambdaNetworkLogs: true,
   archiveBelowSeverity: 4,
   knownBadAddresses: ['192.0.2.66', '192.0.2.128/25', '2001:db8:bad::/48'],
+  autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable.ALL,
+  memberOus: [WORKLOADS_OU, SANDBOX_OU],
 };
 
 interface ThreatDetectionStackProps extends StackProps {
@@ -123,26 +143,101 @@ export class SecurityAccountStack extends ThreatDetectionStack {
       serverAccessLogsPrefix: 'access-logs/',
     });
     detector.addPublishingDestination('FindingsExport', { bucket, key, prefix: 'guardduty/' });
+
+    // The organization: GuardDuty on in every new (then every) account, with S3 Protection and
+    // Runtime Monitoring for new accounts; and the workload OUs' accounts enrolled as members now,
+    // read from AWS Organizations at deployment (any number of accounts, one resource).
+    new guardduty.OrganizationConfiguration(this, 'OrganizationConfiguration', {
+      detector,
+      autoEnableOrganizationMembers: props.settings.autoEnableOrganizationMembers,
+      features: {
+        s3DataEvents: guardduty.OrganizationAutoEnable.ALL,
+        runtimeMonitoring: {
+          autoEnable: guardduty.OrganizationAutoEnable.NEW,
+          eksAddonManagement: guardduty.OrganizationAutoEnable.NEW,
+        },
+      },
+    });
+    new guardduty.MemberAccounts(this, 'WorkloadMembers', {
+      detector,
+      accounts: guardduty.MemberAccountSource.fromOrganization({ parentIds: props.settings.memberOus }),
+      features: { lambdaNetworkLogs: props.settings.lambdaNetworkLogs },
+    });
   }
 }
 
-/** The landing zone's threat-detection stacks, with the given settings. */
+/**
+ * The management account: its own detector (so it can be enrolled too), and GuardDuty's delegated
+ * administrator for the organization in this Region.
+ */
+export class ManagementAccountStack extends ThreatDetectionStack {
+  constructor(scope: Construct, id: string, props: ThreatDetectionStackProps) {
+    super(scope, id, props);
+    new guardduty.OrganizationAdminAccount(this, 'GuardDutyAdministrator', {
+      adminAccountId: SECURITY_ACCOUNT,
+      // The example removes everything at the end; a real landing zone keeps the default (RETAIN).
+      removalPolicy: props.removalPolicy,
+    });
+  }
+}
+
+/** Account vending, administrator side: one invited member per vended account outside the organization. */
+export class VendedAccountMembershipStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps & { readonly detectorId: string }) {
+    super(scope, id, props);
+    new guardduty.MemberAccount(this, 'Member', {
+      detector: guardduty.Detector.fromDetectorId(this, 'SecurityDetector', props.detectorId),
+      accountId: VENDED_ACCOUNT,
+      email: VENDED_ACCOUNT_EMAIL,
+      invitation: { message: 'Welcome to the landing zone: please accept the security team\'s GuardDuty invitation.' },
+    });
+  }
+}
+
+/** Account vending, member side: GuardDuty on in the vended account, and the invitation accepted. */
+export class VendedAccountStack extends ThreatDetectionStack {
+  constructor(scope: Construct, id: string, props: ThreatDetectionStackProps) {
+    super(scope, id, props);
+    new guardduty.AdministratorAccount(this, 'Administrator', {
+      detector: this.detector,
+      administratorAccountId: SECURITY_ACCOUNT,
+    });
+  }
+}
+
+/** The landing zone's threat-detection stacks, with the given settings, in deployment order. */
 export function buildLandingZone(app: App, settings: LandingZoneSettings): Stack[] {
   Tags.of(app).add('landing-zone', 'example');
-  return [
-    // The security account's stack owns its detector: the example deletes it at the end to show
-    // the whole lifecycle. A real landing zone keeps the default (RETAIN) and GuardDuty running.
-    new SecurityAccountStack(app, 'SecurityAccountThreatDetection', {
-      env: { account: SECURITY_ACCOUNT, region: REGION },
-      settings,
-      removalPolicy: RemovalPolicy.DESTROY,
-    }),
-    // Organization auto-enable already made this account's detector: the stack adopts it, and
-    // never deletes it, even under DESTROY.
-    new ThreatDetectionStack(app, 'WorkloadAccountThreatDetection', {
-      env: { account: WORKLOAD_ACCOUNT, region: REGION },
-      settings,
-      removalPolicy: RemovalPolicy.DESTROY,
-    }),
-  ];
+  // The example deletes everything at the end to show the whole lifecycle; a real landing zone
+  // keeps the defaults (RETAIN) and GuardDuty running. Adopted detectors are kept either way.
+  const management = new ManagementAccountStack(app, 'ManagementAccountThreatDetection', {
+    env: { account: MANAGEMENT_ACCOUNT, region: REGION },
+    settings,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const security = new SecurityAccountStack(app, 'SecurityAccountThreatDetection', {
+    env: { account: SECURITY_ACCOUNT, region: REGION },
+    settings,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  // Delegation made the security account's detector, and enrolment the workload account's: the
+  // stacks adopt them, and never delete them.
+  const workload = new ThreatDetectionStack(app, 'WorkloadAccountThreatDetection', {
+    env: { account: WORKLOAD_ACCOUNT, region: REGION },
+    settings,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const vendingMembership = new VendedAccountMembershipStack(app, 'VendedAccountMembership', {
+    env: { account: SECURITY_ACCOUNT, region: REGION },
+    detectorId: security.detector.detectorId,
+  });
+  const vended = new VendedAccountStack(app, 'VendedAccountThreatDetection', {
+    env: { account: VENDED_ACCOUNT, region: REGION },
+    settings,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  security.addDependency(management);
+  workload.addDependency(security);
+  vended.addDependency(vendingMembership);
+  return [management, security, workload, vendingMembership, vended];
 }

@@ -1,14 +1,16 @@
 /**
  * `npx projen example`: synthesize the landing zone, then replay it against the local GuardDuty
- * API through the bundled handler: create, update (a feature, the finding frequency, a filter and
- * the threat list's entries), delete,
- * printing what the service holds after each step.
+ * and Organizations API through the bundled handler, as each account: create, update (a feature,
+ * the finding frequency, a filter, the threat list's entries, the organization's auto-enable
+ * setting and one more OU of members), delete; printing what the service holds after each step.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   DescribePublishingDestinationCommand,
+  DescribeOrganizationConfigurationCommand,
+  GetAdministratorAccountCommand,
   GetDetectorCommand,
   GetFilterCommand,
   GetIPSetCommand,
@@ -17,15 +19,25 @@ import {
   ListDetectorsCommand,
   ListFiltersCommand,
   ListIPSetsCommand,
+  ListMembersCommand,
   ListPublishingDestinationsCommand,
   ListThreatIntelSetsCommand,
 } from '@aws-sdk/client-guardduty';
 import { App } from 'aws-cdk-lib';
-import { buildLandingZone, INITIAL, LandingZoneSettings, REGION, SECURITY_ACCOUNT, UPDATED, WORKLOAD_ACCOUNT } from './app';
+import {
+  buildLandingZone, INITIAL, LandingZoneSettings, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
+} from './app';
+import { createOrganization, SANDBOX_ACCOUNTS } from './organization';
 import { LocalApi } from '../../test/local-api/server';
 import { CloudFormationReplay, ReplayEvent } from '../../test/replay/replay';
 
-const ACCOUNTS = { [SECURITY_ACCOUNT]: 'security', [WORKLOAD_ACCOUNT]: 'workload' };
+const ACCOUNTS: Record<string, string> = {
+  [MANAGEMENT_ACCOUNT]: 'management',
+  [SECURITY_ACCOUNT]: 'security',
+  [WORKLOAD_ACCOUNT]: 'workload',
+  [SANDBOX_ACCOUNTS[0]]: 'sandbox',
+  [VENDED_ACCOUNT]: 'vended',
+};
 
 function synth(settings: LandingZoneSettings): { dir: string; stacks: string[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landing-zone-'));
@@ -72,6 +84,20 @@ async function printState(api: LocalApi, title: string): Promise<void> {
         const p = await client.send(new DescribePublishingDestinationCommand({ DetectorId: id, DestinationId: dest.DestinationId }));
         console.log(`    findings export ${p.Status} to ${p.DestinationProperties?.DestinationArn} (key ${p.DestinationProperties?.KmsKeyArn})`);
       }
+      const { Administrator } = await client.send(new GetAdministratorAccountCommand({ DetectorId: id }));
+      if (Administrator?.AccountId) {
+        console.log(`    administrator: ${Administrator.AccountId} (${Administrator.InvitationId ? 'by invitation' : 'through the organization'})`);
+      }
+      const { Members = [] } = await client.send(new ListMembersCommand({ DetectorId: id, OnlyAssociated: 'false', MaxResults: 50 }));
+      if (Members.length > 0) {
+        console.log(`    members: ${Members.map((m) => `${m.AccountId} ${m.RelationshipStatus}`).join(', ')}`);
+      }
+      const admin = api.guardduty.multiAccount.delegatedAdministrator(REGION);
+      if (admin?.accountId === account) {
+        const c = await client.send(new DescribeOrganizationConfigurationCommand({ DetectorId: id }));
+        const plans = (c.Features ?? []).map((f) => `${f.Name}=${f.AutoEnable}`).join(', ');
+        console.log(`    organization: delegated administrator; auto-enable members ${c.AutoEnableOrganizationMembers}; plans ${plans}`);
+      }
     }
   }
 }
@@ -80,9 +106,8 @@ async function main(): Promise<void> {
   const api = await new LocalApi().start();
   const replay = new CloudFormationReplay({ api, onEvent: printEvent });
   try {
-    // Before the landing zone: organization auto-enable already turned GuardDuty on in the
-    // workload account, with the service defaults.
-    api.guardduty.seedDetector(WORKLOAD_ACCOUNT, REGION);
+    // Before the landing zone: the organization exists; GuardDuty is off everywhere.
+    createOrganization(api);
     await printState(api, 'Before');
 
     const initial = synth(INITIAL);
@@ -92,7 +117,8 @@ async function main(): Promise<void> {
     for (const stack of initial.stacks) await replay.deploy(initial.dir, stack);
     await printState(api, 'After create');
 
-    console.log('\n2. Update: Lambda Protection on, findings every 15 minutes, archive below severity 4, one more known-bad range');
+    console.log('\n2. Update: Lambda Protection on, findings every 15 minutes, archive below severity 4, one more known-bad range, '
+      + 'auto-enable ALL accounts, and the sandbox OU enrolled');
     for (const stack of updated.stacks) await replay.deploy(updated.dir, stack);
     await printState(api, 'After update');
 
@@ -101,10 +127,12 @@ async function main(): Promise<void> {
     await printState(api, 'After delete');
 
     const calls = api.calls.filter((c) => c.service === 'guardduty');
+    const organizationCalls = api.calls.filter((c) => c.service === 'organizations');
     const errors = calls.filter((c) => c.status >= 400).map((c) => c.operation);
-    console.log(`\n${replay.events.length} custom resource events, ${calls.length} GuardDuty API calls; ${errors.length} answered with an `
-      + `error, as designed (${errors.join(', ')}): "detector already exists" for the adopted detector, and "no such resource" `
-      + 'once a deleted set is gone');
+    const byAccount = Object.entries(ACCOUNTS).map(([id, name]) => `${name} ${calls.filter((c) => c.account === id).length}`).join(', ');
+    console.log(`\n${replay.events.length} custom resource events; ${calls.length} GuardDuty API calls (${byAccount}) and `
+      + `${organizationCalls.length} AWS Organizations calls; ${errors.length} answered with an error, as designed `
+      + `(${errors.join(', ')}): "detector already exists" for each adopted detector, and "no such resource" once a deleted set is gone`);
     fs.rmSync(initial.dir, { recursive: true, force: true });
     fs.rmSync(updated.dir, { recursive: true, force: true });
   } finally {

@@ -9,7 +9,10 @@ import * as path from 'node:path';
 import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildLandingZone, INITIAL, REGION, SECURITY_ACCOUNT, UPDATED, WORKLOAD_ACCOUNT } from '../../examples/landing-zone/app';
+import {
+  buildLandingZone, INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
+} from '../../examples/landing-zone/app';
+import { createOrganization, SANDBOX_ACCOUNTS } from '../../examples/landing-zone/organization';
 import { LocalApi } from '../local-api/server';
 import { CloudFormationReplay } from '../replay/replay';
 
@@ -43,19 +46,27 @@ describe('replayed lifecycle', () => {
   };
   const status = (account: string, feature: string) => detector(account)?.features.get(feature)?.status;
 
-  test('create, update, delete', async () => {
-    const preexisting = api.guardduty.seedDetector(WORKLOAD_ACCOUNT, REGION);
+  const members = () => api.guardduty.multiAccount.members(SECURITY_ACCOUNT, REGION).map((m) => `${m.accountId} ${m.status}`).sort();
+
+  test('create, update, delete across the organization\'s accounts', async () => {
+    createOrganization(api);
 
     for (const s of initial.stacks) await replay.deploy(initial.dir, s);
+    // Delegation made the security account's detector; enrolment the workload account's.
+    expect(api.guardduty.multiAccount.delegatedAdministrator(REGION)).toEqual({ accountId: SECURITY_ACCOUNT, status: 'ENABLED' });
     const created = detector(SECURITY_ACCOUNT)!;
-    expect(created).toBeDefined();
+    const preexisting = detector(WORKLOAD_ACCOUNT)!.id;
+    expect(members()).toEqual([`${WORKLOAD_ACCOUNT} Enabled`, `${VENDED_ACCOUNT} Enabled`]);
+    expect(api.guardduty.multiAccount.administrator(VENDED_ACCOUNT, REGION)).toMatchObject({ accountId: SECURITY_ACCOUNT, invitationId: expect.any(String) });
+    expect(api.guardduty.multiAccount.organizationConfiguration(SECURITY_ACCOUNT, REGION).autoEnableOrganizationMembers).toBe('NEW');
     expect(created.findingPublishingFrequency).toBe('SIX_HOURS');
     expect(status(SECURITY_ACCOUNT, 'LAMBDA_NETWORK_LOGS')).toBe('DISABLED');
     expect(status(SECURITY_ACCOUNT, 'RUNTIME_MONITORING')).toBe('ENABLED');
     expect(created.tags).toEqual({ 'landing-zone': 'example', 'owner': 'platform-security' });
     expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
     expect(replay.attributes('WorkloadAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: preexisting, Adopted: 'true' });
-    expect(replay.attributes('SecurityAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: created.id, Adopted: 'false' });
+    expect(replay.attributes('SecurityAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: created.id, Adopted: 'true' });
+    expect(replay.attributes('ManagementAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ Adopted: 'false' });
     // The administrator's filters (in rank order), lists and export.
     expect(created.filters.map((f) => [f.name, f.rank, f.criteria.Criterion.severity?.LessThan])).toEqual([
       ['archive-low-severity', 1, 3], ['archive-scanner-portscans', 2, undefined],
@@ -69,7 +80,11 @@ describe('replayed lifecycle', () => {
     const firstLocation = threatList[0].location;
 
     for (const s of updated.stacks) await replay.deploy(updated.dir, s);
-    for (const account of [SECURITY_ACCOUNT, WORKLOAD_ACCOUNT]) {
+    // The sandbox OU joined the member set; the organization now auto-enables every account.
+    expect(members()).toEqual([`${WORKLOAD_ACCOUNT} Enabled`, `${VENDED_ACCOUNT} Enabled`, ...SANDBOX_ACCOUNTS.map((a) => `${a} Enabled`)].sort());
+    expect(api.guardduty.multiAccount.organizationConfiguration(SECURITY_ACCOUNT, REGION).autoEnableOrganizationMembers).toBe('ALL');
+    expect(api.guardduty.detectors(SANDBOX_ACCOUNTS[0], REGION)[0].features.get('LAMBDA_NETWORK_LOGS')?.status).toBe('ENABLED');
+    for (const account of [MANAGEMENT_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT, VENDED_ACCOUNT]) {
       expect(detector(account)!.findingPublishingFrequency).toBe('FIFTEEN_MINUTES');
       expect(status(account, 'LAMBDA_NETWORK_LOGS')).toBe('ENABLED');
     }
@@ -79,15 +94,21 @@ describe('replayed lifecycle', () => {
     expect(threatList[0].location).not.toBe(firstLocation);
     expect(threatList[0].reads).toBe(2);
     expect(replay.events.filter((e) => e.requestType === 'Update').map((e) => `${e.resourceType} ${e.status}`)).toEqual([
-      'Custom::GuardDutyDetector SUCCESS', 'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyThreatIntelSet SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
+      'Custom::GuardDutyDetector SUCCESS', 'Custom::GuardDutyDetector SUCCESS', 'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyThreatIntelSet SUCCESS',
+      'Custom::GuardDutyOrganizationConfiguration SUCCESS', 'Custom::GuardDutyMembers SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
+      'Custom::GuardDutyDetector SUCCESS',
     ]);
 
-    for (const s of updated.stacks) await replay.destroy(updated.dir, s);
-    expect(detector(SECURITY_ACCOUNT)).toBeUndefined();
-    // Adopted: kept, although the example's removal policy is DESTROY.
+    for (const s of [...updated.stacks].reverse()) await replay.destroy(updated.dir, s);
+    // Adopted: kept, although the example's removal policy is DESTROY; created ones are gone.
+    expect(detector(SECURITY_ACCOUNT)!.id).toBe(created.id);
     expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
+    expect(detector(MANAGEMENT_ACCOUNT)).toBeUndefined();
+    expect(detector(VENDED_ACCOUNT)).toBeUndefined();
+    expect(members()).toEqual([]);
+    expect(api.guardduty.multiAccount.delegatedAdministrator(REGION)).toBeUndefined();
     expect(replay.events.map((e) => `${e.requestType} ${e.status}`)).toEqual([
-      ...Array(7).fill('Create SUCCESS'), ...Array(4).fill('Update SUCCESS'), ...Array(7).fill('Delete SUCCESS'),
+      ...Array(14).fill('Create SUCCESS'), ...Array(8).fill('Update SUCCESS'), ...Array(13).fill('Delete SUCCESS'),
     ]);
     expect(created.filters).toEqual([]);
     expect(created.ipSets.size + created.threatIntelSets.size + created.destinations.size).toBe(0);
@@ -95,18 +116,19 @@ describe('replayed lifecycle', () => {
 
   test('a failed update rolls back to the old properties', async () => {
     api.reset();
+    createOrganization(api);
     await replay.deploy(initial.dir, initial.stacks[0]);
-    const before = detector(SECURITY_ACCOUNT)!;
+    const before = detector(MANAGEMENT_ACCOUNT)!;
     // The update's UpdateDetector is denied once; CloudFormation's rollback Update then succeeds.
-    api.injectFault({ kind: 'access-denied', operation: 'UpdateDetector', account: SECURITY_ACCOUNT, times: 1 });
+    api.injectFault({ kind: 'access-denied', operation: 'UpdateDetector', account: MANAGEMENT_ACCOUNT, times: 1 });
 
     await expect(replay.deploy(updated.dir, updated.stacks[0])).rejects.toThrow(
       /Detector\w+: Detector Detector\w+: UpdateDetector failed: AccessDeniedException/);
 
     expect(replay.events.filter((e) => e.resourceType === 'Custom::GuardDutyDetector').slice(-2).map((e) => `${e.requestType} ${e.status}`))
       .toEqual(['Update FAILED', 'Update SUCCESS']);
-    expect(detector(SECURITY_ACCOUNT)!.findingPublishingFrequency).toBe(before.findingPublishingFrequency);
-    expect(status(SECURITY_ACCOUNT, 'LAMBDA_NETWORK_LOGS')).toBe('DISABLED');
+    expect(detector(MANAGEMENT_ACCOUNT)!.findingPublishingFrequency).toBe(before.findingPublishingFrequency);
+    expect(status(MANAGEMENT_ACCOUNT, 'LAMBDA_NETWORK_LOGS')).toBe('DISABLED');
     await replay.destroy(initial.dir, initial.stacks[0]);
   });
 });

@@ -45,31 +45,33 @@ export class OrganizationState {
   public readonly delegatedAdministrators = new Map<string, Set<string>>();
   public readonly serviceAccess = new Set<string>();
   private id = '';
+  private root = '';
   private ouCount = 0;
 
-  /** The root's id (`r-` + 4 characters). */
+  /** The root's id (`r-` + 4 characters by default). */
   public get rootId(): string {
-    return `r-${this.id.slice(2, 6)}`;
+    return this.root;
   }
 
   public get organizationId(): string {
     return this.id;
   }
 
-  /** Create the organization with its management account (for tests). */
-  public create(managementAccount: string, email: string): string {
+  /** Create the organization with its management account (for tests); returns the root id. */
+  public create(managementAccount: string, email: string, rootId?: string): string {
     this.reset();
     this.managementAccount = managementAccount;
     this.id = `o-${createHash('sha256').update(managementAccount).digest('hex').slice(0, 10)}`;
+    this.root = rootId ?? `r-${this.id.slice(2, 6)}`;
     this.accounts.set(managementAccount, { id: managementAccount, email, name: 'management', parentId: this.rootId, state: 'ACTIVE' });
     return this.rootId;
   }
 
-  /** Add an OU under a parent (for tests); returns its id. */
-  public addOrganizationalUnit(parentId: string, name: string): string {
+  /** Add an OU under a parent (for tests); returns its id (made up unless given). */
+  public addOrganizationalUnit(parentId: string, name: string, ouId?: string): string {
     this.requireParent(parentId);
     const suffix = createHash('sha256').update(`${name}/${++this.ouCount}`).digest('hex').slice(0, 8);
-    const id = `ou-${this.rootId.slice(2)}-${suffix}`;
+    const id = ouId ?? `ou-${this.rootId.slice(2)}-${suffix}`;
     this.units.set(id, { id, name, parentId });
     return id;
   }
@@ -104,6 +106,7 @@ export class OrganizationState {
   public reset(): void {
     this.managementAccount = undefined;
     this.id = '';
+    this.root = '';
     this.ouCount = 0;
     this.accounts.clear();
     this.units.clear();
