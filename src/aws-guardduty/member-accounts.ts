@@ -138,7 +138,9 @@ class OrganizationAccounts extends MemberAccountSource {
     });
     const organization: OrganizationSourceProperty = {
       ParentIds: this.options.parentIds && this.options.parentIds.length > 0 ? [...this.options.parentIds] : undefined,
-      ExcludeAccountIds: this.options.excludeAccountIds && this.options.excludeAccountIds.length > 0 ? [...this.options.excludeAccountIds] : undefined,
+      ExcludeAccountIds: this.options.excludeAccountIds && this.options.excludeAccountIds.length > 0
+        ? [...this.options.excludeAccountIds]
+        : undefined,
     };
     return { Organization: organization };
   }

@@ -28,7 +28,8 @@ export function validateEmail(scope: IConstruct, property: string, email: string
   validateString(scope, property, email, { min: 1, max: 64, pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, description: 'an email address' });
 }
 
-export function validateInvitationFeatures(scope: IConstruct, invitation: MemberInvitation | undefined, features: DetectorFeatures | undefined): void {
+export function validateInvitationFeatures(scope: IConstruct, invitation: MemberInvitation | undefined,
+  features: DetectorFeatures | undefined): void {
   if (invitation && features) {
     throw new ValidationError(scope, '`features` cannot be pushed to invited members: GuardDuty applies member detector features only to '
       + 'associated members, and an invited account is not associated until it accepts; remove `features` or `invitation`');

@@ -57,7 +57,8 @@ describe('replayed lifecycle', () => {
     const created = detector(SECURITY_ACCOUNT)!;
     const preexisting = detector(WORKLOAD_ACCOUNT)!.id;
     expect(members()).toEqual([`${WORKLOAD_ACCOUNT} Enabled`, `${VENDED_ACCOUNT} Enabled`]);
-    expect(api.guardduty.multiAccount.administrator(VENDED_ACCOUNT, REGION)).toMatchObject({ accountId: SECURITY_ACCOUNT, invitationId: expect.any(String) });
+    expect(api.guardduty.multiAccount.administrator(VENDED_ACCOUNT, REGION))
+      .toMatchObject({ accountId: SECURITY_ACCOUNT, invitationId: expect.any(String) });
     expect(api.guardduty.multiAccount.organizationConfiguration(SECURITY_ACCOUNT, REGION).autoEnableOrganizationMembers).toBe('NEW');
     expect(created.findingPublishingFrequency).toBe('SIX_HOURS');
     expect(status(SECURITY_ACCOUNT, 'LAMBDA_NETWORK_LOGS')).toBe('DISABLED');
