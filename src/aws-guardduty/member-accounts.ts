@@ -58,7 +58,7 @@ const MAX_LISTED_BYTES = 400_000;
 export abstract class MemberAccountSource {
   /**
    * An explicit list of accounts, in the template. Up to a few thousand accounts: the list's JSON
-   * must stay under 400,000 bytes (about 13,000 ids without emails, 5,000 with), because an update
+   * must stay under 400,000 bytes (about 13,000 ids without emails, 6,000 with 25-character emails), because an update
    * sends the old and the new list to the handler in one asynchronous invocation (1 MB at most).
    *
    * @throws at synth for duplicate or malformed account ids, or a list over the size limit

@@ -1,0 +1,171 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { aws_guardduty as guardduty } from '../../src';
+
+const { MemberAccountSource, OrganizationAutoEnable } = guardduty;
+
+function setup(account = '222222222222') {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env: { account, region: 'eu-west-1' } });
+  const detector = new guardduty.Detector(stack, 'Detector');
+  return { app, stack, detector };
+}
+
+const resources = (stack: Stack, type: string) => Object.entries(Template.fromStack(stack).findResources(type)) as Array<[string, any]>;
+const statements = (stack: Stack) => resources(stack, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+
+describe('MemberAccount', () => {
+  test('organization mode: account and features, no email or invitation; the handler may manage members and read Organizations', () => {
+    const { stack, detector } = setup();
+    new guardduty.MemberAccount(stack, 'Member', { detector, accountId: '333333333333', features: { lambdaNetworkLogs: true } });
+    const [[, member]] = resources(stack, 'Custom::GuardDutyMember');
+    expect(member.Properties).toEqual({
+      ServiceToken: expect.anything(),
+      DetectorId: { 'Fn::GetAtt': [expect.stringMatching(/^Detector/), 'DetectorId'] },
+      AccountId: '333333333333',
+      Features: [{ Name: 'LAMBDA_NETWORK_LOGS', Status: 'ENABLED' }],
+    });
+    expect(member.DeletionPolicy).toBe('Delete');
+    const sids = statements(stack).map((s: any) => s.Sid);
+    expect(sids).toEqual(expect.arrayContaining(['GuardDutyMembers', 'OrganizationsAccountReads']));
+    expect(statements(stack).find((s: any) => s.Sid === 'GuardDutyMembers').Action).toContain('guardduty:UpdateMemberDetectors');
+  });
+
+  test('invitation mode renders the invitation; booleans as CloudFormation strings', () => {
+    const { stack, detector } = setup();
+    new guardduty.MemberAccount(stack, 'Member', {
+      detector, accountId: '444444444444', email: 'root@example.com', invitation: { message: 'Hello', disableEmailNotification: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const [[, member]] = resources(stack, 'Custom::GuardDutyMember');
+    expect(member.Properties).toMatchObject({ Email: 'root@example.com', Invitation: { Message: 'Hello', DisableEmailNotification: 'true' } });
+    expect(member.DeletionPolicy).toBe('Retain');
+  });
+
+  test.each([
+    [{ accountId: '12345' }, /`accountId` must be a 12-digit AWS account id, got: "12345"/],
+    [{ accountId: '222222222222' }, /`accountId` is this stack's own account \(222222222222\): an administrator cannot be its own member/],
+    [{ accountId: '444444444444', invitation: {} }, /`email` is required with `invitation`/],
+    [{ accountId: '444444444444', email: 'not-an-email' }, /`email` must be an email address, got: "not-an-email"/],
+    [{ accountId: '444444444444', email: 'a@b.co', invitation: {}, features: { s3DataEvents: true } },
+      /`features` cannot be pushed to invited members/],
+  ])('synth error: %j', (props, message) => {
+    const { stack, detector } = setup();
+    expect(() => new guardduty.MemberAccount(stack, 'Member', { detector, ...props })).toThrow(message);
+  });
+});
+
+describe('MemberAccounts', () => {
+  test('fromOrganization keeps only OU ids in the template, whatever the organization\'s size', () => {
+    const { stack, detector } = setup();
+    new guardduty.MemberAccounts(stack, 'Members', {
+      detector,
+      accounts: MemberAccountSource.fromOrganization({ parentIds: ['ou-ab12-workload', 'r-ab12'], excludeAccountIds: ['999999999999'] }),
+    });
+    const [[, members]] = resources(stack, 'Custom::GuardDutyMembers');
+    expect(members.Properties.Organization).toEqual({ ParentIds: ['ou-ab12-workload', 'r-ab12'], ExcludeAccountIds: ['999999999999'] });
+    expect(members.Properties.Accounts).toBeUndefined();
+  });
+
+  test('fromAccounts lists accounts; 10,000 ids without emails fit the size limit', () => {
+    const { stack, detector } = setup();
+    const accounts = Array.from({ length: 10_000 }, (_, i) => ({ accountId: String(600_000_000_000 + i) }));
+    new guardduty.MemberAccounts(stack, 'Members', { detector, accounts: MemberAccountSource.fromAccounts(accounts) });
+    const [[, members]] = resources(stack, 'Custom::GuardDutyMembers');
+    expect(members.Properties.Accounts).toHaveLength(10_000);
+  });
+
+  test.each([
+    [MemberAccountSource.fromAccounts([]), undefined, /`accounts` must list at least one account, got none/],
+    [MemberAccountSource.fromAccounts([{ accountId: '333333333333' }, { accountId: '333333333333' }]), undefined,
+      /`accounts` lists account 333333333333 twice \(at index 1\)/],
+    [MemberAccountSource.fromAccounts([{ accountId: '333333333333' }]), {}, /`accounts\[0\].email` is required with `invitation`/],
+    [MemberAccountSource.fromOrganization(), {}, /`invitation` cannot be used with MemberAccountSource.fromOrganization\(\)/],
+    [MemberAccountSource.fromOrganization({ parentIds: ['workloads'] }), undefined, /`parentIds\[0\]` must be a root id \(r-...\) or an OU id/],
+    [MemberAccountSource.fromAccounts(Array.from({ length: 8_000 }, (_, i) => ({ accountId: String(600_000_000_000 + i), email: `member-${i}@example.com` }))),
+      undefined, /`accounts` is \d+ bytes of JSON for 8000 accounts, over the limit of 400000 .* use MemberAccountSource.fromOrganization/],
+  ])('synth error %#', (accounts, invitation, message) => {
+    const { stack, detector } = setup();
+    expect(() => new guardduty.MemberAccounts(stack, 'Members', { detector, accounts, invitation })).toThrow(message);
+  });
+});
+
+describe('OrganizationConfiguration', () => {
+  test('renders members and features; retained by default', () => {
+    const { stack, detector } = setup();
+    new guardduty.OrganizationConfiguration(stack, 'Org', {
+      detector,
+      autoEnableOrganizationMembers: OrganizationAutoEnable.ALL,
+      features: {
+        s3DataEvents: OrganizationAutoEnable.ALL,
+        runtimeMonitoring: { autoEnable: OrganizationAutoEnable.NEW, ec2AgentManagement: OrganizationAutoEnable.NONE },
+      },
+    });
+    const [[, config]] = resources(stack, 'Custom::GuardDutyOrganizationConfiguration');
+    expect(config.Properties).toMatchObject({
+      AutoEnableOrganizationMembers: 'ALL',
+      Features: [
+        { Name: 'S3_DATA_EVENTS', AutoEnable: 'ALL' },
+        { Name: 'RUNTIME_MONITORING', AutoEnable: 'NEW', AdditionalConfiguration: [{ Name: 'EC2_AGENT_MANAGEMENT', AutoEnable: 'NONE' }] },
+      ],
+    });
+    expect(config.DeletionPolicy).toBe('Retain');
+  });
+
+  test('writers of one detector\'s settings are chained in construct order, so their writes never interleave', () => {
+    const { stack, detector } = setup();
+    new guardduty.OrganizationConfiguration(stack, 'Members', { detector, autoEnableOrganizationMembers: OrganizationAutoEnable.NEW });
+    new guardduty.OrganizationConfiguration(stack, 'Plans', { detector, features: { eksAuditLogs: OrganizationAutoEnable.NEW } });
+    new guardduty.MemberAccounts(stack, 'Workloads', { detector, accounts: MemberAccountSource.fromOrganization() });
+    const logical = (prefix: string) => Object.entries(Template.fromStack(stack).toJSON().Resources)
+      .find(([id]) => id.startsWith(prefix)) as [string, any];
+    const [membersId] = logical('Members')!;
+    const [, plans] = logical('Plans')!;
+    const [plansId] = logical('Plans')!;
+    const [, workloads] = logical('Workloads')!;
+    expect(plans.DependsOn).toContain(membersId);
+    expect(workloads.DependsOn).toContain(plansId);
+  });
+
+  test.each([
+    [[{ autoEnableOrganizationMembers: OrganizationAutoEnable.ALL }, { autoEnableOrganizationMembers: OrganizationAutoEnable.NEW }],
+      /`autoEnableOrganizationMembers` is also set by Stack\/First for the same detector/],
+    [[{ features: { s3DataEvents: OrganizationAutoEnable.ALL } }, { features: { s3DataEvents: OrganizationAutoEnable.NEW } }],
+      /features S3_DATA_EVENTS are also managed by Stack\/First/],
+  ])('synth error for overlapping configurations %#', ([first, second], message) => {
+    const { app, stack, detector } = setup();
+    new guardduty.OrganizationConfiguration(stack, 'First', { detector, ...first });
+    new guardduty.OrganizationConfiguration(stack, 'Second', { detector, ...second });
+    expect(() => app.synth()).toThrow(message);
+  });
+
+  test('synth error when it manages nothing', () => {
+    const { stack, detector } = setup();
+    expect(() => new guardduty.OrganizationConfiguration(stack, 'Org', { detector })).toThrow(
+      /must set `autoEnableOrganizationMembers` or at least one of `features`, got neither/);
+  });
+});
+
+describe('OrganizationAdminAccount and AdministratorAccount', () => {
+  test('delegated administrator: retained by default; Organizations delegation limited to GuardDuty\'s principal', () => {
+    const { stack } = setup('111111111111');
+    new guardduty.OrganizationAdminAccount(stack, 'Admin', { adminAccountId: '222222222222' });
+    const [[, admin]] = resources(stack, 'Custom::GuardDutyOrganizationAdminAccount');
+    expect(admin.Properties.AdminAccountId).toBe('222222222222');
+    expect(admin.DeletionPolicy).toBe('Retain');
+    const delegation = statements(stack).find((s: any) => s.Sid === 'OrganizationsDelegationForGuardDuty');
+    expect(delegation.Condition).toEqual({ StringEquals: { 'organizations:ServicePrincipal': 'guardduty.amazonaws.com' } });
+    expect(() => new guardduty.OrganizationAdminAccount(stack, 'Bad', { adminAccountId: 'security' })).toThrow(
+      /`adminAccountId` must be a 12-digit AWS account id, got: "security"/);
+  });
+
+  test('member side: the member\'s own detector and the administrator id', () => {
+    const { stack, detector } = setup('444444444444');
+    new guardduty.AdministratorAccount(stack, 'Admin', { detector, administratorAccountId: '222222222222' });
+    const [[, admin]] = resources(stack, 'Custom::GuardDutyAdministratorAccount');
+    expect(admin.Properties).toMatchObject({ AdministratorAccountId: '222222222222', DetectorId: { 'Fn::GetAtt': [expect.any(String), 'DetectorId'] } });
+    expect(statements(stack).find((s: any) => s.Sid === 'GuardDutyAdministratorAccount').Action).toEqual([
+      'guardduty:GetAdministratorAccount', 'guardduty:AcceptAdministratorInvitation', 'guardduty:DisassociateFromAdministratorAccount',
+    ]);
+  });
+});
