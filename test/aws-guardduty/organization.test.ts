@@ -34,7 +34,10 @@ describe('MemberAccount', () => {
   test('invitation mode renders the invitation; booleans as CloudFormation strings', () => {
     const { stack, detector } = setup();
     new guardduty.MemberAccount(stack, 'Member', {
-      detector, accountId: '444444444444', email: 'root@example.com', invitation: { message: 'Hello', disableEmailNotification: true },
+      detector,
+      accountId: '444444444444',
+      email: 'root@example.com',
+      invitation: { message: 'Hello', disableEmailNotification: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const [[, member]] = resources(stack, 'Custom::GuardDutyMember');

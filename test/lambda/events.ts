@@ -26,8 +26,8 @@ export function event<P>(requestType: RequestType, resourceType: string, propert
     ResourceType: resourceType,
     LogicalResourceId: options.logicalId ?? 'Resource1A2B3C4D',
     PhysicalResourceId: options.physicalResourceId,
-    ResourceProperties: properties,
-    OldResourceProperties: options.oldProperties,
+    ResourceProperties: properties as CustomResourceEvent<P>['ResourceProperties'],
+    OldResourceProperties: options.oldProperties as CustomResourceEvent<P>['OldResourceProperties'],
   };
 }
 
