@@ -51,7 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples', 'benchmarks'],
+    devdirs: ['test', 'lambda', 'examples'],
   },
 });
 
