@@ -44,7 +44,7 @@ test('two synths of the same app give identical templates and asset manifests', 
   const a = synthesize();
   const b = synthesize();
   expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
-  expect(Object.keys(a).filter((f) => f.endsWith('.template.json'))).toHaveLength(2);
+  expect(Object.keys(a).filter((f) => f.endsWith('.template.json'))).toHaveLength(5);
   for (const file of Object.keys(a)) {
     expect([file, b[file]]).toEqual([file, a[file]]);
   }
