@@ -228,11 +228,3 @@ export async function updateMemberDetectors(client: GuardDutyClient, detectorId:
 export function modeOf(props: { readonly Invitation?: MemberInvitationProperty }): MembershipMode {
   return props.Invitation ? 'invitation' : 'organization';
 }
-
-/** A member's features need the member to be associated; say so when the mode cannot promise it. */
-export function requireOrganizationModeForFeatures(props: { readonly Invitation?: unknown; readonly Features?: unknown }): void {
-  if (props.Invitation && props.Features) {
-    throw new HandlerError('Features can be pushed only to members associated through the organization, '
-      + 'not to invited members (they are not associated until they accept)');
-  }
-}

@@ -9,7 +9,7 @@
  */
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import {
-  createMembers, getMember, inviteMembers, isLive, modeOf, removeMembers, requireOrganizationModeForFeatures, updateMemberDetectors,
+  createMembers, getMember, inviteMembers, isLive, modeOf, removeMembers, updateMemberDetectors,
   waitForMembers,
 } from './member-operations';
 import { MemberResourceProperties } from '../../src/private/contracts';
@@ -40,7 +40,6 @@ export function memberPhysicalId(props: MemberResourceProperties): string {
 }
 
 async function converge(client: GuardDutyClient, props: MemberResourceProperties): Promise<ResourceResult> {
-  requireOrganizationModeForFeatures(props);
   const mode = modeOf(props);
   const existing = await getMember(client, props.DetectorId, props.AccountId);
   if (!isLive(existing)) {

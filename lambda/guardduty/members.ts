@@ -14,7 +14,7 @@
  */
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import {
-  createMembers, inviteMembers, isLive, listAllMembers, MemberTarget, modeOf, removeMembers, requireOrganizationModeForFeatures,
+  createMembers, inviteMembers, isLive, listAllMembers, MemberTarget, modeOf, removeMembers,
   updateMemberDetectors, waitForMembers,
 } from './member-operations';
 import { MembersResourceProperties } from '../../src/private/contracts';
@@ -75,14 +75,15 @@ export async function resolveAccounts(props: MembersResourceProperties, self: st
 async function converge(client: GuardDutyClient, event: MembersEvent, self: string,
   old: MembersResourceProperties | undefined): Promise<ResourceResult> {
   const props = event.ResourceProperties;
-  requireOrganizationModeForFeatures(props);
   const desired = await resolveAccounts(props, self);
   const desiredIds = new Set(desired.map((t) => t.accountId));
   let current = await listAllMembers(client, props.DetectorId);
 
   const sameDetector = old !== undefined && old.DetectorId === props.DetectorId;
   if (sameDetector) {
-    const previous = await resolveAccounts(old, self);
+    // The same source resolves to the same accounts: read the organization once, not twice.
+    const sameSource = JSON.stringify([old.Accounts, old.Organization]) === JSON.stringify([props.Accounts, props.Organization]);
+    const previous = sameSource ? desired : await resolveAccounts(old, self);
     const dropped = previous.map((t) => t.accountId).filter((id) => !desiredIds.has(id) && current.has(id));
     if (dropped.length > 0) {
       await removeMembers(client, props.DetectorId, dropped);

@@ -17,7 +17,7 @@ import {
 import { OrganizationAdminAccountResourceProperties } from '../../src/private/contracts';
 import { guardDutyClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
-import { HandlerError, isBadRequest } from '../shared/errors';
+import { HandlerError, isAdministratorAlreadyDisabled } from '../shared/errors';
 import { log } from '../shared/log';
 import { waitForStatus } from '../shared/waiters';
 
@@ -25,9 +25,6 @@ type AdminEvent = CustomResourceEvent<OrganizationAdminAccountResourceProperties
 
 /** Bound on each wait (enabling; disabling through DISABLE_IN_PROGRESS). */
 const ADMIN_WAIT_MS = 300_000;
-
-/** DisableOrganizationAdminAccount on an administrator already gone (terraform-provider-aws matches it too). */
-const ALREADY_DISABLED = 'delegated administrator account has already been disabled';
 
 export async function onOrganizationAdminAccountEvent(event: AdminEvent): Promise<ResourceResult> {
   const client = guardDutyClient();
@@ -102,7 +99,7 @@ async function disable(client: GuardDutyClient, accountId: string): Promise<void
     try {
       await client.send(new DisableOrganizationAdminAccountCommand({ AdminAccountId: accountId }));
     } catch (err) {
-      if (!(isBadRequest(err) && String((err as Error).message).includes(ALREADY_DISABLED))) throw err;
+      if (!isAdministratorAlreadyDisabled(err)) throw err;
     }
   }
   await waitUntil(client, accountId, undefined);

@@ -46,6 +46,14 @@ export function isPublishingDestinationNotFound(err: unknown): boolean {
   return isBadRequestWith(err, 'one or more input parameters have invalid values') || isDetectorNotFound(err);
 }
 
+/**
+ * DisableOrganizationAdminAccount for an administrator that is already gone (terraform-provider-aws
+ * matches the same message).
+ */
+export function isAdministratorAlreadyDisabled(err: unknown): boolean {
+  return isBadRequestWith(err, 'delegated administrator account has already been disabled');
+}
+
 /** Any client error GuardDuty reports as BadRequestException. */
 export function isBadRequest(err: unknown): boolean {
   return asServiceError(err).name === 'BadRequestException';

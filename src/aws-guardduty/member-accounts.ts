@@ -54,6 +54,8 @@ const MAX_LISTED_BYTES = 400_000;
 
 /**
  * Where a `MemberAccounts` takes its accounts from.
+ *
+ * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccountsForParent.html
  */
 export abstract class MemberAccountSource {
   /**

@@ -289,8 +289,16 @@ describe('MemberAccounts (a set)', () => {
     const ids = () => api.guardduty.multiAccount.members(ADMIN, REGION).map((m) => m.accountId).sort();
     expect(ids()).toEqual([WORKLOAD, SANDBOX]);
 
+    // A features-only update reads the unchanged source once, and pushes the features to every member.
+    const withFeatures: MembersResourceProperties = { ...fromOu, Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'DISABLED' }] };
+    api.calls.length = 0;
+    await dispatch(event('Update', TYPE, withFeatures, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId, oldProperties: fromOu }));
+    expect(api.callsOf('ListAccountsForParent')).toHaveLength(2); // workloads OU and its sandbox child, once each
+    expect(api.callsOf('UpdateMemberDetectors')[0].input.AccountIds).toEqual(expect.arrayContaining([WORKLOAD, SANDBOX]));
+    expect(api.callsOf('CreateMembers')).toHaveLength(0);
+
     const narrower: MembersResourceProperties = { DetectorId: detectorId, Organization: { ParentIds: [workloadsOu], ExcludeAccountIds: [SANDBOX] } };
-    await dispatch(event('Update', TYPE, narrower, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId, oldProperties: fromOu }));
+    await dispatch(event('Update', TYPE, narrower, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId, oldProperties: withFeatures }));
     expect(ids()).toEqual([WORKLOAD]);
 
     await dispatch(event('Delete', TYPE, narrower, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId }));
