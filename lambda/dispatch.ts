@@ -2,6 +2,11 @@
  * Route a custom resource event to the handler for its resource type. One bundle serves every
  * resource type, so a stack needs one handler function however many constructs it holds.
  */
+import { onBehaviorGraphEvent } from './detective/behavior-graph';
+import { onGraphMembershipEvent } from './detective/graph-membership';
+import { onDetectiveMemberEvent } from './detective/member';
+import { onDetectiveMembersEvent } from './detective/members';
+import { onDetectiveOrganizationAdminAccountEvent } from './detective/organization-admin-account';
 import { onAdministratorAccountEvent } from './guardduty/administrator-account';
 import { onDetectorEvent } from './guardduty/detector';
 import { onFilterEvent } from './guardduty/filter';
@@ -29,6 +34,13 @@ const HANDLERS: Record<string, { readonly label: string; readonly handle: Resour
   [ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT]: { label: 'AdministratorAccount', handle: onAdministratorAccountEvent },
   [ResourceTypes.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT]: { label: 'OrganizationAdminAccount', handle: onOrganizationAdminAccountEvent },
   [ResourceTypes.GUARDDUTY_ORGANIZATION_CONFIGURATION]: { label: 'OrganizationConfiguration', handle: onOrganizationConfigurationEvent },
+  [ResourceTypes.DETECTIVE_BEHAVIOR_GRAPH]: { label: 'BehaviorGraph', handle: onBehaviorGraphEvent },
+  [ResourceTypes.DETECTIVE_MEMBER]: { label: 'Detective MemberAccount', handle: onDetectiveMemberEvent },
+  [ResourceTypes.DETECTIVE_MEMBERS]: { label: 'Detective MemberAccounts', handle: onDetectiveMembersEvent },
+  [ResourceTypes.DETECTIVE_GRAPH_MEMBERSHIP]: { label: 'GraphMembership', handle: onGraphMembershipEvent },
+  [ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT]: {
+    label: 'Detective OrganizationAdminAccount', handle: onDetectiveOrganizationAdminAccountEvent,
+  },
 };
 
 /** The resource's name in failure reasons: its kind and logical id, e.g. `Detector Detector1A2B3C4D`. */

@@ -21,13 +21,9 @@ import { DetectorFeatureProperty, MemberInvitationProperty } from '../../src/pri
 import { ACCOUNTS_PER_CALL, chunks, describeAccounts, failOnUnprocessed, UnprocessedAccount } from '../shared/batches';
 import { HandlerError } from '../shared/errors';
 import { log } from '../shared/log';
+import { MemberTarget } from '../shared/organizations';
 import { parseBoolean } from '../shared/props';
 
-/** An account to make a member, with the email GuardDuty requires in `AccountDetails`. */
-export interface MemberTarget {
-  readonly accountId: string;
-  readonly email: string;
-}
 
 /**
  * `organization`: the administrator is the organization's delegated administrator and the

@@ -14,15 +14,15 @@
  */
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import {
-  createMembers, inviteMembers, isLive, listAllMembers, MemberTarget, modeOf, removeMembers,
+  createMembers, inviteMembers, isLive, listAllMembers, modeOf, removeMembers,
   updateMemberDetectors, waitForMembers,
 } from './member-operations';
 import { MembersResourceProperties } from '../../src/private/contracts';
-import { guardDutyClient, organizationsClient } from '../shared/clients';
+import { guardDutyClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
-import { HandlerError, isDetectorNotFound } from '../shared/errors';
+import { isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
-import { organizationAccounts } from '../shared/organizations';
+import { resolveAccounts } from '../shared/organizations';
 
 type MembersEvent = CustomResourceEvent<MembersResourceProperties>;
 
@@ -44,32 +44,6 @@ export async function onMembersEvent(event: MembersEvent): Promise<ResourceResul
 
 function physicalId(event: MembersEvent): string {
   return `${event.ResourceProperties.DetectorId}:members:${event.LogicalResourceId}`;
-}
-
-/**
- * The accounts the properties name, with their emails: the listed ones (emails missing from the
- * list are read from the organization), or the organization's. Never the administrator itself.
- */
-export async function resolveAccounts(props: MembersResourceProperties, self: string): Promise<MemberTarget[]> {
-  let resolved: Map<string, string | undefined>;
-  if (props.Organization) {
-    resolved = await organizationAccounts(organizationsClient(), props.Organization);
-  } else {
-    resolved = new Map((props.Accounts ?? []).map((a) => [a.AccountId, a.Email]));
-    const missing = [...resolved.entries()].filter(([, email]) => email === undefined).map(([id]) => id);
-    if (missing.length > 0) {
-      const organization = await organizationAccounts(organizationsClient(), {});
-      const outside = missing.filter((id) => !organization.has(id));
-      if (outside.length > 0) {
-        throw new HandlerError(`${outside.length} account(s) without an email are not ACTIVE accounts of this organization: `
-          + `${outside.slice(0, 10).join(', ')}${outside.length > 10 ? ' …' : ''}; give their root user email and \`invitation\`, `
-          + 'or add them to the organization');
-      }
-      for (const id of missing) resolved.set(id, organization.get(id));
-    }
-  }
-  if (resolved.delete(self)) log.info('Skipping the administrator account itself', { accountId: self });
-  return [...resolved.entries()].map(([accountId, email]) => ({ accountId, email: email! }));
 }
 
 async function converge(client: GuardDutyClient, event: MembersEvent, self: string,

@@ -3,6 +3,7 @@
  * per event, and a fresh client reads region, endpoint (`AWS_ENDPOINT_URL_*`) and credentials the
  * SDK's standard way each time, so the same bundle runs in Lambda and against a local API.
  */
+import { DetectiveClient } from '@aws-sdk/client-detective';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 
@@ -17,7 +18,7 @@ export const MAX_ATTEMPTS = 8;
  * Stamp the failing operation's name on service errors, so a failure reason can name the call
  * (`CreateDetector failed: BadRequestException: ...`).
  */
-function nameOperationsInErrors<C extends GuardDutyClient | OrganizationsClient>(client: C): C {
+function nameOperationsInErrors<C extends GuardDutyClient | DetectiveClient | OrganizationsClient>(client: C): C {
   (client.middlewareStack as GuardDutyClient['middlewareStack']).add(
     (next, context) => async (args) => {
       try {
@@ -36,6 +37,10 @@ function nameOperationsInErrors<C extends GuardDutyClient | OrganizationsClient>
 
 export function guardDutyClient(): GuardDutyClient {
   return nameOperationsInErrors(new GuardDutyClient({ maxAttempts: MAX_ATTEMPTS }));
+}
+
+export function detectiveClient(): DetectiveClient {
+  return nameOperationsInErrors(new DetectiveClient({ maxAttempts: MAX_ATTEMPTS }));
 }
 
 /**

@@ -54,6 +54,26 @@ export function isAdministratorAlreadyDisabled(err: unknown): boolean {
   return isBadRequestWith(err, 'delegated administrator account has already been disabled');
 }
 
+/**
+ * A Detective (or Organizations) error of the given type. Detective's errors are typed
+ * (`ResourceNotFoundException`, `ConflictException`, `ServiceQuotaExceededException`,
+ * `ValidationException`, `AccessDeniedException`), so handlers match names, never messages.
+ */
+export function isErrorNamed(err: unknown, ...names: string[]): boolean {
+  return names.includes(asServiceError(err).name ?? '');
+}
+
+/** Detective: the graph, member or invitation does not exist (or is not the caller's). */
+export function isResourceNotFound(err: unknown): boolean {
+  return isErrorNamed(err, 'ResourceNotFoundException');
+}
+
+/** The service's message of an error, for a handler's own explanation. */
+export function errorMessage(err: unknown): string {
+  const e = asServiceError(err);
+  return `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
+}
+
 /** Any client error GuardDuty reports as BadRequestException. */
 export function isBadRequest(err: unknown): boolean {
   return asServiceError(err).name === 'BadRequestException';

@@ -15,8 +15,10 @@ import {
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
 } from '@aws-sdk/client-organizations';
+import { organizationsClient } from './clients';
 import { HandlerError } from './errors';
-import { OrganizationSourceProperty } from '../../src/private/contracts';
+import { log } from './log';
+import { MemberAccountProperty, OrganizationSourceProperty } from '../../src/private/contracts';
 
 /** Organizations' page size limit (`MaxResults` 1-20). */
 const PAGE_SIZE = 20;
@@ -73,4 +75,42 @@ export async function organizationAccountEmail(client: OrganizationsClient, acco
     }
     throw err;
   }
+}
+
+/** An account to make a member, with the email the member APIs take. */
+export interface MemberTarget {
+  readonly accountId: string;
+  readonly email: string;
+}
+
+/** The account source of a member set (GuardDuty's and Detective's take the same shape). */
+export interface MemberSourceProperties {
+  readonly Accounts?: ReadonlyArray<MemberAccountProperty>;
+  readonly Organization?: OrganizationSourceProperty;
+}
+
+/**
+ * The accounts a member set names, with their emails: the listed ones (emails missing from the
+ * list are read from the organization), or the organization's. Never the administrator itself.
+ */
+export async function resolveAccounts(props: MemberSourceProperties, self: string): Promise<MemberTarget[]> {
+  let resolved: Map<string, string | undefined>;
+  if (props.Organization) {
+    resolved = await organizationAccounts(organizationsClient(), props.Organization);
+  } else {
+    resolved = new Map((props.Accounts ?? []).map((a) => [a.AccountId, a.Email]));
+    const missing = [...resolved.entries()].filter(([, email]) => email === undefined).map(([id]) => id);
+    if (missing.length > 0) {
+      const organization = await organizationAccounts(organizationsClient(), {});
+      const outside = missing.filter((id) => !organization.has(id));
+      if (outside.length > 0) {
+        throw new HandlerError(`${outside.length} account(s) without an email are not ACTIVE accounts of this organization: `
+          + `${outside.slice(0, 10).join(', ')}${outside.length > 10 ? ' …' : ''}; give their root user email and \`invitation\`, `
+          + 'or add them to the organization');
+      }
+      for (const id of missing) resolved.set(id, organization.get(id));
+    }
+  }
+  if (resolved.delete(self)) log.info('Skipping the administrator account itself', { accountId: self });
+  return [...resolved.entries()].map(([accountId, email]) => ({ accountId, email: email! }));
 }

@@ -28,6 +28,11 @@ export const ResourceTypes = {
   GUARDDUTY_ADMINISTRATOR_ACCOUNT: 'Custom::GuardDutyAdministratorAccount',
   GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT: 'Custom::GuardDutyOrganizationAdminAccount',
   GUARDDUTY_ORGANIZATION_CONFIGURATION: 'Custom::GuardDutyOrganizationConfiguration',
+  DETECTIVE_BEHAVIOR_GRAPH: 'Custom::DetectiveBehaviorGraph',
+  DETECTIVE_MEMBER: 'Custom::DetectiveMember',
+  DETECTIVE_MEMBERS: 'Custom::DetectiveMembers',
+  DETECTIVE_GRAPH_MEMBERSHIP: 'Custom::DetectiveGraphMembership',
+  DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT: 'Custom::DetectiveOrganizationAdminAccount',
 } as const;
 
 /** One detector feature as written by the construct (the API's `DetectorFeatureConfiguration`). */
@@ -261,4 +266,65 @@ export interface OrganizationConfigurationResourceProperties {
    * what this resource manages back to `NONE`.
    */
   readonly Features?: ReadonlyArray<OrganizationFeatureProperty>;
+}
+
+/**
+ * The tag a behavior graph carries when the stack created it (value `<StackId>|<LogicalResourceId>`):
+ * the physical id must be exactly the graph ARN, so whether the stack created or adopted the graph
+ * is recorded on the graph itself. Reserved: users cannot set it.
+ */
+export const GRAPH_CREATED_BY_TAG = 'cdk-threat-detection:created-by';
+
+/**
+ * Properties of `Custom::DetectiveBehaviorGraph`. Physical id: the graph ARN, exactly: an account
+ * has one graph per Region and CreateGraph returns the existing one, so any other physical id would
+ * let a replacement's cleanup delete the live graph.
+ */
+export interface BehaviorGraphResourceProperties {
+  /** Tags managed by the stack (a map). Never the reserved `GRAPH_CREATED_BY_TAG`. */
+  readonly Tags?: Readonly<Record<string, string>>;
+  /** Optional datasource packages to ingest (`EKS_AUDIT`, `ASFF_SECURITYHUB_FINDING`); absent: not managed. */
+  readonly DatasourcePackages?: ReadonlyArray<string>;
+  /** Organization auto-enable of new accounts (`UpdateOrganizationConfiguration`); absent: not managed. */
+  readonly AutoEnableOrganizationMembers?: BooleanString;
+}
+
+/** Attributes of `Custom::DetectiveBehaviorGraph`. */
+export interface BehaviorGraphResourceAttributes {
+  readonly GraphArn: string;
+  /** `"true"` when the graph existed before the stack (it is never deleted by the stack). */
+  readonly Adopted: BooleanString;
+}
+
+/**
+ * Properties of `Custom::DetectiveMember` (one account). Physical id: `<graphArn>/<accountId>`;
+ * a new account or graph replaces the member. The email, message and notification setting are
+ * used when the account is added; changing them later has no effect on a member.
+ */
+export interface DetectiveMemberResourceProperties {
+  readonly GraphArn: string;
+  readonly AccountId: string;
+  /** Absent in organization mode: the handler reads it from AWS Organizations. */
+  readonly EmailAddress?: string;
+  /** Present in invitation mode. */
+  readonly Invitation?: MemberInvitationProperty;
+}
+
+/**
+ * Properties of `Custom::DetectiveMembers` (a set). Exactly one of `Accounts` and `Organization`.
+ * Physical id: `<graphArn>/members/<logicalId>`; a new graph replaces it.
+ */
+export interface DetectiveMembersResourceProperties {
+  readonly GraphArn: string;
+  readonly Accounts?: ReadonlyArray<MemberAccountProperty>;
+  readonly Organization?: OrganizationSourceProperty;
+  readonly Invitation?: MemberInvitationProperty;
+}
+
+/**
+ * Properties of `Custom::DetectiveGraphMembership` (member side). Physical id:
+ * `<graphArn>/membership`: another graph is a replacement (accept the new, then leave the old).
+ */
+export interface GraphMembershipResourceProperties {
+  readonly GraphArn: string;
 }

@@ -105,7 +105,8 @@ export interface DestinationState {
 
 export interface DetectorState {
   readonly id: string;
-  readonly createdAt: Date;
+  /** Mutable for tests only (see `backdateDetectors`). */
+  createdAt: Date;
   updatedAt: Date;
   status: 'ENABLED' | 'DISABLED';
   findingPublishingFrequency: string;
@@ -238,6 +239,21 @@ export class GuardDutyService implements ServiceImplementation {
     }
     state.detectors.set(detector.id, detector);
     return detector.id;
+  }
+
+  /**
+   * Move the account's detectors' creation back in time, as if GuardDuty had been enabled `hours`
+   * earlier (for tests: Detective requires 48 hours of GuardDuty).
+   */
+  public backdateDetectors(account: string, region: string, hours: number): void {
+    for (const d of this.region(account, region).detectors.values()) d.createdAt = new Date(d.createdAt.getTime() - hours * 3600 * 1000);
+  }
+
+  /** Since when the account has had GuardDuty enabled in the Region (its oldest ENABLED detector), if it has. */
+  public enabledSince(account: string, region: string): Date | undefined {
+    const enabled = [...this.region(account, region).detectors.values()].filter((d) => d.status === 'ENABLED');
+    if (enabled.length === 0) return undefined;
+    return new Date(Math.min(...enabled.map((d) => d.createdAt.getTime())));
   }
 
   /** Remove a detector as someone outside the stack would (for tests). */

@@ -3,8 +3,9 @@
  * accounts) and its delegated administrators, shared with GuardDuty, which enrols members and
  * registers its delegated administrator through it.
  *
- * Only the read operations the handlers use are served. As in AWS, they answer only the
- * management account and delegated administrators; any other account gets AccessDenied.
+ * Only the operations the handlers use are served: the reads, which answer only the management
+ * account and delegated administrators (any other account gets AccessDenied), and
+ * DeregisterDelegatedAdministrator, which only the management account may call.
  */
 import { createHash } from 'node:crypto';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
@@ -18,6 +19,7 @@ export const OrganizationsMessages = {
   ACCOUNT_NOT_FOUND: "You specified an account that doesn't exist.",
   PARENT_NOT_FOUND: "We can't find a root or OU with the ParentId that you specified.",
   INVALID_INPUT: 'You provided invalid values for one or more of the request parameters.',
+  NOT_REGISTERED: 'The specified account is not a delegated administrator for this Amazon Web Services service.',
 } as const;
 
 export interface OrganizationAccount {
@@ -129,6 +131,7 @@ export class OrganizationsService implements ServiceImplementation {
     ListChildren: (i) => this.listChildren(i),
     ListRoots: (i) => this.listRoots(i),
     ListDelegatedAdministrators: (i) => this.listDelegatedAdministrators(i),
+    DeregisterDelegatedAdministrator: (i) => this.deregisterDelegatedAdministrator(i),
   };
 
   constructor(private readonly org: OrganizationState) {}
@@ -141,7 +144,9 @@ export class OrganizationsService implements ServiceImplementation {
     if (!this.org.managementAccount || !this.org.isMember(context.account)) {
       throw new ApiError('AWSOrganizationsNotInUseException', { Message: OrganizationsMessages.NOT_IN_USE });
     }
-    if (context.operation !== 'DescribeOrganization' && !this.org.mayRead(context.account)) {
+    const managementOnly = context.operation === 'DeregisterDelegatedAdministrator';
+    if (managementOnly ? context.account !== this.org.managementAccount
+      : context.operation !== 'DescribeOrganization' && !this.org.mayRead(context.account)) {
       throw new ApiError('AccessDeniedException', { Message: OrganizationsMessages.ACCESS_DENIED });
     }
     return handler(input);
@@ -253,5 +258,16 @@ export class OrganizationsService implements ServiceImplementation {
       }),
       NextToken: result.nextToken,
     };
+  }
+
+  private deregisterDelegatedAdministrator(input: Input): Record<string, unknown> {
+    if (!this.org.accounts.has(input.AccountId)) {
+      throw new ApiError('AccountNotFoundException', { Message: OrganizationsMessages.ACCOUNT_NOT_FOUND });
+    }
+    if (!this.org.delegatedAdministrators.get(input.ServicePrincipal)?.has(input.AccountId)) {
+      throw new ApiError('AccountNotRegisteredException', { Message: OrganizationsMessages.NOT_REGISTERED });
+    }
+    this.org.deregister(input.ServicePrincipal, input.AccountId);
+    return {};
   }
 }

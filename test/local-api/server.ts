@@ -1,7 +1,6 @@
 /**
- * A local AWS API on loopback for the real SDK v3 clients: GuardDuty and AWS Organizations (the
- * organization GuardDuty's delegated administrator manages); Detective registers the same way (its
- * model is vendored) when its constructs arrive.
+ * A local AWS API on loopback for the real SDK v3 clients: GuardDuty, Detective and AWS
+ * Organizations (the organization both services' delegated administrators manage).
  *
  * - Routing and validation come from the official service models (`./models`), read at run time.
  * - State is per account (from the request's access key) and Region (from the SigV4 credential
@@ -17,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
+import { DetectiveService } from './detective';
 import { GuardDutyService } from './guardduty';
 import { ServiceModel, ValidationFailure, WireResponse } from './model';
 import { OrganizationState, OrganizationsService } from './organizations';
@@ -75,7 +75,8 @@ export class LocalApi {
   /** Every call answered, in order. */
   public readonly calls: CallRecord[] = [];
   public readonly guardduty: GuardDutyService;
-  /** The organization (accounts, OUs, delegated administrators) GuardDuty and Organizations share. */
+  public readonly detective: DetectiveService;
+  /** The organization (accounts, OUs, delegated administrators) GuardDuty, Detective and Organizations share. */
   public readonly organization = new OrganizationState();
 
   private server?: http.Server;
@@ -90,6 +91,17 @@ export class LocalApi {
       model: ServiceModel.load('guardduty-2017-11-28.service-2.json'),
       implementation: this.guardduty,
       internalError: 'InternalServerErrorException',
+    });
+    this.detective = new DetectiveService({
+      lagMs: () => this.lagMs,
+      settleMs: () => this.settleMs,
+      organization: this.organization,
+      guardDutySince: (account, region) => this.guardduty.enabledSince(account, region),
+    });
+    this.services.set('detective', {
+      model: ServiceModel.load('detective-2018-10-26.service-2.json'),
+      implementation: this.detective,
+      internalError: 'InternalServerException',
     });
     this.services.set('organizations', {
       model: ServiceModel.load('organizations-2016-11-28.service-2.json'),
@@ -184,6 +196,7 @@ export class LocalApi {
     this.lagMs = 0;
     this.settleMs = DEFAULT_SETTLE_MS;
     this.guardduty.reset();
+    this.detective.reset();
     this.organization.reset();
   }
 

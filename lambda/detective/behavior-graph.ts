@@ -1,0 +1,268 @@
+/**
+ * `Custom::DetectiveBehaviorGraph`: the behavior graph of this account and Region, created or
+ * adopted. The physical id is exactly the graph ARN.
+ *
+ * An account has one graph per Region, and CreateGraph answers the existing graph's ARN, so the
+ * handler cannot tell from CreateGraph whether it made a graph. It reads ListGraphs first and tags
+ * a graph it creates with `GRAPH_CREATED_BY_TAG` (`<StackId>|<LogicalResourceId>`); Delete deletes
+ * only a graph carrying this resource's tag. (With the default `RemovalPolicy.RETAIN`,
+ * CloudFormation does not call Delete at all.)
+ *
+ * - Create: ListGraphs; adopt the graph if there is one, else CreateGraph with the tags. A refusal
+ *   (ConflictException / ServiceQuotaExceededException) is explained: Detective needs GuardDuty
+ *   enabled in the account and Region for 48 hours, which the handler checks and reports; when
+ *   GuardDuty is old enough, a Conflict is a graph deleted moments ago and still being torn down,
+ *   retried for a bounded time. Then datasource packages and organization auto-enable. If a later
+ *   step fails, a graph this event created is deleted again.
+ * - Update: tag diff, packages, organization auto-enable. A graph deleted out of band is created
+ *   again under its new ARN (CloudFormation's cleanup of the old id then finds nothing).
+ * - Delete: DeleteGraph only for the graph this resource created; gone is success.
+ *
+ * Datasource packages: UpdateDatasourcePackages starts packages; Detective's API has no operation
+ * that stops one. A package removed from the list that is still ingesting fails the update with
+ * what to do, instead of reporting a state the graph is not in.
+ */
+import {
+  CreateGraphCommand,
+  DatasourcePackage,
+  DeleteGraphCommand,
+  DetectiveClient,
+  ListTagsForResourceCommand,
+  paginateListDatasourcePackages,
+  paginateListGraphs,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateDatasourcePackagesCommand,
+  UpdateOrganizationConfigurationCommand,
+} from '@aws-sdk/client-detective';
+import { GetDetectorCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../src/private/contracts';
+import { detectiveClient, guardDutyClient } from '../shared/clients';
+import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { errorMessage, HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
+import { log } from '../shared/log';
+import { parseBoolean, sameStringMap } from '../shared/props';
+
+type GraphEvent = CustomResourceEvent<BehaviorGraphResourceProperties>;
+
+/** "make sure that your account has been enrolled in Amazon GuardDuty for at least 48 hours" (CreateGraph). */
+const GUARDDUTY_PREREQUISITE_HOURS = 48;
+
+/** How long a Conflict on CreateGraph is retried when GuardDuty is old enough (a graph still being deleted). */
+const CREATE_CONFLICT_RETRY_MS = 120_000;
+
+export async function onBehaviorGraphEvent(event: GraphEvent): Promise<ResourceResult> {
+  const client = detectiveClient();
+  switch (event.RequestType) {
+    case 'Create':
+      return create(client, event);
+    case 'Update':
+      return update(client, event);
+    case 'Delete':
+      return remove(client, event);
+  }
+}
+
+/** This resource's mark on a graph it created. */
+function creatorMark(event: GraphEvent): string {
+  return `${event.StackId}|${event.LogicalResourceId}`;
+}
+
+/** The caller's graph in this Region (an account administers at most one). */
+async function currentGraph(client: DetectiveClient): Promise<string | undefined> {
+  for await (const page of paginateListGraphs({ client, pageSize: 100 }, {})) {
+    const arn = page.GraphList?.find((g) => g.Arn)?.Arn;
+    if (arn) return arn;
+  }
+  return undefined;
+}
+
+async function graphTags(client: DetectiveClient, arn: string): Promise<Record<string, string>> {
+  return (await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags ?? {};
+}
+
+function result(arn: string, adopted: boolean): ResourceResult {
+  return { physicalResourceId: arn, data: { GraphArn: arn, Adopted: String(adopted) } };
+}
+
+async function create(client: DetectiveClient, event: GraphEvent): Promise<ResourceResult> {
+  const props = event.ResourceProperties;
+  const existing = await currentGraph(client);
+  let arn: string;
+  let created = false;
+  if (existing) {
+    arn = existing;
+    // Ours when an earlier attempt of this create made it (CloudFormation retries a create that timed out).
+    created = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG] === creatorMark(event);
+    log.info(created ? 'The behavior graph an earlier attempt created' : 'Adopting the existing behavior graph', { graphArn: arn });
+  } else {
+    arn = await createGraph(client, { ...props.Tags, [GRAPH_CREATED_BY_TAG]: creatorMark(event) });
+    // CreateGraph answers an existing graph's ARN too (one ListGraphs could not see yet): only our tag proves we made it.
+    created = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG] === creatorMark(event);
+    log.info(created ? 'Created the behavior graph' : 'CreateGraph answered an existing graph; adopting it', { graphArn: arn });
+  }
+  try {
+    if (existing || !created) await syncTags(client, arn, {}, props.Tags);
+    await applyDatasourcePackages(client, arn, props.DatasourcePackages, undefined);
+    await applyOrganizationConfiguration(client, arn, props.AutoEnableOrganizationMembers);
+  } catch (err) {
+    if (created) {
+      log.warn('Deleting the behavior graph this create made, after a later step failed', { graphArn: arn });
+      await client.send(new DeleteGraphCommand({ GraphArn: arn })).catch((cleanup) => {
+        log.warn('Could not delete the graph after the failure', { graphArn: arn, error: errorMessage(cleanup) });
+      });
+    }
+    throw err;
+  }
+  return result(arn, !created);
+}
+
+async function update(client: DetectiveClient, event: GraphEvent): Promise<ResourceResult> {
+  const arn = event.PhysicalResourceId!;
+  const props = event.ResourceProperties;
+  const old = event.OldResourceProperties ?? {};
+  if ((await currentGraph(client)) !== arn) {
+    log.warn('The behavior graph is gone (deleted outside the stack); creating or adopting the current one', { graphArn: arn });
+    return create(client, event);
+  }
+  // Refuse an unreachable package state before changing anything.
+  const packages = await ingestStates(client, arn);
+  checkRemovedPackages(packages, props.DatasourcePackages, old.DatasourcePackages);
+  await syncTags(client, arn, old.Tags, props.Tags);
+  await applyDatasourcePackages(client, arn, props.DatasourcePackages, packages);
+  await applyOrganizationConfiguration(client, arn, props.AutoEnableOrganizationMembers);
+  const adopted = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG] !== creatorMark(event);
+  return result(arn, adopted);
+}
+
+async function remove(client: DetectiveClient, event: GraphEvent): Promise<ResourceResult> {
+  const arn = event.PhysicalResourceId!;
+  if (arn === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId: arn };
+  if ((await currentGraph(client)) !== arn) {
+    log.info('The behavior graph is already gone', { graphArn: arn });
+    return { physicalResourceId: arn };
+  }
+  const mark = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG];
+  if (mark !== creatorMark(event)) {
+    log.info('Keeping the behavior graph: this resource adopted it, it did not create it', { graphArn: arn });
+    return { physicalResourceId: arn };
+  }
+  try {
+    await client.send(new DeleteGraphCommand({ GraphArn: arn }));
+    log.info('Deleted the behavior graph (Detective deletes it in the background)', { graphArn: arn });
+  } catch (err) {
+    if (!isResourceNotFound(err)) throw err;
+  }
+  return { physicalResourceId: arn };
+}
+
+/**
+ * CreateGraph, explaining a refusal. Detective refuses an account without 48 hours of GuardDuty;
+ * the exception is not documented, so on ConflictException or ServiceQuotaExceededException the
+ * handler reads GuardDuty and says which prerequisite is not met.
+ */
+async function createGraph(client: DetectiveClient, tags: Record<string, string>): Promise<string> {
+  const deadline = Date.now() + CREATE_CONFLICT_RETRY_MS;
+  let delay = 2_000;
+  for (;;) {
+    try {
+      const { GraphArn } = await client.send(new CreateGraphCommand({ Tags: tags }));
+      if (!GraphArn) throw new HandlerError('CreateGraph answered no graph ARN');
+      return GraphArn;
+    } catch (err) {
+      if (!isErrorNamed(err, 'ConflictException', 'ServiceQuotaExceededException')) throw err;
+      const guardDuty = await guardDutyEnrolment();
+      if (guardDuty.hours === undefined || guardDuty.hours < GUARDDUTY_PREREQUISITE_HOURS) {
+        throw new HandlerError(`Detective refused to create the behavior graph (${errorMessage(err)}). Detective needs GuardDuty `
+          + `enabled in this account and Region for at least ${GUARDDUTY_PREREQUISITE_HOURS} hours first, and ${guardDuty.description}. `
+          + 'Deploy the GuardDuty detector first and the behavior graph in a later deployment (see the README, "Order of deployment")');
+      }
+      if (isErrorNamed(err, 'ServiceQuotaExceededException')) {
+        throw new HandlerError(`Detective refused to create the behavior graph (${errorMessage(err)}): ${guardDuty.description}, so `
+          + "the account's data volume is over Detective's quota for a behavior graph");
+      }
+      if (Date.now() + delay > deadline) {
+        throw new HandlerError(`Detective still refuses to create the behavior graph after ${CREATE_CONFLICT_RETRY_MS / 1000} s `
+          + `(${errorMessage(err)}); ${guardDuty.description}. A graph deleted moments ago is deleted in the background: deploy again later`);
+      }
+      log.info('CreateGraph conflict (a deleted graph still being torn down?); retrying', { delayMs: delay });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 15_000);
+    }
+  }
+}
+
+/** How long GuardDuty has been enabled in this account and Region, as far as the handler can read it. */
+async function guardDutyEnrolment(): Promise<{ hours?: number; description: string }> {
+  try {
+    const guardDuty = guardDutyClient();
+    const { DetectorIds } = await guardDuty.send(new ListDetectorsCommand({}));
+    const detectorId = DetectorIds?.[0];
+    if (!detectorId) return { description: 'GuardDuty is not enabled here (no detector)' };
+    const detector = await guardDuty.send(new GetDetectorCommand({ DetectorId: detectorId }));
+    if (detector.Status !== 'ENABLED') return { description: `GuardDuty detector ${detectorId} is ${detector.Status}` };
+    const since = detector.CreatedAt ? new Date(detector.CreatedAt) : undefined;
+    if (!since || isNaN(since.getTime())) return { hours: GUARDDUTY_PREREQUISITE_HOURS, description: `GuardDuty detector ${detectorId} is enabled` };
+    const hours = Math.floor((Date.now() - since.getTime()) / 3_600_000);
+    return { hours, description: `GuardDuty detector ${detectorId} was created ${since.toISOString()} (${hours} hours ago)` };
+  } catch (err) {
+    return { description: `GuardDuty could not be read to check (${errorMessage(err)})` };
+  }
+}
+
+async function syncTags(client: DetectiveClient, arn: string,
+  oldTags: Readonly<Record<string, string>> = {}, newTags: Readonly<Record<string, string>> = {}): Promise<void> {
+  if (GRAPH_CREATED_BY_TAG in newTags) throw new HandlerError(`the tag key ${GRAPH_CREATED_BY_TAG} is reserved by this library`);
+  if (sameStringMap(oldTags, newTags)) return;
+  const removed = Object.keys(oldTags).filter((k) => !(k in newTags) && k !== GRAPH_CREATED_BY_TAG);
+  if (removed.length > 0) await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: removed }));
+  if (Object.keys(newTags).length > 0) await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { ...newTags } }));
+}
+
+/** Each datasource package's ingest state (`STARTED`, `STOPPED`, `DISABLED`). */
+async function ingestStates(client: DetectiveClient, arn: string): Promise<Map<string, string>> {
+  const states = new Map<string, string>();
+  for await (const page of paginateListDatasourcePackages({ client, pageSize: 100 }, { GraphArn: arn })) {
+    for (const [name, detail] of Object.entries(page.DatasourcePackages ?? {})) {
+      if (detail.DatasourcePackageIngestState) states.set(name, detail.DatasourcePackageIngestState);
+    }
+  }
+  return states;
+}
+
+/** Packages the old properties listed and the new ones do not, still ingesting: Detective's API cannot stop them. */
+function checkRemovedPackages(states: Map<string, string>, desired: ReadonlyArray<string> | undefined,
+  previous: ReadonlyArray<string> | undefined): void {
+  if (desired === undefined) return;
+  const stillStarted = (previous ?? []).filter((p) => !desired.includes(p) && states.get(p) === 'STARTED');
+  if (stillStarted.length > 0) {
+    throw new HandlerError(`datasource package(s) ${stillStarted.join(', ')} left \`datasourcePackages\` but are still ingesting: `
+      + "Detective's API can start a package (UpdateDatasourcePackages) but has no operation to stop one. Stop "
+      + `${stillStarted.length > 1 ? 'them' : 'it'} in the Detective console (Settings, General, Optional source packages), then deploy again`);
+  }
+}
+
+/** Start the listed packages that are not ingesting yet. */
+async function applyDatasourcePackages(client: DetectiveClient, arn: string, desired: ReadonlyArray<string> | undefined,
+  known: Map<string, string> | undefined): Promise<void> {
+  if (desired === undefined || desired.length === 0) return;
+  const states = known ?? await ingestStates(client, arn);
+  const toStart = desired.filter((p) => states.get(p) !== 'STARTED');
+  if (toStart.length === 0) return;
+  await client.send(new UpdateDatasourcePackagesCommand({ GraphArn: arn, DatasourcePackages: toStart as DatasourcePackage[] }));
+  log.info('Started datasource packages', { graphArn: arn, packages: toStart });
+}
+
+async function applyOrganizationConfiguration(client: DetectiveClient, arn: string, autoEnable: string | undefined): Promise<void> {
+  if (autoEnable === undefined) return;
+  const value = parseBoolean(autoEnable, 'AutoEnableOrganizationMembers');
+  try {
+    await client.send(new UpdateOrganizationConfigurationCommand({ GraphArn: arn, AutoEnable: value }));
+  } catch (err) {
+    if (!isErrorNamed(err, 'AccessDeniedException', 'ValidationException')) throw err;
+    throw new HandlerError(`\`autoEnableOrganizationMembers\` could not be set (UpdateOrganizationConfiguration: ${errorMessage(err)}): `
+      + "only the organization's Detective administrator can set it, so make this account the administrator first "
+      + '(OrganizationAdminAccount in the management account, deployed before this stack)');
+  }
+  log.info('Organization auto-enable set', { graphArn: arn, autoEnable: value });
+}

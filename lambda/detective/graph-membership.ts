@@ -1,0 +1,120 @@
+/**
+ * `Custom::DetectiveGraphMembership`, in an invited member account: accept the invitation to a
+ * behavior graph, and leave the graph on delete.
+ *
+ * - Create: poll ListInvitations (bounded: invitations reach the invited account with a delay)
+ *   for the graph; INVITED is accepted; ENABLED is already done. The account must end ENABLED:
+ *   ACCEPTED_BUT_DISABLED fails with Detective's reason. No invitation fails, saying the
+ *   administrator must invite the account first.
+ * - Update: nothing to change (another graph is a new physical id: a replacement).
+ * - Delete: DisassociateMembership while the account contributes to the graph; already gone is
+ *   success. An invitation still pending is left for the administrator.
+ *
+ * Accounts of the organization in the organization behavior graph receive no invitation: the
+ * Detective administrator enables them, and they cannot leave by themselves.
+ */
+import {
+  AcceptInvitationCommand,
+  DetectiveClient,
+  DisassociateMembershipCommand,
+  MemberDetail,
+  paginateListInvitations,
+} from '@aws-sdk/client-detective';
+import { GraphMembershipResourceProperties } from '../../src/private/contracts';
+import { detectiveClient } from '../shared/clients';
+import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
+import { log } from '../shared/log';
+import { eventually } from '../shared/retry';
+import { waitForStatus } from '../shared/waiters';
+
+type MembershipEvent = CustomResourceEvent<GraphMembershipResourceProperties>;
+
+/** How long an invitation may take to reach the invited account. */
+const INVITATION_WAIT_MS = 120_000;
+
+const DISABLED_ADVICE: Record<string, string> = {
+  VOLUME_UNKNOWN: 'Detective cannot verify the data volume, usually because GuardDuty is not enabled in this account: enable '
+    + 'GuardDuty here (in this Region); the administrator can then resume the member with StartMonitoringMember',
+  VOLUME_TOO_HIGH: "this account's data would take the behavior graph over Detective's data volume quota",
+};
+
+export async function onGraphMembershipEvent(event: MembershipEvent): Promise<ResourceResult> {
+  const client = detectiveClient();
+  const props = event.ResourceProperties;
+  switch (event.RequestType) {
+    case 'Create':
+    case 'Update':
+      return accept(client, props);
+    case 'Delete':
+      return leave(client, event);
+  }
+}
+
+function physicalId(props: GraphMembershipResourceProperties): string {
+  return `${props.GraphArn}/membership`;
+}
+
+async function invitation(client: DetectiveClient, graphArn: string): Promise<MemberDetail | undefined> {
+  for await (const page of paginateListInvitations({ client, pageSize: 100 }, {})) {
+    const found = page.Invitations?.find((i) => i.GraphArn === graphArn);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function accept(client: DetectiveClient, props: GraphMembershipResourceProperties): Promise<ResourceResult> {
+  const graphArn = props.GraphArn;
+  const found = await eventually(() => invitation(client, graphArn), { timeoutMs: INVITATION_WAIT_MS, initialDelayMs: 1_000 });
+  if (!found) {
+    const administrator = graphArn.split(':')[4];
+    throw new HandlerError(`no invitation to behavior graph ${graphArn} in this account and Region after ${INVITATION_WAIT_MS / 1000} s: `
+      + `the graph's administrator (${administrator}) must add this account with \`invitation\` first, so deploy its stack first. `
+      + 'Accounts of the organization are enabled by the Detective administrator and need no GraphMembership');
+  }
+  if (found.Status === 'INVITED') {
+    await client.send(new AcceptInvitationCommand({ GraphArn: graphArn }));
+    log.info('Accepted the invitation', { graphArn });
+  }
+  const status = await waitForStatus<string>({
+    what: `the membership in behavior graph ${graphArn}`,
+    read: async () => (await invitation(client, graphArn))?.Status,
+    until: ['ENABLED'],
+    failOn: { ACCEPTED_BUT_DISABLED: 'see the reason below' },
+    timeoutMs: INVITATION_WAIT_MS,
+    initialDelayMs: 1_000,
+  }).catch(async (err) => {
+    const current = await invitation(client, graphArn);
+    if (current?.Status === 'ACCEPTED_BUT_DISABLED') {
+      const reason = current.DisabledReason ?? 'no reason given';
+      throw new HandlerError(`the invitation to behavior graph ${graphArn} is accepted, but the member is ACCEPTED_BUT_DISABLED `
+        + `(${reason}): ${DISABLED_ADVICE[reason] ?? 'see DisabledReason'}`);
+    }
+    throw err;
+  });
+  return { physicalResourceId: physicalId(props), data: { GraphArn: graphArn, Status: status ?? '' } };
+}
+
+async function leave(client: DetectiveClient, event: MembershipEvent): Promise<ResourceResult> {
+  const physicalResourceId = event.PhysicalResourceId!;
+  const props = event.ResourceProperties;
+  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID || physicalResourceId !== physicalId(props)) return { physicalResourceId };
+  const current = await invitation(client, props.GraphArn);
+  if (!current || !['ENABLED', 'ACCEPTED_BUT_DISABLED'].includes(current.Status ?? '')) {
+    log.info('Not a contributing member of the graph; nothing to leave', { graphArn: props.GraphArn, status: current?.Status });
+    return { physicalResourceId };
+  }
+  try {
+    await client.send(new DisassociateMembershipCommand({ GraphArn: props.GraphArn }));
+    log.info('Left the behavior graph', { graphArn: props.GraphArn });
+  } catch (err) {
+    if (!isResourceNotFound(err)) {
+      if (isErrorNamed(err, 'ConflictException') && current.Status === 'ACCEPTED_BUT_DISABLED') {
+        throw new HandlerError(`Detective refuses to let a member leave while it is ACCEPTED_BUT_DISABLED (${(err as Error).message}): `
+          + 'ask the administrator to remove the account (DeleteMembers), or enable GuardDuty here and deploy again');
+      }
+      throw err;
+    }
+  }
+  return { physicalResourceId };
+}
