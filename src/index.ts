@@ -1,1 +1,2 @@
 export * as aws_guardduty from './aws-guardduty';
+export * as aws_detective from './aws-detective';

@@ -1,14 +1,11 @@
-import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import type { DetectorFeatures, IDetector } from './detector';
 import type { MemberInvitation } from './member-account';
-import {
-  MemberAccountProperty, MembersResourceProperties, OrganizationSourceProperty, ResourceTypes,
-} from '../private/contracts';
+import { MembersResourceProperties, ResourceTypes } from '../private/contracts';
 import { serializeDetectorWrites } from '../private/detector-writes';
-import { ValidationError } from '../private/errors';
 import { renderFeatures, validateFeatureChoice } from '../private/features';
-import { renderInvitation, validateEmail, validateInvitationFeatures, validateMemberAccountId } from '../private/members';
+import { bindListedAccounts, bindOrganizationSource, renderInvitation, validateInvitationFeatures } from '../private/members';
 import { MEMBER_PERMISSIONS } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { validateRemovalPolicy } from '../private/validation';
@@ -44,13 +41,6 @@ export interface OrganizationMemberOptions {
    */
   readonly excludeAccountIds?: string[];
 }
-
-/**
- * The largest explicit account list a `MemberAccounts` accepts, as JSON in the template: an
- * update event carries the old and the new list, and CloudFormation invokes the handler
- * asynchronously, whose payload is limited to 1 MB; the template itself is limited to 1 MB.
- */
-const MAX_LISTED_BYTES = 400_000;
 
 /**
  * Where a `MemberAccounts` takes its accounts from.
@@ -93,28 +83,7 @@ class ListedAccounts extends MemberAccountSource {
   }
 
   public _bind(scope: IConstruct, invitation: boolean): Pick<MembersResourceProperties, 'Accounts'> {
-    const seen = new Set<string>();
-    const rendered: MemberAccountProperty[] = this.accounts.map((a, i) => {
-      validateMemberAccountId(scope, `accounts[${i}].accountId`, a.accountId);
-      validateEmail(scope, `accounts[${i}].email`, a.email);
-      if (!Token.isUnresolved(a.accountId)) {
-        if (seen.has(a.accountId)) throw new ValidationError(scope, `\`accounts\` lists account ${a.accountId} twice (at index ${i})`);
-        seen.add(a.accountId);
-      }
-      if (invitation && a.email === undefined) {
-        throw new ValidationError(scope, `\`accounts[${i}].email\` is required with \`invitation\` (GuardDuty sends the invitation to it), `
-          + `got no email for account ${a.accountId}`);
-      }
-      return { AccountId: a.accountId, Email: a.email };
-    });
-    if (rendered.length === 0) throw new ValidationError(scope, '`accounts` must list at least one account, got none');
-    const bytes = Buffer.byteLength(JSON.stringify(rendered));
-    if (bytes > MAX_LISTED_BYTES) {
-      throw new ValidationError(scope, `\`accounts\` is ${bytes} bytes of JSON for ${rendered.length} accounts, over the limit of `
-        + `${MAX_LISTED_BYTES} (an update sends old and new lists in one 1 MB invocation): use MemberAccountSource.fromOrganization(...) `
-        + 'to read the accounts from AWS Organizations, or split the list');
-    }
-    return { Accounts: rendered };
+    return { Accounts: bindListedAccounts(scope, this.accounts, invitation, 'GuardDuty') };
   }
 }
 
@@ -124,27 +93,7 @@ class OrganizationAccounts extends MemberAccountSource {
   }
 
   public _bind(scope: IConstruct, invitation: boolean): Pick<MembersResourceProperties, 'Organization'> {
-    if (invitation) {
-      throw new ValidationError(scope, '`invitation` cannot be used with MemberAccountSource.fromOrganization(): accounts of the '
-        + 'organization are added by the delegated administrator without an invitation');
-    }
-    for (const [i, parentId] of (this.options.parentIds ?? []).entries()) {
-      if (!Token.isUnresolved(parentId) && !/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/.test(parentId)) {
-        throw new ValidationError(scope, `\`parentIds[${i}]\` must be a root id (r-...) or an OU id (ou-...-...), got: "${parentId}"`);
-      }
-    }
-    (this.options.excludeAccountIds ?? []).forEach((id, i) => {
-      if (!Token.isUnresolved(id) && !/^\d{12}$/.test(id)) {
-        throw new ValidationError(scope, `\`excludeAccountIds[${i}]\` must be a 12-digit AWS account id, got: "${id}"`);
-      }
-    });
-    const organization: OrganizationSourceProperty = {
-      ParentIds: this.options.parentIds && this.options.parentIds.length > 0 ? [...this.options.parentIds] : undefined,
-      ExcludeAccountIds: this.options.excludeAccountIds && this.options.excludeAccountIds.length > 0
-        ? [...this.options.excludeAccountIds]
-        : undefined,
-    };
-    return { Organization: organization };
+    return { Organization: bindOrganizationSource(scope, this.options, invitation) };
   }
 }
 

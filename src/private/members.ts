@@ -5,7 +5,7 @@
  */
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { MemberInvitationProperty } from './contracts';
+import { MemberAccountProperty, MemberInvitationProperty, OrganizationSourceProperty } from './contracts';
 import { ValidationError } from './errors';
 import { validateString } from './validation';
 import type { DetectorFeatures } from '../aws-guardduty/detector';
@@ -23,7 +23,7 @@ export function validateMemberAccountId(scope: IConstruct, property: string, acc
   }
 }
 
-/** GuardDuty's `Email` (1-64 characters), checked for the shape of an address. */
+/** GuardDuty's `Email` and Detective's `EmailAddress` (1-64 characters), checked for the shape of an address. */
 export function validateEmail(scope: IConstruct, property: string, email: string | undefined): void {
   validateString(scope, property, email, { min: 1, max: 64, pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, description: 'an email address' });
 }
@@ -36,6 +36,11 @@ export function validateInvitationFeatures(scope: IConstruct, invitation: Member
   }
 }
 
+/** Detective's invitation `Message` (`EmailMessage`: 1-1000 characters). */
+export function validateInvitationMessage(scope: IConstruct, invitation: { readonly message?: string } | undefined): void {
+  validateString(scope, 'invitation.message', invitation?.message, { min: 1, max: 1000 });
+}
+
 export function renderInvitation(invitation: MemberInvitation | undefined): MemberInvitationProperty | undefined {
   if (!invitation) return undefined;
   return {
@@ -43,5 +48,68 @@ export function renderInvitation(invitation: MemberInvitation | undefined): Memb
     DisableEmailNotification: invitation.disableEmailNotification === undefined
       ? undefined
       : (String(invitation.disableEmailNotification) as 'true' | 'false'),
+  };
+}
+
+/**
+ * The largest explicit account list a member set accepts, as JSON in the template: an update
+ * event carries the old and the new list, and CloudFormation invokes the handler asynchronously,
+ * whose payload is limited to 1 MB; the template itself is limited to 1 MB.
+ */
+const MAX_LISTED_BYTES = 400_000;
+
+/** One account of an explicit member list, as the public structs give it. */
+export interface ListedAccount {
+  readonly accountId: string;
+  readonly email?: string;
+}
+
+/** Check and render an explicit member list; `service` names who sends invitations, for messages. */
+export function bindListedAccounts(scope: IConstruct, accounts: ReadonlyArray<ListedAccount>, invitation: boolean,
+  service: string): MemberAccountProperty[] {
+  const seen = new Set<string>();
+  const rendered: MemberAccountProperty[] = accounts.map((a, i) => {
+    validateMemberAccountId(scope, `accounts[${i}].accountId`, a.accountId);
+    validateEmail(scope, `accounts[${i}].email`, a.email);
+    if (!Token.isUnresolved(a.accountId)) {
+      if (seen.has(a.accountId)) throw new ValidationError(scope, `\`accounts\` lists account ${a.accountId} twice (at index ${i})`);
+      seen.add(a.accountId);
+    }
+    if (invitation && a.email === undefined) {
+      throw new ValidationError(scope, `\`accounts[${i}].email\` is required with \`invitation\` (${service} sends the invitation to it), `
+        + `got no email for account ${a.accountId}`);
+    }
+    return { AccountId: a.accountId, Email: a.email };
+  });
+  if (rendered.length === 0) throw new ValidationError(scope, '`accounts` must list at least one account, got none');
+  const bytes = Buffer.byteLength(JSON.stringify(rendered));
+  if (bytes > MAX_LISTED_BYTES) {
+    throw new ValidationError(scope, `\`accounts\` is ${bytes} bytes of JSON for ${rendered.length} accounts, over the limit of `
+      + `${MAX_LISTED_BYTES} (an update sends old and new lists in one 1 MB invocation): use MemberAccountSource.fromOrganization(...) `
+      + 'to read the accounts from AWS Organizations, or split the list');
+  }
+  return rendered;
+}
+
+/** Check and render an organization source (roots/OUs and exclusions). */
+export function bindOrganizationSource(scope: IConstruct,
+  options: { readonly parentIds?: string[]; readonly excludeAccountIds?: string[] }, invitation: boolean): OrganizationSourceProperty {
+  if (invitation) {
+    throw new ValidationError(scope, '`invitation` cannot be used with MemberAccountSource.fromOrganization(): accounts of the '
+      + 'organization are added by the delegated administrator without an invitation');
+  }
+  for (const [i, parentId] of (options.parentIds ?? []).entries()) {
+    if (!Token.isUnresolved(parentId) && !/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/.test(parentId)) {
+      throw new ValidationError(scope, `\`parentIds[${i}]\` must be a root id (r-...) or an OU id (ou-...-...), got: "${parentId}"`);
+    }
+  }
+  (options.excludeAccountIds ?? []).forEach((id, i) => {
+    if (!Token.isUnresolved(id) && !/^\d{12}$/.test(id)) {
+      throw new ValidationError(scope, `\`excludeAccountIds[${i}]\` must be a 12-digit AWS account id, got: "${id}"`);
+    }
+  });
+  return {
+    ParentIds: options.parentIds && options.parentIds.length > 0 ? [...options.parentIds] : undefined,
+    ExcludeAccountIds: options.excludeAccountIds && options.excludeAccountIds.length > 0 ? [...options.excludeAccountIds] : undefined,
   };
 }

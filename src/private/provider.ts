@@ -94,7 +94,7 @@ function mergeSuppression(into: Array<{ id: string; reason: string; applies_to?:
     into.push({ id: s.id, reason: s.reason, ...(s.appliesTo ? { applies_to: [...s.appliesTo] } : {}) });
     return;
   }
-  existing.reason = `${existing.reason} ${s.reason}`;
+  if (!existing.reason.includes(s.reason)) existing.reason = `${existing.reason} ${s.reason}`;
   if (existing.applies_to && s.appliesTo) {
     existing.applies_to.push(...s.appliesTo.filter((a) => !existing.applies_to!.includes(a)));
   } else {

@@ -18,12 +18,16 @@ const MAX_TAGS = 50;
 const TAG_KEY_PATTERN = /^(?!aws:)[a-zA-Z0-9+\-=._:/]{1,128}$/;
 const MAX_TAG_VALUE_LENGTH = 256;
 
-/** The errors (empty when valid) of a resource's tags; `kind` names the resource, e.g. "a filter". */
-export function validateTags(tags: Record<string, string>, kind: string): string[] {
+/**
+ * The errors (empty when valid) of a resource's tags; `kind` names the resource, e.g. "a filter".
+ * Detective's tags follow the same rules (`TagResource`: up to 50, same key and value limits).
+ */
+export function validateTags(tags: Record<string, string>, kind: string,
+  limit: { readonly service: string; readonly maxTags: number } = { service: 'GuardDuty', maxTags: MAX_TAGS }): string[] {
   const errors: string[] = [];
   const keys = Object.keys(tags);
-  if (keys.length > MAX_TAGS) {
-    errors.push(`GuardDuty allows at most ${MAX_TAGS} tags on ${kind}, got: ${keys.length}`);
+  if (keys.length > limit.maxTags) {
+    errors.push(`${limit.service} allows at most ${limit.maxTags} tags on ${kind}, got: ${keys.length}`);
   }
   for (const key of keys) {
     if (Token.isUnresolved(key)) continue;

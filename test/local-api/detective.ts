@@ -133,7 +133,7 @@ export class DetectiveService implements ServiceImplementation {
     DeleteGraph: (i, c) => this.deleteGraph(i, c),
     TagResource: (i, c) => this.tagResource(i, c),
     UntagResource: (i, c) => this.untagResource(i, c),
-    ListTagsForResource: (i, c) => ({ Tags: { ...this.ownGraph(i.ResourceArn, c).tags } }),
+    ListTagsForResource: (i, c) => this.listTags(i, c),
     ListDatasourcePackages: (i, c) => this.listDatasourcePackages(i, c),
     UpdateDatasourcePackages: (i, c) => this.updateDatasourcePackages(i, c),
     CreateMembers: (i, c) => this.createMembers(i, c),
@@ -261,7 +261,7 @@ export class DetectiveService implements ServiceImplementation {
 
   private listGraphs(input: Input, context: ServiceContext): Record<string, unknown> {
     const graph = this.graphs.get(this.key(context.account, context.region));
-    const all = graph ? [{ Arn: graph.arn, CreatedTime: graph.createdAt.toISOString() }] : [];
+    const all = graph ? [{ Arn: graph.arn, CreatedTime: graph.createdAt }] : [];
     const result = page(all, input.MaxResults, input.NextToken, 100, () => invalid());
     return { GraphList: result.items, NextToken: result.nextToken };
   }
@@ -290,6 +290,11 @@ export class DetectiveService implements ServiceImplementation {
     return {};
   }
 
+  private listTags(input: Input, context: ServiceContext): Record<string, unknown> {
+    const tags = this.ownGraph(input.ResourceArn, context).tags;
+    return { Tags: Object.keys(tags).length > 0 ? { ...tags } : undefined };
+  }
+
   private untagResource(input: Input, context: ServiceContext): Record<string, unknown> {
     const graph = this.ownGraph(input.ResourceArn, context);
     for (const key of input.TagKeys as string[]) delete graph.tags[key];
@@ -302,7 +307,7 @@ export class DetectiveService implements ServiceImplementation {
     for (const [name, p] of graph.packages) {
       packages[name] = {
         DatasourcePackageIngestState: p.state,
-        LastIngestStateChange: Object.fromEntries([...p.changes].map(([state, at]) => [state, { Timestamp: at.toISOString() }])),
+        LastIngestStateChange: Object.fromEntries([...p.changes].map(([state, at]) => [state, { Timestamp: at }])),
       };
     }
     return { DatasourcePackages: packages };
@@ -390,8 +395,8 @@ export class DetectiveService implements ServiceImplementation {
       AdministratorId: graph.account,
       Status: m.status,
       DisabledReason: m.status === 'ACCEPTED_BUT_DISABLED' ? m.disabledReason : undefined,
-      InvitedTime: m.invitedAt?.toISOString(),
-      UpdatedTime: m.updatedAt.toISOString(),
+      InvitedTime: m.invitedAt,
+      UpdatedTime: m.updatedAt,
       InvitationType: m.invitationType,
       DatasourcePackageIngestStates: Object.fromEntries([...graph.packages].map(([name, p]) => [name, p.state])),
     };
@@ -525,7 +530,7 @@ export class DetectiveService implements ServiceImplementation {
     const admin = this.admins.get(context.region);
     const graph = admin && this.graphs.get(this.key(admin.accountId, context.region));
     const all = admin && admin.visibleFrom <= Date.now()
-      ? [{ AccountId: admin.accountId, GraphArn: graph?.arn, DelegationTime: admin.delegatedAt.toISOString() }]
+      ? [{ AccountId: admin.accountId, GraphArn: graph?.arn, DelegationTime: admin.delegatedAt }]
       : [];
     const result = page(all, input.MaxResults, input.NextToken, 100, () => invalid());
     return { Administrators: result.items, NextToken: result.nextToken };

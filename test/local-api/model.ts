@@ -12,6 +12,7 @@ export interface ShapeRef {
   readonly location?: 'uri' | 'querystring' | 'header' | 'headers' | 'statusCode';
   readonly locationName?: string;
   readonly idempotencyToken?: boolean;
+  readonly timestampFormat?: 'iso8601' | 'unixTimestamp' | 'rfc822';
 }
 
 export interface Shape {
@@ -27,6 +28,8 @@ export interface Shape {
   readonly pattern?: string;
   readonly error?: { readonly httpStatusCode: number };
   readonly exception?: boolean;
+  /** How a timestamp is written: the model's (e.g. `iso8601`), else the protocol's default (epoch seconds in JSON). */
+  readonly timestampFormat?: 'iso8601' | 'unixTimestamp' | 'rfc822';
 }
 
 export interface Operation {
@@ -358,8 +361,12 @@ export class ServiceModel {
         return (value as unknown[]).map((v) => this.toWire(shape.member!, v));
       case 'map':
         return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, this.toWire(shape.value!, v)]));
-      case 'timestamp':
+      case 'timestamp': {
+        const format = ref.timestampFormat ?? shape.timestampFormat;
+        if (format === 'iso8601') return (value as Date).toISOString();
+        if (format === 'rfc822') return (value as Date).toUTCString();
         return (value as Date).getTime() / 1000;
+      }
       default:
         return value;
     }

@@ -184,9 +184,10 @@ export class LocalApi {
     this.settleMs = ms;
   }
 
-  /** The calls of one operation (optionally of one account). */
-  public callsOf(operation: string, account?: string): CallRecord[] {
-    return this.calls.filter((c) => c.operation === operation && (account === undefined || c.account === account));
+  /** The calls of one operation (optionally of one account, and of one service: GuardDuty and Detective share names). */
+  public callsOf(operation: string, account?: string, service?: string): CallRecord[] {
+    return this.calls.filter((c) => c.operation === operation && (account === undefined || c.account === account)
+      && (service === undefined || c.service === service));
   }
 
   /** Forget all state, calls and faults. */

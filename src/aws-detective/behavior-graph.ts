@@ -1,0 +1,181 @@
+import {
+  ArnFormat, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG, ResourceTypes } from '../private/contracts';
+import { ValidationError } from '../private/errors';
+import { BEHAVIOR_GRAPH_PERMISSIONS } from '../private/permissions';
+import { ThreatDetectionProvider } from '../private/provider';
+import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
+
+/**
+ * An optional Detective datasource package. `DETECTIVE_CORE` (CloudTrail, VPC flow logs,
+ * GuardDuty findings) is always ingested and is not listed here.
+ *
+ * @see https://docs.aws.amazon.com/detective/latest/userguide/source-data-types.html
+ */
+export enum DatasourcePackage {
+  /** Amazon EKS audit logs. */
+  EKS_AUDIT = 'EKS_AUDIT',
+  /** AWS Security Hub findings (in the AWS Security Finding Format). */
+  ASFF_SECURITYHUB_FINDING = 'ASFF_SECURITYHUB_FINDING',
+}
+
+/** A Detective behavior graph, created by this stack or referenced. */
+export interface IBehaviorGraph extends IResource {
+  /**
+   * The graph ARN, `arn:<partition>:detective:<region>:<account>:graph:<32 hex characters>`.
+   *
+   * @attribute
+   */
+  readonly graphArn: string;
+}
+
+/** Properties of a `BehaviorGraph`. */
+export interface BehaviorGraphProps {
+  /**
+   * Optional datasource packages to ingest. Each listed package is started
+   * (`UpdateDatasourcePackages`) when it is not ingesting. Detective's API cannot stop a package:
+   * removing one from the list fails the update while it is still ingesting, saying to stop it in
+   * the Detective console first; packages never listed are left as they are.
+   *
+   * @default - not managed: a new graph gets Detective's defaults, an adopted one keeps its own
+   * @throws at synth for a package listed twice
+   */
+  readonly datasourcePackages?: DatasourcePackage[];
+
+  /**
+   * Whether Detective enables new accounts of the organization as members automatically
+   * (`UpdateOrganizationConfiguration`). Only the organization's Detective administrator may set
+   * it: deploy `OrganizationAdminAccount` in the management account first.
+   *
+   * @default - not managed
+   */
+  readonly autoEnableOrganizationMembers?: boolean;
+
+  /**
+   * What happens to the graph when it leaves the stack. `RemovalPolicy.DESTROY` deletes the graph,
+   * and with it the data Detective collected, but only if this stack created it: a graph that
+   * existed before (made by the console or by delegation) is never deleted. `SNAPSHOT` is not
+   * supported.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+abstract class BehaviorGraphBase extends Resource implements IBehaviorGraph {
+  public abstract readonly graphArn: string;
+}
+
+/** Detective allows 50 tags on a graph; the library keeps one for its creation mark. */
+const MAX_USER_TAGS = 49;
+
+const GRAPH_ARN = /^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}?:graph:[abcdef\d]{32}?$/;
+
+/**
+ * The Detective behavior graph of this stack's account and Region, created or adopted. Enabling
+ * Detective creates the graph; this account becomes its administrator.
+ *
+ * An account has one graph per Region, and delegation (`OrganizationAdminAccount`) or the console
+ * may have created it already: `CreateGraph` then answers the existing graph. This construct
+ * therefore adopts an existing graph, applies its tags and settings to it, and never deletes it.
+ * A graph the stack created carries the tag `cdk-threat-detection:created-by`, which is how the
+ * handler knows, since the physical id must be exactly the graph ARN; it is deleted only under
+ * `RemovalPolicy.DESTROY`. Settings change in place; a graph is never replaced.
+ *
+ * Detective needs GuardDuty enabled in the account and Region for 48 hours before it can be
+ * enabled. A refused create fails with a message that says so and how old the detector is: for a
+ * fresh account, deploy the `Detector` first and the `BehaviorGraph` in a later deployment.
+ *
+ * Tags are applied with `Tags.of(...)`.
+ *
+ * @example
+ * const graph = new aws_detective.BehaviorGraph(this, 'Graph', {
+ *   datasourcePackages: [aws_detective.DatasourcePackage.EKS_AUDIT],
+ *   autoEnableOrganizationMembers: true,
+ * });
+ * Tags.of(graph).add('owner', 'security');
+ *
+ * @see https://docs.aws.amazon.com/detective/latest/APIReference/API_CreateGraph.html
+ * @see https://docs.aws.amazon.com/detective/latest/APIReference/API_UpdateDatasourcePackages.html
+ */
+export class BehaviorGraph extends BehaviorGraphBase implements ITaggable {
+  /**
+   * Refer to an existing behavior graph by its ARN, e.g. the administrator's graph in a member
+   * account's stack.
+   *
+   * @throws if the ARN is not a behavior graph ARN (when it is known at synth time).
+   */
+  public static fromGraphArn(scope: Construct, id: string, graphArn: string): IBehaviorGraph {
+    if (!Token.isUnresolved(graphArn) && !GRAPH_ARN.test(graphArn)) {
+      throw new ValidationError(scope, '`graphArn` must be a Detective behavior graph ARN '
+        + `(arn:<partition>:detective:<region>:<account>:graph:<32 hex characters>), got: ${graphArn}`);
+    }
+    const parts = Token.isUnresolved(graphArn) ? undefined : Stack.of(scope).splitArn(graphArn, ArnFormat.COLON_RESOURCE_NAME);
+    class Import extends BehaviorGraphBase {
+      public readonly graphArn = graphArn;
+    }
+    return new Import(scope, id, parts ? { account: parts.account, region: parts.region } : {});
+  }
+
+  public readonly graphArn: string;
+
+  /** Whether the graph existed before the stack (a token, `"true"` or `"false"`, resolved at deploy time). */
+  public readonly adopted: string;
+
+  /** Tags of the graph, applied through `Tags.of(...)`. */
+  public readonly tags: TagManager;
+
+  private readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: BehaviorGraphProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    validateRemovalPolicy(this, removalPolicy, 'a behavior graph');
+    const packages = props.datasourcePackages;
+    packages?.forEach((p, i) => {
+      if (packages.indexOf(p) !== i) {
+        throw new ValidationError(this, `\`datasourcePackages\` lists ${p} twice (at index ${i})`);
+      }
+    });
+
+    this.tags = new TagManager(TagType.MAP, ResourceTypes.DETECTIVE_BEHAVIOR_GRAPH);
+    this.node.addValidation({
+      validate: () => {
+        const tags = this.tags.tagValues();
+        const errors = validateTags(tags, 'a behavior graph besides the one the library keeps', { service: 'Detective', maxTags: MAX_USER_TAGS });
+        if (GRAPH_CREATED_BY_TAG in tags) errors.push(`the tag key ${GRAPH_CREATED_BY_TAG} is reserved by this library`);
+        return errors;
+      },
+    });
+
+    const provider = ThreatDetectionProvider.of(this);
+    provider.addPermissions(BEHAVIOR_GRAPH_PERMISSIONS);
+    const properties: BehaviorGraphResourceProperties = {
+      Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
+      DatasourcePackages: packages ? [...packages] : undefined,
+      AutoEnableOrganizationMembers: props.autoEnableOrganizationMembers === undefined
+        ? undefined
+        : (String(props.autoEnableOrganizationMembers) as 'true' | 'false'),
+    };
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: ResourceTypes.DETECTIVE_BEHAVIOR_GRAPH,
+      properties: { ...properties },
+      removalPolicy,
+    });
+    this.graphArn = this.resource.getAttString('GraphArn');
+    this.adopted = this.resource.getAttString('Adopted');
+  }
+
+  /**
+   * Apply a removal policy to the graph's custom resource (see `BehaviorGraphProps.removalPolicy`).
+   *
+   * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    validateRemovalPolicy(this, policy, 'a behavior graph');
+    this.resource.applyRemovalPolicy(policy);
+  }
+}

@@ -1,0 +1,67 @@
+import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { OrganizationAdminAccountResourceProperties, ResourceTypes } from '../private/contracts';
+import { ValidationError } from '../private/errors';
+import { DETECTIVE_ORGANIZATION_ADMIN_PERMISSIONS } from '../private/permissions';
+import { ThreatDetectionProvider } from '../private/provider';
+import { validateRemovalPolicy } from '../private/validation';
+
+/** Properties of a Detective `OrganizationAdminAccount`. */
+export interface OrganizationAdminAccountProps {
+  /**
+   * The 12-digit id of the account to make the organization's Detective administrator. Changing it
+   * swaps the administrator in place: the old one is disabled (Detective deletes its organization
+   * graph) and deregistered from AWS Organizations (in every Region), then the new one enabled.
+   */
+  readonly adminAccountId: string;
+
+  /**
+   * What happens to the delegation when this resource leaves the stack. DESTROY disables the
+   * Detective administrator in this Region, which deletes the organization behavior graph, and
+   * waits until it is gone; the Organizations registration is left in place.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Detective's administrator for the organization in this stack's Region. Deploy it in the
+ * organization's management account, once per Region.
+ *
+ * Delegation registers the account as Detective's delegated administrator in AWS Organizations
+ * and enables Detective in it, creating its behavior graph when it has none (its stack's
+ * `BehaviorGraph` adopts that graph). The deployment waits until Detective lists the
+ * administrator. There is one Detective administrator per organization and Region: another
+ * account in the role, or another account registered as Detective's delegated administrator in
+ * Organizations, fails the deployment naming it, unless this resource put it there.
+ *
+ * @see https://docs.aws.amazon.com/detective/latest/APIReference/API_EnableOrganizationAdminAccount.html
+ */
+export class OrganizationAdminAccount extends Construct {
+  /** The Detective administrator's account id. */
+  public readonly adminAccountId: string;
+
+  /** The organization behavior graph's ARN, in the administrator account (a token resolved at deploy time). */
+  public readonly graphArn: string;
+
+  constructor(scope: Construct, id: string, props: OrganizationAdminAccountProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.adminAccountId) && !/^\d{12}$/.test(props.adminAccountId)) {
+      throw new ValidationError(this, `\`adminAccountId\` must be a 12-digit AWS account id, got: "${props.adminAccountId}"`);
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    validateRemovalPolicy(this, removalPolicy, 'a delegated administrator');
+    const provider = ThreatDetectionProvider.of(this);
+    provider.addPermissions(DETECTIVE_ORGANIZATION_ADMIN_PERMISSIONS);
+    const properties: OrganizationAdminAccountResourceProperties = { AdminAccountId: props.adminAccountId };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT,
+      properties: { ...properties },
+      removalPolicy,
+    });
+    this.adminAccountId = props.adminAccountId;
+    this.graphArn = resource.getAttString('GraphArn');
+  }
+}
