@@ -1,0 +1,252 @@
+/**
+ * Detective members across accounts through the real SDK against the local API: the organization's
+ * Detective administrator (management account), members enabled through the organization and
+ * invited ones, the member side accepting and leaving, and the statuses that fail with a reason.
+ */
+import { dispatch } from '../../../lambda/dispatch';
+import { failureReason } from '../../../lambda/shared/errors';
+import {
+  DetectiveMemberResourceProperties, DetectiveMembersResourceProperties, GraphMembershipResourceProperties, ResourceTypes,
+} from '../../../src/private/contracts';
+import { LocalApi } from '../../local-api/server';
+import { ACCOUNT as ADMIN, actAs, event, REGION, startLocalApi } from '../events';
+
+const MANAGEMENT = '999999999999';
+const WORKLOAD = '222222222222';
+const SANDBOX = '333333333333';
+const OUTSIDE = '444444444444';
+
+let api: LocalApi;
+let workloadsOu: string;
+let sandboxOu: string;
+let graphArn: string;
+
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(async () => api.stop());
+beforeEach(() => {
+  api.reset();
+  api.setSettleTime(100);
+  const root = api.organization.create(MANAGEMENT, 'management@example.com');
+  workloadsOu = api.organization.addOrganizationalUnit(root, 'workloads');
+  sandboxOu = api.organization.addOrganizationalUnit(workloadsOu, 'sandbox');
+  api.organization.addAccount(ADMIN, 'security@example.com', root);
+  api.organization.addAccount(WORKLOAD, 'workload@example.com', workloadsOu);
+  api.organization.addAccount(SANDBOX, 'sandbox@example.com', sandboxOu);
+  for (const account of [WORKLOAD, SANDBOX, OUTSIDE]) api.guardduty.seedDetector(account, REGION);
+  graphArn = '';
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  actAs(api, ADMIN);
+  jest.restoreAllMocks();
+});
+
+async function delegate(account = ADMIN, old?: string) {
+  actAs(api, MANAGEMENT);
+  try {
+    return await dispatch(event(old ? 'Update' : 'Create', ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT, { AdminAccountId: account },
+      { account: MANAGEMENT, oldProperties: old ? { AdminAccountId: old } : undefined, physicalResourceId: old ? `detective-organization-admin:${REGION}` : undefined }));
+  } finally {
+    actAs(api, ADMIN);
+  }
+}
+
+async function organizationGraph(): Promise<string> {
+  await delegate();
+  graphArn = api.detective.graph(ADMIN, REGION)!.arn;
+  return graphArn;
+}
+
+const members = () => new Map([...api.detective.graph(ADMIN, REGION)!.members.values()].map((m) => [m.accountId, m.status]));
+
+describe('OrganizationAdminAccount (management account)', () => {
+  const TYPE = ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT;
+
+  test('create enables the account, registers it in Organizations, waits until listed; delegation creates its graph', async () => {
+    const result = await delegate();
+    const graph = api.detective.graph(ADMIN, REGION)!;
+    expect(result).toEqual({ physicalResourceId: `detective-organization-admin:${REGION}`, data: { AdminAccountId: ADMIN, GraphArn: graph.arn } });
+    expect(api.detective.organizationAdministrator(REGION)).toBe(ADMIN);
+    expect(api.organization.delegatedAdministrators.get('detective.amazonaws.com')).toEqual(new Set([ADMIN]));
+    expect(api.callsOf('ListOrganizationAdminAccounts', MANAGEMENT, 'detective').length).toBeGreaterThan(1);
+  });
+
+  test('an account that is already the administrator makes no call', async () => {
+    await delegate();
+    await delegate();
+    expect(api.callsOf('EnableOrganizationAdminAccount', undefined, 'detective')).toHaveLength(1);
+  });
+
+  test('another account already in the role fails, naming it', async () => {
+    await delegate(WORKLOAD);
+    const err = await delegate().catch((e) => e);
+    expect(failureReason('Detective OrganizationAdminAccount A', err)).toMatch(
+      /^Detective OrganizationAdminAccount A: account 222222222222 is already the Detective administrator of this organization in this Region; there can be only one/);
+  });
+
+  test("another account registered as Detective's delegated administrator in Organizations fails, naming it", async () => {
+    api.organization.register('detective.amazonaws.com', WORKLOAD);
+    const err = await delegate().catch((e) => e);
+    expect(err.message).toMatch(/^account 222222222222 is Detective's delegated administrator in AWS Organizations, and Detective accepts only that account or the management account/);
+    expect(api.callsOf('EnableOrganizationAdminAccount', undefined, 'detective')).toHaveLength(0);
+  });
+
+  test('an update swaps the administrator: disable (its graph is deleted), deregister, enable', async () => {
+    await delegate(WORKLOAD);
+    await delegate(ADMIN, WORKLOAD);
+    expect(api.detective.organizationAdministrator(REGION)).toBe(ADMIN);
+    expect(api.organization.delegatedAdministrators.get('detective.amazonaws.com')).toEqual(new Set([ADMIN]));
+    expect(api.detective.graph(WORKLOAD, REGION)).toBeUndefined();
+    expect(api.callsOf('DeregisterDelegatedAdministrator', MANAGEMENT)).toHaveLength(1);
+  });
+
+  test('delete disables the administrator and waits until it is gone; again is a no-op', async () => {
+    await delegate();
+    actAs(api, MANAGEMENT);
+    const del = () => dispatch(event('Delete', TYPE, { AdminAccountId: ADMIN },
+      { account: MANAGEMENT, physicalResourceId: `detective-organization-admin:${REGION}` }));
+    await del();
+    await del();
+    expect(api.detective.organizationAdministrator(REGION)).toBeUndefined();
+    expect(api.callsOf('DisableOrganizationAdminAccount', MANAGEMENT, 'detective')).toHaveLength(1);
+  });
+});
+
+describe('MemberAccounts (administrator side)', () => {
+  const TYPE = ResourceTypes.DETECTIVE_MEMBERS;
+
+  test('an organization OU: every account ENABLED in ceil(N/50) CreateMembers calls; update reconciles; delete removes', async () => {
+    const extra = Array.from({ length: 118 }, (_, i) => `5${String(i).padStart(11, '0')}`);
+    for (const id of extra) {
+      api.organization.addAccount(id, `a${id}@example.com`, sandboxOu);
+      api.guardduty.seedDetector(id, REGION);
+    }
+    await organizationGraph();
+    const props: DetectiveMembersResourceProperties = { GraphArn: graphArn, Organization: { ParentIds: [workloadsOu] } };
+    const created = await dispatch(event('Create', TYPE, props));
+    expect(created).toEqual({ physicalResourceId: `${graphArn}/members/Resource1A2B3C4D`, data: { MemberCount: '120' } });
+    expect([...members().values()].every((s) => s === 'ENABLED')).toBe(true);
+    expect(members().size).toBe(120);
+    expect(api.callsOf('CreateMembers', ADMIN, 'detective').map((c) => (c.input.Accounts as unknown[]).length)).toEqual([50, 50, 20]);
+
+    const updated: DetectiveMembersResourceProperties = { GraphArn: graphArn, Organization: { ParentIds: [workloadsOu], ExcludeAccountIds: [SANDBOX] } };
+    api.calls.length = 0;
+    await dispatch(event('Update', TYPE, updated, { physicalResourceId: created.physicalResourceId, oldProperties: props }));
+    expect(members().has(SANDBOX)).toBe(false);
+    expect(api.callsOf('CreateMembers', ADMIN, 'detective')).toHaveLength(0);
+    expect(api.callsOf('DeleteMembers', ADMIN, 'detective').map((c) => c.input.AccountIds)).toEqual([[SANDBOX]]);
+
+    await dispatch(event('Delete', TYPE, updated, { physicalResourceId: created.physicalResourceId }));
+    expect(members().size).toBe(0);
+  });
+
+  test('"already a member" in UnprocessedAccounts is success (a CreateMembers whose answer was lost and retried)', async () => {
+    await organizationGraph();
+    api.injectFault({ kind: 'internal-error-after-commit', operation: 'CreateMembers', times: 1 });
+    const result = await dispatch(event('Create', TYPE, { GraphArn: graphArn, Accounts: [{ AccountId: WORKLOAD }] }));
+    expect(result.data).toEqual({ MemberCount: '1' });
+    const answers = api.callsOf('CreateMembers', ADMIN, 'detective');
+    expect(answers).toHaveLength(2);
+    expect(members().get(WORKLOAD)).toBe('ENABLED');
+  });
+
+  test('an organization account without GuardDuty ends ACCEPTED_BUT_DISABLED: fails with VOLUME_UNKNOWN and what to do', async () => {
+    api.guardduty.removeDetector(SANDBOX, REGION, api.guardduty.detectors(SANDBOX, REGION)[0].id);
+    await organizationGraph();
+    const err = await dispatch(event('Create', TYPE, { GraphArn: graphArn, Accounts: [{ AccountId: WORKLOAD }, { AccountId: SANDBOX }] }))
+      .catch((e) => e);
+    expect(err.message).toBe('1 member(s) did not reach ENABLED: 333333333333 (ACCEPTED_BUT_DISABLED (VOLUME_UNKNOWN): Detective cannot '
+      + "verify the account's data volume, usually because GuardDuty is not enabled in it: enable GuardDuty in the member account in this "
+      + 'Region; the administrator can then resume it with StartMonitoringMember)');
+  });
+
+  test('organization mode from a graph that is not the organization graph: INVITED instead of enabled fails with the reason', async () => {
+    api.guardduty.seedDetector(ADMIN, REGION);
+    api.guardduty.backdateDetectors(ADMIN, REGION, 72);
+    graphArn = api.detective.seedGraph(ADMIN, REGION);
+    const err = await dispatch(event('Create', TYPE, { GraphArn: graphArn, Accounts: [{ AccountId: WORKLOAD, Email: 'workload@example.com' }] }))
+      .catch((e) => e);
+    expect(err.message).toMatch(/^1 member\(s\) did not reach ENABLED: 222222222222 \(INVITED instead of enabled: this account is not the organization's Detective administrator/);
+  });
+
+  test('a graph that is gone: delete succeeds', async () => {
+    await organizationGraph();
+    const props = { GraphArn: graphArn, Accounts: [{ AccountId: WORKLOAD }] };
+    const created = await dispatch(event('Create', TYPE, props));
+    api.detective.graph(ADMIN, REGION)!.members.clear();
+    actAs(api, MANAGEMENT);
+    await dispatch(event('Delete', ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT, { AdminAccountId: ADMIN },
+      { account: MANAGEMENT, physicalResourceId: `detective-organization-admin:${REGION}` }));
+    actAs(api, ADMIN);
+    await expect(dispatch(event('Delete', TYPE, props, { physicalResourceId: created.physicalResourceId })))
+      .resolves.toEqual({ physicalResourceId: created.physicalResourceId });
+  });
+});
+
+describe('invitation: MemberAccount (administrator) and GraphMembership (member)', () => {
+  const MEMBER = ResourceTypes.DETECTIVE_MEMBER;
+  const MEMBERSHIP = ResourceTypes.DETECTIVE_GRAPH_MEMBERSHIP;
+
+  async function invite(email = 'outside@example.com') {
+    api.guardduty.seedDetector(ADMIN, REGION);
+    api.guardduty.backdateDetectors(ADMIN, REGION, 72);
+    graphArn = (await dispatch(event('Create', ResourceTypes.DETECTIVE_BEHAVIOR_GRAPH, {}))).physicalResourceId;
+    const props: DetectiveMemberResourceProperties = {
+      GraphArn: graphArn, AccountId: OUTSIDE, EmailAddress: email, Invitation: { Message: 'Join our graph', DisableEmailNotification: 'true' },
+    };
+    return { props, result: await dispatch(event('Create', MEMBER, props)) };
+  }
+
+  test('the administrator invites (INVITED), the member accepts (ENABLED), leaves on delete; the member is then removed', async () => {
+    const { props, result } = await invite();
+    expect(result).toEqual({ physicalResourceId: `${graphArn}/${OUTSIDE}`, data: { AccountId: OUTSIDE, Status: 'INVITED' } });
+    const create = api.callsOf('CreateMembers', ADMIN, 'detective')[0].input;
+    expect(create).toMatchObject({ Message: 'Join our graph', DisableEmailNotification: true, Accounts: [{ AccountId: OUTSIDE, EmailAddress: 'outside@example.com' }] });
+
+    actAs(api, OUTSIDE);
+    const membership: GraphMembershipResourceProperties = { GraphArn: graphArn };
+    const accepted = await dispatch(event('Create', MEMBERSHIP, membership, { account: OUTSIDE }));
+    expect(accepted).toEqual({ physicalResourceId: `${graphArn}/membership`, data: { GraphArn: graphArn, Status: 'ENABLED' } });
+    expect(api.detective.memberships(OUTSIDE, REGION)).toEqual([{ graphArn, status: 'ENABLED', type: 'INVITATION' }]);
+
+    await dispatch(event('Create', MEMBERSHIP, membership, { account: OUTSIDE }));
+    expect(api.callsOf('AcceptInvitation', OUTSIDE, 'detective')).toHaveLength(1);
+
+    await dispatch(event('Delete', MEMBERSHIP, membership, { account: OUTSIDE, physicalResourceId: accepted.physicalResourceId }));
+    expect(api.detective.memberships(OUTSIDE, REGION)).toEqual([]);
+    await dispatch(event('Delete', MEMBERSHIP, membership, { account: OUTSIDE, physicalResourceId: accepted.physicalResourceId }));
+    expect(api.callsOf('DisassociateMembership', OUTSIDE, 'detective')).toHaveLength(1);
+
+    actAs(api, ADMIN);
+    await expect(dispatch(event('Delete', MEMBER, props, { physicalResourceId: result.physicalResourceId }))).resolves.toBeDefined();
+  });
+
+  test('VERIFICATION_FAILED fails with the reason, and the member this create added is removed', async () => {
+    api.detective.failEmailVerification(OUTSIDE);
+    const err = await invite('wrong@example.com').catch((e) => e);
+    expect(err.message).toBe("1 member(s) did not reach INVITED or ENABLED: 444444444444 (VERIFICATION_FAILED: the account id and email "
+      + "address do not match: give the email address of the account's root user)");
+    expect(members().size).toBe(0);
+  });
+
+  test('a member without GuardDuty accepts and ends ACCEPTED_BUT_DISABLED: the membership fails with the reason', async () => {
+    api.guardduty.removeDetector(OUTSIDE, REGION, api.guardduty.detectors(OUTSIDE, REGION)[0].id);
+    await invite();
+    actAs(api, OUTSIDE);
+    const err = await dispatch(event('Create', MEMBERSHIP, { GraphArn: graphArn }, { account: OUTSIDE })).catch((e) => e);
+    expect(err.message).toMatch(/is accepted, but the member is ACCEPTED_BUT_DISABLED \(VOLUME_UNKNOWN\): Detective cannot verify the data volume, usually because GuardDuty is not enabled in this account/);
+  });
+
+  test('a single organization member is enabled with the email read from Organizations; replacement by account removes the old', async () => {
+    await organizationGraph();
+    const props: DetectiveMemberResourceProperties = { GraphArn: graphArn, AccountId: WORKLOAD };
+    const result = await dispatch(event('Create', MEMBER, props));
+    expect(result.data).toEqual({ AccountId: WORKLOAD, Status: 'ENABLED' });
+    expect(api.callsOf('CreateMembers', ADMIN, 'detective')[0].input.Accounts).toEqual([{ AccountId: WORKLOAD, EmailAddress: 'workload@example.com' }]);
+    await dispatch(event('Delete', MEMBER, props, { physicalResourceId: result.physicalResourceId }));
+    expect(members().size).toBe(0);
+  });
+});
