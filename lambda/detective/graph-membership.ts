@@ -3,10 +3,11 @@
  * behavior graph, and leave the graph on delete.
  *
  * - Create: poll ListInvitations (bounded: invitations reach the invited account with a delay)
- *   for the graph; INVITED is accepted; ENABLED is already done. The account must end ENABLED:
+ *   for the graph, or for the administrator's graph; INVITED is accepted; ENABLED is already done. The account must end ENABLED:
  *   ACCEPTED_BUT_DISABLED fails with Detective's reason. No invitation fails, saying the
  *   administrator must invite the account first.
- * - Update: nothing to change (another graph is a new physical id: a replacement).
+ * - Update: as create (another graph is a new physical id: a replacement, and CloudFormation's
+ *   cleanup leaves the old graph, whose ARN is in the old physical id).
  * - Delete: DisassociateMembership while the account contributes to the graph; already gone is
  *   success. An invitation still pending is left for the administrator.
  *
@@ -51,40 +52,45 @@ export async function onGraphMembershipEvent(event: MembershipEvent): Promise<Re
   }
 }
 
-function physicalId(props: GraphMembershipResourceProperties): string {
-  return `${props.GraphArn}/membership`;
+const SUFFIX = '/membership';
+
+/** Which invitation the properties mean: to a graph, or from an administrator (T19: `AdministratorId ?? MasterId`). */
+function matches(props: GraphMembershipResourceProperties): (i: MemberDetail) => boolean {
+  if (props.GraphArn) return (i) => i.GraphArn === props.GraphArn;
+  return (i) => (i.AdministratorId ?? i.MasterId) === props.AdministratorAccountId;
 }
 
-async function invitation(client: DetectiveClient, graphArn: string): Promise<MemberDetail | undefined> {
+async function invitation(client: DetectiveClient, match: (i: MemberDetail) => boolean): Promise<MemberDetail | undefined> {
   for await (const page of paginateListInvitations({ client, pageSize: 100 }, {})) {
-    const found = page.Invitations?.find((i) => i.GraphArn === graphArn);
+    const found = page.Invitations?.find(match);
     if (found) return found;
   }
   return undefined;
 }
 
 async function accept(client: DetectiveClient, props: GraphMembershipResourceProperties): Promise<ResourceResult> {
-  const graphArn = props.GraphArn;
-  const found = await eventually(() => invitation(client, graphArn), { timeoutMs: INVITATION_WAIT_MS, initialDelayMs: 1_000 });
-  if (!found) {
-    const administrator = graphArn.split(':')[4];
-    throw new HandlerError(`no invitation to behavior graph ${graphArn} in this account and Region after ${INVITATION_WAIT_MS / 1000} s: `
+  const found = await eventually(() => invitation(client, matches(props)), { timeoutMs: INVITATION_WAIT_MS, initialDelayMs: 1_000 });
+  if (!found?.GraphArn) {
+    const administrator = props.AdministratorAccountId ?? props.GraphArn?.split(':')[4];
+    const what = props.GraphArn ? `to behavior graph ${props.GraphArn}` : `from administrator ${administrator}`;
+    throw new HandlerError(`no invitation ${what} in this account and Region after ${INVITATION_WAIT_MS / 1000} s: `
       + `the graph's administrator (${administrator}) must add this account with \`invitation\` first, so deploy its stack first. `
       + 'Accounts of the organization are enabled by the Detective administrator and need no GraphMembership');
   }
+  const graphArn = found.GraphArn;
   if (found.Status === 'INVITED') {
     await client.send(new AcceptInvitationCommand({ GraphArn: graphArn }));
     log.info('Accepted the invitation', { graphArn });
   }
   const status = await waitForStatus<string>({
     what: `the membership in behavior graph ${graphArn}`,
-    read: async () => (await invitation(client, graphArn))?.Status,
+    read: async () => (await invitation(client, (i) => i.GraphArn === graphArn))?.Status,
     until: ['ENABLED'],
     failOn: { ACCEPTED_BUT_DISABLED: 'see the reason below' },
     timeoutMs: INVITATION_WAIT_MS,
     initialDelayMs: 1_000,
   }).catch(async (err) => {
-    const current = await invitation(client, graphArn);
+    const current = await invitation(client, (i) => i.GraphArn === graphArn);
     if (current?.Status === 'ACCEPTED_BUT_DISABLED') {
       const reason = current.DisabledReason ?? 'no reason given';
       throw new HandlerError(`the invitation to behavior graph ${graphArn} is accepted, but the member is ACCEPTED_BUT_DISABLED `
@@ -92,21 +98,21 @@ async function accept(client: DetectiveClient, props: GraphMembershipResourcePro
     }
     throw err;
   });
-  return { physicalResourceId: physicalId(props), data: { GraphArn: graphArn, Status: status ?? '' } };
+  return { physicalResourceId: `${graphArn}${SUFFIX}`, data: { GraphArn: graphArn, Status: status ?? '' } };
 }
 
 async function leave(client: DetectiveClient, event: MembershipEvent): Promise<ResourceResult> {
   const physicalResourceId = event.PhysicalResourceId!;
-  const props = event.ResourceProperties;
-  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID || physicalResourceId !== physicalId(props)) return { physicalResourceId };
-  const current = await invitation(client, props.GraphArn);
+  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID || !physicalResourceId.endsWith(SUFFIX)) return { physicalResourceId };
+  const graphArn = physicalResourceId.slice(0, -SUFFIX.length);
+  const current = await invitation(client, (i) => i.GraphArn === graphArn);
   if (!current || !['ENABLED', 'ACCEPTED_BUT_DISABLED'].includes(current.Status ?? '')) {
-    log.info('Not a contributing member of the graph; nothing to leave', { graphArn: props.GraphArn, status: current?.Status });
+    log.info('Not a contributing member of the graph; nothing to leave', { graphArn, status: current?.Status });
     return { physicalResourceId };
   }
   try {
-    await client.send(new DisassociateMembershipCommand({ GraphArn: props.GraphArn }));
-    log.info('Left the behavior graph', { graphArn: props.GraphArn });
+    await client.send(new DisassociateMembershipCommand({ GraphArn: graphArn }));
+    log.info('Left the behavior graph', { graphArn });
   } catch (err) {
     if (!isResourceNotFound(err)) {
       if (isErrorNamed(err, 'ConflictException') && current.Status === 'ACCEPTED_BUT_DISABLED') {

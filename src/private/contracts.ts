@@ -322,9 +322,12 @@ export interface DetectiveMembersResourceProperties {
 }
 
 /**
- * Properties of `Custom::DetectiveGraphMembership` (member side). Physical id:
- * `<graphArn>/membership`: another graph is a replacement (accept the new, then leave the old).
+ * Properties of `Custom::DetectiveGraphMembership` (member side): exactly one of `GraphArn` and
+ * `AdministratorAccountId` (an administrator has one graph per Region). Physical id:
+ * `<graphArn>/membership`, with the graph the invitation came from; another graph is a replacement
+ * (accept the new, then leave the old, whose ARN Delete reads from the physical id).
  */
 export interface GraphMembershipResourceProperties {
-  readonly GraphArn: string;
+  readonly GraphArn?: string;
+  readonly AdministratorAccountId?: string;
 }

@@ -137,12 +137,22 @@ describe('members', () => {
   test('GraphMembership in the member account: may accept and leave graphs of other accounts in its Region only', () => {
     const { stack } = setup('444444444444');
     const membership = new detective.GraphMembership(stack, 'Membership', { graph: detective.BehaviorGraph.fromGraphArn(stack, 'Graph', GRAPH_ARN) });
+    new detective.GraphMembership(stack, 'ByAdministrator', { administratorAccountId: '555555555555' });
     expect(membership.graphArn).toBe(GRAPH_ARN);
-    const [[, resource]] = resources(stack, 'Custom::DetectiveGraphMembership');
-    expect(resource.Properties).toEqual({ ServiceToken: expect.anything(), GraphArn: GRAPH_ARN });
+    const [[, byGraph], [, byAdministrator]] = resources(stack, 'Custom::DetectiveGraphMembership');
+    expect(byGraph.Properties).toEqual({ ServiceToken: expect.anything(), GraphArn: GRAPH_ARN });
+    expect(byAdministrator.Properties).toEqual({ ServiceToken: expect.anything(), AdministratorAccountId: '555555555555' });
     const statement = statements(stack).find((s: any) => s.Sid === 'DetectiveMembership');
     expect(statement.Action).toEqual(['detective:AcceptInvitation', 'detective:DisassociateMembership']);
     expect(statement.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':detective:', { Ref: 'AWS::Region' }, ':*:graph:*']] });
+  });
+
+  test.each([
+    [{}, /give exactly one of `graph` and `administratorAccountId`, got neither/],
+    [{ administratorAccountId: '5' }, /`administratorAccountId` must be a 12-digit AWS account id, got: "5"/],
+  ])('GraphMembership synth error: %j', (props, message) => {
+    const { stack } = setup('444444444444');
+    expect(() => new detective.GraphMembership(stack, 'Membership', props)).toThrow(message);
   });
 });
 

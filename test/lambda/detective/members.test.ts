@@ -212,7 +212,8 @@ describe('invitation: MemberAccount (administrator) and GraphMembership (member)
     expect(accepted).toEqual({ physicalResourceId: `${graphArn}/membership`, data: { GraphArn: graphArn, Status: 'ENABLED' } });
     expect(api.detective.memberships(OUTSIDE, REGION)).toEqual([{ graphArn, status: 'ENABLED', type: 'INVITATION' }]);
 
-    await dispatch(event('Create', MEMBERSHIP, membership, { account: OUTSIDE }));
+    const byAdministrator = await dispatch(event('Create', MEMBERSHIP, { AdministratorAccountId: ADMIN }, { account: OUTSIDE }));
+    expect(byAdministrator.physicalResourceId).toBe(accepted.physicalResourceId);
     expect(api.callsOf('AcceptInvitation', OUTSIDE, 'detective')).toHaveLength(1);
 
     await dispatch(event('Delete', MEMBERSHIP, membership, { account: OUTSIDE, physicalResourceId: accepted.physicalResourceId }));
