@@ -1,20 +1,21 @@
 /**
- * What a platform team writes: GuardDuty across an organization's landing zone. The management
- * account delegates GuardDuty to the security account; the security account (delegated
- * administrator) sets the organization's auto-enable settings, enrols the workload OUs as members
- * and manages suppression rules, IP lists and the findings export; workload accounts adopt the
- * detector the organization gave them; and an account-vending pair of stacks invites an account
- * outside the organization and accepts the invitation in it.
+ * What a platform team writes: GuardDuty and Detective across an organization's landing zone. The
+ * management account delegates GuardDuty and Detective to the security account; the security
+ * account (delegated administrator) sets the organization's auto-enable settings, enrols the
+ * workload OUs as members of both, adopts the behavior graph delegation made and starts its
+ * optional datasource packages, and manages suppression rules, IP lists and the findings export;
+ * workload accounts adopt the detector the organization gave them; and an account-vending pair of
+ * stacks invites an account outside the organization to both services and accepts in it.
  *
  * In your own project, import from the package instead:
- *   import { aws_guardduty as guardduty } from 'cdk-threat-detection';
+ *   import { aws_detective as detective, aws_guardduty as guardduty } from 'cdk-threat-detection';
  */
 import * as path from 'node:path';
 import { App, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { aws_guardduty as guardduty } from '../../src';
+import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
 
 export const REGION = 'eu-west-1';
 export const MANAGEMENT_ACCOUNT = '111111111111';
@@ -39,8 +40,10 @@ export interface LandingZoneSettings {
   readonly knownBadAddresses: string[];
   /** Which organization accounts GuardDuty enables by itself. */
   readonly autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable;
-  /** The OUs whose accounts are GuardDuty members. */
+  /** The OUs whose accounts are GuardDuty and Detective members. */
   readonly memberOus: string[];
+  /** Detective's optional datasource packages. */
+  readonly datasourcePackages: detective.DatasourcePackage[];
 }
 
 export const INITIAL: LandingZoneSettings = {
@@ -50,6 +53,7 @@ export const INITIAL: LandingZoneSettings = {
   knownBadAddresses: ['192.0.2.66', '192.0.2.128/25'],
   autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable.NEW,
   memberOus: [WORKLOADS_OU],
+  datasourcePackages: [detective.DatasourcePackage.EKS_AUDIT],
 };
 
 export const UPDATED: LandingZoneSettings = {
@@ -59,6 +63,7 @@ export const UPDATED: LandingZoneSettings = {
   knownBadAddresses: ['192.0.2.66', '192.0.2.128/25', '2001:db8:bad::/48'],
   autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable.ALL,
   memberOus: [WORKLOADS_OU, SANDBOX_OU],
+  datasourcePackages: [detective.DatasourcePackage.EKS_AUDIT, detective.DatasourcePackage.ASFF_SECURITYHUB_FINDING],
 };
 
 interface ThreatDetectionStackProps extends StackProps {
@@ -98,6 +103,9 @@ export class ThreatDetectionStack extends Stack {
  * suppression rules, trusted and threat IP lists, and the export of findings to S3.
  */
 export class SecurityAccountStack extends ThreatDetectionStack {
+  /** The organization behavior graph (Detective administrator). */
+  public readonly graph: detective.BehaviorGraph;
+
   constructor(scope: Construct, id: string, props: ThreatDetectionStackProps) {
     super(scope, id, props);
     const detector = this.detector;
@@ -158,17 +166,31 @@ export class SecurityAccountStack extends ThreatDetectionStack {
         },
       },
     });
-    new guardduty.MemberAccounts(this, 'WorkloadMembers', {
+    const guardDutyMembers = new guardduty.MemberAccounts(this, 'WorkloadMembers', {
       detector,
       accounts: guardduty.MemberAccountSource.fromOrganization({ parentIds: props.settings.memberOus }),
       features: { lambdaNetworkLogs: props.settings.lambdaNetworkLogs },
     });
+
+    // Detective: delegation made the organization behavior graph, which this adopts (and never
+    // deletes); new accounts are enabled automatically, the workload OUs' accounts now. Detective
+    // members need GuardDuty, so they are enrolled after GuardDuty's.
+    this.graph = new detective.BehaviorGraph(this, 'BehaviorGraph', {
+      datasourcePackages: props.settings.datasourcePackages,
+      autoEnableOrganizationMembers: true,
+    });
+    Tags.of(this.graph).add('owner', 'platform-security');
+    const detectiveMembers = new detective.MemberAccounts(this, 'WorkloadGraphMembers', {
+      graph: this.graph,
+      accounts: detective.MemberAccountSource.fromOrganization({ parentIds: props.settings.memberOus }),
+    });
+    detectiveMembers.node.addDependency(guardDutyMembers);
   }
 }
 
 /**
- * The management account: its own detector (so it can be enrolled too), and GuardDuty's delegated
- * administrator for the organization in this Region.
+ * The management account: its own detector (so it can be enrolled too), and GuardDuty's and
+ * Detective's delegated administrator for the organization in this Region.
  */
 export class ManagementAccountStack extends ThreatDetectionStack {
   constructor(scope: Construct, id: string, props: ThreatDetectionStackProps) {
@@ -178,12 +200,16 @@ export class ManagementAccountStack extends ThreatDetectionStack {
       // The example removes everything at the end; a real landing zone keeps the default (RETAIN).
       removalPolicy: props.removalPolicy,
     });
+    new detective.OrganizationAdminAccount(this, 'DetectiveAdministrator', {
+      adminAccountId: SECURITY_ACCOUNT,
+      removalPolicy: props.removalPolicy,
+    });
   }
 }
 
 /** Account vending, administrator side: one invited member per vended account outside the organization. */
 export class VendedAccountMembershipStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps & { readonly detectorId: string }) {
+  constructor(scope: Construct, id: string, props: StackProps & { readonly detectorId: string; readonly graph: detective.IBehaviorGraph }) {
     super(scope, id, props);
     new guardduty.MemberAccount(this, 'Member', {
       detector: guardduty.Detector.fromDetectorId(this, 'SecurityDetector', props.detectorId),
@@ -191,10 +217,16 @@ export class VendedAccountMembershipStack extends Stack {
       email: VENDED_ACCOUNT_EMAIL,
       invitation: { message: 'Welcome to the landing zone: please accept the security team\'s GuardDuty invitation.' },
     });
+    new detective.MemberAccount(this, 'GraphMember', {
+      graph: props.graph,
+      accountId: VENDED_ACCOUNT,
+      email: VENDED_ACCOUNT_EMAIL,
+      invitation: { message: 'Welcome to the landing zone: please accept the security team\'s Detective invitation.' },
+    });
   }
 }
 
-/** Account vending, member side: GuardDuty on in the vended account, and the invitation accepted. */
+/** Account vending, member side: GuardDuty on in the vended account, and both invitations accepted. */
 export class VendedAccountStack extends ThreatDetectionStack {
   constructor(scope: Construct, id: string, props: ThreatDetectionStackProps) {
     super(scope, id, props);
@@ -202,6 +234,9 @@ export class VendedAccountStack extends ThreatDetectionStack {
       detector: this.detector,
       administratorAccountId: SECURITY_ACCOUNT,
     });
+    // Detective's member must have GuardDuty, or it ends ACCEPTED_BUT_DISABLED.
+    const membership = new detective.GraphMembership(this, 'GraphMembership', { administratorAccountId: SECURITY_ACCOUNT });
+    membership.node.addDependency(this.detector);
   }
 }
 
@@ -230,6 +265,7 @@ export function buildLandingZone(app: App, settings: LandingZoneSettings): Stack
   const vendingMembership = new VendedAccountMembershipStack(app, 'VendedAccountMembership', {
     env: { account: SECURITY_ACCOUNT, region: REGION },
     detectorId: security.detector.detectorId,
+    graph: security.graph,
   });
   const vended = new VendedAccountStack(app, 'VendedAccountThreatDetection', {
     env: { account: VENDED_ACCOUNT, region: REGION },

@@ -1,8 +1,9 @@
 /**
- * `npx projen example`: synthesize the landing zone, then replay it against the local GuardDuty
- * and Organizations API through the bundled handler, as each account: create, update (a feature,
- * the finding frequency, a filter, the threat list's entries, the organization's auto-enable
- * setting and one more OU of members), delete; printing what the service holds after each step.
+ * `npx projen example`: synthesize the landing zone, then replay it against the local GuardDuty,
+ * Detective and Organizations API through the bundled handler, as each account: create, update (a
+ * feature, the finding frequency, a filter, the threat list's entries, the organization's
+ * auto-enable setting, one more OU of members and one more Detective datasource package), delete;
+ * printing what the services hold after each step.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,6 +24,15 @@ import {
   ListPublishingDestinationsCommand,
   ListThreatIntelSetsCommand,
 } from '@aws-sdk/client-guardduty';
+import {
+  DescribeOrganizationConfigurationCommand as DescribeDetectiveOrganizationConfigurationCommand,
+  DetectiveClient,
+  ListDatasourcePackagesCommand,
+  ListGraphsCommand,
+  ListInvitationsCommand,
+  ListMembersCommand as ListGraphMembersCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-detective';
 import { App } from 'aws-cdk-lib';
 import {
   buildLandingZone, INITIAL, LandingZoneSettings, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
@@ -53,7 +63,13 @@ function printEvent(e: ReplayEvent): void {
 }
 
 async function printState(api: LocalApi, title: string): Promise<void> {
-  console.log(`\n${title}: GuardDuty in ${REGION}`);
+  console.log(`\n${title}:`);
+  await printGuardDuty(api);
+  await printDetective(api);
+}
+
+async function printGuardDuty(api: LocalApi): Promise<void> {
+  console.log(`  GuardDuty in ${REGION}`);
   for (const [account, name] of Object.entries(ACCOUNTS)) {
     const client = new GuardDutyClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(account) });
     const { DetectorIds = [] } = await client.send(new ListDetectorsCommand({}));
@@ -102,6 +118,34 @@ async function printState(api: LocalApi, title: string): Promise<void> {
   }
 }
 
+async function printDetective(api: LocalApi): Promise<void> {
+  console.log(`  Detective in ${REGION}`);
+  for (const [account, name] of Object.entries(ACCOUNTS)) {
+    const client = new DetectiveClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(account) });
+    const lines: string[] = [];
+    for (const graph of (await client.send(new ListGraphsCommand({}))).GraphList ?? []) {
+      const arn = graph.Arn!;
+      const { Tags = {} } = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+      const { DatasourcePackages = {} } = await client.send(new ListDatasourcePackagesCommand({ GraphArn: arn }));
+      const packages = Object.entries(DatasourcePackages).map(([p, d]) => `${p}=${d.DatasourcePackageIngestState}`).join(', ');
+      lines.push(`behavior graph ${arn}`, `  packages: ${packages}`, `  tags: ${JSON.stringify(Tags)}`);
+      const { MemberDetails = [] } = await client.send(new ListGraphMembersCommand({ GraphArn: arn }));
+      if (MemberDetails.length > 0) {
+        lines.push(`  members: ${MemberDetails.map((m) => `${m.AccountId} ${m.Status} (${m.InvitationType?.toLowerCase()})`).join(', ')}`);
+      }
+      if (api.detective.organizationAdministrator(REGION) === account) {
+        const { AutoEnable } = await client.send(new DescribeDetectiveOrganizationConfigurationCommand({ GraphArn: arn }));
+        lines.push(`  organization: Detective administrator; auto-enable new accounts ${AutoEnable}`);
+      }
+    }
+    for (const i of (await client.send(new ListInvitationsCommand({}))).Invitations ?? []) {
+      lines.push(`member of ${i.GraphArn} (${i.Status}, administrator ${i.AdministratorId})`);
+    }
+    console.log(`  ${name} account ${account}:${lines.length === 0 ? ' no graph, no membership' : ''}`);
+    for (const line of lines) console.log(`    ${line}`);
+  }
+}
+
 async function main(): Promise<void> {
   const api = await new LocalApi().start();
   const replay = new CloudFormationReplay({ api, onEvent: printEvent });
@@ -118,7 +162,7 @@ async function main(): Promise<void> {
     await printState(api, 'After create');
 
     console.log('\n2. Update: Lambda Protection on, findings every 15 minutes, archive below severity 4, one more known-bad range, '
-      + 'auto-enable ALL accounts, and the sandbox OU enrolled');
+      + 'auto-enable ALL accounts, the sandbox OU enrolled in both services, and Security Hub findings ingested by Detective');
     for (const stack of updated.stacks) await replay.deploy(updated.dir, stack);
     await printState(api, 'After update');
 
@@ -127,12 +171,15 @@ async function main(): Promise<void> {
     await printState(api, 'After delete');
 
     const calls = api.calls.filter((c) => c.service === 'guardduty');
+    const detectiveCalls = api.calls.filter((c) => c.service === 'detective');
     const organizationCalls = api.calls.filter((c) => c.service === 'organizations');
-    const errors = calls.filter((c) => c.status >= 400).map((c) => c.operation);
-    const byAccount = Object.entries(ACCOUNTS).map(([id, name]) => `${name} ${calls.filter((c) => c.account === id).length}`).join(', ');
-    console.log(`\n${replay.events.length} custom resource events; ${calls.length} GuardDuty API calls (${byAccount}) and `
-      + `${organizationCalls.length} AWS Organizations calls; ${errors.length} answered with an error, as designed `
-      + `(${errors.join(', ')}): "detector already exists" for each adopted detector, and "no such resource" once a deleted set is gone`);
+    const errors = [...calls, ...detectiveCalls].filter((c) => c.status >= 400).map((c) => `${c.service} ${c.operation}`);
+    const byAccount = (list: typeof calls) => Object.entries(ACCOUNTS)
+      .map(([id, name]) => `${name} ${list.filter((c) => c.account === id).length}`).join(', ');
+    console.log(`\n${replay.events.length} custom resource events; ${calls.length} GuardDuty API calls (${byAccount(calls)}), `
+      + `${detectiveCalls.length} Detective API calls (${byAccount(detectiveCalls)}) and ${organizationCalls.length} AWS Organizations calls; `
+      + `${errors.length} answered with an error, as designed (${errors.join(', ')}): "detector already exists" for each adopted `
+      + 'detector, and "no such resource" once a deleted set is gone');
     fs.rmSync(initial.dir, { recursive: true, force: true });
     fs.rmSync(updated.dir, { recursive: true, force: true });
   } finally {

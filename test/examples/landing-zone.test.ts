@@ -47,6 +47,9 @@ describe('replayed lifecycle', () => {
   const status = (account: string, feature: string) => detector(account)?.features.get(feature)?.status;
 
   const members = () => api.guardduty.multiAccount.members(SECURITY_ACCOUNT, REGION).map((m) => `${m.accountId} ${m.status}`).sort();
+  const graph = () => api.detective.graph(SECURITY_ACCOUNT, REGION);
+  const graphMembers = () => [...graph()!.members.values()].map((m) => `${m.accountId} ${m.status} ${m.invitationType}`).sort();
+  const packages = () => [...graph()!.packages].filter(([, p]) => p.state === 'STARTED').map(([name]) => name).sort();
 
   test('create, update, delete across the organization\'s accounts', async () => {
     createOrganization(api);
@@ -68,6 +71,16 @@ describe('replayed lifecycle', () => {
     expect(replay.attributes('WorkloadAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: preexisting, Adopted: 'true' });
     expect(replay.attributes('SecurityAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: created.id, Adopted: 'true' });
     expect(replay.attributes('ManagementAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ Adopted: 'false' });
+    // Detective: delegation made the organization graph; the security stack adopted it, started
+    // EKS audit logs, enrolled the workload OU (after GuardDuty) and invited the vended account,
+    // which accepted.
+    expect(api.detective.organizationAdministrator(REGION)).toBe(SECURITY_ACCOUNT);
+    expect(replay.attributes('SecurityAccountThreatDetection', 'BehaviorGraph')).toEqual({ GraphArn: graph()!.arn, Adopted: 'true' });
+    expect(graphMembers()).toEqual([`${WORKLOAD_ACCOUNT} ENABLED ORGANIZATION`, `${VENDED_ACCOUNT} ENABLED INVITATION`]);
+    expect(api.detective.memberships(VENDED_ACCOUNT, REGION)).toEqual([{ graphArn: graph()!.arn, status: 'ENABLED', type: 'INVITATION' }]);
+    expect(packages()).toEqual(['DETECTIVE_CORE', 'EKS_AUDIT']);
+    expect(graph()!.autoEnable).toBe(true);
+    expect(graph()!.tags).toEqual({ 'landing-zone': 'example', 'owner': 'platform-security' });
     // The administrator's filters (in rank order), lists and export.
     expect(created.filters.map((f) => [f.name, f.rank, f.criteria.Criterion.severity?.LessThan])).toEqual([
       ['archive-low-severity', 1, 3], ['archive-scanner-portscans', 2, undefined],
@@ -94,9 +107,13 @@ describe('replayed lifecycle', () => {
     // New entries: a new asset at a new location, and GuardDuty read the list again.
     expect(threatList[0].location).not.toBe(firstLocation);
     expect(threatList[0].reads).toBe(2);
+    expect(graphMembers()).toEqual([`${WORKLOAD_ACCOUNT} ENABLED ORGANIZATION`, `${VENDED_ACCOUNT} ENABLED INVITATION`,
+      ...SANDBOX_ACCOUNTS.map((a) => `${a} ENABLED ORGANIZATION`)].sort());
+    expect(packages()).toEqual(['ASFF_SECURITYHUB_FINDING', 'DETECTIVE_CORE', 'EKS_AUDIT']);
     expect(replay.events.filter((e) => e.requestType === 'Update').map((e) => `${e.resourceType} ${e.status}`)).toEqual([
-      'Custom::GuardDutyDetector SUCCESS', 'Custom::GuardDutyDetector SUCCESS', 'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyThreatIntelSet SUCCESS',
-      'Custom::GuardDutyOrganizationConfiguration SUCCESS', 'Custom::GuardDutyMembers SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
+      'Custom::GuardDutyDetector SUCCESS', 'Custom::DetectiveBehaviorGraph SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
+      'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyThreatIntelSet SUCCESS', 'Custom::GuardDutyOrganizationConfiguration SUCCESS',
+      'Custom::GuardDutyMembers SUCCESS', 'Custom::DetectiveMembers SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
       'Custom::GuardDutyDetector SUCCESS',
     ]);
 
@@ -108,8 +125,14 @@ describe('replayed lifecycle', () => {
     expect(detector(VENDED_ACCOUNT)).toBeUndefined();
     expect(members()).toEqual([]);
     expect(api.guardduty.multiAccount.delegatedAdministrator(REGION)).toBeUndefined();
+    // The vended account left the graph; disabling the Detective administrator deleted the
+    // organization graph (the adopted BehaviorGraph itself is retained and was never deleted).
+    expect(api.detective.memberships(VENDED_ACCOUNT, REGION)).toEqual([]);
+    expect(api.detective.organizationAdministrator(REGION)).toBeUndefined();
+    expect(graph()).toBeUndefined();
+    expect(replay.events.filter((e) => e.resourceType === 'Custom::DetectiveBehaviorGraph').map((e) => e.requestType)).toEqual(['Create', 'Update']);
     expect(replay.events.map((e) => `${e.requestType} ${e.status}`)).toEqual([
-      ...Array(14).fill('Create SUCCESS'), ...Array(8).fill('Update SUCCESS'), ...Array(13).fill('Delete SUCCESS'),
+      ...Array(19).fill('Create SUCCESS'), ...Array(10).fill('Update SUCCESS'), ...Array(17).fill('Delete SUCCESS'),
     ]);
     expect(created.filters).toEqual([]);
     expect(created.ipSets.size + created.threatIntelSets.size + created.destinations.size).toBe(0);
