@@ -9,6 +9,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  DescribeOrganizationConfigurationCommand as DescribeDetectiveOrganizationConfigurationCommand,
+  DetectiveClient,
+  ListDatasourcePackagesCommand,
+  ListGraphsCommand,
+  ListInvitationsCommand,
+  ListMembersCommand as ListGraphMembersCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-detective';
+import {
   DescribePublishingDestinationCommand,
   DescribeOrganizationConfigurationCommand,
   GetAdministratorAccountCommand,
@@ -24,15 +33,6 @@ import {
   ListPublishingDestinationsCommand,
   ListThreatIntelSetsCommand,
 } from '@aws-sdk/client-guardduty';
-import {
-  DescribeOrganizationConfigurationCommand as DescribeDetectiveOrganizationConfigurationCommand,
-  DetectiveClient,
-  ListDatasourcePackagesCommand,
-  ListGraphsCommand,
-  ListInvitationsCommand,
-  ListMembersCommand as ListGraphMembersCommand,
-  ListTagsForResourceCommand,
-} from '@aws-sdk/client-detective';
 import { App } from 'aws-cdk-lib';
 import {
   buildLandingZone, INITIAL, LandingZoneSettings, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,

@@ -82,7 +82,10 @@ describe('members', () => {
     const graph = new detective.BehaviorGraph(stack, 'Graph');
     new detective.MemberAccount(stack, 'Org', { graph, accountId: '333333333333' });
     new detective.MemberAccount(stack, 'Invited', {
-      graph, accountId: '444444444444', email: 'root@example.com', invitation: { message: 'Hello', disableEmailNotification: true },
+      graph,
+      accountId: '444444444444',
+      email: 'root@example.com',
+      invitation: { message: 'Hello', disableEmailNotification: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const [[, org], [, invited]] = resources(stack, 'Custom::DetectiveMember');

@@ -15,8 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ApiError, ServiceContext, ServiceImplementation } from './errors';
 import { DetectiveService } from './detective';
+import { ApiError, ServiceContext, ServiceImplementation } from './errors';
 import { GuardDutyService } from './guardduty';
 import { ServiceModel, ValidationFailure, WireResponse } from './model';
 import { OrganizationState, OrganizationsService } from './organizations';

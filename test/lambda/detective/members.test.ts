@@ -132,7 +132,9 @@ describe('MemberAccounts (administrator side)', () => {
     expect(members().size).toBe(120);
     expect(api.callsOf('CreateMembers', ADMIN, 'detective').map((c) => (c.input.Accounts as unknown[]).length)).toEqual([50, 50, 20]);
 
-    const updated: DetectiveMembersResourceProperties = { GraphArn: graphArn, Organization: { ParentIds: [workloadsOu], ExcludeAccountIds: [SANDBOX] } };
+    const updated: DetectiveMembersResourceProperties = {
+      GraphArn: graphArn, Organization: { ParentIds: [workloadsOu], ExcludeAccountIds: [SANDBOX] },
+    };
     api.calls.length = 0;
     await dispatch(event('Update', TYPE, updated, { physicalResourceId: created.physicalResourceId, oldProperties: props }));
     expect(members().has(SANDBOX)).toBe(false);
@@ -228,7 +230,7 @@ describe('invitation: MemberAccount (administrator) and GraphMembership (member)
   test('VERIFICATION_FAILED fails with the reason, and the member this create added is removed', async () => {
     api.detective.failEmailVerification(OUTSIDE);
     const err = await invite('wrong@example.com').catch((e) => e);
-    expect(err.message).toBe("1 member(s) did not reach INVITED or ENABLED: 444444444444 (VERIFICATION_FAILED: the account id and email "
+    expect(err.message).toBe('1 member(s) did not reach INVITED or ENABLED: 444444444444 (VERIFICATION_FAILED: the account id and email '
       + "address do not match: give the email address of the account's root user)");
     expect(members().size).toBe(0);
   });
