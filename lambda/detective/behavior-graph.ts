@@ -41,7 +41,8 @@ import { detectiveClient, guardDutyClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
 import { errorMessage, HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
 import { log } from '../shared/log';
-import { parseBoolean, sameStringMap } from '../shared/props';
+import { parseBoolean } from '../shared/props';
+import { applyTagDiff } from '../shared/tags';
 
 type GraphEvent = CustomResourceEvent<BehaviorGraphResourceProperties>;
 
@@ -210,13 +211,14 @@ async function guardDutyEnrolment(): Promise<{ hours?: number; description: stri
   }
 }
 
+/** The tag diff on the graph; the library's creation mark is never among the stack's tags. */
 async function syncTags(client: DetectiveClient, arn: string,
   oldTags: Readonly<Record<string, string>> = {}, newTags: Readonly<Record<string, string>> = {}): Promise<void> {
   if (GRAPH_CREATED_BY_TAG in newTags) throw new HandlerError(`the tag key ${GRAPH_CREATED_BY_TAG} is reserved by this library`);
-  if (sameStringMap(oldTags, newTags)) return;
-  const removed = Object.keys(oldTags).filter((k) => !(k in newTags) && k !== GRAPH_CREATED_BY_TAG);
-  if (removed.length > 0) await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: removed }));
-  if (Object.keys(newTags).length > 0) await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { ...newTags } }));
+  await applyTagDiff({
+    tag: (tags) => client.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags })),
+    untag: (keys) => client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: keys })),
+  }, oldTags, newTags);
 }
 
 /** Each datasource package's ingest state (`STARTED`, `STOPPED`, `DISABLED`). */

@@ -1,20 +1,33 @@
 /**
- * Tags on GuardDuty resources: the Update* APIs do not take tags, so a tag change is a diff
- * applied with UntagResource (removed keys) and TagResource (the desired set).
+ * Tags on GuardDuty and Detective resources: the Update* APIs do not take tags, so a tag change is
+ * a diff applied with UntagResource (removed keys) and TagResource (the desired set). Both services
+ * take `{ ResourceArn, Tags }` and `{ ResourceArn, TagKeys }`.
  */
 import { GuardDutyClient, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-guardduty';
 import { sameStringMap } from './props';
 
-export async function syncTags(client: GuardDutyClient, resourceArn: string,
+/** How one service writes tags on one resource. */
+export interface TagWriter {
+  tag(tags: Record<string, string>): Promise<unknown>;
+  untag(keys: string[]): Promise<unknown>;
+}
+
+/** Untag the keys `oldTags` has and `newTags` does not, then tag `newTags`; nothing when they are equal. */
+export async function applyTagDiff(writer: TagWriter,
   oldTags: Readonly<Record<string, string>> = {}, newTags: Readonly<Record<string, string>> = {}): Promise<void> {
   if (sameStringMap(oldTags, newTags)) return;
   const removed = Object.keys(oldTags).filter((k) => !(k in newTags));
-  if (removed.length > 0) {
-    await client.send(new UntagResourceCommand({ ResourceArn: resourceArn, TagKeys: removed }));
-  }
-  if (Object.keys(newTags).length > 0) {
-    await client.send(new TagResourceCommand({ ResourceArn: resourceArn, Tags: { ...newTags } }));
-  }
+  if (removed.length > 0) await writer.untag(removed);
+  if (Object.keys(newTags).length > 0) await writer.tag({ ...newTags });
+}
+
+/** The tag diff on a GuardDuty resource. */
+export async function syncTags(client: GuardDutyClient, resourceArn: string,
+  oldTags: Readonly<Record<string, string>> = {}, newTags: Readonly<Record<string, string>> = {}): Promise<void> {
+  await applyTagDiff({
+    tag: (tags) => client.send(new TagResourceCommand({ ResourceArn: resourceArn, Tags: tags })),
+    untag: (keys) => client.send(new UntagResourceCommand({ ResourceArn: resourceArn, TagKeys: keys })),
+  }, oldTags, newTags);
 }
 
 /** The tags to send on create: `undefined` for none (GuardDuty rejects an empty map on some APIs). */
