@@ -10,6 +10,7 @@ import {
   GetMembersCommand,
   MemberDetail,
   paginateListMembers,
+  StartMonitoringMemberCommand,
 } from '@aws-sdk/client-detective';
 import { MemberInvitationProperty } from '../../src/private/contracts';
 import { ACCOUNTS_PER_CALL, chunks, describeAccounts, failOnUnprocessed } from '../shared/batches';
@@ -36,7 +37,7 @@ const PENDING = ['VERIFICATION_IN_PROGRESS'];
 /** Why a member is ACCEPTED_BUT_DISABLED, and what to do (MemberDetail.DisabledReason). */
 const DISABLED_REASON_ADVICE: Record<string, string> = {
   VOLUME_UNKNOWN: 'Detective cannot verify the account\'s data volume, usually because GuardDuty is not enabled in it: enable '
-    + 'GuardDuty in the member account in this Region; the administrator can then resume it with StartMonitoringMember',
+    + 'GuardDuty in the member account in this Region, then deploy again (the deployment resumes the member with StartMonitoringMember)',
   VOLUME_TOO_HIGH: "adding the account would take the behavior graph over Detective's data volume quota",
 };
 
@@ -152,6 +153,21 @@ export async function removeMembers(client: DetectiveClient, graphArn: string, a
       .map((u) => ({ AccountId: u.AccountId, Result: u.Reason })));
   }
   if (accountIds.length > 0) log.info('Removed members', { graphArn, count: accountIds.length });
+}
+
+/**
+ * StartMonitoringMember for the members among `accountIds` that are ACCEPTED_BUT_DISABLED: the
+ * reason (e.g. no GuardDuty in the member) may have been fixed since. Detective re-checks and
+ * enables the member, or leaves it disabled (then the wait fails with the reason). One call per
+ * account (the API takes one).
+ */
+export async function resumeDisabledMembers(client: DetectiveClient, graphArn: string,
+  members: ReadonlyMap<string, MemberDetail>, accountIds: ReadonlyArray<string>): Promise<void> {
+  const disabled = accountIds.filter((id) => members.get(id)?.Status === 'ACCEPTED_BUT_DISABLED');
+  for (const accountId of disabled) {
+    await client.send(new StartMonitoringMemberCommand({ GraphArn: graphArn, AccountId: accountId }));
+  }
+  if (disabled.length > 0) log.info('Asked Detective to resume disabled members', { graphArn, count: disabled.length });
 }
 
 /** The mode a resource's properties ask for. */

@@ -5,11 +5,12 @@
  * Create and Update converge: CreateMembers unless the account is already a member, then a bounded
  * wait through VERIFICATION_IN_PROGRESS to ENABLED (organization) or INVITED/ENABLED (invitation).
  * VERIFICATION_FAILED and ACCEPTED_BUT_DISABLED fail with the reason; a member this event created
- * is removed again, so a failed create leaves nothing behind. A new account or graph is a
+ * is removed again, so a failed create leaves nothing behind. An existing ACCEPTED_BUT_DISABLED
+ * member gets StartMonitoringMember first (its reason may have been fixed since). A new account or graph is a
  * replacement. Delete calls DeleteMembers; a member or graph already gone is success.
  */
 import { DetectiveClient } from '@aws-sdk/client-detective';
-import { createMembers, getMember, isLive, modeOf, removeMembers, waitForMembers } from './member-operations';
+import { createMembers, getMember, isLive, modeOf, removeMembers, resumeDisabledMembers, waitForMembers } from './member-operations';
 import { DetectiveMemberResourceProperties } from '../../src/private/contracts';
 import { detectiveClient, organizationsClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
@@ -44,6 +45,8 @@ async function converge(client: DetectiveClient, props: DetectiveMemberResourceP
     if (existing) await removeMembers(client, props.GraphArn, [props.AccountId]);
     const email = props.EmailAddress ?? await organizationAccountEmail(organizationsClient(), props.AccountId);
     await createMembers(client, props.GraphArn, [{ accountId: props.AccountId, email }], props.Invitation);
+  } else {
+    await resumeDisabledMembers(client, props.GraphArn, new Map([[props.AccountId, existing!]]), [props.AccountId]);
   }
   try {
     const members = await waitForMembers(client, props.GraphArn, [props.AccountId], { mode: modeOf(props), timeoutMs: MEMBER_WAIT_MS });

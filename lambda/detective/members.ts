@@ -2,14 +2,15 @@
  * `Custom::DetectiveMembers`: a set of member accounts of a behavior graph in one resource, listed
  * in the template or read from AWS Organizations (roots or OUs, recursively) when the event arrives.
  *
- * - Create: the accounts that are not members yet get CreateMembers, ceil(N/50) calls; then one
- *   wait over all of them.
+ * - Create: the accounts that are not members yet get CreateMembers, ceil(N/50) calls; members
+ *   ACCEPTED_BUT_DISABLED get StartMonitoringMember (their reason may be fixed); then one wait over
+ *   all of them. If the wait fails, the members this create added are removed again.
  * - Update: the accounts the old properties named and the new ones do not are deleted; the rest
  *   converge as on create.
  * - Delete: the set's accounts that are still members are deleted.
  */
 import { DetectiveClient } from '@aws-sdk/client-detective';
-import { createMembers, isLive, listAllMembers, modeOf, removeMembers, waitForMembers } from './member-operations';
+import { createMembers, isLive, listAllMembers, modeOf, removeMembers, resumeDisabledMembers, waitForMembers } from './member-operations';
 import { DetectiveMembersResourceProperties } from '../../src/private/contracts';
 import { detectiveClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
@@ -59,8 +60,18 @@ async function converge(client: DetectiveClient, event: MembersEvent, self: stri
   await removeMembers(client, props.GraphArn, failed);
   const toCreate = desired.filter((t) => !isLive(current.get(t.accountId)));
   await createMembers(client, props.GraphArn, toCreate, props.Invitation);
+  await resumeDisabledMembers(client, props.GraphArn, current, [...desiredIds]);
   if (desired.length > 0) {
-    await waitForMembers(client, props.GraphArn, [...desiredIds], { mode: modeOf(props), timeoutMs: MEMBERS_WAIT_MS });
+    try {
+      await waitForMembers(client, props.GraphArn, [...desiredIds], { mode: modeOf(props), timeoutMs: MEMBERS_WAIT_MS });
+    } catch (err) {
+      // A failed create leaves nothing behind (a failed update is rolled back by CloudFormation instead).
+      if (old === undefined && toCreate.length > 0) {
+        log.warn('Removing the members this create added, after it failed', { count: toCreate.length });
+        await removeMembers(client, props.GraphArn, toCreate.map((t) => t.accountId)).catch(() => undefined);
+      }
+      throw err;
+    }
   }
   log.info('Member set ready', { graphArn: props.GraphArn, members: desired.length, created: toCreate.length });
   return { physicalResourceId: physicalId(event), data: { MemberCount: String(desired.length) } };

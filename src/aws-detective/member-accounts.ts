@@ -122,7 +122,8 @@ export interface MemberAccountsProps {
  * read: "already a member" is success, anything else fails the deployment naming the accounts and
  * Detective's reasons. One bounded wait covers every account (ENABLED in organization mode,
  * INVITED or ENABLED in invitation mode); VERIFICATION_FAILED and ACCEPTED_BUT_DISABLED fail with
- * the reason.
+ * the reason, and a failed create removes the members it added. A member that is
+ * ACCEPTED_BUT_DISABLED when a deployment runs is resumed first (`StartMonitoringMember`).
  *
  * A behavior graph has at most 1,200 member accounts (Detective answers
  * ServiceQuotaExceededException beyond).

@@ -372,7 +372,13 @@ export const DETECTIVE_MEMBER_PERMISSIONS: PermissionSet = {
   statements: [
     new iam.PolicyStatement({
       sid: 'DetectiveMembers',
-      actions: ['detective:CreateMembers', 'detective:GetMembers', 'detective:ListMembers', 'detective:DeleteMembers'],
+      actions: [
+        'detective:CreateMembers',
+        'detective:GetMembers',
+        'detective:ListMembers',
+        'detective:DeleteMembers',
+        'detective:StartMonitoringMember',
+      ],
       resources: [GRAPH_ARN_PATTERN],
     }),
     MEMBER_PERMISSIONS.statements[1],

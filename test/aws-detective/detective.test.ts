@@ -96,7 +96,8 @@ describe('members', () => {
     expect(invited.Properties).toMatchObject({ EmailAddress: 'root@example.com', Invitation: { Message: 'Hello', DisableEmailNotification: 'true' } });
     expect(invited.DeletionPolicy).toBe('Retain');
     expect(statements(stack).find((s: any) => s.Sid === 'DetectiveMembers').Action)
-      .toEqual(['detective:CreateMembers', 'detective:GetMembers', 'detective:ListMembers', 'detective:DeleteMembers']);
+      .toEqual(['detective:CreateMembers', 'detective:GetMembers', 'detective:ListMembers', 'detective:DeleteMembers',
+        'detective:StartMonitoringMember']);
   });
 
   test.each([

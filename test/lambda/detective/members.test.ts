@@ -162,7 +162,20 @@ describe('MemberAccounts (administrator side)', () => {
       .catch((e) => e);
     expect(err.message).toBe('1 member(s) did not reach ENABLED: 333333333333 (ACCEPTED_BUT_DISABLED (VOLUME_UNKNOWN): Detective cannot '
       + "verify the account's data volume, usually because GuardDuty is not enabled in it: enable GuardDuty in the member account in this "
-      + 'Region; the administrator can then resume it with StartMonitoringMember)');
+      + 'Region, then deploy again (the deployment resumes the member with StartMonitoringMember))');
+
+    expect(members().size).toBe(0);
+  });
+
+  test('a member that became ACCEPTED_BUT_DISABLED is resumed with StartMonitoringMember at the next deployment', async () => {
+    await organizationGraph();
+    const props = { GraphArn: graphArn, Accounts: [{ AccountId: WORKLOAD }, { AccountId: SANDBOX }] };
+    const { physicalResourceId } = await dispatch(event('Create', TYPE, props));
+    const sandbox = api.detective.graph(ADMIN, REGION)!.members.get(SANDBOX)!;
+    Object.assign(sandbox, { status: 'ACCEPTED_BUT_DISABLED', disabledReason: 'VOLUME_UNKNOWN' });
+    await dispatch(event('Update', TYPE, props, { physicalResourceId, oldProperties: props }));
+    expect(members().get(SANDBOX)).toBe('ENABLED');
+    expect(api.callsOf('StartMonitoringMember', ADMIN, 'detective').map((c) => c.input.AccountId)).toEqual([SANDBOX]);
   });
 
   test('organization mode from a graph that is not the organization graph: INVITED instead of enabled fails with the reason', async () => {
