@@ -36,7 +36,7 @@ const INVITATION_WAIT_MS = 120_000;
 
 const DISABLED_ADVICE: Record<string, string> = {
   VOLUME_UNKNOWN: 'Detective cannot verify the data volume, usually because GuardDuty is not enabled in this account: enable '
-    + 'GuardDuty here (in this Region); the administrator can then resume the member with StartMonitoringMember',
+    + 'GuardDuty here (in this Region); the administrator\'s next deployment of the member resumes it (StartMonitoringMember)',
   VOLUME_TOO_HIGH: "this account's data would take the behavior graph over Detective's data volume quota",
 };
 
