@@ -42,3 +42,34 @@ export async function startLocalApi(): Promise<LocalApi> {
 export function actAs(api: LocalApi, account: string): void {
   Object.assign(process.env, api.environmentFor(account, REGION));
 }
+
+/** The accounts of the test organization (`createTestOrganization`); ACCOUNT is its security account. */
+export const ORGANIZATION = {
+  MANAGEMENT: '999999999999',
+  WORKLOAD: '222222222222',
+  SANDBOX: '333333333333',
+  /** An account outside the organization. */
+  OUTSIDE: '444444444444',
+} as const;
+
+/**
+ * Reset the local API and create the test organization: the management account, ACCOUNT (security)
+ * at the root, WORKLOAD in the workloads OU and SANDBOX in the sandbox OU below it.
+ */
+export function createTestOrganization(api: LocalApi): { workloadsOu: string; sandboxOu: string } {
+  api.reset();
+  api.setSettleTime(100);
+  const root = api.organization.create(ORGANIZATION.MANAGEMENT, 'management@example.com');
+  const workloadsOu = api.organization.addOrganizationalUnit(root, 'workloads');
+  const sandboxOu = api.organization.addOrganizationalUnit(workloadsOu, 'sandbox');
+  api.organization.addAccount(ACCOUNT, 'security@example.com', root);
+  api.organization.addAccount(ORGANIZATION.WORKLOAD, 'workload@example.com', workloadsOu);
+  api.organization.addAccount(ORGANIZATION.SANDBOX, 'sandbox@example.com', sandboxOu);
+  return { workloadsOu, sandboxOu };
+}
+
+/** Keep the handler's structured logs out of the test output (restore with `jest.restoreAllMocks()`). */
+export function silenceHandlerLogs(): void {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+}

@@ -7,10 +7,10 @@ import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG, ResourceTypes } from '../../../src/private/contracts';
 import { LocalApi } from '../../local-api/server';
-import { ACCOUNT, actAs, event, REGION, STACK_ID, startLocalApi } from '../events';
+import { ACCOUNT, actAs, event, ORGANIZATION, REGION, silenceHandlerLogs, STACK_ID, startLocalApi } from '../events';
 
 const TYPE = ResourceTypes.DETECTIVE_BEHAVIOR_GRAPH;
-const MANAGEMENT = '999999999999';
+const { MANAGEMENT } = ORGANIZATION;
 const MARK = `${STACK_ID}|Resource1A2B3C4D`;
 
 let api: LocalApi;
@@ -22,8 +22,7 @@ afterAll(async () => api.stop());
 beforeEach(() => {
   api.reset();
   api.setSettleTime(100);
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  silenceHandlerLogs();
 });
 afterEach(() => {
   actAs(api, ACCOUNT);

@@ -10,12 +10,11 @@ import {
   ResourceTypes,
 } from '../../../src/private/contracts';
 import { LocalApi } from '../../local-api/server';
-import { ACCOUNT as ADMIN, actAs, event, REGION, startLocalApi } from '../events';
+import {
+  ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi,
+} from '../events';
 
-const MANAGEMENT = '999999999999';
-const WORKLOAD = '222222222222';
-const SANDBOX = '333333333333';
-const OUTSIDE = '444444444444';
+const { MANAGEMENT, WORKLOAD, SANDBOX, OUTSIDE } = ORGANIZATION;
 
 let api: LocalApi;
 let workloadsOu: string;
@@ -26,16 +25,8 @@ beforeAll(async () => {
 });
 afterAll(async () => api.stop());
 beforeEach(() => {
-  api.reset();
-  api.setSettleTime(100);
-  const root = api.organization.create(MANAGEMENT, 'management@example.com');
-  workloadsOu = api.organization.addOrganizationalUnit(root, 'workloads');
-  sandboxOu = api.organization.addOrganizationalUnit(workloadsOu, 'sandbox');
-  api.organization.addAccount(ADMIN, 'security@example.com', root);
-  api.organization.addAccount(WORKLOAD, 'workload@example.com', workloadsOu);
-  api.organization.addAccount(SANDBOX, 'sandbox@example.com', sandboxOu);
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  ({ workloadsOu, sandboxOu } = createTestOrganization(api));
+  silenceHandlerLogs();
 });
 afterEach(() => {
   actAs(api, ADMIN);
