@@ -18,14 +18,13 @@ const { MANAGEMENT, WORKLOAD, SANDBOX, OUTSIDE } = ORGANIZATION;
 
 let api: LocalApi;
 let workloadsOu: string;
-let sandboxOu: string;
 
 beforeAll(async () => {
   api = await startLocalApi();
 });
 afterAll(async () => api.stop());
 beforeEach(() => {
-  ({ workloadsOu, sandboxOu } = createTestOrganization(api));
+  ({ workloadsOu } = createTestOrganization(api));
   silenceHandlerLogs();
 });
 afterEach(() => {
