@@ -24,7 +24,7 @@ async function rawPost(pathname: string, body: unknown, account = '111111111111'
     },
     body: JSON.stringify(body),
   });
-  return { status: response.status, type: response.headers.get('x-amzn-errortype'), body: await response.json() };
+  return { status: response.status, type: response.headers.get('x-amzn-errortype'), body: await response.json() as { message?: string } };
 }
 
 test('state is per account and Region; detector ids match the service form', async () => {
