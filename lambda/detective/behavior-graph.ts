@@ -36,7 +36,7 @@ import {
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-detective';
 import { GetDetectorCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
-import { BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../src/private/contracts';
+import { BehaviorGraphResourceAttributes, BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../src/private/contracts';
 import { detectiveClient, guardDutyClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
 import { errorMessage, HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
@@ -83,26 +83,21 @@ async function graphTags(client: DetectiveClient, arn: string): Promise<Record<s
 }
 
 function result(arn: string, adopted: boolean): ResourceResult {
-  return { physicalResourceId: arn, data: { GraphArn: arn, Adopted: String(adopted) } };
+  const data: BehaviorGraphResourceAttributes = { GraphArn: arn, Adopted: adopted ? 'true' : 'false' };
+  return { physicalResourceId: arn, data: { ...data } };
 }
 
 async function create(client: DetectiveClient, event: GraphEvent): Promise<ResourceResult> {
   const props = event.ResourceProperties;
   const existing = await currentGraph(client);
-  let arn: string;
-  let created = false;
-  if (existing) {
-    arn = existing;
-    // Ours when an earlier attempt of this create made it (CloudFormation retries a create that timed out).
-    created = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG] === creatorMark(event);
-    log.info(created ? 'The behavior graph an earlier attempt created' : 'Adopting the existing behavior graph', { graphArn: arn });
-  } else {
-    arn = await createGraph(client, { ...props.Tags, [GRAPH_CREATED_BY_TAG]: creatorMark(event) });
-    // CreateGraph answers an existing graph's ARN too (one ListGraphs could not see yet): only our tag proves we made it.
-    created = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG] === creatorMark(event);
-    log.info(created ? 'Created the behavior graph' : 'CreateGraph answered an existing graph; adopting it', { graphArn: arn });
-  }
+  const arn = existing ?? await createGraph(client, { ...props.Tags, [GRAPH_CREATED_BY_TAG]: creatorMark(event) });
+  // Only our tag tells whether this resource made the graph: CreateGraph also answers an existing graph's
+  // ARN (one ListGraphs did not show yet), and an existing graph may be from an earlier attempt of this
+  // create (CloudFormation retries a create that timed out).
+  const created = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG] === creatorMark(event);
+  log.info(created ? 'The behavior graph is this resource\'s' : 'Adopting the existing behavior graph', { graphArn: arn });
   try {
+    // A graph CreateGraph just made has its tags already.
     if (existing || !created) await syncTags(client, arn, {}, props.Tags);
     await applyDatasourcePackages(client, arn, props.DatasourcePackages, undefined);
     await applyOrganizationConfiguration(client, arn, props.AutoEnableOrganizationMembers);

@@ -21,7 +21,7 @@ import {
   MemberDetail,
   paginateListInvitations,
 } from '@aws-sdk/client-detective';
-import { GraphMembershipResourceProperties } from '../../src/private/contracts';
+import { GraphMembershipResourceAttributes, GraphMembershipResourceProperties } from '../../src/private/contracts';
 import { detectiveClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
 import { HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
@@ -98,7 +98,8 @@ async function accept(client: DetectiveClient, props: GraphMembershipResourcePro
     }
     throw err;
   });
-  return { physicalResourceId: `${graphArn}${SUFFIX}`, data: { GraphArn: graphArn, Status: status ?? '' } };
+  const data: GraphMembershipResourceAttributes = { GraphArn: graphArn, Status: status ?? '' };
+  return { physicalResourceId: `${graphArn}${SUFFIX}`, data: { ...data } };
 }
 
 async function leave(client: DetectiveClient, event: MembershipEvent): Promise<ResourceResult> {

@@ -11,7 +11,7 @@
  */
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { createMembers, getMember, isLive, modeOf, removeMembers, resumeDisabledMembers, waitForMembers } from './member-operations';
-import { DetectiveMemberResourceProperties } from '../../src/private/contracts';
+import { DetectiveMemberResourceAttributes, DetectiveMemberResourceProperties } from '../../src/private/contracts';
 import { detectiveClient, organizationsClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
 import { isResourceNotFound } from '../shared/errors';
@@ -52,7 +52,8 @@ async function converge(client: DetectiveClient, props: DetectiveMemberResourceP
     const members = await waitForMembers(client, props.GraphArn, [props.AccountId], { mode: modeOf(props), timeoutMs: MEMBER_WAIT_MS });
     const status = members.get(props.AccountId)?.Status ?? '';
     log.info('Member ready', { graphArn: props.GraphArn, accountId: props.AccountId, status });
-    return { physicalResourceId: detectiveMemberPhysicalId(props), data: { AccountId: props.AccountId, Status: status } };
+    const data: DetectiveMemberResourceAttributes = { AccountId: props.AccountId, Status: status };
+    return { physicalResourceId: detectiveMemberPhysicalId(props), data: { ...data } };
   } catch (err) {
     if (creating) {
       log.warn('Removing the member this create added, after it failed', { accountId: props.AccountId });

@@ -11,7 +11,7 @@
  */
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { createMembers, isLive, listAllMembers, modeOf, removeMembers, resumeDisabledMembers, waitForMembers } from './member-operations';
-import { DetectiveMembersResourceProperties } from '../../src/private/contracts';
+import { DetectiveMembersResourceAttributes, DetectiveMembersResourceProperties } from '../../src/private/contracts';
 import { detectiveClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
 import { isResourceNotFound } from '../shared/errors';
@@ -74,7 +74,8 @@ async function converge(client: DetectiveClient, event: MembersEvent, self: stri
     }
   }
   log.info('Member set ready', { graphArn: props.GraphArn, members: desired.length, created: toCreate.length });
-  return { physicalResourceId: physicalId(event), data: { MemberCount: String(desired.length) } };
+  const data: DetectiveMembersResourceAttributes = { MemberCount: String(desired.length) };
+  return { physicalResourceId: physicalId(event), data: { ...data } };
 }
 
 async function remove(client: DetectiveClient, event: MembersEvent, self: string): Promise<ResourceResult> {

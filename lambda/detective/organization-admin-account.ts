@@ -26,7 +26,7 @@ import {
   DeregisterDelegatedAdministratorCommand,
   paginateListDelegatedAdministrators,
 } from '@aws-sdk/client-organizations';
-import { OrganizationAdminAccountResourceProperties } from '../../src/private/contracts';
+import { DetectiveOrganizationAdminAccountResourceAttributes, OrganizationAdminAccountResourceProperties } from '../../src/private/contracts';
 import { detectiveClient, organizationsClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
 import { HandlerError } from '../shared/errors';
@@ -51,7 +51,8 @@ export async function onDetectiveOrganizationAdminAccountEvent(event: AdminEvent
     case 'Update': {
       const previous = event.RequestType === 'Update' ? event.OldResourceProperties?.AdminAccountId : undefined;
       const admin = await enable(client, props.AdminAccountId, previous, location.account);
-      return { physicalResourceId, data: { AdminAccountId: props.AdminAccountId, GraphArn: admin.GraphArn ?? '' } };
+      const data: DetectiveOrganizationAdminAccountResourceAttributes = { AdminAccountId: props.AdminAccountId, GraphArn: admin.GraphArn ?? '' };
+      return { physicalResourceId, data: { ...data } };
     }
     case 'Delete':
       if (event.PhysicalResourceId === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId: event.PhysicalResourceId };

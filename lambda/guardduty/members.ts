@@ -17,7 +17,7 @@ import {
   createMembers, inviteMembers, isLive, listAllMembers, modeOf, removeMembers,
   updateMemberDetectors, waitForMembers,
 } from './member-operations';
-import { MembersResourceProperties } from '../../src/private/contracts';
+import { MembersResourceAttributes, MembersResourceProperties } from '../../src/private/contracts';
 import { guardDutyClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
 import { isDetectorNotFound } from '../shared/errors';
@@ -82,7 +82,8 @@ async function converge(client: GuardDutyClient, event: MembersEvent, self: stri
     await updateMemberDetectors(client, props.DetectorId, targets, props.Features);
   }
   log.info('Member set ready', { detectorId: props.DetectorId, members: desired.length, created: toCreate.length });
-  return { physicalResourceId: physicalId(event), data: { MemberCount: String(desired.length) } };
+  const data: MembersResourceAttributes = { MemberCount: String(desired.length) };
+  return { physicalResourceId: physicalId(event), data: { ...data } };
 }
 
 async function remove(client: GuardDutyClient, event: MembersEvent, self: string): Promise<ResourceResult> {

@@ -310,6 +310,13 @@ export interface DetectiveMemberResourceProperties {
   readonly Invitation?: MemberInvitationProperty;
 }
 
+/** Attributes of `Custom::DetectiveMember`. */
+export interface DetectiveMemberResourceAttributes {
+  readonly AccountId: string;
+  /** `ENABLED` or `INVITED` after the deployment. */
+  readonly Status: string;
+}
+
 /**
  * Properties of `Custom::DetectiveMembers` (a set). Exactly one of `Accounts` and `Organization`.
  * Physical id: `<graphArn>/members/<logicalId>`; a new graph replaces it.
@@ -321,6 +328,9 @@ export interface DetectiveMembersResourceProperties {
   readonly Invitation?: MemberInvitationProperty;
 }
 
+/** Attributes of `Custom::DetectiveMembers` (the same as GuardDuty's member set). */
+export type DetectiveMembersResourceAttributes = MembersResourceAttributes;
+
 /**
  * Properties of `Custom::DetectiveGraphMembership` (member side): exactly one of `GraphArn` and
  * `AdministratorAccountId` (an administrator has one graph per Region). Physical id:
@@ -330,4 +340,18 @@ export interface DetectiveMembersResourceProperties {
 export interface GraphMembershipResourceProperties {
   readonly GraphArn?: string;
   readonly AdministratorAccountId?: string;
+}
+
+/** Attributes of `Custom::DetectiveGraphMembership`. */
+export interface GraphMembershipResourceAttributes {
+  /** The graph whose invitation was accepted. */
+  readonly GraphArn: string;
+  readonly Status: string;
+}
+
+/** Attributes of `Custom::DetectiveOrganizationAdminAccount`. */
+export interface DetectiveOrganizationAdminAccountResourceAttributes {
+  readonly AdminAccountId: string;
+  /** The organization behavior graph, in the administrator account. */
+  readonly GraphArn: string;
 }

@@ -1,5 +1,5 @@
 import { App, Aspects, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import { Annotations, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { aws_detective as detective } from '../../src';
 
@@ -188,7 +188,7 @@ test('cdk-nag AwsSolutions finds nothing unsuppressed in a stack with every Dete
   new detective.OrganizationAdminAccount(stack, 'Admin', { adminAccountId: '333333333333' });
   Aspects.of(stack).add(new AwsSolutionsChecks());
   app.synth();
-  const errors = Annotations.fromStack(stack).findError('*', /AwsSolutions-/);
-  const warnings = Annotations.fromStack(stack).findWarning('*', /AwsSolutions-/);
+  const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
   expect([...errors, ...warnings].map((e) => e.entry.data)).toEqual([]);
 });

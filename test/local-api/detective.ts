@@ -79,8 +79,6 @@ export interface GraphState {
   readonly packages: Map<string, PackageState>;
   readonly members: Map<string, DetectiveMemberState>;
   autoEnable: boolean;
-  /** UpdateDatasourcePackages / UpdateOrganizationConfiguration calls that changed it (for assertions). */
-  writes: number;
 }
 
 interface OrganizationAdminState {
@@ -231,7 +229,6 @@ export class DetectiveService implements ServiceImplementation {
       packages: new Map([['DETECTIVE_CORE', { state: 'STARTED', changes: new Map([['STARTED', now]]) }]]),
       members: new Map(),
       autoEnable: false,
-      writes: 0,
     };
     this.graphs.set(this.key(account, region), graph);
     return graph;
@@ -322,7 +319,6 @@ export class DetectiveService implements ServiceImplementation {
       changes.set('STARTED', new Date());
       graph.packages.set(name, { state: 'STARTED', changes });
     }
-    graph.writes++;
     return {};
   }
 
@@ -546,7 +542,6 @@ export class DetectiveService implements ServiceImplementation {
   private updateOrganizationConfiguration(input: Input, context: ServiceContext): Record<string, unknown> {
     const graph = this.organizationGraph(input.GraphArn, context);
     if (input.AutoEnable !== undefined) graph.autoEnable = input.AutoEnable;
-    graph.writes++;
     return {};
   }
 }
