@@ -44,6 +44,8 @@ export interface LandingZoneSettings {
   readonly memberOus: string[];
   /** Detective's optional datasource packages. */
   readonly datasourcePackages: detective.DatasourcePackage[];
+  /** The cost center every resource of the landing zone is tagged with. */
+  readonly costCenter: string;
 }
 
 export const INITIAL: LandingZoneSettings = {
@@ -54,6 +56,7 @@ export const INITIAL: LandingZoneSettings = {
   autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable.NEW,
   memberOus: [WORKLOADS_OU],
   datasourcePackages: [detective.DatasourcePackage.EKS_AUDIT],
+  costCenter: 'security-1001',
 };
 
 export const UPDATED: LandingZoneSettings = {
@@ -64,11 +67,18 @@ export const UPDATED: LandingZoneSettings = {
   autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable.ALL,
   memberOus: [WORKLOADS_OU, SANDBOX_OU],
   datasourcePackages: [detective.DatasourcePackage.EKS_AUDIT, detective.DatasourcePackage.ASFF_SECURITYHUB_FINDING],
+  costCenter: 'security-2002',
 };
 
 interface ThreatDetectionStackProps extends StackProps {
   readonly settings: LandingZoneSettings;
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Delegation or organization enrolment made this account's detector before the stack: the stack
+   * adopts it and never deletes it, so it keeps the detector (RETAIN) and its handler gets no
+   * permission to delete one.
+   */
+  readonly adoptsDetector?: boolean;
 }
 
 /** The GuardDuty baseline every account of the landing zone gets. */
@@ -92,7 +102,7 @@ export class ThreatDetectionStack extends Stack {
           ec2AgentManagement: false,
         },
       },
-      removalPolicy: props.removalPolicy,
+      removalPolicy: props.adoptsDetector ? RemovalPolicy.RETAIN : props.removalPolicy,
     });
     Tags.of(this.detector).add('owner', 'platform-security');
   }
@@ -243,6 +253,7 @@ export class VendedAccountStack extends ThreatDetectionStack {
 /** The landing zone's threat-detection stacks, with the given settings, in deployment order. */
 export function buildLandingZone(app: App, settings: LandingZoneSettings): Stack[] {
   Tags.of(app).add('landing-zone', 'example');
+  Tags.of(app).add('cost-center', settings.costCenter);
   // The example deletes everything at the end to show the whole lifecycle; a real landing zone
   // keeps the defaults (RETAIN) and GuardDuty running. Adopted detectors are kept either way.
   const management = new ManagementAccountStack(app, 'ManagementAccountThreatDetection', {
@@ -254,6 +265,7 @@ export function buildLandingZone(app: App, settings: LandingZoneSettings): Stack
     env: { account: SECURITY_ACCOUNT, region: REGION },
     settings,
     removalPolicy: RemovalPolicy.DESTROY,
+    adoptsDetector: true,
   });
   // Delegation made the security account's detector, and enrolment the workload account's: the
   // stacks adopt them, and never delete them.
@@ -261,6 +273,7 @@ export function buildLandingZone(app: App, settings: LandingZoneSettings): Stack
     env: { account: WORKLOAD_ACCOUNT, region: REGION },
     settings,
     removalPolicy: RemovalPolicy.DESTROY,
+    adoptsDetector: true,
   });
   const vendingMembership = new VendedAccountMembershipStack(app, 'VendedAccountMembership', {
     env: { account: SECURITY_ACCOUNT, region: REGION },

@@ -16,7 +16,7 @@ import { detectiveClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
 import { isResourceNotFound } from '../shared/errors';
 import { log } from '../shared/log';
-import { resolveAccounts } from '../shared/organizations';
+import { resolveAccountIds, resolveAccounts } from '../shared/organizations';
 
 type MembersEvent = CustomResourceEvent<DetectiveMembersResourceProperties>;
 
@@ -49,8 +49,8 @@ async function converge(client: DetectiveClient, event: MembersEvent, self: stri
 
   if (old !== undefined && old.GraphArn === props.GraphArn) {
     const sameSource = JSON.stringify([old.Accounts, old.Organization]) === JSON.stringify([props.Accounts, props.Organization]);
-    const previous = sameSource ? desired : await resolveAccounts(old, self);
-    const dropped = previous.map((t) => t.accountId).filter((id) => !desiredIds.has(id) && current.has(id));
+    const previous = sameSource ? desired.map((t) => t.accountId) : await resolveAccountIds(old, self);
+    const dropped = previous.filter((id) => !desiredIds.has(id) && current.has(id));
     await removeMembers(client, props.GraphArn, dropped);
     for (const id of dropped) current.delete(id);
   }
@@ -86,7 +86,7 @@ async function remove(client: DetectiveClient, event: MembersEvent, self: string
   }
   try {
     const current = await listAllMembers(client, props.GraphArn);
-    const accounts = (await resolveAccounts(props, self)).map((t) => t.accountId).filter((id) => current.has(id));
+    const accounts = (await resolveAccountIds(props, self)).filter((id) => current.has(id));
     await removeMembers(client, props.GraphArn, accounts);
   } catch (err) {
     if (!isResourceNotFound(err)) throw err;

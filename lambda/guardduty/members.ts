@@ -22,7 +22,7 @@ import { guardDutyClient } from '../shared/clients';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
 import { isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
-import { resolveAccounts } from '../shared/organizations';
+import { resolveAccountIds, resolveAccounts } from '../shared/organizations';
 
 type MembersEvent = CustomResourceEvent<MembersResourceProperties>;
 
@@ -57,8 +57,8 @@ async function converge(client: GuardDutyClient, event: MembersEvent, self: stri
   if (sameDetector) {
     // The same source resolves to the same accounts: read the organization once, not twice.
     const sameSource = JSON.stringify([old.Accounts, old.Organization]) === JSON.stringify([props.Accounts, props.Organization]);
-    const previous = sameSource ? desired : await resolveAccounts(old, self);
-    const dropped = previous.map((t) => t.accountId).filter((id) => !desiredIds.has(id) && current.has(id));
+    const previous = sameSource ? desired.map((t) => t.accountId) : await resolveAccountIds(old, self);
+    const dropped = previous.filter((id) => !desiredIds.has(id) && current.has(id));
     if (dropped.length > 0) {
       await removeMembers(client, props.DetectorId, dropped);
       for (const id of dropped) current.delete(id);
@@ -94,7 +94,7 @@ async function remove(client: GuardDutyClient, event: MembersEvent, self: string
   }
   try {
     const current = await listAllMembers(client, props.DetectorId);
-    const accounts = (await resolveAccounts(props, self)).map((t) => t.accountId).filter((id) => current.has(id));
+    const accounts = (await resolveAccountIds(props, self)).filter((id) => current.has(id));
     await removeMembers(client, props.DetectorId, accounts);
   } catch (err) {
     if (!isDetectorNotFound(err)) throw err;

@@ -159,7 +159,7 @@ function parsePhysicalId(physicalResourceId: string): { detectorId: string; dest
 }
 
 function destinationArn(location: StackLocation, detectorId: string, destinationId: string): string {
-  return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${detectorId}/publishingDestination/${destinationId}`;
+  return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${detectorId}/publishingdestination/${destinationId}`;
 }
 
 function result(location: StackLocation, detectorId: string, destinationId: string): ResourceResult {

@@ -90,6 +90,18 @@ export interface MemberSourceProperties {
 }
 
 /**
+ * The account ids a member set names (never the administrator itself): listed ids as they are,
+ * without reading emails from the organization; an organization source read from it. For what
+ * only needs ids (which accounts the old properties held, which to remove on delete).
+ */
+export async function resolveAccountIds(props: MemberSourceProperties, self: string): Promise<string[]> {
+  const ids = props.Organization
+    ? [...(await organizationAccounts(organizationsClient(), props.Organization)).keys()]
+    : (props.Accounts ?? []).map((a) => a.AccountId);
+  return ids.filter((id) => id !== self);
+}
+
+/**
  * The accounts a member set names, with their emails: the listed ones (emails missing from the
  * list are read from the organization), or the organization's. Never the administrator itself.
  */

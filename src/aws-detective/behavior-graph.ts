@@ -4,7 +4,7 @@ import {
 import { Construct } from 'constructs';
 import { BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { BEHAVIOR_GRAPH_PERMISSIONS } from '../private/permissions';
+import { behaviorGraphPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
 
@@ -151,7 +151,10 @@ export class BehaviorGraph extends BehaviorGraphBase implements ITaggable {
     });
 
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(BEHAVIOR_GRAPH_PERMISSIONS);
+    provider.addPermissions(behaviorGraphPermissions({
+      autoEnableOrganizationMembers: props.autoEnableOrganizationMembers !== undefined,
+      datasourcePackages: packages !== undefined && packages.length > 0,
+    }));
     const properties: BehaviorGraphResourceProperties = {
       Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
       DatasourcePackages: packages ? [...packages] : undefined,

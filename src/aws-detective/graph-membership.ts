@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { IBehaviorGraph } from './behavior-graph';
 import { GraphMembershipResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { GRAPH_MEMBERSHIP_PERMISSIONS } from '../private/permissions';
+import { graphMembershipPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 
 /** Properties of a `GraphMembership`: the graph, or its administrator's account id (exactly one). */
@@ -56,7 +56,7 @@ export class GraphMembership extends Construct {
       throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${admin}"`);
     }
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(GRAPH_MEMBERSHIP_PERMISSIONS);
+    provider.addPermissions(graphMembershipPermissions(admin));
     const properties: GraphMembershipResourceProperties = { GraphArn: props.graph?.graphArn, AdministratorAccountId: admin };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -4,7 +4,7 @@ import type { IBehaviorGraph } from './behavior-graph';
 import { DetectiveMemberResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
 import { renderInvitation, validateEmail, validateInvitationMessage, validateMemberAccountId } from '../private/members';
-import { DETECTIVE_MEMBER_PERMISSIONS } from '../private/permissions';
+import { detectiveMemberPermissions, NO_ORGANIZATION_READS } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { validateRemovalPolicy } from '../private/validation';
 
@@ -103,7 +103,8 @@ export class MemberAccount extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     validateRemovalPolicy(this, removalPolicy, 'a member');
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(DETECTIVE_MEMBER_PERMISSIONS);
+    // Without an email, the handler reads it from AWS Organizations.
+    provider.addPermissions(detectiveMemberPermissions({ ...NO_ORGANIZATION_READS, oneAccount: props.email === undefined }));
     const properties: DetectiveMemberResourceProperties = {
       GraphArn: props.graph.graphArn,
       AccountId: props.accountId,

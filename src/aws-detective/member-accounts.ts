@@ -3,8 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import type { IBehaviorGraph } from './behavior-graph';
 import type { MemberInvitation } from './member-account';
 import { DetectiveMembersResourceProperties, ResourceTypes } from '../private/contracts';
-import { bindListedAccounts, bindOrganizationSource, renderInvitation, validateInvitationMessage } from '../private/members';
-import { DETECTIVE_MEMBER_PERMISSIONS } from '../private/permissions';
+import { bindListedAccounts, bindOrganizationSource, memberSourceReads, renderInvitation, validateInvitationMessage } from '../private/members';
+import { detectiveMemberPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { validateRemovalPolicy } from '../private/validation';
 
@@ -141,7 +141,7 @@ export class MemberAccounts extends Construct {
     validateInvitationMessage(this, props.invitation);
     const source = props.accounts._bind(this, props.invitation !== undefined);
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(DETECTIVE_MEMBER_PERMISSIONS);
+    provider.addPermissions(detectiveMemberPermissions(memberSourceReads(source)));
     const properties: DetectiveMembersResourceProperties = {
       GraphArn: props.graph.graphArn,
       ...source,

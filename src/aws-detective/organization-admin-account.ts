@@ -2,7 +2,7 @@ import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationAdminAccountResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { DETECTIVE_ORGANIZATION_ADMIN_PERMISSIONS } from '../private/permissions';
+import { detectiveOrganizationAdminPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { validateRemovalPolicy } from '../private/validation';
 
@@ -53,7 +53,7 @@ export class OrganizationAdminAccount extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     validateRemovalPolicy(this, removalPolicy, 'a delegated administrator');
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(DETECTIVE_ORGANIZATION_ADMIN_PERMISSIONS);
+    provider.addPermissions(detectiveOrganizationAdminPermissions(props.adminAccountId));
     const properties: OrganizationAdminAccountResourceProperties = { AdminAccountId: props.adminAccountId };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { IDetector } from './detector';
 import { AdministratorAccountResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { ADMINISTRATOR_ACCOUNT_PERMISSIONS } from '../private/permissions';
+import { administratorAccountPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 
 /** Properties of an `AdministratorAccount`. */
@@ -45,7 +45,7 @@ export class AdministratorAccount extends Construct {
       throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${props.administratorAccountId}"`);
     }
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(ADMINISTRATOR_ACCOUNT_PERMISSIONS);
+    provider.addPermissions(administratorAccountPermissions());
     const properties: AdministratorAccountResourceProperties = {
       DetectorId: props.detector.detectorId,
       AdministratorAccountId: props.administratorAccountId,

@@ -23,7 +23,7 @@ import {
 } from '../private/contracts';
 import { ValidationError } from '../private/errors';
 import { definedKeys, renderFeatures, validateFeatureChoice } from '../private/features';
-import { DETECTOR_PERMISSIONS } from '../private/permissions';
+import { detectorPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
 
@@ -382,7 +382,6 @@ export class Detector extends DetectorBase implements ITaggable {
     this.node.addValidation({ validate: () => validateTags(this.tags.tagValues(), 'a detector') });
 
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(DETECTOR_PERMISSIONS);
 
     const properties: DetectorResourceProperties = {
       Enable: String(props.enable ?? true) as 'true' | 'false',
@@ -398,6 +397,10 @@ export class Detector extends DetectorBase implements ITaggable {
       properties: { ...properties },
       removalPolicy,
     });
+    provider.addPermissions(detectorPermissions({
+      resource: this.resource,
+      malwareProtection: props.features?.ebsMalwareProtection === true || dataSources?.malwareProtectionEbsVolumes === true,
+    }));
 
     this.detectorId = this.resource.getAttString('DetectorId');
     this.detectorArn = this.resource.getAttString('DetectorArn');

@@ -18,7 +18,7 @@ import type { IDetector } from './detector';
 import { Condition, renderFindingCriteria } from './finding-criteria';
 import { FilterResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { FILTER_PERMISSIONS } from '../private/permissions';
+import { filterPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
 
@@ -193,7 +193,6 @@ export class Filter extends Resource implements IFilter, ITaggable {
     this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a filter'), ...this.validateSiblings()] });
 
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(FILTER_PERMISSIONS);
 
     const properties: FilterResourceProperties = {
       DetectorId: props.detector.detectorId,
@@ -210,6 +209,7 @@ export class Filter extends Resource implements IFilter, ITaggable {
       properties: { ...properties },
       removalPolicy,
     });
+    provider.addPermissions(filterPermissions(this.resource));
     this.filterName = this.resource.getAttString('FilterName');
     this.filterArn = this.resource.getAttString('FilterArn');
 

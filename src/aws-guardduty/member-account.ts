@@ -6,7 +6,7 @@ import { serializeDetectorWrites } from '../private/detector-writes';
 import { ValidationError } from '../private/errors';
 import { renderFeatures, validateFeatureChoice } from '../private/features';
 import { renderInvitation, validateEmail, validateInvitationFeatures, validateMemberAccountId } from '../private/members';
-import { MEMBER_PERMISSIONS } from '../private/permissions';
+import { memberPermissions, NO_ORGANIZATION_READS } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { validateRemovalPolicy } from '../private/validation';
 
@@ -119,7 +119,12 @@ export class MemberAccount extends Construct {
     validateFeatureChoice(this, props.features, undefined);
 
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(MEMBER_PERMISSIONS);
+    provider.addPermissions(memberPermissions({
+      // Without an email, the handler reads it from AWS Organizations.
+      reads: { ...NO_ORGANIZATION_READS, oneAccount: props.email === undefined },
+      invitation: props.invitation !== undefined,
+      features: props.features !== undefined,
+    }));
     const properties: MemberResourceProperties = {
       DetectorId: props.detector.detectorId,
       AccountId: props.accountId,

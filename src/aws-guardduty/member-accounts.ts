@@ -5,8 +5,8 @@ import type { MemberInvitation } from './member-account';
 import { MembersResourceProperties, ResourceTypes } from '../private/contracts';
 import { serializeDetectorWrites } from '../private/detector-writes';
 import { renderFeatures, validateFeatureChoice } from '../private/features';
-import { bindListedAccounts, bindOrganizationSource, renderInvitation, validateInvitationFeatures } from '../private/members';
-import { MEMBER_PERMISSIONS } from '../private/permissions';
+import { bindListedAccounts, bindOrganizationSource, memberSourceReads, renderInvitation, validateInvitationFeatures } from '../private/members';
+import { memberPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { validateRemovalPolicy } from '../private/validation';
 
@@ -169,7 +169,11 @@ export class MemberAccounts extends Construct {
     const source = props.accounts._bind(this, props.invitation !== undefined);
 
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(MEMBER_PERMISSIONS);
+    provider.addPermissions(memberPermissions({
+      reads: memberSourceReads(source),
+      invitation: props.invitation !== undefined,
+      features: props.features !== undefined,
+    }));
     const properties: MembersResourceProperties = {
       DetectorId: props.detector.detectorId,
       ...source,

@@ -1,8 +1,8 @@
-import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationAdminAccountResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { ORGANIZATION_ADMIN_PERMISSIONS } from '../private/permissions';
+import { organizationAdminPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { validateRemovalPolicy } from '../private/validation';
 
@@ -50,7 +50,7 @@ export class OrganizationAdminAccount extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     validateRemovalPolicy(this, removalPolicy, 'a delegated administrator');
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(ORGANIZATION_ADMIN_PERMISSIONS);
+    provider.addPermissions(organizationAdminPermissions(props.adminAccountId, Stack.of(this).account));
     const properties: OrganizationAdminAccountResourceProperties = { AdminAccountId: props.adminAccountId };
     new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

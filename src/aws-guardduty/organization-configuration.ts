@@ -4,7 +4,7 @@ import type { IDetector } from './detector';
 import { OrganizationConfigurationResourceProperties, OrganizationFeatureProperty, ResourceTypes } from '../private/contracts';
 import { serializeDetectorWrites } from '../private/detector-writes';
 import { ValidationError } from '../private/errors';
-import { ORGANIZATION_CONFIGURATION_PERMISSIONS } from '../private/permissions';
+import { organizationConfigurationPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { validateRemovalPolicy } from '../private/validation';
 
@@ -138,7 +138,7 @@ export class OrganizationConfiguration extends Construct {
     this.node.addValidation({ validate: () => overlaps(this, siblings) });
 
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(ORGANIZATION_CONFIGURATION_PERMISSIONS);
+    provider.addPermissions(organizationConfigurationPermissions());
     const properties: OrganizationConfigurationResourceProperties = {
       DetectorId: props.detector.detectorId,
       AutoEnableOrganizationMembers: props.autoEnableOrganizationMembers,

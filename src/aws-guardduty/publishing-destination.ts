@@ -22,7 +22,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { IDetector } from './detector';
 import { PublishingDestinationResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { PUBLISHING_DESTINATION_PERMISSIONS } from '../private/permissions';
+import { publishingDestinationPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
 import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
 
@@ -39,7 +39,7 @@ export interface IPublishingDestination extends IResource {
 
   /**
    * The destination's ARN,
-   * `arn:<partition>:guardduty:<region>:<account>:detector/<detectorId>/publishingDestination/<destinationId>`
+   * `arn:<partition>:guardduty:<region>:<account>:detector/<detectorId>/publishingdestination/<destinationId>`
    * (not the bucket's ARN).
    *
    * @attribute
@@ -128,7 +128,7 @@ export class PublishingDestination extends Resource implements IPublishingDestin
       public readonly publishingDestinationArn = Stack.of(scope).formatArn({
         service: 'guardduty',
         resource: 'detector',
-        resourceName: `${detectorId}/publishingDestination/${destinationId}`,
+        resourceName: `${detectorId}/publishingdestination/${destinationId}`,
       });
     }
     return new Import(scope, id);
@@ -155,16 +155,15 @@ export class PublishingDestination extends Resource implements IPublishingDestin
     this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a publishing destination'), ...this.validateQuota()] });
 
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(PUBLISHING_DESTINATION_PERMISSIONS);
-    // The handler's access to this bucket and key, in a policy of this construct that only this
-    // destination depends on: in the shared policy it would make the handler depend on the key,
-    // whose policy names the detector, which depends on the handler.
+    provider.addPermissions(publishingDestinationPermissions());
+    // GuardDuty's guide lists s3:GetBucketLocation among the caller's permissions to configure an
+    // export (and no KMS action but the console's kms:ListAliases). It is this destination's own
+    // policy, which only this destination depends on: in the shared policy it would make the
+    // handler depend on the bucket, whose policy names the detector, which depends on the handler.
+    // @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
     const handlerAccess = new iam.Policy(this, 'HandlerAccess', {
       roles: [provider.role],
-      statements: [
-        new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [props.bucket.bucketArn] }),
-        new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [props.key.keyArn] }),
-      ],
+      statements: [new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [props.bucket.bucketArn] })],
     });
 
     const dependencies: IConstruct[] = [handlerAccess];

@@ -166,7 +166,7 @@ export interface PublishingDestinationResourceProperties {
 /** Attributes of `Custom::GuardDutyPublishingDestination`. */
 export interface PublishingDestinationResourceAttributes {
   readonly DestinationId: string;
-  /** The destination's own ARN (`detector/<id>/publishingDestination/<destinationId>`), not the bucket's. */
+  /** The destination's own ARN (`detector/<id>/publishingdestination/<destinationId>`), not the bucket's. */
   readonly PublishingDestinationArn: string;
 }
 

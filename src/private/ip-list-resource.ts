@@ -12,7 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { ResourceTypes, ThreatListResourceProperties } from './contracts';
 import { ValidationError } from './errors';
-import { GUARDDUTY_SERVICE_LINKED_ROLE_ARN, THREAT_LIST_PERMISSIONS } from './permissions';
+import { GUARDDUTY_SERVICE_LINKED_ROLE_ARN, threatListPermissions } from './permissions';
 import { ThreatDetectionProvider } from './provider';
 import { renderTags, validateString } from './validation';
 import type { IDetector } from '../aws-guardduty/detector';
@@ -43,24 +43,19 @@ export function createIpListResource(scope: Resource, options: IpListResourceOpt
     : { min: 1, max: 300 });
 
   const provider = ThreatDetectionProvider.of(scope);
-  provider.addPermissions(THREAT_LIST_PERMISSIONS);
+  provider.addPermissions(threatListPermissions(isTrusted ? 'IPSet' : 'ThreatIntelSet'));
   const list = options.source.bind(scope, { kind: options.kind, format: options.format });
   if (!Token.isUnresolved(list.location) && list.location.length > 300) {
     throw new ValidationError(scope, `GuardDuty takes list locations of at most 300 characters, got ${list.location.length}: ${list.location}`);
   }
 
-  // The handler reads nothing itself, but GuardDuty checks the caller may read the object; the
-  // service-linked role gets its own read access from GuardDuty (an inline policy it writes).
-  // This set's access is a policy of its own that only the set depends on, so the shared handler
-  // never depends on this set's bucket or key.
-  const handlerAccess = new iam.Policy(scope, 'HandlerAccess', {
-    roles: [provider.role],
-    statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [list.bucket.arnForObjects(list.objectKey)] })],
-  });
-  const dependencies: IConstruct[] = [handlerAccess];
+  // GuardDuty reads the list as its service-linked role, to which it gives read access itself
+  // (an inline policy it puts in the caller's name: iam:PutRolePolicy). The guide documents no
+  // read of the object by the caller for IP lists, so the handler gets none. The set waits for
+  // the bucket (and its key) this app makes.
+  const dependencies: IConstruct[] = [];
   if (list.bucket instanceof s3.Bucket) dependencies.push(list.bucket);
   if (list.encryptionKey) {
-    handlerAccess.addStatements(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [list.encryptionKey.keyArn] }));
     grantServiceRoleDecrypt(scope, list.encryptionKey);
     if (list.encryptionKey instanceof kms.Key) dependencies.push(list.encryptionKey);
   }

@@ -7,6 +7,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { MemberAccountProperty, MemberInvitationProperty, OrganizationSourceProperty } from './contracts';
 import { ValidationError } from './errors';
+import { MemberSourceReads } from './permissions';
 import { validateString } from './validation';
 import type { DetectorFeatures } from '../aws-guardduty/detector';
 import type { MemberInvitation } from '../aws-guardduty/member-account';
@@ -89,6 +90,21 @@ export function bindListedAccounts(scope: IConstruct, accounts: ReadonlyArray<Li
       + 'to read the accounts from AWS Organizations, or split the list');
   }
   return rendered;
+}
+
+/**
+ * The AWS Organizations reads the handler makes to resolve a member source: accounts below
+ * roots/OUs, every account (an organization-wide source, or listed accounts whose email it must
+ * look up), or nothing (every account listed with its email).
+ */
+export function memberSourceReads(source: {
+  readonly Accounts?: ReadonlyArray<MemberAccountProperty>;
+  readonly Organization?: OrganizationSourceProperty;
+}): MemberSourceReads {
+  const byParent = source.Organization?.ParentIds !== undefined;
+  const wholeOrganization = source.Organization !== undefined && !byParent;
+  const lookups = (source.Accounts ?? []).some((a) => a.Email === undefined);
+  return { byParent, allAccounts: wholeOrganization || lookups, oneAccount: false };
 }
 
 /** Check and render an organization source (roots/OUs and exclusions). */

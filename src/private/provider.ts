@@ -3,20 +3,22 @@
  * role and its log group, created on first use in a stack and shared by every construct after.
  *
  * Found through the construct tree (`Stack.of(scope).node.tryFindChild`), never through a static
- * map, so it is right across several apps in one process. Constructs add the permission set of
- * their resource type once; the function depends on its role and policy, and every custom
- * resource depends on the function, so permissions exist before the first event and outlive the
- * last.
+ * map, so it is right across several apps in one process. Each construct adds the grants its own
+ * properties need; they are rendered at synth into one policy (`Permissions`), statements merged
+ * by Sid, so a grant that depends on a removal policy set after construction is decided then. The
+ * function depends on its role and policies, and every custom resource depends on the function,
+ * so permissions exist before the first event and outlive the last.
  *
  * Not exported from the package.
  */
 import * as path from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { NagSuppression, PermissionSet } from './permissions';
+import { ValidationError } from './errors';
+import { Grant, NagSuppression, PermissionSet } from './permissions';
 
 /** Construct id of the provider under its stack. Part of the API: renaming it replaces the function. */
 const PROVIDER_ID = 'CdkThreatDetectionProvider';
@@ -39,7 +41,10 @@ export class ThreatDetectionProvider extends Construct {
   /** The value for a custom resource's `ServiceToken`. */
   public readonly serviceToken: string;
 
-  private readonly permissionSets = new Set<PermissionSet>();
+  /** The policy of the grants constructs add (the role's default policy holds only log access). */
+  public readonly permissionsPolicy: iam.CfnPolicy;
+
+  private readonly grants: Grant[] = [];
   private readonly policySuppressions: Array<{ id: string; reason: string; applies_to?: string[] }> = [];
 
   private constructor(scope: Construct, id: string) {
@@ -70,20 +75,60 @@ export class ThreatDetectionProvider extends Construct {
     });
     this.serviceToken = this.function.functionArn;
 
-    const policy = this.role.node.tryFindChild('DefaultPolicy') as iam.Policy;
-    (policy.node.defaultChild as iam.CfnPolicy).addMetadata('cdk_nag', { rules_to_suppress: this.policySuppressions });
+    this.permissionsPolicy = new iam.CfnPolicy(this, 'Permissions', {
+      policyName: 'cdk-threat-detection-handler',
+      roles: [this.role.roleName],
+      policyDocument: Lazy.any({ produce: () => this.renderPolicy() }),
+    });
+    this.permissionsPolicy.addMetadata('cdk_nag', { rules_to_suppress: this.policySuppressions });
+    this.function.node.addDependency(this.permissionsPolicy);
   }
 
-  /** Give the handler the permissions of one resource type (once per stack, however often called). */
+  /** Give the handler what one construct needs (grants already given are merged, not repeated). */
   public addPermissions(set: PermissionSet): void {
-    if (this.permissionSets.has(set)) return;
-    this.permissionSets.add(set);
-    for (const statement of set.statements) {
-      this.role.addToPrincipalPolicy(statement);
-    }
+    this.grants.push(...set.grants);
     for (const suppression of set.nagSuppressions) {
       mergeSuppression(this.policySuppressions, suppression);
     }
+  }
+
+  /** The grants that apply, one statement per Sid, in the order they were first given. */
+  private renderPolicy(): Record<string, unknown> {
+    const statements = new Map<string, Grant & { actions: string[]; resources: string[] }>();
+    const stack = Stack.of(this);
+    for (const grant of this.grants) {
+      if (grant.when && !grant.when()) continue;
+      const existing = statements.get(grant.sid);
+      if (!existing) {
+        statements.set(grant.sid, { ...grant, actions: [...grant.actions], resources: [...grant.resources] });
+        continue;
+      }
+      // One Sid, one statement: the same actions on more resources, or more actions on the same
+      // resources; anything else would grant actions on resources no construct asked for.
+      const key = (value: unknown) => JSON.stringify(stack.resolve(value));
+      const sameConditions = key(existing.conditions ?? {}) === key(grant.conditions ?? {});
+      const sameActions = key([...existing.actions].sort()) === key([...grant.actions].sort());
+      const sameResources = key(existing.resources) === key(grant.resources);
+      if (sameConditions && sameResources) {
+        for (const action of grant.actions) if (!existing.actions.includes(action)) existing.actions.push(action);
+      } else if (sameConditions && sameActions) {
+        const known = new Set(existing.resources.map(key));
+        existing.resources.push(...grant.resources.filter((r) => !known.has(key(r))));
+      } else {
+        throw new ValidationError(this, `two grants named ${grant.sid} differ in more than their actions or their resources; `
+          + 'a library bug (give one of them another Sid)');
+      }
+    }
+    return {
+      Version: '2012-10-17',
+      Statement: [...statements.values()].map((g) => ({
+        Sid: g.sid,
+        Effect: 'Allow',
+        Action: g.actions.length === 1 ? g.actions[0] : g.actions,
+        Resource: g.resources.length === 1 ? g.resources[0] : g.resources,
+        ...(g.conditions ? { Condition: g.conditions } : {}),
+      })),
+    };
   }
 }
 

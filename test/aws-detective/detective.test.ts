@@ -25,11 +25,17 @@ describe('BehaviorGraph', () => {
     expect(stack.resolve(graph.graphArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'GraphArn'] });
     expect(stack.resolve(graph.adopted)).toEqual({ 'Fn::GetAtt': [logicalId, 'Adopted'] });
     const byId = Object.fromEntries(statements(stack).map((s: any) => [s.Sid, s]));
-    expect(byId.DetectiveGraphAccountLevel.Action).toEqual(['detective:CreateGraph', 'detective:ListGraphs', 'guardduty:ListDetectors']);
+    expect(byId.DetectiveGraphCreate.Action).toEqual(['detective:CreateGraph', 'detective:ListGraphs']);
+    expect(byId.GuardDutyPrerequisiteList.Action).toBe('guardduty:ListDetectors');
     expect(byId.DetectiveGraph.Resource).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':detective:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':graph:*']],
     });
-    expect(byId.DetectiveServiceLinkedRole.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'detective.amazonaws.com' } });
+    // Nothing managed: no package or organization writes. A failed create deletes its graph, so
+    // DeleteGraph is there although the graph is retained. Detective's service-linked role is made
+    // by delegation (OrganizationAdminAccount), not by CreateGraph.
+    expect(byId.DetectiveGraph.Action).toEqual(['detective:DeleteGraph', 'detective:TagResource', 'detective:UntagResource',
+      'detective:ListTagsForResource', 'detective:ListDatasourcePackages']);
+    expect(byId.DetectiveServiceLinkedRole).toBeUndefined();
   });
 
   test('packages, organization auto-enable, tags through Tags.of, DESTROY', () => {
@@ -148,7 +154,12 @@ describe('members', () => {
     expect(byAdministrator.Properties).toEqual({ ServiceToken: expect.anything(), AdministratorAccountId: '555555555555' });
     const statement = statements(stack).find((s: any) => s.Sid === 'DetectiveMembership');
     expect(statement.Action).toEqual(['detective:AcceptInvitation', 'detective:DisassociateMembership']);
-    expect(statement.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':detective:', { Ref: 'AWS::Region' }, ':*:graph:*']] });
+    // Given only the graph's ARN (a token or not), any administrator's graph in this Region; given
+    // the administrator, that account's graphs only. One statement, both scopes.
+    expect(statement.Resource).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':detective:', { Ref: 'AWS::Region' }, ':*:graph:*']] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':detective:', { Ref: 'AWS::Region' }, ':555555555555:graph:*']] },
+    ]);
   });
 
   test.each([
@@ -168,8 +179,15 @@ describe('OrganizationAdminAccount', () => {
     expect(resource.Properties).toEqual({ ServiceToken: expect.anything(), AdminAccountId: '222222222222' });
     expect(resource.DeletionPolicy).toBe('Retain');
     expect(stack.resolve(admin.graphArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'GraphArn'] });
-    expect(statements(stack).find((s: any) => s.Sid === 'OrganizationsDelegationForDetective').Condition)
-      .toEqual({ StringEquals: { 'organizations:ServicePrincipal': 'detective.amazonaws.com' } });
+    const bySid = Object.fromEntries(statements(stack).map((s: any) => [s.Sid, s]));
+    const onlyDetective = { StringEquals: { 'organizations:ServicePrincipal': 'detective.amazonaws.com' } };
+    for (const sid of ['OrganizationsTrustedAccessForDetective', 'OrganizationsRegisterDelegatedAdministratorForDetective',
+      'OrganizationsDeregisterDelegatedAdministratorForDetective', 'OrganizationsListDelegatedAdministratorsForDetective']) {
+      expect(bySid[sid].Condition).toEqual(onlyDetective);
+    }
+    // The action IAM knows (singular), not the API's name.
+    expect(bySid.DetectiveOrganizationAdmin.Action).toContain('detective:ListOrganizationAdminAccount');
+    expect(bySid.DetectiveServiceLinkedRole.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': ['detective.amazonaws.com'] } });
   });
 
   test('synth error for a malformed account id', () => {

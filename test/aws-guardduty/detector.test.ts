@@ -189,41 +189,65 @@ describe('the handler provider', () => {
   test('the role may write only its own log group and manage only detectors of its account and Region', () => {
     const s = stack();
     new guardduty.Detector(s, 'One');
-    new guardduty.Detector(s, 'Two');
+    new guardduty.Detector(s, 'Two', { features: { ebsMalwareProtection: true }, removalPolicy: RemovalPolicy.DESTROY });
     const template = Template.fromStack(s);
 
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     const policies = template.findResources('AWS::IAM::Policy');
-    expect(Object.keys(policies)).toHaveLength(1);
-    const statements = Object.values(policies)[0].Properties.PolicyDocument.Statement;
-    // Two detectors, one copy of each statement.
-    expect(statements.map((st: any) => st.Sid ?? st.Action)).toEqual([
-      ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      'GuardDutyDetectorAccountLevel',
-      'GuardDutyDetector',
-      'GuardDutyServiceLinkedRoles',
-    ]);
+    const all = Object.values(policies).map((p) => p.Properties);
+    const permissions = all.find((p) => p.PolicyName === 'cdk-threat-detection-handler');
+    const logs = all.find((p) => p !== permissions);
     const logGroupId = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0];
-    expect(statements[0].Resource).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
-    expect(statements[1]).toMatchObject({ Action: ['guardduty:CreateDetector', 'guardduty:ListDetectors'], Resource: '*' });
-    expect(statements[2]).toMatchObject({
-      Action: ['guardduty:GetDetector', 'guardduty:UpdateDetector', 'guardduty:DeleteDetector', 'guardduty:TagResource', 'guardduty:UntagResource'],
-      Resource: {
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':guardduty:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':detector/*']],
-      },
-    });
-    expect(statements[3].Condition).toEqual({
-      StringEqualsIfExists: { 'iam:AWSServiceName': ['guardduty.amazonaws.com', 'malware-protection.guardduty.amazonaws.com'] },
-    });
+    // The default policy holds only the log group; the library's own policy holds the grants.
+    expect(permissions.PolicyName).toBe('cdk-threat-detection-handler');
+    expect(logs.PolicyDocument.Statement).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+    ]);
+    const statements = permissions.PolicyDocument.Statement;
+    const detectorArn = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':guardduty:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':detector/*']],
+    };
+    // Two detectors, one statement per Sid; the second detector's malware protection and DESTROY add what they need.
+    expect(statements).toEqual([
+      { Sid: 'GuardDutyDetectorCreate', Effect: 'Allow', Action: ['guardduty:CreateDetector', 'guardduty:ListDetectors'], Resource: '*' },
+      { Sid: 'GuardDutyDetector', Effect: 'Allow', Action: ['guardduty:GetDetector', 'guardduty:UpdateDetector'], Resource: detectorArn },
+      { Sid: 'GuardDutyTagging', Effect: 'Allow', Action: ['guardduty:TagResource', 'guardduty:UntagResource'], Resource: detectorArn },
+      expect.objectContaining({
+        Sid: 'GuardDutyServiceLinkedRole',
+        Action: 'iam:CreateServiceLinkedRole',
+        Condition: { StringEquals: { 'iam:AWSServiceName': ['guardduty.amazonaws.com'] } },
+      }),
+      { Sid: 'GuardDutyDetectorDelete', Effect: 'Allow', Action: 'guardduty:DeleteDetector', Resource: detectorArn },
+      expect.objectContaining({
+        Sid: 'GuardDutyServiceLinkedRoles',
+        Condition: { StringEquals: { 'iam:AWSServiceName': ['guardduty.amazonaws.com', 'malware-protection.guardduty.amazonaws.com'] } },
+      }),
+    ]);
   });
 
-  test('the function waits for its policy, and each detector for the function', () => {
+  test('DeleteDetector only where CloudFormation can delete the detector, decided after applyRemovalPolicy', () => {
+    const sids = (s: Stack) => Object.values(Template.fromStack(s).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((st: any) => st.Sid));
+    const retained = stack();
+    new guardduty.Detector(retained, 'Detector');
+    expect(sids(retained)).not.toContain('GuardDutyDetectorDelete');
+    const destroyedLater = stack();
+    new guardduty.Detector(destroyedLater, 'Detector').applyRemovalPolicy(RemovalPolicy.DESTROY);
+    expect(sids(destroyedLater)).toContain('GuardDutyDetectorDelete');
+    const retainedOnUpdateOrDelete = stack();
+    new guardduty.Detector(retainedOnUpdateOrDelete, 'Detector').applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    // RetainExceptOnCreate: a failed create's rollback deletes it.
+    expect(sids(retainedOnUpdateOrDelete)).toContain('GuardDutyDetectorDelete');
+  });
+
+  test('the function waits for its policies, and each detector for the function', () => {
     const s = stack();
     new guardduty.Detector(s, 'Detector');
     const template = Template.fromStack(s);
     const [fnId, fn] = Object.entries(template.findResources('AWS::Lambda::Function'))[0];
-    const policyId = Object.keys(template.findResources('AWS::IAM::Policy'))[0];
-    expect(fn.DependsOn).toContain(policyId);
+    const policyIds = Object.keys(template.findResources('AWS::IAM::Policy'));
+    expect(policyIds).toHaveLength(2);
+    expect(fn.DependsOn).toEqual(expect.arrayContaining(policyIds));
     template.hasResourceProperties('Custom::GuardDutyDetector', { ServiceToken: { 'Fn::GetAtt': [fnId, 'Arn'] } });
   });
 

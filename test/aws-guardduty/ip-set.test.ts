@@ -20,7 +20,7 @@ function policyStatements(stack: Stack): any[] {
   return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
 }
 
-test('inline entries become a TXT asset with a content hash; the handler may read that object and let GuardDuty in', () => {
+test('inline entries become a TXT asset with a content hash; the handler may let GuardDuty\'s role read it', () => {
   const { stack, detector } = setup();
   detector.addIpSet('Trusted', { ipSetName: 'Office networks', source: IpListSource.fromEntries(['203.0.113.0/24', ' 198.51.100.7 ', '2001:db8::/32']) });
   const template = Template.fromStack(stack);
@@ -34,15 +34,23 @@ test('inline entries become a TXT asset with a content hash; the handler may rea
   });
   expect(JSON.stringify(resource.Properties.Location)).toMatch(new RegExp(`https://s3.eu-west-1.\\$\\{AWS::URLSuffix\\}/cdk-hnb659fds-assets-111111111111-eu-west-1/${resource.Properties.ContentHash}.txt`));
   const statements = policyStatements(stack);
-  // Read access to that one object only, in a policy the set (not the shared handler) depends on.
-  const access = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('DetectorTrustedHandlerAccess'))!;
-  expect(access[1].Properties.PolicyDocument.Statement).toEqual([{
-    Action: 's3:GetObject',
-    Effect: 'Allow',
-    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::cdk-hnb659fds-assets-111111111111-eu-west-1/${resource.Properties.ContentHash}.txt`]] },
-  }]);
-  expect(resource.DependsOn).toContain(access[0]);
-  expect(statements).toContainEqual(expect.objectContaining({ Sid: 'GuardDutyServiceRoleListAccess', Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'] }));
+  // GuardDuty reads the list as its service-linked role, after putting that role's policy in the
+  // caller's name; the handler itself reads no object (the guide documents no such need).
+  expect(statements).toContainEqual(expect.objectContaining({
+    Sid: 'GuardDutyServiceRoleListPolicy',
+    Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+    Resource: {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' },
+        ':role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty']],
+    },
+  }));
+  expect(statements.flatMap((st: any) => [st.Action].flat())).not.toContain('s3:GetObject');
+  // CreateIPSet is star-only; the set's own actions are scoped to IP sets.
+  expect(statements).toContainEqual(expect.objectContaining({ Sid: 'GuardDutyIPSetCreate', Action: ['guardduty:CreateIPSet', 'guardduty:ListIPSets'], Resource: '*' }));
+  expect(statements).toContainEqual(expect.objectContaining({
+    Sid: 'GuardDutyIPSet',
+    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':guardduty:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':detector/*/ipset/*']] },
+  }));
 });
 
 test('the same entries give the same hash; different entries a different one', () => {

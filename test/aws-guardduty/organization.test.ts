@@ -15,7 +15,7 @@ const resources = (stack: Stack, type: string) => Object.entries(Template.fromSt
 const statements = (stack: Stack) => resources(stack, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
 
 describe('MemberAccount', () => {
-  test('organization mode: account and features, no email or invitation; the handler may manage members and read Organizations', () => {
+  test('organization mode: account and features, no email or invitation; the handler may manage members and read that account', () => {
     const { stack, detector } = setup();
     new guardduty.MemberAccount(stack, 'Member', { detector, accountId: '333333333333', features: { lambdaNetworkLogs: true } });
     const [[, member]] = resources(stack, 'Custom::GuardDutyMember');
@@ -27,8 +27,12 @@ describe('MemberAccount', () => {
     });
     expect(member.DeletionPolicy).toBe('Delete');
     const sids = statements(stack).map((s: any) => s.Sid);
-    expect(sids).toEqual(expect.arrayContaining(['GuardDutyMembers', 'OrganizationsAccountReads']));
-    expect(statements(stack).find((s: any) => s.Sid === 'GuardDutyMembers').Action).toContain('guardduty:UpdateMemberDetectors');
+    expect(sids).toEqual(expect.arrayContaining(['GuardDutyMembers', 'GuardDutyMemberFeatures', 'OrganizationsDescribeAccount']));
+    // No invitation, no email list to look up: no InviteMembers, no ListAccounts.
+    expect(sids).not.toContain('GuardDutyMemberInvitations');
+    expect(sids).not.toContain('OrganizationsListAccounts');
+    expect(statements(stack).find((s: any) => s.Sid === 'OrganizationsDescribeAccount').Resource)
+      .toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':organizations::*:account/o-*/*']] });
   });
 
   test('invitation mode renders the invitation; booleans as CloudFormation strings', () => {
@@ -156,8 +160,16 @@ describe('OrganizationAdminAccount and AdministratorAccount', () => {
     const [[, admin]] = resources(stack, 'Custom::GuardDutyOrganizationAdminAccount');
     expect(admin.Properties.AdminAccountId).toBe('222222222222');
     expect(admin.DeletionPolicy).toBe('Retain');
-    const delegation = statements(stack).find((s: any) => s.Sid === 'OrganizationsDelegationForGuardDuty');
-    expect(delegation.Condition).toEqual({ StringEquals: { 'organizations:ServicePrincipal': 'guardduty.amazonaws.com' } });
+    const bySid = Object.fromEntries(statements(stack).map((s: any) => [s.Sid, s]));
+    expect(bySid.OrganizationsTrustedAccessForGuardDuty.Condition).toEqual({ StringEquals: { 'organizations:ServicePrincipal': 'guardduty.amazonaws.com' } });
+    // Registration is scoped to this (management) account's organization and the named administrator.
+    expect(bySid.OrganizationsRegisterDelegatedAdministratorForGuardDuty).toMatchObject({
+      Action: 'organizations:RegisterDelegatedAdministrator',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':organizations::', { Ref: 'AWS::AccountId' }, ':account/o-*/222222222222']] },
+      Condition: { StringEquals: { 'organizations:ServicePrincipal': 'guardduty.amazonaws.com' } },
+    });
+    // Another account is the administrator: GuardDuty creates no service-linked role in this one.
+    expect(bySid.GuardDutyServiceLinkedRoleForDelegation).toBeUndefined();
     expect(() => new guardduty.OrganizationAdminAccount(stack, 'Bad', { adminAccountId: 'security' })).toThrow(
       /`adminAccountId` must be a 12-digit AWS account id, got: "security"/);
   });
@@ -168,7 +180,7 @@ describe('OrganizationAdminAccount and AdministratorAccount', () => {
     const [[, admin]] = resources(stack, 'Custom::GuardDutyAdministratorAccount');
     expect(admin.Properties).toMatchObject({ AdministratorAccountId: '222222222222', DetectorId: { 'Fn::GetAtt': [expect.any(String), 'DetectorId'] } });
     expect(statements(stack).find((s: any) => s.Sid === 'GuardDutyAdministratorAccount').Action).toEqual([
-      'guardduty:GetAdministratorAccount', 'guardduty:AcceptAdministratorInvitation', 'guardduty:DisassociateFromAdministratorAccount',
+      'guardduty:ListInvitations', 'guardduty:GetAdministratorAccount', 'guardduty:AcceptAdministratorInvitation', 'guardduty:DisassociateFromAdministratorAccount',
     ]);
   });
 });

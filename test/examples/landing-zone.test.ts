@@ -66,7 +66,7 @@ describe('replayed lifecycle', () => {
     expect(created.findingPublishingFrequency).toBe('SIX_HOURS');
     expect(status(SECURITY_ACCOUNT, 'LAMBDA_NETWORK_LOGS')).toBe('DISABLED');
     expect(status(SECURITY_ACCOUNT, 'RUNTIME_MONITORING')).toBe('ENABLED');
-    expect(created.tags).toEqual({ 'landing-zone': 'example', 'owner': 'platform-security' });
+    expect(created.tags).toEqual({ 'cost-center': 'security-1001', 'landing-zone': 'example', 'owner': 'platform-security' });
     expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
     expect(replay.attributes('WorkloadAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: preexisting, Adopted: 'true' });
     expect(replay.attributes('SecurityAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: created.id, Adopted: 'true' });
@@ -80,7 +80,7 @@ describe('replayed lifecycle', () => {
     expect(api.detective.memberships(VENDED_ACCOUNT, REGION)).toEqual([{ graphArn: graph()!.arn, status: 'ENABLED', type: 'INVITATION' }]);
     expect(packages()).toEqual(['DETECTIVE_CORE', 'EKS_AUDIT']);
     expect(graph()!.autoEnable).toBe(true);
-    expect(graph()!.tags).toEqual({ 'landing-zone': 'example', 'owner': 'platform-security' });
+    expect(graph()!.tags).toEqual({ 'cost-center': 'security-1001', 'landing-zone': 'example', 'owner': 'platform-security' });
     // The administrator's filters (in rank order), lists and export.
     expect(created.filters.map((f) => [f.name, f.rank, f.criteria.Criterion.severity?.LessThan])).toEqual([
       ['archive-low-severity', 1, 3], ['archive-scanner-portscans', 2, undefined],
@@ -110,15 +110,20 @@ describe('replayed lifecycle', () => {
     expect(graphMembers()).toEqual([`${WORKLOAD_ACCOUNT} ENABLED ORGANIZATION`, `${VENDED_ACCOUNT} ENABLED INVITATION`,
       ...SANDBOX_ACCOUNTS.map((a) => `${a} ENABLED ORGANIZATION`)].sort());
     expect(packages()).toEqual(['ASFF_SECURITYHUB_FINDING', 'DETECTIVE_CORE', 'EKS_AUDIT']);
+    // The cost center changed on every resource (TagResource on each GuardDuty resource type and the graph).
+    const costCenters = [created.tags, graph()!.tags, ...created.filters.map((f) => f.tags), ...[...created.ipSets.values()].map((x) => x.tags),
+      ...threatList.map((x) => x.tags), ...[...created.destinations.values()].map((d) => d.tags)].map((t) => t['cost-center']);
+    expect(costCenters).toEqual(Array(7).fill('security-2002'));
     expect(replay.events.filter((e) => e.requestType === 'Update').map((e) => `${e.resourceType} ${e.status}`)).toEqual([
       'Custom::GuardDutyDetector SUCCESS', 'Custom::DetectiveBehaviorGraph SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
-      'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyThreatIntelSet SUCCESS', 'Custom::GuardDutyOrganizationConfiguration SUCCESS',
+      'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyPublishingDestination SUCCESS',
+      'Custom::GuardDutyThreatIntelSet SUCCESS', 'Custom::GuardDutyIPSet SUCCESS', 'Custom::GuardDutyOrganizationConfiguration SUCCESS',
       'Custom::GuardDutyMembers SUCCESS', 'Custom::DetectiveMembers SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
       'Custom::GuardDutyDetector SUCCESS',
     ]);
 
     for (const s of [...updated.stacks].reverse()) await replay.destroy(updated.dir, s);
-    // Adopted: kept, although the example's removal policy is DESTROY; created ones are gone.
+    // Adopted: kept (retained: those stacks never delete a detector); created ones are gone.
     expect(detector(SECURITY_ACCOUNT)!.id).toBe(created.id);
     expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
     expect(detector(MANAGEMENT_ACCOUNT)).toBeUndefined();
@@ -132,7 +137,7 @@ describe('replayed lifecycle', () => {
     expect(graph()).toBeUndefined();
     expect(replay.events.filter((e) => e.resourceType === 'Custom::DetectiveBehaviorGraph').map((e) => e.requestType)).toEqual(['Create', 'Update']);
     expect(replay.events.map((e) => `${e.requestType} ${e.status}`)).toEqual([
-      ...Array(19).fill('Create SUCCESS'), ...Array(10).fill('Update SUCCESS'), ...Array(17).fill('Delete SUCCESS'),
+      ...Array(19).fill('Create SUCCESS'), ...Array(13).fill('Update SUCCESS'), ...Array(15).fill('Delete SUCCESS'),
     ]);
     expect(created.filters).toEqual([]);
     expect(created.ipSets.size + created.threatIntelSets.size + created.destinations.size).toBe(0);

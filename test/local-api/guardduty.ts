@@ -256,6 +256,11 @@ export class GuardDutyService implements ServiceImplementation {
     return new Date(Math.min(...enabled.map((d) => d.createdAt.getTime())));
   }
 
+  /** Whether the account has a detector in any Region (GuardDuty made its service-linked role then). */
+  public hasAnyDetector(account: string): boolean {
+    return [...this.regions.entries()].some(([key, state]) => key.startsWith(`${account}/`) && state.detectors.size > 0);
+  }
+
   /** Remove a detector as someone outside the stack would (for tests). */
   public removeDetector(account: string, region: string, detectorId: string): void {
     this.region(account, region).detectors.delete(detectorId);
@@ -389,7 +394,7 @@ export class GuardDutyService implements ServiceImplementation {
   /** The taggable resource an ARN names, in the caller's account and Region. */
   private taggable(region: RegionState, arn: string, context: ServiceContext): { tags: Record<string, string> } {
     const [, , , arnRegion, arnAccount, resource] = arn.split(':');
-    const match = /^detector\/([^/]+)(?:\/(filter|ipset|threatintelset|publishingDestination)\/([^/]+))?$/.exec(resource ?? '');
+    const match = /^detector\/([^/]+)(?:\/(filter|ipset|threatintelset|publishingdestination)\/([^/]+))?$/.exec(resource ?? '');
     if (arnRegion !== context.region || arnAccount !== context.account || !match) {
       throw badRequest(GuardDutyMessages.invalidParameter('resourceArn'));
     }

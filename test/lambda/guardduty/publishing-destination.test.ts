@@ -37,7 +37,7 @@ test('create waits for PUBLISHING and returns <detectorId>:<destinationId> and t
   expect(d).toMatchObject({ status: 'PUBLISHING', destinationArn: BUCKET, kmsKeyArn: KEY, tags: { owner: 'security' } });
   expect(result).toEqual({
     physicalResourceId: `${detectorId}:${d.id}`,
-    data: { DestinationId: d.id, PublishingDestinationArn: `arn:aws:guardduty:${REGION}:${ACCOUNT}:detector/${detectorId}/publishingDestination/${d.id}` },
+    data: { DestinationId: d.id, PublishingDestinationArn: `arn:aws:guardduty:${REGION}:${ACCOUNT}:detector/${detectorId}/publishingdestination/${d.id}` },
   });
   expect(api.callsOf('DescribePublishingDestination').length).toBeGreaterThanOrEqual(2);
 });
