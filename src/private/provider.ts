@@ -94,7 +94,7 @@ export class ThreatDetectionProvider extends Construct {
 
   /** The grants that apply, one statement per Sid, in the order they were first given. */
   private renderPolicy(): Record<string, unknown> {
-    const statements = new Map<string, Grant & { actions: string[]; resources: string[] }>();
+    const statements = new Map<string, MergedGrant>();
     const stack = Stack.of(this);
     for (const grant of this.grants) {
       if (grant.when && !grant.when()) continue;
@@ -121,7 +121,7 @@ export class ThreatDetectionProvider extends Construct {
     }
     return {
       Version: '2012-10-17',
-      Statement: [...statements.values()].map((g) => ({
+      Statement: withoutCoveredActions([...statements.values()], (value) => JSON.stringify(stack.resolve(value))).map((g) => ({
         Sid: g.sid,
         Effect: 'Allow',
         Action: g.actions.length === 1 ? g.actions[0] : g.actions,
@@ -130,6 +130,26 @@ export class ThreatDetectionProvider extends Construct {
       })),
     };
   }
+}
+
+type MergedGrant = Grant & { actions: string[]; resources: string[] };
+
+/**
+ * Drop each action a statement grants that another statement already grants without conditions
+ * on the same or more resources (e.g. a behavior graph's GuardDuty reads beside a detector's):
+ * every statement left is the only one allowing something, and none is padding. Unconditioned
+ * statements are kept first, so one covers a conditioned twin wherever either was added.
+ */
+function withoutCoveredActions(statements: MergedGrant[], key: (value: unknown) => string): MergedGrant[] {
+  const kept: MergedGrant[] = [];
+  const covers = (by: MergedGrant, action: string, resources: string[]) => by.conditions === undefined && by.actions.includes(action)
+    && resources.every((r) => by.resources.some((b) => b === '*' || key(b) === key(r)));
+  const ordered = [...statements.filter((s) => s.conditions === undefined), ...statements.filter((s) => s.conditions !== undefined)];
+  for (const statement of ordered) {
+    const actions = statement.actions.filter((a) => !kept.some((k) => covers(k, a, statement.resources)));
+    if (actions.length > 0) kept.push({ ...statement, actions });
+  }
+  return statements.flatMap((s) => kept.filter((k) => k.sid === s.sid));
 }
 
 /** One entry per rule id (cdk-nag reads the first entry for a rule), with the reasons joined. */

@@ -14,6 +14,7 @@ import {
 } from '../../examples/landing-zone/app';
 import { createOrganization, SANDBOX_ACCOUNTS } from '../../examples/landing-zone/organization';
 import { LocalApi } from '../local-api/server';
+import { unneededStatements } from '../replay/iam-coverage';
 import { CloudFormationReplay } from '../replay/replay';
 
 function synth(settings: typeof INITIAL) {
@@ -141,6 +142,21 @@ describe('replayed lifecycle', () => {
     ]);
     expect(created.filters).toEqual([]);
     expect(created.ipSets.size + created.threatIntelSets.size + created.destinations.size).toBe(0);
+
+    // Every call ran under IAM evaluation of the handler's own policies, and none was denied.
+    const byRoles = api.calls.filter((c) => c.principal.includes(':assumed-role/'));
+    expect(byRoles.length).toBe(api.calls.length - api.calls.filter((c) => c.principal.endsWith(':root')).length);
+    expect(byRoles.length).toBeGreaterThan(100);
+    expect(byRoles.flatMap((c) => c.authorization).filter((a) => a.decision !== 'Allowed')).toEqual([]);
+    expect(replay.warnings).toEqual([]);
+    // Least privilege: every statement of every handler policy was the only one allowing some
+    // call, so removing any of them fails this replay. Two are needed only on paths the example
+    // does not take; test/replay/permissions.test.ts replays those paths.
+    const coveredElsewhere = [
+      'SecurityAccountThreatDetection|cdk-threat-detection-handler/GuardDutyFilterList',
+      'ManagementAccountThreatDetection|cdk-threat-detection-handler/OrganizationsDeregisterDelegatedAdministratorForDetective',
+    ];
+    expect(unneededStatements(api, [initial.dir, updated.dir]).map((r) => `${r.stack}|${r.statement}`).sort()).toEqual(coveredElsewhere.sort());
   });
 
   test('a failed update rolls back to the old properties', async () => {

@@ -76,7 +76,13 @@ async function delegation(facts: ArnFacts, organization: OrganizationState, serv
   const requests: DependentPermission[] = [];
   const servicePrincipalContext = { 'organizations:ServicePrincipal': servicePrincipal };
   if (!organization.serviceAccess.has(servicePrincipal)) {
-    requests.push({ action: 'organizations:EnableAWSServiceAccess', resource: '*', context: servicePrincipalContext, dependentOf });
+    requests.push({
+      action: 'organizations:EnableAWSServiceAccess',
+      resource: '*',
+      context: servicePrincipalContext,
+      dependentOf,
+      onAllowed: () => organization.serviceAccess.add(servicePrincipal),
+    });
   }
   // The management account cannot be a delegated administrator: naming itself registers nothing.
   const registered = organization.delegatedAdministrators.get(servicePrincipal)?.has(adminAccount) ?? false;

@@ -56,6 +56,8 @@ export interface AuthorizationRecord {
   readonly grants: string[];
   /** For a permission the service checks in the caller's name: the operation that needed it. */
   readonly dependentOf?: string;
+  /** For a denial: the kind of policy that denied it. */
+  readonly deniedBy?: 'identity' | 'permissions boundary';
 }
 
 /** What is evaluated for one request. */
@@ -261,11 +263,13 @@ export class IamAuthorizer {
     const analyses: RequestAnalysis[] = result.resultType === 'single' ? [result.result.analysis] : result.results.map((r) => r.analysis);
     const grants = analyses.flatMap((a) => getGrantReasons(a))
       .flatMap((g) => (g.policyType === 'identity' ? [`${g.policyIdentifier}/${g.statementId ?? `#${g.statementIndex}`}`] : []));
-    const explicit = analyses.some((a) => getDenialReasons(a).some((d) => d.denialType === 'Explicit'));
+    const denials = analyses.flatMap((a) => getDenialReasons(a));
+    const allowed = result.overallResult === 'Allowed';
     return {
       ...request,
-      decision: result.overallResult === 'Allowed' ? 'Allowed' : explicit ? 'ExplicitlyDenied' : 'ImplicitlyDenied',
+      decision: allowed ? 'Allowed' : denials.some((d) => d.denialType === 'Explicit') ? 'ExplicitlyDenied' : 'ImplicitlyDenied',
       grants: [...new Set(grants)],
+      ...(allowed ? {} : { deniedBy: denials.some((d) => d.policyType === 'pb') ? 'permissions boundary' : 'identity' }),
     };
   }
 }
@@ -276,8 +280,8 @@ export class IamAuthorizer {
  */
 export function accessDeniedMessage(principal: Principal, record: AuthorizationRecord): string {
   const why = record.decision === 'ExplicitlyDenied'
-    ? 'with an explicit deny in an identity-based policy'
-    : principal.permissionsBoundary && record.grants.length > 0
+    ? `with an explicit deny in ${record.deniedBy === 'permissions boundary' ? 'a permissions boundary' : 'an identity-based policy'}`
+    : record.deniedBy === 'permissions boundary'
       ? `because no permissions boundary allows the ${record.action} action`
       : `because no identity-based policy allows the ${record.action} action`;
   const onBehalf = record.dependentOf ? ` (needed by ${record.dependentOf})` : '';

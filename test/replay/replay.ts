@@ -322,7 +322,7 @@ export class CloudFormationReplay {
     const resources = [...stack.resources.values()];
     const role = resources.find((r) => r.type === 'AWS::IAM::Role' && r.attributes.Arn === roleArn);
     if (!role) throw new Error(`${fn.logicalId}: its role ${roleArn} is not a role of this stack; the replay cannot tell its permissions`);
-    const roleName = role.physicalId;
+    const name = role.physicalId;
     const managedArns = new Set((role.properties.ManagedPolicyArns as string[] | undefined) ?? []);
     const policies: NamedPolicy[] = [];
     for (const inline of (role.properties.Policies as Array<{ PolicyName: string; PolicyDocument: PolicyDocument }> | undefined) ?? []) {
@@ -330,10 +330,10 @@ export class CloudFormationReplay {
     }
     for (const r of resources) {
       const attachedTo = (r.properties.Roles as string[] | undefined) ?? [];
-      if (r.type === 'AWS::IAM::Policy' && attachedTo.includes(roleName)) {
+      if (r.type === 'AWS::IAM::Policy' && attachedTo.includes(name)) {
         policies.push({ name: String(r.properties.PolicyName ?? r.logicalId), document: r.properties.PolicyDocument as PolicyDocument });
       }
-      if (r.type === 'AWS::IAM::ManagedPolicy' && (attachedTo.includes(roleName) || managedArns.has(r.physicalId))) {
+      if (r.type === 'AWS::IAM::ManagedPolicy' && (attachedTo.includes(name) || managedArns.has(r.physicalId))) {
         managedArns.delete(r.physicalId);
         policies.push({ name: r.logicalId, document: r.properties.PolicyDocument as PolicyDocument });
       }
@@ -350,7 +350,7 @@ export class CloudFormationReplay {
       }
     }
     return this.options.api.iam.registerRole({
-      account: stack.account, roleName, sessionName: fn.physicalId, policies, permissionsBoundary,
+      account: stack.account, roleName: name, sessionName: fn.physicalId, policies, permissionsBoundary,
     });
   }
 
@@ -452,8 +452,7 @@ function standIn(logicalId: string, resource: TemplateResource, properties: Reco
     return { logicalId, type: resource.Type, physicalId: id, properties, attributes: { Arn: `arn:aws:kms:${stack.region}:${stack.account}:key/${id}`, KeyId: id }, dependsOn };
   }
   if (resource.Type === 'AWS::IAM::Role') {
-    // Role names are at most 64 characters; CloudFormation makes one from the stack and logical id.
-    const name = String(properties.RoleName ?? `${artifact.name}-${logicalId}`.slice(0, 64));
+    const name = roleName(artifact.name, logicalId, properties);
     const rolePath = String(properties.Path ?? '/');
     return {
       logicalId,
@@ -478,6 +477,14 @@ function standIn(logicalId: string, resource: TemplateResource, properties: Reco
       ? `arn:aws:logs:${stack.region}:${stack.account}:log-group:${physicalId}:*`
       : `arn:aws:${service}:${stack.region}:${stack.account}:${logicalId.toLowerCase()}/${physicalId}`;
   return { logicalId, type: resource.Type, physicalId, properties, attributes: { Arn: arn }, dependsOn };
+}
+
+/**
+ * The name a role gets: its `RoleName`, or one CloudFormation makes from the stack and logical id
+ * (role names are at most 64 characters).
+ */
+export function roleName(stackName: string, logicalId: string, properties: Record<string, unknown>): string {
+  return String(properties.RoleName ?? `${stackName}-${logicalId}`.slice(0, 64));
 }
 
 /** Each resource's dependencies within the template (DependsOn and references). */

