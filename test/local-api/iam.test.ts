@@ -166,6 +166,16 @@ test('Organizations answers its own AccessDeniedException (JSON 1.1), resources 
   expect(await denial(client(principal).send(new ListAccountsCommand({})))).toMatchObject({ name: 'AccessDeniedException', status: 400 });
 });
 
+test('with enforcement off, a denial is recorded and the request goes through', async () => {
+  api.guardduty.seedDetector(ACCOUNT, 'us-east-1');
+  api.iam.enforce = false;
+  await guardDuty(role([])).send(new CreateDetectorCommand({ Enable: true }));
+  expect(api.guardduty.detectors(ACCOUNT, REGION)).toHaveLength(1);
+  expect(api.callsOf('CreateDetector')[0]).toMatchObject({ status: 200, authorization: [expect.objectContaining({ decision: 'ImplicitlyDenied' })] });
+  api.reset();
+  expect(api.iam.enforce).toBe(true);
+});
+
 test('the allow-all caller of direct handler tests is not evaluated', async () => {
   const client = new GuardDutyClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(ACCOUNT) });
   await client.send(new CreateDetectorCommand({ Enable: true }));

@@ -189,6 +189,12 @@ export function contextFor(input: Input): Record<string, string | string[]> {
 
 /** Callers and their policies, and the decisions made for them. */
 export class IamAuthorizer {
+  /**
+   * Deny what IAM would deny (the default). Off, every decision is still made and recorded on the
+   * call, but the request goes through: to list everything a set of policies lacks in one run.
+   */
+  public enforce = true;
+
   private readonly principals = new Map<string, Principal>();
   private sessions = 0;
 
@@ -232,10 +238,11 @@ export class IamAuthorizer {
     return root ? this.root(root[1]) : undefined;
   }
 
-  /** Forget role sessions (roots are made again on demand). */
+  /** Forget role sessions (roots are made again on demand), and enforce again. */
   public reset(): void {
     this.principals.clear();
     this.sessions = 0;
+    this.enforce = true;
   }
 
   /** Evaluate one request of a principal; the allow-all caller is allowed without evaluation. */

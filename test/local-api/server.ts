@@ -332,7 +332,7 @@ export class LocalApi {
     for (const request of requests) {
       const decision = await this.iam.authorize(principal, { ...request, context: { ...request.context, ...globalContext } });
       records.push(decision);
-      if (decision.decision !== 'Allowed') return accessDeniedMessage(principal, decision);
+      if (decision.decision !== 'Allowed' && this.iam.enforce) return accessDeniedMessage(principal, decision);
       request.onAllowed?.();
     }
     return undefined;
