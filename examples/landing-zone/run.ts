@@ -180,6 +180,11 @@ async function main(): Promise<void> {
       + `${detectiveCalls.length} Detective API calls (${byAccount(detectiveCalls)}) and ${organizationCalls.length} AWS Organizations calls; `
       + `${errors.length} answered with an error, as designed (${errors.join(', ')}): "detector already exists" for each adopted `
       + 'detector, and "no such resource" once a deleted set is gone');
+    const handlerCalls = api.calls.filter((c) => c.principal.includes(':assumed-role/'));
+    const decisions = handlerCalls.flatMap((c) => c.authorization);
+    console.log(`IAM: each handler ran as its role with the policies its stack deployed; ${handlerCalls.length} calls, `
+      + `${decisions.length} authorization decisions (${decisions.filter((d) => d.dependentOf).length} checked by the services in the `
+      + `caller's name), ${decisions.filter((d) => d.decision !== 'Allowed').length} denied`);
     fs.rmSync(initial.dir, { recursive: true, force: true });
     fs.rmSync(updated.dir, { recursive: true, force: true });
   } finally {
