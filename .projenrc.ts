@@ -83,9 +83,23 @@ bundle.exec([
 project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(bundle);
 
-project.gitignore.exclude('/assets/', '/examples/**/cdk.out/', '/.replay/');
+project.gitignore.exclude('/assets/', '/examples/**/cdk.out/', '/.replay/', '/compat/latest/node_modules/');
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/scripts/');
+project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/scripts/', '/compat/');
+
+// The versions matrix: the repo's own install is the floor (aws-cdk-lib 2.189.1, cdk-nag 2);
+// compat/latest is a lockfile-pinned install of the newest aws-cdk-lib with cdk-nag 3 and 2,
+// refreshed deliberately. The construct, permission, cdk-nag and determinism tests run on both.
+const compat = project.addTask('test:compat', {
+  description: 'Construct, permission, cdk-nag and determinism tests against the newest aws-cdk-lib (compat/latest), with cdk-nag 3 and 2',
+  env: { NODE_NO_WARNINGS: '1' },
+  steps: [
+    { exec: 'npm ci --prefix compat/latest --no-audit --no-fund --loglevel=error' },
+    { exec: 'jest -c compat/jest.config.js --ci' },
+    { exec: 'CDK_NAG_MAJOR=2 jest -c compat/jest.config.js --ci' },
+  ],
+});
+project.testTask.spawn(compat);
 
 // Silence jsii's Node 20 end-of-life banner and its offline release lookup on every run.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');

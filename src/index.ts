@@ -1,2 +1,3 @@
 export * as aws_guardduty from './aws-guardduty';
 export * as aws_detective from './aws-detective';
+export * from './threat-detection-handler';

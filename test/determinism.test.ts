@@ -41,8 +41,8 @@ test('two clean builds of the handler are byte-identical, and equal the shipped 
 });
 
 test('two synths of the same app give identical templates and asset manifests', () => {
-  const a = synthesize();
-  const b = synthesize();
+  // From one call site: the manifest records where constructs were made (newer aws-cdk-lib).
+  const [a, b] = [1, 2].map(() => synthesize());
   expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
   expect(Object.keys(a).filter((f) => f.endsWith('.template.json'))).toHaveLength(5);
   for (const file of Object.keys(a)) {

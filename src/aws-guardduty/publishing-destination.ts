@@ -161,7 +161,7 @@ export class PublishingDestination extends Resource implements IPublishingDestin
     // policy, which only this destination depends on: in the shared policy it would make the
     // handler depend on the bucket, whose policy names the detector, which depends on the handler.
     // @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
-    const handlerAccess = new iam.Policy(this, 'HandlerAccess', {
+    const handlerAccess = new iam.ManagedPolicy(this, 'HandlerAccess', {
       roles: [provider.role],
       statements: [new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [props.bucket.bucketArn] })],
     });

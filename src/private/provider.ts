@@ -1,19 +1,27 @@
 /**
  * The per-stack handler behind every custom resource of the library: one Lambda function, its
- * role and its log group, created on first use in a stack and shared by every construct after.
+ * role, its log group and its permissions, created on first use in a stack (or first, with
+ * options, by the public `ThreatDetectionHandler.configure`) and shared by every construct after.
  *
  * Found through the construct tree (`Stack.of(scope).node.tryFindChild`), never through a static
  * map, so it is right across several apps in one process. Each construct adds the grants its own
- * properties need; they are rendered at synth into one policy (`Permissions`), statements merged
- * by Sid, so a grant that depends on a removal policy set after construction is decided then. The
- * function depends on its role and policies, and every custom resource depends on the function,
- * so permissions exist before the first event and outlive the last.
+ * properties need; they are rendered at synth into one customer managed policy (`Permissions`),
+ * statements merged by Sid, so a grant that depends on a removal policy set after construction is
+ * decided then. The function depends on its role and policy, and every custom resource depends on
+ * the function, so permissions exist before the first event and outlive the last.
+ *
+ * What cdk-nag would report and the library cannot satisfy by default is acknowledged on the
+ * resource it concerns, with its reason, in both forms cdk-nag reads: the `cdk_nag` metadata
+ * (cdk-nag 2) and `Validations.of(...).acknowledge` (cdk-nag 3, where aws-cdk-lib has it).
  *
  * Not exported from the package.
  */
 import * as path from 'node:path';
-import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -26,62 +34,135 @@ const PROVIDER_ID = 'CdkThreatDetectionProvider';
 /** The bundled handler, built by `projen bundle` and shipped in the package. */
 const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'handler');
 
+/** What a stack's handler can be given (the public `ThreatDetectionHandlerProps`, checked there). */
+export interface ProviderOptions {
+  readonly runtime?: lambda.Runtime;
+  readonly memorySize?: number;
+  readonly vpc?: ec2.IVpc;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  readonly logGroup?: logs.ILogGroup;
+  readonly logRetention?: logs.RetentionDays;
+  readonly logEncryptionKey?: kms.IKey;
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * The newest Node.js runtime of the aws-cdk-lib in use, read from its `Runtime` class (the
+ * highest `nodejsNN.x`), so a newer aws-cdk-lib moves the default forward and the same
+ * aws-cdk-lib always picks the same one (unlike `determineLatestNodeRuntime`, which depends on
+ * the Region and a feature flag).
+ */
+export function newestNodeRuntime(): lambda.Runtime {
+  const version = (r: lambda.Runtime) => Number(/^nodejs(\d+)\.x$/.exec(r.name)?.[1] ?? 0);
+  const candidates = Object.values(lambda.Runtime)
+    .filter((r): r is lambda.Runtime => r instanceof lambda.Runtime && version(r) > 0 && !r.isVariable);
+  return candidates.sort((a, b) => version(b) - version(a))[0];
+}
+
+/** The execution role's permissions to run the function in a VPC (what AWSLambdaVPCAccessExecutionRole holds). */
+const VPC_ACCESS_ACTIONS = ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'];
+
+/** The packs' rule prefixes for a finding every one of them has under its own name. */
+const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321'];
+
 export class ThreatDetectionProvider extends Construct {
-  /** The stack's provider, created on first use. */
+  /** The stack's provider, created with defaults on first use. */
   public static of(scope: IConstruct): ThreatDetectionProvider {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(PROVIDER_ID);
-    return existing instanceof ThreatDetectionProvider ? existing : new ThreatDetectionProvider(stack, PROVIDER_ID);
+    return existing instanceof ThreatDetectionProvider ? existing : new ThreatDetectionProvider(stack, PROVIDER_ID, {});
+  }
+
+  /**
+   * Create the stack's provider with options.
+   *
+   * @throws if the stack has one already (a construct of the library made it with defaults).
+   */
+  public static create(scope: IConstruct, options: ProviderOptions): ThreatDetectionProvider {
+    const stack = Stack.of(scope);
+    if (stack.node.tryFindChild(PROVIDER_ID)) {
+      throw new ValidationError(scope, `the stack ${stack.node.path} has its cdk-threat-detection handler already: configure it `
+        + '(ThreatDetectionHandler.configure) once per stack, before the first GuardDuty or Detective construct of the stack');
+    }
+    return new ThreatDetectionProvider(stack, PROVIDER_ID, options);
   }
 
   /** The handler function. */
   public readonly function: lambda.Function;
   /** The handler's role. */
   public readonly role: iam.Role;
+  /** The handler's log group. */
+  public readonly logGroup: logs.ILogGroup;
   /** The value for a custom resource's `ServiceToken`. */
   public readonly serviceToken: string;
-
-  /** The policy of the grants constructs add (the role's default policy holds only log access). */
-  public readonly permissionsPolicy: iam.CfnPolicy;
+  /** The customer managed policy holding everything the handler may do. */
+  public readonly permissionsPolicy: iam.CfnManagedPolicy;
 
   private readonly grants: Grant[] = [];
   private readonly policySuppressions: Array<{ id: string; reason: string; applies_to?: string[] }> = [];
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Construct, id: string, options: ProviderOptions) {
     super(scope, id);
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
+    if (options.logGroup && (options.logRetention !== undefined || options.logEncryptionKey)) {
+      throw new ValidationError(this, '`logRetention` and `logEncryptionKey` configure the log group the library makes; with your own '
+        + '`logGroup`, set them on it');
+    }
+    this.logGroup = options.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
+      retention: options.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: options.logEncryptionKey,
     });
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'cdk-threat-detection custom resource handler',
     });
-    // Only its own log group: no AWSLambdaBasicExecutionRole (which allows every log group).
-    logGroup.grantWrite(this.role);
+
+    // One customer managed policy (no inline policy: the HIPAA, NIST and PCI packs ask for
+    // managed ones) with the log group, VPC placement and every construct's grants.
+    this.permissionsPolicy = new iam.CfnManagedPolicy(this, 'Permissions', {
+      description: 'cdk-threat-detection: what the custom resource handler of this stack may do',
+      roles: [this.role.roleName],
+      policyDocument: Lazy.any({ produce: () => this.renderPolicy() }),
+    });
 
     this.function = new lambda.Function(this, 'Handler', {
       description: 'cdk-threat-detection: GuardDuty and Detective custom resources',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: options.runtime ?? newestNodeRuntime(),
       handler: 'index.handler',
       code: lambda.Code.fromAsset(HANDLER_ASSET),
       // Waits (set activation, member relationships) run inside one invocation; the handler
       // answers FAILED itself shortly before this limit.
       timeout: Duration.minutes(15),
-      memorySize: 256,
+      memorySize: options.memorySize ?? 256,
       role: this.role,
-      logGroup,
+      logGroup: this.logGroup,
+      vpc: options.vpc,
+      vpcSubnets: options.vpcSubnets,
+      securityGroups: options.securityGroups,
+      reservedConcurrentExecutions: options.reservedConcurrentExecutions,
     });
+    this.function.node.addDependency(this.permissionsPolicy);
     this.serviceToken = this.function.functionArn;
 
-    this.permissionsPolicy = new iam.CfnPolicy(this, 'Permissions', {
-      policyName: 'cdk-threat-detection-handler',
-      roles: [this.role.roleName],
-      policyDocument: Lazy.any({ produce: () => this.renderPolicy() }),
+    this.addPermissions({
+      grants: [{ sid: 'HandlerLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }],
+      nagSuppressions: [],
     });
-    this.permissionsPolicy.addMetadata('cdk_nag', { rules_to_suppress: this.policySuppressions });
-    this.function.node.addDependency(this.permissionsPolicy);
+    if (options.vpc) {
+      this.addPermissions({
+        grants: [{ sid: 'HandlerNetworkInterfaces', actions: VPC_ACCESS_ACTIONS, resources: ['*'] }],
+        nagSuppressions: [{
+          id: 'AwsSolutions-IAM5',
+          reason: 'Lambda creates and deletes the network interfaces of a function in a VPC with its execution role: the ec2 '
+            + 'actions of AWSLambdaVPCAccessExecutionRole, on interfaces whose ids are not known in advance.',
+          appliesTo: ['Resource::*'],
+        }],
+      });
+    }
+    this.acknowledgeDefaults(options);
   }
 
   /** Give the handler what one construct needs (grants already given are merged, not repeated). */
@@ -89,6 +170,52 @@ export class ThreatDetectionProvider extends Construct {
     this.grants.push(...set.grants);
     for (const suppression of set.nagSuppressions) {
       mergeSuppression(this.policySuppressions, suppression);
+      acknowledge(this.permissionsPolicy, suppression);
+    }
+    if (this.policySuppressions.length > 0 && !this.permissionsPolicy.getMetadata('cdk_nag')) {
+      this.permissionsPolicy.addMetadata('cdk_nag', { rules_to_suppress: this.policySuppressions });
+    }
+  }
+
+  /**
+   * What cdk-nag's packs ask of a Lambda function and its log group that the defaults do not
+   * give, acknowledged with why, unless an option gives it.
+   */
+  private acknowledgeDefaults(options: ProviderOptions): void {
+    const onFunction: NagSuppression[] = [
+      ...['HIPAA.Security', 'NIST.800.53.R5', 'Serverless'].map((pack) => ({
+        id: `${pack}-LambdaDLQ`,
+        reason: 'CloudFormation invokes the handler for custom resource events and the handler answers CloudFormation itself, '
+          + 'FAILED included, before its timeout; an event on a dead-letter queue would have no one to replay it.',
+      })),
+      {
+        id: 'Serverless-LambdaTracing',
+        reason: 'The handler makes a few API calls per CloudFormation event and logs each with its outcome and request id; '
+          + 'X-Ray tracing would add permissions and cost without answering more.',
+      },
+    ];
+    if (!options.vpc) {
+      onFunction.push(...COMPLIANCE_PACKS.map((pack) => ({
+        id: `${pack}-LambdaInsideVPC`,
+        reason: 'The handler calls only AWS APIs (GuardDuty, Detective, Organizations, the CloudFormation response URL) over TLS. '
+          + 'Place it in a VPC with ThreatDetectionHandler.configure(stack, { vpc }) where your policy requires it.',
+      })));
+    }
+    if (options.reservedConcurrentExecutions === undefined) {
+      onFunction.push(...['HIPAA.Security', 'NIST.800.53.R5'].map((pack) => ({
+        id: `${pack}-LambdaConcurrency`,
+        reason: 'The handler runs only for this stack\'s CloudFormation events, which bound its concurrency; reserving '
+          + 'concurrency would take it from the account\'s pool. Reserve it with ThreatDetectionHandler.configure(stack, '
+          + '{ reservedConcurrentExecutions }) where your policy requires it.',
+      })));
+    }
+    suppress(this.function.node.defaultChild as CfnResource, onFunction);
+    if (!options.logGroup && !options.logEncryptionKey) {
+      suppress(this.logGroup.node.defaultChild as CfnResource, COMPLIANCE_PACKS.map((pack) => ({
+        id: `${pack}-CloudWatchLogGroupEncrypted`,
+        reason: 'The handler logs no finding, secret or email (it redacts them), and CloudWatch Logs encrypts log data at rest. '
+          + 'Give a KMS key with ThreatDetectionHandler.configure(stack, { logEncryptionKey }) where your policy requires it.',
+      })));
     }
   }
 
@@ -165,4 +292,24 @@ function mergeSuppression(into: Array<{ id: string; reason: string; applies_to?:
   } else {
     delete existing.applies_to;
   }
+}
+
+/** Acknowledge findings on a resource, for cdk-nag 2 (metadata) and cdk-nag 3 (`Validations`). */
+function suppress(resource: CfnResource, suppressions: NagSuppression[]): void {
+  resource.addMetadata('cdk_nag', {
+    rules_to_suppress: suppressions.map((s) => ({ id: s.id, reason: s.reason, ...(s.appliesTo ? { applies_to: s.appliesTo } : {}) })),
+  });
+  for (const s of suppressions) acknowledge(resource, s);
+}
+
+/**
+ * `Validations.of(scope).acknowledge`, where the aws-cdk-lib in use has it (cdk-nag 3 reads it;
+ * aws-cdk-lib 2.189, the floor, has not). A finding with an `appliesTo` is acknowledged by its
+ * finding id, `<rule>[<appliesTo>]`, as cdk-nag 3 reports it.
+ */
+function acknowledge(scope: IConstruct, suppression: NagSuppression): void {
+  const validations = (cdk as { Validations?: { of(s: IConstruct): { acknowledge(a: { id: string; reason: string }): void } } }).Validations;
+  if (!validations) return;
+  const ids = suppression.appliesTo ? suppression.appliesTo.map((a) => `${suppression.id}[${a}]`) : [suppression.id];
+  for (const id of ids) validations.of(scope).acknowledge({ id, reason: suppression.reason });
 }

@@ -1,6 +1,8 @@
 import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { aws_guardduty as guardduty } from '../../src';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { aws_guardduty as guardduty, ThreatDetectionHandler } from '../../src';
+import { newestNodeRuntime } from '../../src/private/provider';
 
 function stack(id = 'Stack') {
   return new Stack(new App(), id, { env: { account: '111111111111', region: 'eu-west-1' } });
@@ -179,7 +181,7 @@ describe('the handler provider', () => {
       template.resourceCountIs('AWS::Lambda::Function', 1);
       template.resourceCountIs('Custom::GuardDutyDetector', detectors);
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs22.x',
+        Runtime: newestNodeRuntime().name,
         Handler: 'index.handler',
         Timeout: 900,
       });
@@ -192,23 +194,20 @@ describe('the handler provider', () => {
     new guardduty.Detector(s, 'Two', { features: { ebsMalwareProtection: true }, removalPolicy: RemovalPolicy.DESTROY });
     const template = Template.fromStack(s);
 
-    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
-    const policies = template.findResources('AWS::IAM::Policy');
-    const all = Object.values(policies).map((p) => p.Properties);
-    const permissions = all.find((p) => p.PolicyName === 'cdk-threat-detection-handler');
-    const logs = all.find((p) => p !== permissions);
+    // No AWS managed policy, no inline policy: one customer managed policy, on this role only.
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent(), Policies: Match.absent() });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    const [[roleId]] = Object.entries(template.findResources('AWS::IAM::Role'));
+    const [permissions] = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties);
+    expect(permissions.Roles).toEqual([{ Ref: roleId }]);
     const logGroupId = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0];
-    // The default policy holds only the log group; the library's own policy holds the grants.
-    expect(permissions.PolicyName).toBe('cdk-threat-detection-handler');
-    expect(logs.PolicyDocument.Statement).toEqual([
-      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
-    ]);
     const statements = permissions.PolicyDocument.Statement;
     const detectorArn = {
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':guardduty:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':detector/*']],
     };
     // Two detectors, one statement per Sid; the second detector's malware protection and DESTROY add what they need.
     expect(statements).toEqual([
+      { Sid: 'HandlerLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
       { Sid: 'GuardDutyDetectorCreate', Effect: 'Allow', Action: ['guardduty:CreateDetector', 'guardduty:ListDetectors'], Resource: '*' },
       { Sid: 'GuardDutyDetector', Effect: 'Allow', Action: ['guardduty:GetDetector', 'guardduty:UpdateDetector'], Resource: detectorArn },
       { Sid: 'GuardDutyTagging', Effect: 'Allow', Action: ['guardduty:TagResource', 'guardduty:UntagResource'], Resource: detectorArn },
@@ -226,7 +225,7 @@ describe('the handler provider', () => {
   });
 
   test('DeleteDetector only where CloudFormation can delete the detector, decided after applyRemovalPolicy', () => {
-    const sids = (s: Stack) => Object.values(Template.fromStack(s).findResources('AWS::IAM::Policy'))
+    const sids = (s: Stack) => Object.values(Template.fromStack(s).findResources('AWS::IAM::ManagedPolicy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((st: any) => st.Sid));
     const retained = stack();
     new guardduty.Detector(retained, 'Detector');
@@ -245,8 +244,8 @@ describe('the handler provider', () => {
     new guardduty.Detector(s, 'Detector');
     const template = Template.fromStack(s);
     const [fnId, fn] = Object.entries(template.findResources('AWS::Lambda::Function'))[0];
-    const policyIds = Object.keys(template.findResources('AWS::IAM::Policy'));
-    expect(policyIds).toHaveLength(2);
+    const policyIds = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(policyIds).toHaveLength(1);
     expect(fn.DependsOn).toEqual(expect.arrayContaining(policyIds));
     template.hasResourceProperties('Custom::GuardDutyDetector', { ServiceToken: { 'Fn::GetAtt': [fnId, 'Arn'] } });
   });
@@ -260,6 +259,8 @@ describe('the handler provider', () => {
 
 test('snapshot of a fully configured detector (asset hashes scrubbed)', () => {
   const s = stack();
+  // The default runtime follows the aws-cdk-lib in use (the versions matrix runs two): pinned here.
+  ThreatDetectionHandler.configure(s, { runtime: Runtime.NODEJS_22_X });
   const detector = new guardduty.Detector(s, 'Detector', {
     findingPublishingFrequency: guardduty.FindingPublishingFrequency.FIFTEEN_MINUTES,
     features: {

@@ -16,7 +16,7 @@ function setup() {
 }
 
 function policyStatements(stack: Stack): any[] {
-  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy');
   return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
 }
 

@@ -12,7 +12,7 @@ function setup(account = '222222222222') {
 }
 
 const resources = (stack: Stack, type: string) => Object.entries(Template.fromStack(stack).findResources(type)) as Array<[string, any]>;
-const statements = (stack: Stack) => resources(stack, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+const statements = (stack: Stack) => resources(stack, 'AWS::IAM::ManagedPolicy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
 
 describe('MemberAccount', () => {
   test('organization mode: account and features, no email or invitation; the handler may manage members and read that account', () => {

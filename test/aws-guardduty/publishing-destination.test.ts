@@ -50,7 +50,7 @@ test('writes scoped bucket and key policy statements, depends on them, and gives
   template.hasResourceProperties('AWS::KMS::Key', {
     KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowGuardDutyEncryptFindings', Action: 'kms:GenerateDataKey', Condition: detectorConditions })]) },
   });
-  const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
   // GuardDuty's guide: the caller needs s3:GetBucketLocation on the bucket (and no KMS action).
   expect(statements).toContainEqual({ Action: 's3:GetBucketLocation', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Findings/), 'Arn'] } });
   expect(statements.flatMap((st: any) => [st.Action].flat()).filter((a: string) => a.startsWith('kms:'))).toEqual([]);

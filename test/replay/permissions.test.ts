@@ -17,7 +17,8 @@ const REGION = 'eu-west-1';
 const MANAGEMENT = '111111111111';
 const SECURITY = '222222222222';
 const AUDIT = '333333333333';
-const HANDLER_POLICY = 'cdk-threat-detection-handler';
+/** The logical id of a stack's handler policy (the provider's `Permissions`). */
+const HANDLER_POLICY = 'CdkThreatDetectionProviderPermissions31E003AC';
 
 let api: LocalApi;
 let replay: CloudFormationReplay;
@@ -55,7 +56,7 @@ function withoutStatement(dir: string, stackName: string, sid: string): string {
   fs.cpSync(dir, copy, { recursive: true });
   const file = path.join(copy, `${stackName}.template.json`);
   const template = JSON.parse(fs.readFileSync(file, 'utf-8'));
-  const policy = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.PolicyName === HANDLER_POLICY);
+  const policy = template.Resources[HANDLER_POLICY];
   const before = policy.Properties.PolicyDocument.Statement.length;
   policy.Properties.PolicyDocument.Statement = policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Sid !== sid);
   expect(policy.Properties.PolicyDocument.Statement).toHaveLength(before - 1);
@@ -65,8 +66,7 @@ function withoutStatement(dir: string, stackName: string, sid: string): string {
 
 function handlerStatements(dir: string, stackName: string): Array<{ Sid: string; Action: string | string[] }> {
   const template = JSON.parse(fs.readFileSync(path.join(dir, `${stackName}.template.json`), 'utf-8'));
-  return Object.values<any>(template.Resources)
-    .find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.PolicyName === HANDLER_POLICY).Properties.PolicyDocument.Statement;
+  return template.Resources[HANDLER_POLICY].Properties.PolicyDocument.Statement;
 }
 
 describe('a detector stack: create, update (tags), delete', () => {
@@ -96,8 +96,9 @@ describe('a detector stack: create, update (tags), delete', () => {
     ]);
   });
 
-  // Every statement of the policy, removed one at a time from both templates.
-  test.each(handlerStatements(initial, STACK).map((s) => [s.Sid, [s.Action].flat()] as const))(
+  // Every statement of the policy, removed one at a time from both templates; but the log
+  // writes, which the Lambda runtime makes and the local API does not serve.
+  test.each(handlerStatements(initial, STACK).filter((s) => s.Sid !== 'HandlerLogs').map((s) => [s.Sid, [s.Action].flat()] as const))(
     'without %s the lifecycle fails, naming one of its actions', async (sid, actions) => {
       const failure = await lifecycle(withoutStatement(initial, STACK, sid), withoutStatement(updated, STACK, sid))
         .then(() => undefined, (err: unknown) => err);

@@ -1,0 +1,103 @@
+/**
+ * The stack's handler, configured: runtime, memory, VPC placement, log group, reserved
+ * concurrency; reachable for boundaries and Aspects; the function's logical id never moves.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { aws_guardduty as guardduty, ThreatDetectionHandler, ThreatDetectionHandlerProps } from '../src';
+import { newestNodeRuntime } from '../src/private/provider';
+
+const stack = () => new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+const functionId = (s: Stack) => Object.keys(Template.fromStack(s).findResources('AWS::Lambda::Function'))[0];
+
+test('defaults: the newest Node.js runtime of this aws-cdk-lib, 256 MiB, no VPC, a log group kept a year', () => {
+  const s = stack();
+  new guardduty.Detector(s, 'Detector');
+  const template = Template.fromStack(s);
+  const runtimes = Object.values(lambda.Runtime).filter((r): r is lambda.Runtime => r instanceof lambda.Runtime)
+    .map((r) => /^nodejs(\d+)\.x$/.exec(r.name)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+  expect(newestNodeRuntime().name).toBe(`nodejs${Math.max(...runtimes)}.x`);
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Runtime: newestNodeRuntime().name, MemorySize: 256, Timeout: 900, VpcConfig: Match.absent(), ReservedConcurrentExecutions: Match.absent(),
+  });
+  template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.absent() });
+  expect(ThreatDetectionHandler.of(s).function.node.path).toBe('Stack/CdkThreatDetectionProvider/Handler');
+});
+
+test('every setting reaches the function, and its logical id stays', () => {
+  const plain = stack();
+  new guardduty.Detector(plain, 'Detector');
+  const s = stack();
+  const vpc = new ec2.Vpc(s, 'Vpc');
+  const securityGroup = new ec2.SecurityGroup(s, 'Handler', { vpc });
+  const key = new kms.Key(s, 'Logs');
+  ThreatDetectionHandler.configure(s, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    memorySize: 1024,
+    vpc,
+    securityGroups: [securityGroup],
+    reservedConcurrentExecutions: 2,
+    logRetention: logs.RetentionDays.THREE_MONTHS,
+    logEncryptionKey: key,
+  });
+  new guardduty.Detector(s, 'Detector');
+  const template = Template.fromStack(s);
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Runtime: 'nodejs22.x',
+    MemorySize: 1024,
+    ReservedConcurrentExecutions: 2,
+    VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Handler'), 'GroupId'] }] },
+  });
+  template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Logs'), 'Arn'] } });
+  // In a VPC, the role may manage the function's network interfaces (no AWS managed policy).
+  template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'HandlerNetworkInterfaces', Resource: '*' })]) },
+  });
+  expect(functionId(s)).toBe(functionId(plain));
+});
+
+test('your own log group: the handler writes to it', () => {
+  const s = stack();
+  const logGroup = new logs.LogGroup(s, 'Mine');
+  ThreatDetectionHandler.configure(s, { logGroup });
+  new guardduty.Detector(s, 'Detector');
+  const template = Template.fromStack(s);
+  template.resourceCountIs('AWS::Logs::LogGroup', 1);
+  template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^Mine') } } });
+  template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'HandlerLogs', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Mine'), 'Arn'] } })]) },
+  });
+});
+
+test('the function and role are reachable: a permissions boundary applies to the handler\'s role', () => {
+  const s = stack();
+  new guardduty.Detector(s, 'Detector');
+  const boundary = new iam.ManagedPolicy(s, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['guardduty:*'], resources: ['*'] })] });
+  iam.PermissionsBoundary.of(ThreatDetectionHandler.of(s).role).apply(boundary);
+  Template.fromStack(s).hasResourceProperties('AWS::IAM::Role', { PermissionsBoundary: { Ref: Match.stringLikeRegexp('^Boundary') } });
+  expect(ThreatDetectionHandler.of(s).function).toBe(ThreatDetectionHandler.of(s).function);
+});
+
+test.each<[ThreatDetectionHandlerProps | 'late', RegExp]>([
+  ['late', /has its cdk-threat-detection handler already: configure it \(ThreatDetectionHandler.configure\) once per stack, before the first/],
+  [{ memorySize: 64 }, /`memorySize` must be a whole number of MiB from 128 to 10240, got: 64/],
+  [{ reservedConcurrentExecutions: 0 }, /`reservedConcurrentExecutions` must be a whole number of at least 1, got: 0/],
+  [{ runtime: lambda.Runtime.PYTHON_3_12 }, /`runtime` must be a Node.js runtime \(the handler is JavaScript\), got: python3.12/],
+  [{ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }, /`vpcSubnets` and `securityGroups` place the function in `vpc`, which is not given/],
+  [{ logGroup: 'mine' as any, logRetention: logs.RetentionDays.ONE_DAY }, /`logRetention` and `logEncryptionKey` configure the log group the library makes/],
+])('synth error: %j', (props, message) => {
+  const s = stack();
+  if (props === 'late') {
+    new guardduty.Detector(s, 'Detector');
+    expect(() => ThreatDetectionHandler.configure(s, {})).toThrow(message);
+  } else {
+    const withLogGroup = props.logGroup ? { ...props, logGroup: new logs.LogGroup(s, 'Mine') } : props;
+    expect(() => ThreatDetectionHandler.configure(s, withLogGroup)).toThrow(message);
+  }
+});
