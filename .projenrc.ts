@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, DependencyType, javascript } from 'projen';
 
 // Versions are pinned exactly where they shape what we ship: the SDK clients are bundled into the
 // handler asset, so their version is part of the asset hash users snapshot.
@@ -32,8 +32,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: '2.189.1',
   jsiiVersion: '~6.0.0',
 
-  // Packaging for Python/Java/.NET/Go needs registries this project cannot reach; the JS target
-  // still runs jsii's polyglot checks on every compile.
+  // Every jsii language, so Construct Hub shows each. Their packaging steps fetch from PyPI, Maven
+  // Central, NuGet and the Go proxy, which this project cannot reach: the build generates each
+  // target's code (jsii-pacmak --code-only) and CI builds the Python wheel with Debian's toolchain
+  // (scripts/python-wheel.sh). See the README's "Languages".
+  publishToPypi: { distName: 'cdk-threat-detection', module: 'cdk_threat_detection' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk_threat_detection',
+    mavenGroupId: 'io.github.cdk-threat-detection',
+    mavenArtifactId: 'cdk-threat-detection',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkThreatDetection', packageId: 'CdkThreatDetection' },
+  publishToGo: { moduleName: 'github.com/cdk-threat-detection/cdk-threat-detection-go' },
   github: false,
   release: false,
 
@@ -66,6 +76,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // npm >= 11.16 writes lockfiles that `npm ci` then rejects for unrs-resolver 1.13's unpublished
 // optional binaries (npm/cli#9846); 1.12.2 is the last release without them.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// No release pipeline runs here: the version is set by hand, and moves with each release.
+project.package.addVersion('0.1.0');
+// The Node.js versions CI runs the suite on (20 and 22), as aws-cdk-lib's own today.
+project.package.addEngine('node', '>= 20.0.0');
+// The constructs range aws-cdk-lib itself declares at the floor (^10.0.0): a narrower one makes
+// npm refuse an app that pins an older constructs 10 beside aws-cdk-lib 2.189.
+project.deps.removeDependency('constructs', DependencyType.PEER);
+project.deps.addDependency('constructs@^10.0.0', DependencyType.PEER);
 
 // The handler bundle: one file for every custom resource type, type-checked (esbuild does not)
 // and built before compile and before tests, never at a user's synth.
@@ -100,6 +119,21 @@ const compat = project.addTask('test:compat', {
   ],
 });
 project.testTask.spawn(compat);
+
+// Code for every jsii language, generated offline; packaging beyond JavaScript needs the languages'
+// registries, so package-all generates code instead of running their package managers.
+const code = project.addTask('package:code', {
+  description: 'Generate the Python, Java, .NET and Go bindings (jsii-pacmak --code-only) into dist/code',
+  exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/code',
+});
+project.addTask('package:python-wheel', {
+  description: 'Build and byte-compile the Python wheel from the generated code with the system Python (Debian: python3-setuptools, python3-wheel)',
+  exec: 'bash scripts/python-wheel.sh',
+});
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset();
+packageAll.spawn(project.tasks.tryFind('package:js')!);
+packageAll.spawn(code);
 
 // Silence jsii's Node 20 end-of-life banner and its offline release lookup on every run.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
