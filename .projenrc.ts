@@ -120,6 +120,16 @@ const compat = project.addTask('test:compat', {
 });
 project.testTask.spawn(compat);
 
+// Every README and docstring example compiles as TypeScript under rosetta's strict mode (the
+// fixture in rosetta/ supplies the stack), so every jsii language gets a working translation.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every README and docstring example strictly (jsii-rosetta, fixture in rosetta/)',
+  exec: 'jsii-rosetta extract --strict --compile --fail',
+});
+project.postCompileTask.spawn(rosetta);
+project.gitignore.exclude('/.jsii.tabl.json');
+project.npmignore?.exclude('/rosetta/');
+
 // Code for every jsii language, generated offline; packaging beyond JavaScript needs the languages'
 // registries, so package-all generates code instead of running their package managers.
 const code = project.addTask('package:code', {

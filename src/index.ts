@@ -1,3 +1,4 @@
 export * as aws_guardduty from './aws-guardduty';
 export * as aws_detective from './aws-detective';
 export * from './threat-detection-handler';
+export * from './threat-detection-handler-props';

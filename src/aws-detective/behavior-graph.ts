@@ -91,6 +91,9 @@ const GRAPH_ARN = /^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}?:graph:[ab
  * Tags are applied with `Tags.of(...)`.
  *
  * @example
+ * import { Tags } from 'aws-cdk-lib';
+ * import { aws_detective } from 'cdk-threat-detection';
+ *
  * const graph = new aws_detective.BehaviorGraph(this, 'Graph', {
  *   datasourcePackages: [aws_detective.DatasourcePackage.EKS_AUDIT],
  *   autoEnableOrganizationMembers: true,

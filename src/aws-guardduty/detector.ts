@@ -310,6 +310,7 @@ abstract class DetectorBase extends Resource implements IDetector {
  * function (one per stack).
  *
  * @example
+ * import { aws_guardduty } from 'cdk-threat-detection';
  * import { RemovalPolicy, Tags } from 'aws-cdk-lib';
  *
  * const detector = new aws_guardduty.Detector(this, 'Detector', {

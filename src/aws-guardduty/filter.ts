@@ -132,6 +132,7 @@ const FILTER_NAME = { min: 3, max: 64, pattern: /^[A-Za-z0-9._-]+$/, description
  * Backed by the `Custom::GuardDutyFilter` custom resource.
  *
  * @example
+ * import { aws_guardduty } from 'cdk-threat-detection';
  * declare const detector: aws_guardduty.IDetector;
  *
  * new aws_guardduty.Filter(this, 'ArchiveLowSeverity', {

@@ -76,6 +76,7 @@ export interface ConditionOptions {
  * A condition on one finding attribute in a filter's finding criteria.
  *
  * @example
+ * import { aws_guardduty } from 'cdk-threat-detection';
  * const highSeverity = aws_guardduty.Condition.greaterThanOrEqual(7);
  * const portScans = aws_guardduty.Condition.equalTo('Recon:EC2/Portscan');
  * const lastWeek = aws_guardduty.Condition.after(new Date('2026-11-14T00:00:00Z'));

@@ -84,6 +84,7 @@ export interface IpSetProps extends IpSetOptions {
  * GuardDuty reads it; a new format replaces the set. Backed by `Custom::GuardDutyIPSet`.
  *
  * @example
+ * import { aws_guardduty } from 'cdk-threat-detection';
  * declare const detector: aws_guardduty.IDetector;
  *
  * new aws_guardduty.IpSet(this, 'OfficeNetworks', {

@@ -106,6 +106,7 @@ export interface PublishingDestinationProps extends PublishingDestinationOptions
  * place. Backed by `Custom::GuardDutyPublishingDestination`.
  *
  * @example
+ * import { aws_guardduty } from 'cdk-threat-detection';
  * import * as kms from 'aws-cdk-lib/aws-kms';
  * import * as s3 from 'aws-cdk-lib/aws-s3';
  * declare const detector: aws_guardduty.IDetector;

@@ -52,6 +52,7 @@ export interface ThreatIntelSetProps extends ThreatIntelSetOptions {
  * format replaces it. Backed by `Custom::GuardDutyThreatIntelSet`.
  *
  * @example
+ * import { aws_guardduty } from 'cdk-threat-detection';
  * declare const detector: aws_guardduty.IDetector;
  *
  * new aws_guardduty.ThreatIntelSet(this, 'KnownBad', {

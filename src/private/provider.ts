@@ -19,33 +19,19 @@
 import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from './errors';
 import { Grant, NagSuppression, PermissionSet } from './permissions';
+import type { ThreatDetectionHandlerProps } from '../threat-detection-handler-props';
 
 /** Construct id of the provider under its stack. Part of the API: renaming it replaces the function. */
 const PROVIDER_ID = 'CdkThreatDetectionProvider';
 
 /** The bundled handler, built by `projen bundle` and shipped in the package. */
 const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'handler');
-
-/** What a stack's handler can be given (the public `ThreatDetectionHandlerProps`, checked there). */
-export interface ProviderOptions {
-  readonly runtime?: lambda.Runtime;
-  readonly memorySize?: number;
-  readonly vpc?: ec2.IVpc;
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  readonly securityGroups?: ec2.ISecurityGroup[];
-  readonly logGroup?: logs.ILogGroup;
-  readonly logRetention?: logs.RetentionDays;
-  readonly logEncryptionKey?: kms.IKey;
-  readonly reservedConcurrentExecutions?: number;
-}
 
 /**
  * The newest Node.js runtime of the aws-cdk-lib in use, read from its `Runtime` class (the
@@ -80,7 +66,7 @@ export class ThreatDetectionProvider extends Construct {
    *
    * @throws if the stack has one already (a construct of the library made it with defaults).
    */
-  public static create(scope: IConstruct, options: ProviderOptions): ThreatDetectionProvider {
+  public static create(scope: IConstruct, options: ThreatDetectionHandlerProps): ThreatDetectionProvider {
     const stack = Stack.of(scope);
     if (stack.node.tryFindChild(PROVIDER_ID)) {
       throw new ValidationError(scope, `the stack ${stack.node.path} has its cdk-threat-detection handler already: configure it `
@@ -103,7 +89,7 @@ export class ThreatDetectionProvider extends Construct {
   private readonly grants: Grant[] = [];
   private readonly policySuppressions: Array<{ id: string; reason: string; applies_to?: string[] }> = [];
 
-  private constructor(scope: Construct, id: string, options: ProviderOptions) {
+  private constructor(scope: Construct, id: string, options: ThreatDetectionHandlerProps) {
     super(scope, id);
 
     if (options.logGroup && (options.logRetention !== undefined || options.logEncryptionKey)) {
@@ -181,7 +167,7 @@ export class ThreatDetectionProvider extends Construct {
    * What cdk-nag's packs ask of a Lambda function and its log group that the defaults do not
    * give, acknowledged with why, unless an option gives it.
    */
-  private acknowledgeDefaults(options: ProviderOptions): void {
+  private acknowledgeDefaults(options: ThreatDetectionHandlerProps): void {
     const onFunction: NagSuppression[] = [
       ...['HIPAA.Security', 'NIST.800.53.R5', 'Serverless'].map((pack) => ({
         id: `${pack}-LambdaDLQ`,
