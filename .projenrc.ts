@@ -47,7 +47,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: false,
   release: false,
 
+  // Peers are not pinned into devDeps from their ranges: the floor install pins them itself
+  // (constructs at 10.5.1, which cdk-nag 2.38 needs, above the ^10.0.0 peer range's bottom).
+  peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
+    'aws-cdk-lib@2.189.1',
     `@aws-sdk/client-guardduty@${SDK_GUARDDUTY}`,
     `@aws-sdk/client-detective@${SDK_DETECTIVE}`,
     `@aws-sdk/client-organizations@${SDK_ORGANIZATIONS}`,
@@ -82,9 +86,12 @@ project.package.addVersion('0.1.0');
 // The Node.js versions CI runs the suite on (20 and 22), as aws-cdk-lib's own today.
 project.package.addEngine('node', '>= 20.0.0');
 // The constructs range aws-cdk-lib itself declares at the floor (^10.0.0): a narrower one makes
-// npm refuse an app that pins an older constructs 10 beside aws-cdk-lib 2.189.
+// npm refuse an app that pins an older constructs 10 beside aws-cdk-lib 2.189. The repo's own
+// install needs 10.5.1 (cdk-nag 2.38's peer); compat/constructs-10.0 tests the bottom of the range.
 project.deps.removeDependency('constructs', DependencyType.PEER);
 project.deps.addDependency('constructs@^10.0.0', DependencyType.PEER);
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
 
 // The handler bundle: one file for every custom resource type, type-checked (esbuild does not)
 // and built before compile and before tests, never at a user's synth.
@@ -102,7 +109,7 @@ bundle.exec([
 project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(bundle);
 
-project.gitignore.exclude('/assets/', '/examples/**/cdk.out/', '/.replay/', '/compat/latest/node_modules/');
+project.gitignore.exclude('/assets/', '/examples/**/cdk.out/', '/.replay/', '/compat/*/node_modules/');
 project.npmignore?.include('/assets/');
 project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/scripts/', '/compat/');
 
@@ -110,12 +117,14 @@ project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/
 // compat/latest is a lockfile-pinned install of the newest aws-cdk-lib with cdk-nag 3 and 2,
 // refreshed deliberately. The construct, permission, cdk-nag and determinism tests run on both.
 const compat = project.addTask('test:compat', {
-  description: 'Construct, permission, cdk-nag and determinism tests against the newest aws-cdk-lib (compat/latest), with cdk-nag 3 and 2',
+  description: 'Construct, permission, cdk-nag and determinism tests against the newest aws-cdk-lib (compat/latest) with cdk-nag 3 and 2, and against constructs 10.0',
   env: { NODE_NO_WARNINGS: '1' },
   steps: [
     { exec: 'npm ci --prefix compat/latest --no-audit --no-fund --loglevel=error' },
     { exec: 'jest -c compat/jest.config.js --ci' },
     { exec: 'CDK_NAG_MAJOR=2 jest -c compat/jest.config.js --ci' },
+    { exec: 'npm ci --prefix compat/constructs-10.0 --no-audit --no-fund --loglevel=error' },
+    { exec: 'COMPAT=constructs-10.0 jest -c compat/jest.config.js --ci' },
   ],
 });
 project.testTask.spawn(compat);

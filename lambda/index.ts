@@ -14,7 +14,7 @@ import {
   CustomResourceResponse,
 } from './shared/custom-resource';
 import { failureReason } from './shared/errors';
-import { log, redact } from './shared/log';
+import { log, redact, redactText } from './shared/log';
 
 /** Time kept back from the function timeout to send a FAILED response. */
 const TIMEOUT_MARGIN_MS = 10_000;
@@ -33,7 +33,8 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
     (result) => successResponse(event, result),
     (err) => {
       log.error('Failed', { resource: label, error: String(err), stack: (err as Error)?.stack });
-      return failedResponse(event, failureReason(label, err));
+      // The reason shows in CloudFormation's stack events: no email (e.g. quoted by a service error).
+      return failedResponse(event, redactText(failureReason(label, err)));
     },
   );
 

@@ -24,7 +24,7 @@ async function rawPost(pathname: string, body: unknown, account = '111111111111'
     },
     body: JSON.stringify(body),
   });
-  return { status: response.status, type: response.headers.get('x-amzn-errortype'), body: await response.json() as { message?: string } };
+  return { status: response.status, type: response.headers.get('x-amzn-errortype'), body: await response.json() as { message?: string; __type?: string } };
 }
 
 test('state is per account and Region; detector ids match the service form', async () => {
@@ -59,6 +59,8 @@ test.each<[string, unknown, string]>([
   expect(res.status).toBe(400);
   expect(res.type).toBe('BadRequestException');
   expect(res.body.message).toMatch(/^The request is rejected because /);
+  // The wire form GuardDuty sends: the error's type under `__type`, never `type`.
+  expect(res.body).toEqual({ message: res.body.message, __type: 'InvalidInputException' });
   expect(api.calls[api.calls.length - 1].validation).toContain(reason);
   expect(api.guardduty.detectors('111111111111', 'us-east-1')).toHaveLength(0);
 });

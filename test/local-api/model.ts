@@ -283,7 +283,11 @@ export class ServiceModel {
     const shape = this.shape(shapeName);
     const body: Record<string, unknown> = {};
     for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      if (members[name] !== undefined) body[ref.locationName ?? name] = this.toWire(ref, members[name]);
+      // GuardDuty's error shapes model their `Type` member at "type", but the service sends it as
+      // `__type` (a logged response: {"message":"…","__type":"InvalidInputException"} with
+      // x-amzn-ErrorType: BadRequestException; boto/boto3#3890), so the SDK reads it as AWS's.
+      const wireName = this.protocol === 'rest-json' && ref.locationName === 'type' ? '__type' : ref.locationName ?? name;
+      if (members[name] !== undefined) body[wireName] = this.toWire(ref, members[name]);
     }
     if (this.protocol === 'json') body.__type = shapeName;
     return {
