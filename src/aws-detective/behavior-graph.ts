@@ -149,6 +149,13 @@ export class BehaviorGraph extends BehaviorGraphBase implements ITaggable {
         const tags = this.tags.tagValues();
         const errors = validateTags(tags, 'a behavior graph besides the one the library keeps', { service: 'Detective', maxTags: MAX_USER_TAGS });
         if (GRAPH_CREATED_BY_TAG in tags) errors.push(`the tag key ${GRAPH_CREATED_BY_TAG} is reserved by this library`);
+        // A stack is one account and Region, which has one behavior graph: a second would adopt
+        // the first at deploy time and one set of settings would be lost.
+        const graphs = Stack.of(this).node.findAll().filter((c) => c instanceof BehaviorGraph && Stack.of(c) === Stack.of(this));
+        if (graphs.length > 1 && graphs[0] === this) {
+          errors.push(`a stack deploys to one account and Region, which has one Detective behavior graph; this stack has ${graphs.length}: `
+            + `${graphs.map((g) => g.node.path).join(', ')}. Keep one (import it elsewhere with BehaviorGraph.fromGraphArn)`);
+        }
         return errors;
       },
     });

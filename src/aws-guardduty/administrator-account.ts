@@ -1,4 +1,4 @@
-import { CustomResource, Token } from 'aws-cdk-lib';
+import { CustomResource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IDetector } from './detector';
 import { AdministratorAccountResourceProperties, ResourceTypes } from '../private/contracts';
@@ -43,6 +43,17 @@ export class AdministratorAccount extends Construct {
     super(scope, id);
     if (!Token.isUnresolved(props.administratorAccountId) && !/^\d{12}$/.test(props.administratorAccountId)) {
       throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${props.administratorAccountId}"`);
+    }
+    const account = Stack.of(this).account;
+    const known = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
+    if (known(account) && props.administratorAccountId === account) {
+      throw new ValidationError(this, `\`administratorAccountId\` names this stack's own account (${account}): an account cannot be its `
+        + 'own GuardDuty administrator; give the administrator\'s account id');
+    }
+    const detectorAccount = props.detector.env.account;
+    if (known(account) && known(detectorAccount) && detectorAccount !== account) {
+      throw new ValidationError(this, `\`detector\` belongs to account ${detectorAccount}, not to this stack's account ${account}: give the `
+        + 'member account\'s own detector (the one in this stack), not the administrator\'s');
     }
     const provider = ThreatDetectionProvider.of(this);
     provider.addPermissions(administratorAccountPermissions());

@@ -380,7 +380,7 @@ export class Detector extends DetectorBase implements ITaggable {
     validateFeatureChoice(this, props.features, dataSources);
 
     this.tags = new TagManager(TagType.MAP, ResourceTypes.GUARDDUTY_DETECTOR);
-    this.node.addValidation({ validate: () => validateTags(this.tags.tagValues(), 'a detector') });
+    this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a detector'), ...this.validateOnePerStack()] });
 
     const provider = ThreatDetectionProvider.of(this);
 
@@ -405,6 +405,17 @@ export class Detector extends DetectorBase implements ITaggable {
 
     this.detectorId = this.resource.getAttString('DetectorId');
     this.detectorArn = this.resource.getAttString('DetectorArn');
+  }
+
+  /**
+   * A stack is one account and Region, which has one detector: a second one would adopt the first
+   * at deploy time and one set of settings would be lost.
+   */
+  private validateOnePerStack(): string[] {
+    const detectors = Stack.of(this).node.findAll().filter((c): c is Detector => c instanceof Detector && Stack.of(c) === Stack.of(this));
+    if (detectors.length < 2 || detectors[0] !== this) return [];
+    return [`a stack deploys to one account and Region, which has one GuardDuty detector; this stack has ${detectors.length}: `
+      + `${detectors.map((d) => d.node.path).join(', ')}. Keep one (import it elsewhere with Detector.fromDetectorId)`];
   }
 
   /**

@@ -1,4 +1,5 @@
 import {
+  Annotations,
   Aspects,
   CustomResource,
   IAspect,
@@ -186,6 +187,7 @@ export class Filter extends Resource implements IFilter, ITaggable {
       throw new ValidationError(this, `\`rank\` must be an integer from 1 to 100, got: ${props.rank}`);
     }
     const criteria = renderFindingCriteria(this, props.findingCriteria);
+    if (props.action === FilterAction.ARCHIVE) warnIfArchivingEverything(this, props.findingCriteria);
 
     this.detector = props.detector;
     this.rank = props.rank;
@@ -285,5 +287,32 @@ class FilterOrdering implements IAspect {
         ordered[i].node.addDependency(ordered[i - 1]);
       }
     }
+  }
+}
+
+/** GuardDuty's severities run from 1.0 (Low) to 10.0 (Critical). */
+const SEVERITY = { min: 1, max: 10 } as const;
+
+/**
+ * An ARCHIVE filter whose only criterion is a severity range including every severity archives
+ * every finding as it arrives, silencing GuardDuty: warn, naming the criterion. Acknowledge the
+ * warning if that is really meant.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html
+ */
+function warnIfArchivingEverything(scope: IConstruct, criteria: { [attribute: string]: Condition }): void {
+  const attributes = Object.keys(criteria);
+  if (attributes.length !== 1 || attributes[0] !== 'severity') return;
+  const o = criteria.severity.options;
+  if (o.equalTo || o.notEqualTo || o.matches || o.notMatches) return;
+  const known = (v: number | undefined) => v !== undefined && !Token.isUnresolved(v);
+  const lowOk = (o.greaterThanOrEqual === undefined || (known(o.greaterThanOrEqual) && o.greaterThanOrEqual! <= SEVERITY.min))
+    && (o.greaterThan === undefined || (known(o.greaterThan) && o.greaterThan! < SEVERITY.min));
+  const highOk = (o.lessThanOrEqual === undefined || (known(o.lessThanOrEqual) && o.lessThanOrEqual! >= SEVERITY.max))
+    && (o.lessThan === undefined || (known(o.lessThan) && o.lessThan! > SEVERITY.max));
+  if (lowOk && highOk) {
+    Annotations.of(scope).addWarningV2('cdk-threat-detection:filterArchivesEverything', 'this ARCHIVE filter\'s criterion '
+      + `\`findingCriteria["severity"]\` (${JSON.stringify(o)}) matches every severity from ${SEVERITY.min} to ${SEVERITY.max}: it archives `
+      + 'every finding as it arrives, silencing GuardDuty. Narrow it (a lower bound above 1, a finding type, a resource).');
   }
 }

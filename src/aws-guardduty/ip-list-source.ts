@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AssetHashType, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AssetHashType, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
@@ -220,14 +220,68 @@ function validateEntries(scope: Construct, entries: string[], kind: IpListKind, 
   entries.forEach((entry, index) => {
     if (!isIpOrCidr(entry)) {
       throw new ValidationError(scope, `${where}: entry ${index + 1} must be an IPv4 or IPv6 address or CIDR range (IP lists `
-        + `take no domain names), got: "${entry}"`);
+        + `take no domain names or IPv6 zone ids), got: "${entry}"`);
     }
   });
+  if (kind === IpListKind.TRUSTED) warnIfTrustingEverything(scope, entries, where);
+}
+
+/**
+ * A trusted list covering every IPv4 or every IPv6 address (`0.0.0.0/0`, `::/0`, or ranges that
+ * add up to it) silences GuardDuty's VPC Flow Log and CloudTrail findings for all traffic: warn,
+ * naming the entries. Acknowledge the warning if that is really meant.
+ */
+function warnIfTrustingEverything(scope: Construct, entries: string[], where: string): void {
+  for (const version of [4, 6] as const) {
+    const ranges = entries.filter((e) => isIP(e.split('/')[0]) === version).map(range);
+    if (ranges.length > 0 && coversAll(ranges, version === 4 ? 32 : 128)) {
+      Annotations.of(scope).addWarningV2('cdk-threat-detection:trustedListCoversAllAddresses', `${where} trusts every IPv${version} `
+        + `address (${entries.filter((e) => isIP(e.split('/')[0]) === version).join(', ')}): GuardDuty generates no VPC Flow Log or `
+        + 'CloudTrail findings for traffic from trusted addresses, so this silences it for all of them. Trust only your own ranges.');
+    }
+  }
+}
+
+/** An address or CIDR range as [first, last] address numbers. */
+function range(entry: string): [bigint, bigint] {
+  const [address, prefix] = entry.split('/');
+  const bits = isIP(address) === 4 ? 32 : 128;
+  const value = bits === 32
+    ? address.split('.').reduce((n, octet) => n * 256n + BigInt(octet), 0n)
+    : ipv6ToBigInt(address);
+  const size = 2n ** BigInt(bits - (prefix === undefined ? bits : Number(prefix)));
+  const first = value - (value % size);
+  return [first, first + size - 1n];
+}
+
+function ipv6ToBigInt(address: string): bigint {
+  let text = address;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const n = v4[1].split('.').map(Number);
+    text = text.slice(0, -v4[1].length) + `${(n[0] * 256 + n[1]).toString(16)}:${(n[2] * 256 + n[3]).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const missing = 8 - groups(head).length - groups(tail).length;
+  const all = tail === undefined ? groups(head) : [...groups(head), ...Array(missing).fill('0'), ...groups(tail)];
+  return all.reduce((n, g) => n * 65536n + BigInt(parseInt(g, 16)), 0n);
+}
+
+/** Whether the ranges together cover the whole address space of `bits` bits. */
+function coversAll(ranges: Array<[bigint, bigint]>, bits: number): boolean {
+  let next = 0n;
+  for (const [first, last] of [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    if (first > next) return false;
+    if (last + 1n > next) next = last + 1n;
+  }
+  return next >= 2n ** BigInt(bits);
 }
 
 function isIpOrCidr(entry: string): boolean {
   const [address, prefix, ...rest] = entry.split('/');
-  if (rest.length > 0) return false;
+  // Node's isIP accepts an IPv6 zone id (fe80::1%eth0); a list entry cannot carry one.
+  if (rest.length > 0 || address.includes('%')) return false;
   const version = isIP(address);
   if (version === 0) return false;
   if (prefix === undefined) return true;

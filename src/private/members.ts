@@ -114,7 +114,9 @@ export function bindOrganizationSource(scope: IConstruct,
     throw new ValidationError(scope, '`invitation` cannot be used with MemberAccountSource.fromOrganization(): accounts of the '
       + 'organization are added by the delegated administrator without an invitation');
   }
-  for (const [i, parentId] of (options.parentIds ?? []).entries()) {
+  // A list token (a CfnParameter of type List<String>, an import) resolves at deploy time.
+  const parentIdsToken = options.parentIds !== undefined && Token.isUnresolved(options.parentIds);
+  for (const [i, parentId] of (parentIdsToken ? [] : options.parentIds ?? []).entries()) {
     if (!Token.isUnresolved(parentId) && !/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/.test(parentId)) {
       throw new ValidationError(scope, `\`parentIds[${i}]\` must be a root id (r-...) or an OU id (ou-...-...), got: "${parentId}"`);
     }

@@ -196,3 +196,10 @@ describe('OrganizationAdminAccount', () => {
   });
 });
 
+
+test('two behavior graphs in one stack are a synth error: the account and Region has one', () => {
+  const stack = new Stack(new App(), 'Stack', { env: { account: '222222222222', region: 'eu-west-1' } });
+  new detective.BehaviorGraph(stack, 'One');
+  new detective.BehaviorGraph(stack, 'Two');
+  expect(() => Template.fromStack(stack)).toThrow(/this stack has 2: Stack\/One, Stack\/Two. Keep one \(import it elsewhere with BehaviorGraph.fromGraphArn\)/);
+});

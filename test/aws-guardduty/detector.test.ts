@@ -172,14 +172,15 @@ describe('the handler provider', () => {
     const app = new App();
     const a = new Stack(app, 'A');
     const b = new Stack(app, 'B');
-    new guardduty.Detector(a, 'One');
-    new guardduty.Detector(a, 'Two');
+    const one = new guardduty.Detector(a, 'One');
+    one.addFilter('Filter', { findingCriteria: { severity: guardduty.Condition.lessThan(4) } });
     new guardduty.Detector(b, 'Three');
 
-    for (const [s, detectors] of [[a, 2], [b, 1]] as const) {
+    for (const [s, resources] of [[a, 2], [b, 1]] as const) {
       const template = Template.fromStack(s);
       template.resourceCountIs('AWS::Lambda::Function', 1);
-      template.resourceCountIs('Custom::GuardDutyDetector', detectors);
+      template.resourceCountIs('Custom::GuardDutyDetector', 1);
+      expect(Object.keys(template.toJSON().Resources).filter((id) => id.startsWith('One') || id.startsWith('Three'))).toHaveLength(resources);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: newestNodeRuntime().name,
         Handler: 'index.handler',
@@ -190,7 +191,6 @@ describe('the handler provider', () => {
 
   test('the role may write only its own log group and manage only detectors of its account and Region', () => {
     const s = stack();
-    new guardduty.Detector(s, 'One');
     new guardduty.Detector(s, 'Two', { features: { ebsMalwareProtection: true }, removalPolicy: RemovalPolicy.DESTROY });
     const template = Template.fromStack(s);
 
@@ -205,18 +205,13 @@ describe('the handler provider', () => {
     const detectorArn = {
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':guardduty:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':detector/*']],
     };
-    // Two detectors, one statement per Sid; the second detector's malware protection and DESTROY add what they need.
+    // Malware protection and DESTROY add what they need.
     expect(statements).toEqual([
       { Sid: 'HandlerLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
       { Sid: 'GuardDutyDetectorCreate', Effect: 'Allow', Action: ['guardduty:CreateDetector', 'guardduty:ListDetectors'], Resource: '*' },
       { Sid: 'GuardDutyDetector', Effect: 'Allow', Action: ['guardduty:GetDetector', 'guardduty:UpdateDetector'], Resource: detectorArn },
-      { Sid: 'GuardDutyTagging', Effect: 'Allow', Action: ['guardduty:TagResource', 'guardduty:UntagResource'], Resource: detectorArn },
-      expect.objectContaining({
-        Sid: 'GuardDutyServiceLinkedRole',
-        Action: 'iam:CreateServiceLinkedRole',
-        Condition: { StringEquals: { 'iam:AWSServiceName': ['guardduty.amazonaws.com'] } },
-      }),
       { Sid: 'GuardDutyDetectorDelete', Effect: 'Allow', Action: 'guardduty:DeleteDetector', Resource: detectorArn },
+      { Sid: 'GuardDutyTagging', Effect: 'Allow', Action: ['guardduty:TagResource', 'guardduty:UntagResource'], Resource: detectorArn },
       expect.objectContaining({
         Sid: 'GuardDutyServiceLinkedRoles',
         Condition: { StringEquals: { 'iam:AWSServiceName': ['guardduty.amazonaws.com', 'malware-protection.guardduty.amazonaws.com'] } },
@@ -277,4 +272,12 @@ test('snapshot of a fully configured detector (asset hashes scrubbed)', () => {
   Tags.of(detector).add('owner', 'security');
   const json = JSON.stringify(Template.fromStack(s).toJSON(), null, 1).replace(/[0-9a-f]{64}/g, '<asset-hash>');
   expect(JSON.parse(json)).toMatchSnapshot();
+});
+
+test('two detectors in one stack are a synth error: the account and Region has one', () => {
+  const s = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  new guardduty.Detector(s, 'One');
+  new guardduty.Detector(s, 'Two');
+  guardduty.Detector.fromDetectorId(s, 'Imported', 'abc'); // an import is not a second detector
+  expect(() => Template.fromStack(s)).toThrow(/this stack has 2: Stack\/One, Stack\/Two. Keep one \(import it elsewhere with Detector.fromDetectorId\)/);
 });

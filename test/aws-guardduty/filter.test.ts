@@ -120,3 +120,31 @@ test('the library\'s attribute list equals the vendored model\'s', () => {
   expect(timestampAttributes()).toEqual(model.timestamps);
   expect(model.timestamps).toContain('updatedAt');
 });
+
+describe('an ARCHIVE filter that archives every finding is a warning, naming the criterion', () => {
+  const warnings = (criteria: Record<string, guardduty.Condition>, action = guardduty.FilterAction.ARCHIVE) => {
+    const { stack, detector } = setup();
+    detector.addFilter('Filter', { action, findingCriteria: criteria });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('archives every finding')).map((w) => String(w.entry.data));
+  };
+  test.each([
+    [{ severity: guardduty.Condition.greaterThanOrEqual(0) }, '{"greaterThanOrEqual":0}'],
+    [{ severity: guardduty.Condition.greaterThan(0) }, '{"greaterThan":0}'],
+    [{ severity: guardduty.Condition.lessThan(11) }, '{"lessThan":11}'],
+    [{ severity: guardduty.Condition.of({ greaterThanOrEqual: 1, lessThanOrEqual: 10 }) }, '{"greaterThanOrEqual":1,"lessThanOrEqual":10}'],
+  ])('%j', (criteria, named) => {
+    const found = warnings(criteria);
+    expect(found).toEqual([expect.stringContaining(`\`findingCriteria["severity"]\` (${named}) matches every severity from 1 to 10`)]);
+    expect(found[0]).toContain('[ack: cdk-threat-detection:filterArchivesEverything]');
+  });
+  test.each([
+    [{ severity: guardduty.Condition.lessThan(4) }],
+    [{ severity: guardduty.Condition.greaterThanOrEqual(2) }],
+    [{ severity: guardduty.Condition.greaterThanOrEqual(0), type: guardduty.Condition.equalTo('Recon:EC2/Portscan') }],
+  ])('no warning for %j', (criteria) => {
+    expect(warnings(criteria)).toEqual([]);
+  });
+  test('a NOOP filter that matches everything archives nothing: no warning', () => {
+    expect(warnings({ severity: guardduty.Condition.greaterThanOrEqual(0) }, guardduty.FilterAction.NOOP)).toEqual([]);
+  });
+});

@@ -109,7 +109,7 @@ test('an imported key is a warning with the statement to add', () => {
 });
 
 test.each([
-  [() => IpListSource.fromEntries(['203.0.113.0/24', 'example.com']), /the inline list: entry 2 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names\), got: "example.com"/],
+  [() => IpListSource.fromEntries(['203.0.113.0/24', 'example.com']), /the inline list: entry 2 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids\), got: "example.com"/],
   [() => IpListSource.fromEntries(['10.0.0.0/33']), /entry 1 must be an IPv4 or IPv6 address or CIDR range .*got: "10.0.0.0\/33"/],
   [() => IpListSource.fromEntries([]), /the inline list must have at least one IP address or CIDR range/],
   [() => IpListSource.fromEntries(Array.from({ length: 2001 }, (_, i) => `10.0.${Math.floor(i / 256)}.${i % 256}`)), /at most 2,000 IP addresses and CIDR ranges in a trusted IP list, the inline list has 2001/],
@@ -135,4 +135,41 @@ test('quotas per detector: 1 IPSet, 6 ThreatIntelSets', () => {
   const seven = setup();
   for (let i = 0; i < 7; i++) seven.detector.addThreatIntelSet(`T${i}`, { source: IpListSource.fromEntries([`192.0.2.${i}`]) });
   expect(() => Template.fromStack(seven.stack)).toThrow(/GuardDuty allows 6 threat IP lists \(ThreatIntelSets\) per account and Region; this stack gives the detector 7/);
+});
+
+describe('a trusted list that trusts everything is a warning, naming the entries', () => {
+  const warnings = (entries: string[]) => {
+    const { stack, detector } = setup();
+    detector.addIpSet('Trusted', { source: IpListSource.fromEntries(entries) });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trusts every IPv'))
+      .map((w) => String(w.entry.data));
+  };
+  test.each([
+    [['0.0.0.0/0'], 'IPv4', '0.0.0.0/0'],
+    [['::/0', '203.0.113.0/24'], 'IPv6', '::/0'],
+    [['0.0.0.0/1', '128.0.0.0/1'], 'IPv4', '0.0.0.0/1, 128.0.0.0/1'],
+    [['::/1', '8000::/2', 'c000::/2'], 'IPv6', '::/1, 8000::/2, c000::/2'],
+  ])('%j', (entries, version, named) => {
+    expect(warnings(entries)).toEqual([expect.stringContaining(`the inline list trusts every ${version} address (${named})`)]);
+    expect(warnings(entries)[0]).toContain('[ack: cdk-threat-detection:trustedListCoversAllAddresses]');
+  });
+  test.each([
+    [['203.0.113.0/24', '2001:db8::/32']],
+    [['0.0.0.0/1']], // half the space
+    [['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3', '224.0.0.0/4', '240.0.0.0/5', '248.0.0.0/6', '252.0.0.0/7', '254.0.0.0/8']], // all but 255/8
+    [['::ffff:192.0.2.1']],
+  ])('no warning for %j', (entries) => {
+    expect(warnings(entries)).toEqual([]);
+  });
+  test('a threat list of everything is not a trusted one: no warning', () => {
+    const { stack, detector } = setup();
+    detector.addThreatIntelSet('Threats', { source: IpListSource.fromEntries(['0.0.0.0/0']) });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trusts every'))).toEqual([]);
+  });
+});
+
+test('an IPv6 zone id is refused, as GuardDuty refuses it', () => {
+  const { detector } = setup();
+  expect(() => detector.addIpSet('Trusted', { source: IpListSource.fromEntries(['fe80::1%eth0']) }))
+    .toThrow(/entry 1 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids\), got: "fe80::1%eth0"/);
 });

@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { aws_guardduty as guardduty } from '../../src';
 
@@ -183,4 +183,28 @@ describe('OrganizationAdminAccount and AdministratorAccount', () => {
       'guardduty:ListInvitations', 'guardduty:GetAdministratorAccount', 'guardduty:AcceptAdministratorInvitation', 'guardduty:DisassociateFromAdministratorAccount',
     ]);
   });
+});
+
+describe('AdministratorAccount mistakes that only show at deploy are synth errors', () => {
+  test('naming the stack\'s own account as administrator', () => {
+    const { stack, detector } = setup('444444444444');
+    expect(() => new guardduty.AdministratorAccount(stack, 'Admin', { detector, administratorAccountId: '444444444444' }))
+      .toThrow(/`administratorAccountId` names this stack's own account \(444444444444\): an account cannot be its own GuardDuty administrator/);
+  });
+  test('the administrator\'s detector passed into the member\'s stack', () => {
+    const { app, detector: administratorsDetector } = setup('222222222222');
+    const member = new Stack(app, 'Member', { env: { account: '444444444444', region: 'eu-west-1' } });
+    expect(() => new guardduty.AdministratorAccount(member, 'Admin', { detector: administratorsDetector, administratorAccountId: '222222222222' }))
+      .toThrow(/`detector` belongs to account 222222222222, not to this stack's account 444444444444: give the member account's own detector/);
+  });
+});
+
+test('OU ids from a CfnParameter list are passed through to the handler', () => {
+  const { stack, detector } = setup();
+  const ous = new CfnParameter(stack, 'WorkloadOus', { type: 'List<String>' });
+  new guardduty.MemberAccounts(stack, 'Members', { detector, accounts: guardduty.MemberAccountSource.fromOrganization({ parentIds: ous.valueAsList }) });
+  const [[, members]] = resources(stack, 'Custom::GuardDutyMembers');
+  expect(members.Properties.Organization).toEqual({ ParentIds: { Ref: 'WorkloadOus' } });
+  // The handler may read accounts by parent (a token could name roots or OUs).
+  expect(statements(stack).map((s: any) => s.Sid)).toContain('OrganizationsAccountsByParent');
 });
