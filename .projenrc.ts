@@ -120,10 +120,10 @@ const compat = project.addTask('test:compat', {
   description: 'Construct, permission, cdk-nag and determinism tests against the newest aws-cdk-lib (compat/latest) with cdk-nag 3 and 2, and against constructs 10.0',
   env: { NODE_NO_WARNINGS: '1' },
   steps: [
-    { exec: 'npm ci --prefix compat/latest --no-audit --no-fund --loglevel=error' },
+    { exec: 'bash scripts/compat-install.sh latest' },
     { exec: 'jest -c compat/jest.config.js --ci' },
     { exec: 'CDK_NAG_MAJOR=2 jest -c compat/jest.config.js --ci' },
-    { exec: 'npm ci --prefix compat/constructs-10.0 --no-audit --no-fund --loglevel=error' },
+    { exec: 'bash scripts/compat-install.sh constructs-10.0' },
     { exec: 'COMPAT=constructs-10.0 jest -c compat/jest.config.js --ci' },
   ],
 });

@@ -4,13 +4,16 @@
  * - COMPAT=latest (default): the newest aws-cdk-lib, with cdk-nag 3 or (CDK_NAG_MAJOR=2) cdk-nag 2;
  * - COMPAT=constructs-10.0: the aws-cdk-lib floor with constructs 10.0.0, the bottom of the peer
  *   range (no cdk-nag: 2.38 needs constructs 10.5).
- * Each is a lockfile-pinned install of its own under compat/, refreshed deliberately.
+ * Each is a lockfile-pinned install of its own (compat/<cell>), refreshed deliberately, installed
+ * outside the repository by scripts/compat-install.sh (jsii-docgen would read its .jsii files).
  */
+const os = require('node:os');
 const path = require('node:path');
 const base = require('../package.json').jest;
 
 const cell = process.env.COMPAT ?? 'latest';
-const modules = path.join(__dirname, cell, 'node_modules');
+const installs = process.env.CDK_THREAT_DETECTION_COMPAT_DIR ?? path.join(process.env.TMPDIR ?? os.tmpdir(), 'cdk-threat-detection-compat');
+const modules = path.join(installs, cell, 'node_modules');
 const nag = process.env.CDK_NAG_MAJOR === '2' ? 'cdk-nag-2' : 'cdk-nag';
 const name = cell === 'latest' ? `compat-latest-nag${process.env.CDK_NAG_MAJOR ?? '3'}` : `compat-${cell}`;
 
