@@ -15,12 +15,19 @@ import {
 } from './shared/custom-resource';
 import { failureReason } from './shared/errors';
 import { log, redact, redactText } from './shared/log';
+import { responseUrlProblem } from './shared/response-url';
 
 /** Time kept back from the function timeout to send a FAILED response. */
 const TIMEOUT_MARGIN_MS = 10_000;
 
 export async function handler(event: CustomResourceEvent<unknown>, context: LambdaContextLike): Promise<void> {
   log.info('Event', { event: redact(event) });
+  // Before anything runs: an event whose answer would go anywhere but CloudFormation is not one.
+  const refused = responseUrlProblem(event.ResponseURL, event.StackId);
+  if (refused) {
+    log.error('Refused the event: nothing called, nothing answered', { reason: refused });
+    return;
+  }
   const label = resourceLabel(event);
 
   let timer: NodeJS.Timeout | undefined;

@@ -9,6 +9,7 @@ import { event, startLocalApi } from './events';
 import { handler } from '../../lambda/index';
 import { CREATE_FAILED_PHYSICAL_ID } from '../../lambda/shared/custom-resource';
 import { redact } from '../../lambda/shared/log';
+import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
 import { ResourceTypes } from '../../src/private/contracts';
 import { LocalApi } from '../local-api/server';
 
@@ -28,8 +29,11 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => responder.listen(0, '127.0.0.1', r));
+  // The responder is allowed as the replay's is: by the test-only environment setting.
+  process.env[TEST_RESPONSE_ORIGIN_VARIABLE] = `http://127.0.0.1:${(responder.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  delete process.env[TEST_RESPONSE_ORIGIN_VARIABLE];
   await api.stop();
   await new Promise((r) => responder.close(r));
 });
@@ -114,4 +118,17 @@ test('logs neither the ResponseURL nor email addresses', async () => {
 test('redact replaces sensitive keys at any depth and keeps the rest', () => {
   expect(redact({ a: [{ EmailAddress: 'x@y.z', b: 1 }], ResponseURL: 'u', c: 'd' }))
     .toEqual({ a: [{ EmailAddress: '(redacted)', b: 1 }], ResponseURL: '(redacted)', c: 'd' });
+});
+
+test.each([
+  ['another host', 'https://attacker.example/collect'],
+  ['plain http', 'http://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/x'],
+  ['another port of the test origin', 'http://127.0.0.1:9/x'],
+])('refuses an event whose ResponseURL is %s: no service call, no answer, the reason logged', async (_name, url) => {
+  const e = { ...event('Delete', ResourceTypes.GUARDDUTY_DETECTOR, { Enable: 'true' }, { physicalResourceId: 'abc' }), ResponseURL: url };
+  await handler(e, context(60_000));
+  expect(api.calls).toEqual([]);
+  expect(responses).toEqual([]);
+  expect(logged.join('\n')).toMatch(/Refused the event: nothing called, nothing answered/);
+  expect(logged.join('\n')).not.toContain(url);
 });

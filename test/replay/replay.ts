@@ -15,6 +15,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { evaluateCondition, references, resolve, ResolveContext } from './intrinsics';
+import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
 import type { NamedPolicy, PolicyDocument, Principal } from '../local-api/iam';
 import { LocalApi } from '../local-api/server';
 
@@ -293,6 +294,8 @@ export class CloudFormationReplay {
         AWS_LAMBDA_FUNCTION_TIMEOUT: String(timeoutMs / 1000),
         ...variables,
         ...this.options.api.environmentFor(stack.account, stack.region, this.principalOf(fn, stack)),
+        // The harness's response endpoint, allowed by the handler in tests only (see response-url.ts).
+        [TEST_RESPONSE_ORIGIN_VARIABLE]: new URL(event.ResponseURL).origin,
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
