@@ -70,6 +70,12 @@ const DOCUMENTED_STAR = new Map([
   // GuardDuty's guide (organizations_permissions.html) grants these on "*" for designation.
   ['organizations:DescribeAccount', 'GuardDuty delegated administrator'],
   ['organizations:DescribeOrganizationalUnit', 'GuardDuty delegated administrator'],
+  // A handler in a VPC: the statement of the AWS managed policy AWSLambdaVPCAccessExecutionRole,
+  // on network interfaces Lambda makes (ids unknown in advance).
+  ['ec2:CreateNetworkInterface', 'VPC placement'],
+  ['ec2:DeleteNetworkInterface', 'VPC placement'],
+  ['ec2:AssignPrivateIpAddresses', 'VPC placement'],
+  ['ec2:UnassignPrivateIpAddresses', 'VPC placement'],
 ]);
 
 const all = [...handlerGrants(everyConstruct(new App())), ...handlerGrants(buildLandingZone(new App(), INITIAL))];
@@ -89,7 +95,7 @@ test('the authorization data is the pinned version the README cites', async () =
 
 test('the apps grant what the checks below cover', () => {
   expect(grants.length).toBeGreaterThan(100);
-  expect(new Set(grants.map((g) => g.action.split(':')[0]))).toEqual(new Set(['guardduty', 'detective', 'organizations', 'iam', 's3']));
+  expect(new Set(grants.map((g) => g.action.split(':')[0]))).toEqual(new Set(['guardduty', 'detective', 'organizations', 'iam', 's3', 'ec2']));
   // The log statement: the two writes, on the handler's own log group only.
   const logs = all.filter((g) => g.action.startsWith('logs:'));
   expect(new Set(logs.map((g) => g.action))).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents']));
