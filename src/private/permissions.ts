@@ -366,7 +366,8 @@ export function organizationAdminPermissions(adminAccountId: string, stackAccoun
         resources: ['*'],
       },
       ...(mayBeSelf(adminAccountId, stackAccount)
-        ? [createServiceLinkedRole('GuardDutyServiceLinkedRoleForDelegation', [SERVICE_LINKED_ROLES.guardDuty])]
+        // The same Sid as a Detector's grant, so a stack with both has one statement.
+        ? [createServiceLinkedRole('GuardDutyServiceLinkedRole', [SERVICE_LINKED_ROLES.guardDuty])]
         : []),
     ],
     nagSuppressions: [

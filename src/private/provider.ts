@@ -88,6 +88,8 @@ export class ThreatDetectionProvider extends Construct {
 
   private readonly grants: Grant[] = [];
   private readonly policySuppressions: Array<{ id: string; reason: string; applies_to?: string[] }> = [];
+  /** Finding ids acknowledged on the policy already (constructs of one type add the same ones). */
+  private readonly acknowledged = new Set<string>();
 
   private constructor(scope: Construct, id: string, options: ThreatDetectionHandlerProps) {
     super(scope, id);
@@ -156,7 +158,9 @@ export class ThreatDetectionProvider extends Construct {
     this.grants.push(...set.grants);
     for (const suppression of set.nagSuppressions) {
       mergeSuppression(this.policySuppressions, suppression);
-      acknowledge(this.permissionsPolicy, suppression);
+      const ids = findingIds(suppression).filter((id) => !this.acknowledged.has(id));
+      ids.forEach((id) => this.acknowledged.add(id));
+      if (ids.length > 0) acknowledge(this.permissionsPolicy, { ...suppression, appliesTo: undefined }, ids);
     }
     if (this.policySuppressions.length > 0 && !this.permissionsPolicy.getMetadata('cdk_nag')) {
       this.permissionsPolicy.addMetadata('cdk_nag', { rules_to_suppress: this.policySuppressions });
@@ -293,9 +297,13 @@ function suppress(resource: CfnResource, suppressions: NagSuppression[]): void {
  * aws-cdk-lib 2.189, the floor, has not). A finding with an `appliesTo` is acknowledged by its
  * finding id, `<rule>[<appliesTo>]`, as cdk-nag 3 reports it.
  */
-function acknowledge(scope: IConstruct, suppression: NagSuppression): void {
+function acknowledge(scope: IConstruct, suppression: NagSuppression, ids: string[] = findingIds(suppression)): void {
   const validations = (cdk as { Validations?: { of(s: IConstruct): { acknowledge(a: { id: string; reason: string }): void } } }).Validations;
   if (!validations) return;
-  const ids = suppression.appliesTo ? suppression.appliesTo.map((a) => `${suppression.id}[${a}]`) : [suppression.id];
   for (const id of ids) validations.of(scope).acknowledge({ id, reason: suppression.reason });
+}
+
+/** The finding ids cdk-nag 3 reports for a suppression: `<rule>[<appliesTo>]` each, or the rule. */
+function findingIds(suppression: NagSuppression): string[] {
+  return suppression.appliesTo ? suppression.appliesTo.map((a) => `${suppression.id}[${a}]`) : [suppression.id];
 }

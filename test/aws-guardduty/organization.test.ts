@@ -168,8 +168,19 @@ describe('OrganizationAdminAccount and AdministratorAccount', () => {
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':organizations::', { Ref: 'AWS::AccountId' }, ':account/o-*/222222222222']] },
       Condition: { StringEquals: { 'organizations:ServicePrincipal': 'guardduty.amazonaws.com' } },
     });
-    // Another account is the administrator: GuardDuty creates no service-linked role in this one.
-    expect(bySid.GuardDutyServiceLinkedRoleForDelegation).toBeUndefined();
+    // Another account is the administrator: delegation creates no service-linked role in this one;
+    // naming this account does, in the same statement a Detector would need.
+    const slr = (adminAccountId: string) => {
+      const only = new Stack(new App(), 'Management', { env: { account: '111111111111', region: 'eu-west-1' } });
+      new guardduty.OrganizationAdminAccount(only, 'Admin', { adminAccountId });
+      new guardduty.Detector(only, 'Detector');
+      return statements(only).filter((s: any) => s.Action === 'iam:CreateServiceLinkedRole').map((s: any) => s.Sid);
+    };
+    expect(slr('222222222222')).toEqual(['GuardDutyServiceLinkedRole']);
+    expect(slr('111111111111')).toEqual(['GuardDutyServiceLinkedRole']);
+    const alone = new Stack(new App(), 'Alone', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new guardduty.OrganizationAdminAccount(alone, 'Admin', { adminAccountId: '222222222222' });
+    expect(statements(alone).filter((s: any) => s.Action === 'iam:CreateServiceLinkedRole')).toEqual([]);
     expect(() => new guardduty.OrganizationAdminAccount(stack, 'Bad', { adminAccountId: 'security' })).toThrow(
       /`adminAccountId` must be a 12-digit AWS account id, got: "security"/);
   });
