@@ -158,6 +158,42 @@ packageAll.spawn(code);
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
 
+// The layering, enforced: no import cycle anywhere (type-only imports aside, which vanish at
+// compile time), and the ground layer (src/private) never reaches up into the public modules.
+// It may name the public vocabulary modules' types (features, handler settings), nothing else.
+// The handler bundle imports only the pure contracts of src/private (no aws-cdk-lib).
+project.eslint?.addRules({ 'import/no-cycle': ['error', { ignoreExternal: true }] });
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      {
+        target: './src/private',
+        from: './src',
+        except: ['./private', './aws-guardduty/features.ts', './threat-detection-handler-props.ts'],
+        message: 'src/private is the ground layer: it imports nothing from the public modules but the vocabulary of features and handler settings.',
+      },
+      {
+        target: './lambda',
+        from: './src',
+        except: ['./private/contracts.ts', './private/resource-definition.ts', './private/resources'],
+        message: 'The handler bundle imports only the pure contracts of src/private (no aws-cdk-lib in the asset).',
+      },
+    ],
+  }],
+});
+
+project.eslint?.addOverride({
+  files: ['lambda/**/*.ts'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: [{
+        group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '**/*.permissions'],
+        message: 'The handler bundle imports no aws-cdk-lib: resource definitions, never their .permissions files.',
+      }],
+    }],
+  },
+});
+
 project.addTask('example', {
   description: 'Synthesize the landing-zone example and replay it against the local GuardDuty/Detective API',
   // The SDK warns on every client that Node 20 support ends in 2027; the example's output is for people.

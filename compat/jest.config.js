@@ -29,6 +29,7 @@ module.exports = {
     ...(cell === 'latest' ? ['<rootDir>/test/nag/**/*.test.ts'] : []),
     '<rootDir>/test/determinism.test.ts',
     '<rootDir>/test/threat-detection-handler.test.ts',
+    '<rootDir>/test/member-account-source.test.ts',
   ],
   moduleNameMapper: {
     '^aws-cdk-lib$': path.join(modules, 'aws-cdk-lib'),

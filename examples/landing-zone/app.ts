@@ -8,14 +8,14 @@
  * stacks invites an account outside the organization to both services and accepts in it.
  *
  * In your own project, import from the package instead:
- *   import { aws_detective as detective, aws_guardduty as guardduty } from 'cdk-threat-detection';
+ *   import { aws_detective as detective, aws_guardduty as guardduty, MemberAccountSource } from 'cdk-threat-detection';
  */
 import * as path from 'node:path';
 import { App, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
+import { aws_detective as detective, aws_guardduty as guardduty, MemberAccountSource } from '../../src';
 
 export const REGION = 'eu-west-1';
 export const MANAGEMENT_ACCOUNT = '111111111111';
@@ -176,9 +176,11 @@ export class SecurityAccountStack extends ThreatDetectionStack {
         },
       },
     });
+    // The workload OUs, stated once for both services.
+    const workloads = MemberAccountSource.fromOrganization({ parentIds: props.settings.memberOus });
     const guardDutyMembers = new guardduty.MemberAccounts(this, 'WorkloadMembers', {
       detector,
-      accounts: guardduty.MemberAccountSource.fromOrganization({ parentIds: props.settings.memberOus }),
+      accounts: workloads,
       features: { lambdaNetworkLogs: props.settings.lambdaNetworkLogs },
     });
 
@@ -192,7 +194,7 @@ export class SecurityAccountStack extends ThreatDetectionStack {
     Tags.of(this.graph).add('owner', 'platform-security');
     const detectiveMembers = new detective.MemberAccounts(this, 'WorkloadGraphMembers', {
       graph: this.graph,
-      accounts: detective.MemberAccountSource.fromOrganization({ parentIds: props.settings.memberOus }),
+      accounts: workloads,
     });
     detectiveMembers.node.addDependency(guardDutyMembers);
   }
@@ -206,12 +208,12 @@ export class ManagementAccountStack extends ThreatDetectionStack {
   constructor(scope: Construct, id: string, props: ThreatDetectionStackProps) {
     super(scope, id, props);
     new guardduty.OrganizationAdminAccount(this, 'GuardDutyAdministrator', {
-      adminAccountId: SECURITY_ACCOUNT,
+      administratorAccountId: SECURITY_ACCOUNT,
       // The example removes everything at the end; a real landing zone keeps the default (RETAIN).
       removalPolicy: props.removalPolicy,
     });
     new detective.OrganizationAdminAccount(this, 'DetectiveAdministrator', {
-      adminAccountId: SECURITY_ACCOUNT,
+      administratorAccountId: SECURITY_ACCOUNT,
       removalPolicy: props.removalPolicy,
     });
   }

@@ -36,12 +36,13 @@ import {
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-detective';
 import { GetDetectorCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
-import { BehaviorGraphResourceAttributes, BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../src/private/contracts';
+import { BehaviorGraphResourceAttributes, BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../src/private/resources/detective/behavior-graph';
 import { detectiveClient, guardDutyClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { CustomResourceEvent } from '../shared/custom-resource';
 import { errorMessage, HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
 import { log } from '../shared/log';
 import { parseBoolean } from '../shared/props';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { applyTagDiff } from '../shared/tags';
 
 type GraphEvent = CustomResourceEvent<BehaviorGraphResourceProperties>;
@@ -52,17 +53,11 @@ const GUARDDUTY_PREREQUISITE_HOURS = 48;
 /** How long a Conflict on CreateGraph is retried when GuardDuty is old enough (a graph still being deleted). */
 const CREATE_CONFLICT_RETRY_MS = 120_000;
 
-export async function onBehaviorGraphEvent(event: GraphEvent): Promise<ResourceResult> {
-  const client = detectiveClient();
-  switch (event.RequestType) {
-    case 'Create':
-      return create(client, event);
-    case 'Update':
-      return update(client, event);
-    case 'Delete':
-      return remove(client, event);
-  }
-}
+export const behaviorGraphHandler: ResourceHandler<BehaviorGraphResourceProperties, BehaviorGraphResourceAttributes> = {
+  create: (event) => create(detectiveClient(), event),
+  update: (event) => update(detectiveClient(), event),
+  delete: (event) => remove(detectiveClient(), event),
+};
 
 /** This resource's mark on a graph it created. */
 function creatorMark(event: GraphEvent): string {
@@ -82,12 +77,12 @@ async function graphTags(client: DetectiveClient, arn: string): Promise<Record<s
   return (await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags ?? {};
 }
 
-function result(arn: string, adopted: boolean): ResourceResult {
+function result(arn: string, adopted: boolean): HandlerResult<BehaviorGraphResourceAttributes> {
   const data: BehaviorGraphResourceAttributes = { GraphArn: arn, Adopted: adopted ? 'true' : 'false' };
   return { physicalResourceId: arn, data: { ...data } };
 }
 
-async function create(client: DetectiveClient, event: GraphEvent): Promise<ResourceResult> {
+async function create(client: DetectiveClient, event: GraphEvent): Promise<HandlerResult<BehaviorGraphResourceAttributes>> {
   const props = event.ResourceProperties;
   const existing = await currentGraph(client);
   const arn = existing ?? await createGraph(client, { ...props.Tags, [GRAPH_CREATED_BY_TAG]: creatorMark(event) });
@@ -113,7 +108,7 @@ async function create(client: DetectiveClient, event: GraphEvent): Promise<Resou
   return result(arn, !created);
 }
 
-async function update(client: DetectiveClient, event: GraphEvent): Promise<ResourceResult> {
+async function update(client: DetectiveClient, event: GraphEvent): Promise<HandlerResult<BehaviorGraphResourceAttributes>> {
   const arn = event.PhysicalResourceId!;
   const props = event.ResourceProperties;
   const old = event.OldResourceProperties ?? {};
@@ -131,9 +126,8 @@ async function update(client: DetectiveClient, event: GraphEvent): Promise<Resou
   return result(arn, adopted);
 }
 
-async function remove(client: DetectiveClient, event: GraphEvent): Promise<ResourceResult> {
+async function remove(client: DetectiveClient, event: GraphEvent): Promise<HandlerResult<BehaviorGraphResourceAttributes>> {
   const arn = event.PhysicalResourceId!;
-  if (arn === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId: arn };
   if ((await currentGraph(client)) !== arn) {
     log.info('The behavior graph is already gone', { graphArn: arn });
     return { physicalResourceId: arn };

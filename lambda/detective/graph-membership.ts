@@ -21,11 +21,12 @@ import {
   MemberDetail,
   paginateListInvitations,
 } from '@aws-sdk/client-detective';
-import { GraphMembershipResourceAttributes, GraphMembershipResourceProperties } from '../../src/private/contracts';
+import { GraphMembershipResourceAttributes, GraphMembershipResourceProperties } from '../../src/private/resources/detective/graph-membership';
 import { detectiveClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { CustomResourceEvent } from '../shared/custom-resource';
 import { HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
 import { log } from '../shared/log';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { eventually } from '../shared/retry';
 import { waitForStatus } from '../shared/waiters';
 
@@ -40,17 +41,11 @@ const DISABLED_ADVICE: Record<string, string> = {
   VOLUME_TOO_HIGH: "this account's data would take the behavior graph over Detective's data volume quota",
 };
 
-export async function onGraphMembershipEvent(event: MembershipEvent): Promise<ResourceResult> {
-  const client = detectiveClient();
-  const props = event.ResourceProperties;
-  switch (event.RequestType) {
-    case 'Create':
-    case 'Update':
-      return accept(client, props);
-    case 'Delete':
-      return leave(client, event);
-  }
-}
+export const graphMembershipHandler: ResourceHandler<GraphMembershipResourceProperties, GraphMembershipResourceAttributes> = {
+  create: (event) => accept(detectiveClient(), event.ResourceProperties),
+  update: (event) => accept(detectiveClient(), event.ResourceProperties),
+  delete: (event) => leave(detectiveClient(), event),
+};
 
 const SUFFIX = '/membership';
 
@@ -68,7 +63,7 @@ async function invitation(client: DetectiveClient, match: (i: MemberDetail) => b
   return undefined;
 }
 
-async function accept(client: DetectiveClient, props: GraphMembershipResourceProperties): Promise<ResourceResult> {
+async function accept(client: DetectiveClient, props: GraphMembershipResourceProperties): Promise<HandlerResult<GraphMembershipResourceAttributes>> {
   const found = await eventually(() => invitation(client, matches(props)), { timeoutMs: INVITATION_WAIT_MS, initialDelayMs: 1_000 });
   if (!found?.GraphArn) {
     const administrator = props.AdministratorAccountId ?? props.GraphArn?.split(':')[4];
@@ -102,9 +97,9 @@ async function accept(client: DetectiveClient, props: GraphMembershipResourcePro
   return { physicalResourceId: `${graphArn}${SUFFIX}`, data: { ...data } };
 }
 
-async function leave(client: DetectiveClient, event: MembershipEvent): Promise<ResourceResult> {
+async function leave(client: DetectiveClient, event: MembershipEvent): Promise<HandlerResult<GraphMembershipResourceAttributes>> {
   const physicalResourceId = event.PhysicalResourceId!;
-  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID || !physicalResourceId.endsWith(SUFFIX)) return { physicalResourceId };
+  if (!physicalResourceId.endsWith(SUFFIX)) return { physicalResourceId };
   const graphArn = physicalResourceId.slice(0, -SUFFIX.length);
   const current = await invitation(client, (i) => i.GraphArn === graphArn);
   if (!current || !['ENABLED', 'ACCEPTED_BUT_DISABLED'].includes(current.Status ?? '')) {

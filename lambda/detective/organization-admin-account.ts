@@ -26,14 +26,18 @@ import {
   DeregisterDelegatedAdministratorCommand,
   paginateListDelegatedAdministrators,
 } from '@aws-sdk/client-organizations';
-import { DetectiveOrganizationAdminAccountResourceAttributes, OrganizationAdminAccountResourceProperties } from '../../src/private/contracts';
+import { DetectiveOrganizationAdminAccountResourceAttributes, DetectiveOrganizationAdminAccountResourceProperties } from '../../src/private/resources/detective/organization-admin-account';
 import { detectiveClient, organizationsClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
+import { CustomResourceEvent, stackLocation } from '../shared/custom-resource';
 import { HandlerError } from '../shared/errors';
 import { log } from '../shared/log';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { waitForStatus } from '../shared/waiters';
 
-type AdminEvent = CustomResourceEvent<OrganizationAdminAccountResourceProperties>;
+/** What this handler answers. */
+type Result = HandlerResult<DetectiveOrganizationAdminAccountResourceAttributes>;
+
+type AdminEvent = CustomResourceEvent<DetectiveOrganizationAdminAccountResourceProperties>;
 
 /** Detective's service principal in AWS Organizations. */
 const SERVICE_PRINCIPAL = 'detective.amazonaws.com';
@@ -41,25 +45,26 @@ const SERVICE_PRINCIPAL = 'detective.amazonaws.com';
 /** Bound on each wait (enabled; gone). */
 const ADMIN_WAIT_MS = 300_000;
 
-export async function onDetectiveOrganizationAdminAccountEvent(event: AdminEvent): Promise<ResourceResult> {
-  const client = detectiveClient();
+export const detectiveOrganizationAdminAccountHandler: ResourceHandler<DetectiveOrganizationAdminAccountResourceProperties,
+  DetectiveOrganizationAdminAccountResourceAttributes> = {
+  create: (event) => converge(event, undefined),
+  update: (event) => converge(event, event.OldResourceProperties.AdminAccountId),
+  async delete(event) {
+    await disable(detectiveClient(), event.ResourceProperties.AdminAccountId);
+    return { physicalResourceId: event.PhysicalResourceId };
+  },
+};
+
+async function converge(event: AdminEvent, previous: string | undefined): Promise<Result> {
   const location = stackLocation(event.StackId);
-  const physicalResourceId = `detective-organization-admin:${location.region}`;
   const props = event.ResourceProperties;
-  switch (event.RequestType) {
-    case 'Create':
-    case 'Update': {
-      const previous = event.RequestType === 'Update' ? event.OldResourceProperties?.AdminAccountId : undefined;
-      const admin = await enable(client, props.AdminAccountId, previous, location.account);
-      const data: DetectiveOrganizationAdminAccountResourceAttributes = { AdminAccountId: props.AdminAccountId, GraphArn: admin.GraphArn ?? '' };
-      return { physicalResourceId, data: { ...data } };
-    }
-    case 'Delete':
-      if (event.PhysicalResourceId === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId: event.PhysicalResourceId };
-      await disable(client, props.AdminAccountId);
-      return { physicalResourceId: event.PhysicalResourceId! };
-  }
-}
+  const admin = await enable(detectiveClient(), props.AdminAccountId, previous, location.account);
+  // One Detective administrator per organization and Region: a new account is an in-place update.
+  return {
+    physicalResourceId: `detective-organization-admin:${location.region}`,
+    data: { AdminAccountId: props.AdminAccountId, GraphArn: admin.GraphArn ?? '' },
+  };
+};
 
 async function currentAdmin(client: DetectiveClient): Promise<Administrator | undefined> {
   for await (const page of paginateListOrganizationAdminAccounts({ client, pageSize: 100 }, {})) {

@@ -16,43 +16,42 @@ import {
   GuardDutyClient,
   paginateListInvitations,
 } from '@aws-sdk/client-guardduty';
-import { AdministratorAccountResourceProperties } from '../../src/private/contracts';
+import { AdministratorAccountResourceAttributes, AdministratorAccountResourceProperties } from '../../src/private/resources/guardduty/administrator-account';
 import { guardDutyClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
 import { HandlerError, isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { eventually } from '../shared/retry';
 
-type AdministratorEvent = CustomResourceEvent<AdministratorAccountResourceProperties>;
+/** What this handler answers. */
+type Result = HandlerResult<AdministratorAccountResourceAttributes>;
 
 /** How long to look for the invitation (or the organization's association) before failing. */
 const INVITATION_WAIT_MS = 120_000;
 
-export async function onAdministratorAccountEvent(event: AdministratorEvent): Promise<ResourceResult> {
-  const client = guardDutyClient();
-  switch (event.RequestType) {
-    case 'Create':
-      return associate(client, event.ResourceProperties);
-    case 'Update': {
-      const old = event.OldResourceProperties!;
-      if (old.AdministratorAccountId !== event.ResourceProperties.AdministratorAccountId
-        && old.DetectorId === event.ResourceProperties.DetectorId) {
-        await leave(client, old);
-      }
-      return associate(client, event.ResourceProperties);
+export const administratorAccountHandler: ResourceHandler<AdministratorAccountResourceProperties, AdministratorAccountResourceAttributes> = {
+  create: (event) => associate(guardDutyClient(), event.ResourceProperties),
+  async update(event) {
+    const client = guardDutyClient();
+    const old = event.OldResourceProperties;
+    if (old.AdministratorAccountId !== event.ResourceProperties.AdministratorAccountId
+      && old.DetectorId === event.ResourceProperties.DetectorId) {
+      await leave(client, old);
     }
-    case 'Delete':
-      if (event.PhysicalResourceId !== CREATE_FAILED_PHYSICAL_ID) await leave(client, event.ResourceProperties);
-      return { physicalResourceId: event.PhysicalResourceId! };
-  }
-}
+    return associate(client, event.ResourceProperties);
+  },
+  async delete(event) {
+    await leave(guardDutyClient(), event.ResourceProperties);
+    return { physicalResourceId: event.PhysicalResourceId };
+  },
+};
 
 async function currentAdministrator(client: GuardDutyClient, detectorId: string): Promise<Administrator | undefined> {
   const { Administrator: admin } = await client.send(new GetAdministratorAccountCommand({ DetectorId: detectorId }));
   return admin?.AccountId ? admin : undefined;
 }
 
-async function associate(client: GuardDutyClient, props: AdministratorAccountResourceProperties): Promise<ResourceResult> {
+async function associate(client: GuardDutyClient, props: AdministratorAccountResourceProperties): Promise<Result> {
   const adminId = props.AdministratorAccountId;
   const result = { physicalResourceId: `${props.DetectorId}:administrator`, data: { AdministratorAccountId: adminId } };
   const current = await currentAdministrator(client, props.DetectorId);

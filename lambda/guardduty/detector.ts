@@ -21,13 +21,14 @@ import {
   TagResourceCommand,
   UpdateDetectorCommand,
 } from '@aws-sdk/client-guardduty';
-import { ADOPTED_DETECTOR_PREFIX, DetectorDataSourcesProperty, DetectorResourceAttributes, DetectorResourceProperties } from '../../src/private/contracts';
+import { ADOPTED_DETECTOR_PREFIX, DetectorDataSourcesProperty, DetectorResourceAttributes, DetectorResourceProperties } from '../../src/private/resources/guardduty/detector';
 import { guardDutyClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation, StackLocation } from '../shared/custom-resource';
+import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isDetectorAlreadyExists, isDetectorNotFound } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
 import { log } from '../shared/log';
 import { parseBoolean } from '../shared/props';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { eventually } from '../shared/retry';
 import { syncTags } from '../shared/tags';
 
@@ -45,20 +46,13 @@ interface DetectorConfiguration {
   readonly tags: Record<string, string>;
 }
 
-export async function onDetectorEvent(event: DetectorEvent): Promise<ResourceResult> {
-  const client = guardDutyClient();
-  const location = stackLocation(event.StackId);
-  switch (event.RequestType) {
-    case 'Create':
-      return create(client, location, event);
-    case 'Update':
-      return update(client, location, event);
-    case 'Delete':
-      return remove(client, event);
-  }
-}
+export const detectorHandler: ResourceHandler<DetectorResourceProperties, DetectorResourceAttributes> = {
+  create: (event) => create(guardDutyClient(), stackLocation(event.StackId), event),
+  update: (event) => update(guardDutyClient(), stackLocation(event.StackId), event),
+  delete: (event) => remove(guardDutyClient(), event),
+};
 
-async function create(client: GuardDutyClient, location: StackLocation, event: DetectorEvent): Promise<ResourceResult> {
+async function create(client: GuardDutyClient, location: StackLocation, event: DetectorEvent): Promise<HandlerResult<DetectorResourceAttributes>> {
   const config = parseConfiguration(event.ResourceProperties);
   try {
     const out = await client.send(new CreateDetectorCommand({
@@ -99,7 +93,7 @@ async function adopt(client: GuardDutyClient, location: StackLocation, detectorI
   }
 }
 
-async function update(client: GuardDutyClient, location: StackLocation, event: DetectorEvent): Promise<ResourceResult> {
+async function update(client: GuardDutyClient, location: StackLocation, event: DetectorEvent): Promise<HandlerResult<DetectorResourceAttributes>> {
   const { detectorId, adopted } = parsePhysicalId(event.PhysicalResourceId!);
   const config = parseConfiguration(event.ResourceProperties);
   const oldTags = event.OldResourceProperties?.Tags ?? {};
@@ -116,11 +110,8 @@ async function update(client: GuardDutyClient, location: StackLocation, event: D
   return result(location, detectorId, adopted);
 }
 
-async function remove(client: GuardDutyClient, event: DetectorEvent): Promise<ResourceResult> {
+async function remove(client: GuardDutyClient, event: DetectorEvent): Promise<HandlerResult<DetectorResourceAttributes>> {
   const physicalResourceId = event.PhysicalResourceId!;
-  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID) {
-    return { physicalResourceId };
-  }
   const { detectorId, adopted } = parsePhysicalId(physicalResourceId);
   if (adopted) {
     log.info('Keeping the detector: it existed before this stack adopted it', { detectorId });
@@ -224,7 +215,7 @@ function detectorArn(location: StackLocation, detectorId: string): string {
   return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${detectorId}`;
 }
 
-function result(location: StackLocation, detectorId: string, adopted: boolean): ResourceResult {
+function result(location: StackLocation, detectorId: string, adopted: boolean): HandlerResult<DetectorResourceAttributes> {
   const data: DetectorResourceAttributes = {
     DetectorId: detectorId,
     DetectorArn: detectorArn(location, detectorId),

@@ -12,12 +12,13 @@ import {
   paginateListFilters,
   UpdateFilterCommand,
 } from '@aws-sdk/client-guardduty';
-import { ConditionProperty, FilterResourceAttributes, FilterResourceProperties } from '../../src/private/contracts';
+import { ConditionProperty, FilterResourceAttributes, FilterResourceProperties } from '../../src/private/resources/guardduty/filter';
 import { guardDutyClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation, StackLocation } from '../shared/custom-resource';
+import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isBadRequest, isDetectorNotFound, isNoSuchResource } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
 import { log } from '../shared/log';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { syncTags, tagsOrUndefined } from '../shared/tags';
 
 type FilterEvent = CustomResourceEvent<FilterResourceProperties>;
@@ -25,20 +26,13 @@ type FilterEvent = CustomResourceEvent<FilterResourceProperties>;
 /** Filters per account and Region ("You can't request a quota increase"). */
 const MAX_FILTERS = 100;
 
-export async function onFilterEvent(event: FilterEvent): Promise<ResourceResult> {
-  const client = guardDutyClient();
-  const location = stackLocation(event.StackId);
-  switch (event.RequestType) {
-    case 'Create':
-      return create(client, location, event);
-    case 'Update':
-      return update(client, location, event);
-    case 'Delete':
-      return remove(client, event);
-  }
-}
+export const filterHandler: ResourceHandler<FilterResourceProperties, FilterResourceAttributes> = {
+  create: (event) => create(guardDutyClient(), stackLocation(event.StackId), event),
+  update: (event) => update(guardDutyClient(), stackLocation(event.StackId), event),
+  delete: (event) => remove(guardDutyClient(), event),
+};
 
-async function create(client: GuardDutyClient, location: StackLocation, event: FilterEvent): Promise<ResourceResult> {
+async function create(client: GuardDutyClient, location: StackLocation, event: FilterEvent): Promise<HandlerResult<FilterResourceAttributes>> {
   const props = event.ResourceProperties;
   try {
     await client.send(new CreateFilterCommand({
@@ -58,7 +52,7 @@ async function create(client: GuardDutyClient, location: StackLocation, event: F
   return result(location, props);
 }
 
-async function update(client: GuardDutyClient, location: StackLocation, event: FilterEvent): Promise<ResourceResult> {
+async function update(client: GuardDutyClient, location: StackLocation, event: FilterEvent): Promise<HandlerResult<FilterResourceAttributes>> {
   const props = event.ResourceProperties;
   const old = event.OldResourceProperties!;
   if (props.Name !== old.Name || props.DetectorId !== old.DetectorId) {
@@ -85,9 +79,8 @@ async function update(client: GuardDutyClient, location: StackLocation, event: F
   return result(location, props);
 }
 
-async function remove(client: GuardDutyClient, event: FilterEvent): Promise<ResourceResult> {
+async function remove(client: GuardDutyClient, event: FilterEvent): Promise<HandlerResult<FilterResourceAttributes>> {
   const physicalResourceId = event.PhysicalResourceId!;
-  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId };
   const { detectorId, name } = parsePhysicalId(physicalResourceId);
   try {
     await client.send(new DeleteFilterCommand({ DetectorId: detectorId, FilterName: name }));
@@ -160,7 +153,7 @@ function filterArn(location: StackLocation, props: FilterResourceProperties): st
   return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${props.DetectorId}/filter/${props.Name}`;
 }
 
-function result(location: StackLocation, props: FilterResourceProperties): ResourceResult {
+function result(location: StackLocation, props: FilterResourceProperties): HandlerResult<FilterResourceAttributes> {
   const data: FilterResourceAttributes = { FilterName: props.Name, FilterArn: filterArn(location, props) };
   return { physicalResourceId: `${props.DetectorId}:${props.Name}`, data: { ...data } };
 }

@@ -12,15 +12,19 @@
  * - Delete: Delete*, then wait until the set is gone or DELETED; a set already gone is success.
  */
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
-import { ThreatListResourceAttributes, ThreatListResourceProperties } from '../../src/private/contracts';
+import { ThreatListResourceAttributes, ThreatListResourceProperties } from '../../src/private/resources/guardduty/threat-list';
 import { guardDutyClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation, StackLocation } from '../shared/custom-resource';
+import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isBadRequest, isDetectorNotFound, isNoSuchResource } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
 import { log } from '../shared/log';
 import { parseBoolean } from '../shared/props';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { syncTags, tagsOrUndefined } from '../shared/tags';
 import { waitForStatus } from '../shared/waiters';
+
+/** What this handler answers. */
+type Result = HandlerResult<ThreatListResourceAttributes>;
 
 export type ListStatus = 'INACTIVE' | 'ACTIVATING' | 'ACTIVE' | 'DEACTIVATING' | 'ERROR' | 'DELETE_PENDING' | 'DELETED';
 
@@ -58,20 +62,16 @@ const ERROR_ADVICE = 'GuardDuty could not read or parse the list. Check that the
   + 'format matches `format`, that the bucket is owned by the expected account, and that GuardDuty\'s service-linked role '
   + 'may read it (and decrypt it, for SSE-KMS)';
 
-export async function onListEvent(api: ListApi, event: ListEvent): Promise<ResourceResult> {
-  const client = guardDutyClient();
-  const location = stackLocation(event.StackId);
-  switch (event.RequestType) {
-    case 'Create':
-      return create(api, client, location, event);
-    case 'Update':
-      return update(api, client, location, event);
-    case 'Delete':
-      return remove(api, client, event);
-  }
+/** The handler of one set API: the same lifecycle for IPSet and ThreatIntelSet. */
+export function listHandler(api: ListApi): ResourceHandler<ThreatListResourceProperties, ThreatListResourceAttributes> {
+  return {
+    create: (event) => create(api, guardDutyClient(), stackLocation(event.StackId), event),
+    update: (event) => update(api, guardDutyClient(), stackLocation(event.StackId), event),
+    delete: (event) => remove(api, guardDutyClient(), event),
+  };
 }
 
-async function create(api: ListApi, client: GuardDutyClient, location: StackLocation, event: ListEvent): Promise<ResourceResult> {
+async function create(api: ListApi, client: GuardDutyClient, location: StackLocation, event: ListEvent): Promise<Result> {
   const settings = parseSettings(event.ResourceProperties);
   let setId: string;
   try {
@@ -91,7 +91,7 @@ async function create(api: ListApi, client: GuardDutyClient, location: StackLoca
   return result(api, location, settings.detectorId, setId);
 }
 
-async function update(api: ListApi, client: GuardDutyClient, location: StackLocation, event: ListEvent): Promise<ResourceResult> {
+async function update(api: ListApi, client: GuardDutyClient, location: StackLocation, event: ListEvent): Promise<Result> {
   const settings = parseSettings(event.ResourceProperties);
   const old = event.OldResourceProperties!;
   if (settings.format !== old.Format || settings.detectorId !== old.DetectorId) {
@@ -110,9 +110,8 @@ async function update(api: ListApi, client: GuardDutyClient, location: StackLoca
   return result(api, location, settings.detectorId, setId);
 }
 
-async function remove(api: ListApi, client: GuardDutyClient, event: ListEvent): Promise<ResourceResult> {
+async function remove(api: ListApi, client: GuardDutyClient, event: ListEvent): Promise<Result> {
   const physicalResourceId = event.PhysicalResourceId!;
-  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId };
   const { detectorId, setId } = parsePhysicalId(physicalResourceId);
   await deleteAndWait(api, client, detectorId, setId);
   return { physicalResourceId };
@@ -212,7 +211,7 @@ function setArn(api: ListApi, location: StackLocation, detectorId: string, setId
   return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${detectorId}/${api.arnSegment}/${setId}`;
 }
 
-function result(api: ListApi, location: StackLocation, detectorId: string, setId: string): ResourceResult {
+function result(api: ListApi, location: StackLocation, detectorId: string, setId: string): Result {
   const data: ThreatListResourceAttributes = { SetId: setId, SetArn: setArn(api, location, detectorId, setId) };
   return { physicalResourceId: `${detectorId}:${setId}`, data: { ...data } };
 }

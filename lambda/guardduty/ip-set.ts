@@ -7,9 +7,7 @@ import {
   paginateListIPSets,
   UpdateIPSetCommand,
 } from '@aws-sdk/client-guardduty';
-import { ListApi, ListStatus, onListEvent } from './ip-list';
-import { ThreatListResourceProperties } from '../../src/private/contracts';
-import { CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { ListApi, ListStatus, listHandler } from './ip-list';
 import { isNoSuchResource } from '../shared/errors';
 
 export const IP_SET_API: ListApi = {
@@ -60,6 +58,4 @@ export const IP_SET_API: ListApi = {
   },
 };
 
-export function onIpSetEvent(event: CustomResourceEvent<ThreatListResourceProperties>): Promise<ResourceResult> {
-  return onListEvent(IP_SET_API, event);
-}
+export const ipSetHandler = listHandler(IP_SET_API);

@@ -1,77 +1,27 @@
 /**
  * `Custom::GuardDutyMember`: one member account of an administrator's detector, added through the
  * organization (associated at once) or by invitation (invited; enabled when the account accepts).
- *
- * Create and Update converge: CreateMembers (an existing member is fine), InviteMembers in
- * invitation mode (an account already invited is fine), a bounded wait for the expected
- * relationship status, then the member's detector features. A new account or detector is a
- * replacement; CloudFormation then deletes the old member. Delete disassociates, then deletes.
+ * The member engine's one-account resource with GuardDuty's adapter: CreateMembers (an existing
+ * member is fine), InviteMembers in invitation mode, a bounded wait for the relationship status,
+ * then the member's detector features; a failure removes the member this event added. A new account
+ * or detector is a replacement. Delete disassociates, then deletes.
  */
-import { GuardDutyClient } from '@aws-sdk/client-guardduty';
-import {
-  createMembers, getMember, inviteMembers, isLive, modeOf, removeMembers, updateMemberDetectors,
-  waitForMembers,
-} from './member-operations';
-import { MemberResourceProperties } from '../../src/private/contracts';
-import { guardDutyClient, organizationsClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
-import { isDetectorNotFound } from '../shared/errors';
-import { log } from '../shared/log';
-import { organizationAccountEmail } from '../shared/organizations';
-
-type MemberEvent = CustomResourceEvent<MemberResourceProperties>;
+import { Member } from '@aws-sdk/client-guardduty';
+import { guardDutyMemberAdapter } from './member-adapter';
+import { GuardDutyMemberAttributes, GuardDutyMemberProperties } from '../../src/private/resources/guardduty/members';
+import { guardDutyClient } from '../shared/clients';
+import { oneMemberHandler } from '../shared/member-resources';
 
 /** Bound on the wait for one member's relationship status. */
 const MEMBER_WAIT_MS = 120_000;
 
-export async function onMemberEvent(event: MemberEvent): Promise<ResourceResult> {
-  const client = guardDutyClient();
-  switch (event.RequestType) {
-    case 'Create':
-    case 'Update':
-      return converge(client, event.ResourceProperties);
-    case 'Delete':
-      return remove(client, event);
-  }
-}
-
-export function memberPhysicalId(props: MemberResourceProperties): string {
-  return `${props.DetectorId}:${props.AccountId}`;
-}
-
-async function converge(client: GuardDutyClient, props: MemberResourceProperties): Promise<ResourceResult> {
-  const mode = modeOf(props);
-  const existing = await getMember(client, props.DetectorId, props.AccountId);
-  if (!isLive(existing)) {
-    const email = props.Email ?? await organizationAccountEmail(organizationsClient(), props.AccountId);
-    await createMembers(client, props.DetectorId, [{ accountId: props.AccountId, email }]);
-  }
-  if (props.Invitation && !['Invited', 'Enabled'].includes(existing?.RelationshipStatus ?? '')) {
-    await inviteMembers(client, props.DetectorId, [props.AccountId], props.Invitation);
-  }
-  const members = await waitForMembers(client, props.DetectorId, [props.AccountId], { mode, timeoutMs: MEMBER_WAIT_MS });
-  if (props.Features) {
-    await updateMemberDetectors(client, props.DetectorId, [props.AccountId], props.Features);
-  }
-  const status = members.get(props.AccountId)?.RelationshipStatus ?? '';
-  log.info('Member ready', { detectorId: props.DetectorId, accountId: props.AccountId, status });
-  return { physicalResourceId: memberPhysicalId(props), data: { AccountId: props.AccountId } };
-}
-
-async function remove(client: GuardDutyClient, event: MemberEvent): Promise<ResourceResult> {
-  const physicalResourceId = event.PhysicalResourceId!;
-  const props = event.ResourceProperties;
-  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID || physicalResourceId !== memberPhysicalId(props)) {
-    // A failed create, or a physical id these properties did not make: nothing of ours to remove.
-    return { physicalResourceId };
-  }
-  try {
-    if (await getMember(client, props.DetectorId, props.AccountId)) {
-      await removeMembers(client, props.DetectorId, [props.AccountId]);
-    }
-  } catch (err) {
-    if (!isDetectorNotFound(err)) throw err;
-    log.info('The administrator detector is gone, and its members with it', { detectorId: props.DetectorId });
-  }
-  return { physicalResourceId };
-}
+export const memberHandler = oneMemberHandler<GuardDutyMemberProperties, Member, GuardDutyMemberAttributes>({
+  adapter: (props, old) => guardDutyMemberAdapter(guardDutyClient(), props.DetectorId, {
+    features: props.Features,
+    featuresChanged: old === undefined || old.DetectorId !== props.DetectorId || JSON.stringify(old.Features) !== JSON.stringify(props.Features),
+  }),
+  physicalId: (props) => `${props.DetectorId}:${props.AccountId}`,
+  email: (props) => props.Email,
+  timeoutMs: MEMBER_WAIT_MS,
+  attributes: (props, member) => ({ AccountId: props.AccountId, Status: member?.RelationshipStatus ?? '' }),
+});

@@ -14,36 +14,45 @@ import {
   GuardDutyClient,
   paginateListOrganizationAdminAccounts,
 } from '@aws-sdk/client-guardduty';
-import { OrganizationAdminAccountResourceProperties } from '../../src/private/contracts';
+import { OrganizationAdminAccountResourceAttributes, OrganizationAdminAccountResourceProperties } from '../../src/private/resources/guardduty/organization-admin-account';
 import { guardDutyClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation } from '../shared/custom-resource';
+import { CustomResourceEvent, stackLocation } from '../shared/custom-resource';
 import { HandlerError, isAdministratorAlreadyDisabled } from '../shared/errors';
 import { log } from '../shared/log';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { waitForStatus } from '../shared/waiters';
+
+/** What this handler answers. */
+type Result = HandlerResult<OrganizationAdminAccountResourceAttributes>;
 
 type AdminEvent = CustomResourceEvent<OrganizationAdminAccountResourceProperties>;
 
 /** Bound on each wait (enabling; disabling through DISABLE_IN_PROGRESS). */
 const ADMIN_WAIT_MS = 300_000;
 
-export async function onOrganizationAdminAccountEvent(event: AdminEvent): Promise<ResourceResult> {
-  const client = guardDutyClient();
-  const physicalResourceId = `guardduty-organization-admin:${stackLocation(event.StackId).region}`;
-  const props = event.ResourceProperties;
-  switch (event.RequestType) {
-    case 'Create':
-      await enable(client, props.AdminAccountId, undefined);
-      break;
-    case 'Update':
-      await enable(client, props.AdminAccountId, event.OldResourceProperties?.AdminAccountId);
-      break;
-    case 'Delete':
-      if (event.PhysicalResourceId === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId: event.PhysicalResourceId };
-      await disable(client, props.AdminAccountId);
-      return { physicalResourceId: event.PhysicalResourceId! };
-  }
-  return { physicalResourceId, data: { AdminAccountId: props.AdminAccountId } };
-}
+export const organizationAdminAccountHandler: ResourceHandler<OrganizationAdminAccountResourceProperties,
+  OrganizationAdminAccountResourceAttributes> = {
+  async create(event) {
+    await enable(guardDutyClient(), event.ResourceProperties.AdminAccountId, undefined);
+    return result(event);
+  },
+  async update(event) {
+    await enable(guardDutyClient(), event.ResourceProperties.AdminAccountId, event.OldResourceProperties.AdminAccountId);
+    return result(event);
+  },
+  async delete(event) {
+    await disable(guardDutyClient(), event.ResourceProperties.AdminAccountId);
+    return { physicalResourceId: event.PhysicalResourceId };
+  },
+};
+
+function result(event: AdminEvent): Result {
+  // One delegated administrator per organization and Region: a new account is an in-place update.
+  return {
+    physicalResourceId: `guardduty-organization-admin:${stackLocation(event.StackId).region}`,
+    data: { AdminAccountId: event.ResourceProperties.AdminAccountId },
+  };
+};
 
 async function currentAdmin(client: GuardDutyClient): Promise<AdminAccount | undefined> {
   for await (const page of paginateListOrganizationAdminAccounts({ client, pageSize: 50 }, {})) {

@@ -18,26 +18,28 @@ import {
   OrgFeatureStatus,
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-guardduty';
-import { OrganizationConfigurationResourceProperties, OrganizationFeatureProperty } from '../../src/private/contracts';
+import { OrganizationConfigurationResourceProperties, OrganizationFeatureProperty } from '../../src/private/resources/guardduty/organization-configuration';
 import { guardDutyClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from '../shared/custom-resource';
+import { CustomResourceEvent } from '../shared/custom-resource';
 import { isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 
 type ConfigurationEvent = CustomResourceEvent<OrganizationConfigurationResourceProperties>;
 
-export async function onOrganizationConfigurationEvent(event: ConfigurationEvent): Promise<ResourceResult> {
-  const client = guardDutyClient();
+export const organizationConfigurationHandler: ResourceHandler<OrganizationConfigurationResourceProperties, Record<string, never>> = {
+  create: (event) => converge(event),
+  update: (event) => converge(event),
+  async delete(event) {
+    await reset(guardDutyClient(), event.ResourceProperties);
+    return { physicalResourceId: event.PhysicalResourceId };
+  },
+};
+
+async function converge(event: ConfigurationEvent): Promise<HandlerResult<Record<string, never>>> {
   const props = event.ResourceProperties;
-  switch (event.RequestType) {
-    case 'Create':
-    case 'Update':
-      await write(client, props.DetectorId, props.AutoEnableOrganizationMembers, props.Features);
-      return { physicalResourceId: `${props.DetectorId}:organization-configuration:${event.LogicalResourceId}` };
-    case 'Delete':
-      if (event.PhysicalResourceId !== CREATE_FAILED_PHYSICAL_ID) await reset(client, props);
-      return { physicalResourceId: event.PhysicalResourceId! };
-  }
+  await write(guardDutyClient(), props.DetectorId, props.AutoEnableOrganizationMembers, props.Features);
+  return { physicalResourceId: `${props.DetectorId}:organization-configuration:${event.LogicalResourceId}` };
 }
 
 async function write(client: GuardDutyClient, detectorId: string, members: string | undefined,

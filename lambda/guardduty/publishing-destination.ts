@@ -18,14 +18,18 @@ import {
   PublishingStatus,
   UpdatePublishingDestinationCommand,
 } from '@aws-sdk/client-guardduty';
-import { PublishingDestinationResourceAttributes, PublishingDestinationResourceProperties } from '../../src/private/contracts';
+import { PublishingDestinationResourceAttributes, PublishingDestinationResourceProperties } from '../../src/private/resources/guardduty/publishing-destination';
 import { guardDutyClient } from '../shared/clients';
-import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult, stackLocation, StackLocation } from '../shared/custom-resource';
+import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isBadRequest, isDetectorNotFound, isPublishingDestinationNotFound } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
 import { log } from '../shared/log';
+import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { syncTags, tagsOrUndefined } from '../shared/tags';
 import { waitForStatus } from '../shared/waiters';
+
+/** What this handler answers. */
+type Result = HandlerResult<PublishingDestinationResourceAttributes>;
 
 type DestinationEvent = CustomResourceEvent<PublishingDestinationResourceProperties>;
 
@@ -35,20 +39,13 @@ const FIX_ADVICE = 'GuardDuty cannot write to the bucket. Check that the bucket 
   + 'any aws:SourceAccount/aws:SourceArn conditions name this account and detector, and that the bucket and key are in the '
   + 'same Region';
 
-export async function onPublishingDestinationEvent(event: DestinationEvent): Promise<ResourceResult> {
-  const client = guardDutyClient();
-  const location = stackLocation(event.StackId);
-  switch (event.RequestType) {
-    case 'Create':
-      return create(client, location, event);
-    case 'Update':
-      return update(client, location, event);
-    case 'Delete':
-      return remove(client, event);
-  }
-}
+export const publishingDestinationHandler: ResourceHandler<PublishingDestinationResourceProperties, PublishingDestinationResourceAttributes> = {
+  create: (event) => create(guardDutyClient(), stackLocation(event.StackId), event),
+  update: (event) => update(guardDutyClient(), stackLocation(event.StackId), event),
+  delete: (event) => remove(guardDutyClient(), event),
+};
 
-async function create(client: GuardDutyClient, location: StackLocation, event: DestinationEvent): Promise<ResourceResult> {
+async function create(client: GuardDutyClient, location: StackLocation, event: DestinationEvent): Promise<Result> {
   const props = event.ResourceProperties;
   let destinationId: string;
   try {
@@ -74,7 +71,7 @@ async function create(client: GuardDutyClient, location: StackLocation, event: D
   return result(location, props.DetectorId, destinationId);
 }
 
-async function update(client: GuardDutyClient, location: StackLocation, event: DestinationEvent): Promise<ResourceResult> {
+async function update(client: GuardDutyClient, location: StackLocation, event: DestinationEvent): Promise<Result> {
   const props = event.ResourceProperties;
   const old = event.OldResourceProperties!;
   if (props.DetectorId !== old.DetectorId || props.DestinationType !== old.DestinationType) {
@@ -100,9 +97,8 @@ async function update(client: GuardDutyClient, location: StackLocation, event: D
   return result(location, props.DetectorId, destinationId);
 }
 
-async function remove(client: GuardDutyClient, event: DestinationEvent): Promise<ResourceResult> {
+async function remove(client: GuardDutyClient, event: DestinationEvent): Promise<Result> {
   const physicalResourceId = event.PhysicalResourceId!;
-  if (physicalResourceId === CREATE_FAILED_PHYSICAL_ID) return { physicalResourceId };
   const { detectorId, destinationId } = parsePhysicalId(physicalResourceId);
   try {
     await client.send(new DeletePublishingDestinationCommand({ DetectorId: detectorId, DestinationId: destinationId }));
@@ -162,7 +158,7 @@ function destinationArn(location: StackLocation, detectorId: string, destination
   return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${detectorId}/publishingdestination/${destinationId}`;
 }
 
-function result(location: StackLocation, detectorId: string, destinationId: string): ResourceResult {
+function result(location: StackLocation, detectorId: string, destinationId: string): Result {
   const data: PublishingDestinationResourceAttributes = {
     DestinationId: destinationId,
     PublishingDestinationArn: destinationArn(location, detectorId, destinationId),

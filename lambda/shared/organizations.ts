@@ -77,6 +77,11 @@ export async function organizationAccountEmail(client: OrganizationsClient, acco
   }
 }
 
+/** The email of an account of the organization, with the handler's Organizations client. */
+export function lookUpOrganizationEmail(accountId: string): Promise<string> {
+  return organizationAccountEmail(organizationsClient(), accountId);
+}
+
 /** An account to make a member, with the email the member APIs take. */
 export interface MemberTarget {
   readonly accountId: string;

@@ -1,11 +1,11 @@
 import {
-  ArnFormat, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
+  ArnFormat, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { behaviorGraphPermissions } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
+import { BehaviorGraphResource, GRAPH_CREATED_BY_TAG } from '../private/resources/detective/behavior-graph';
+import { behaviorGraphPermissions } from '../private/resources/detective/behavior-graph.permissions';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
 
 /**
@@ -130,12 +130,10 @@ export class BehaviorGraph extends BehaviorGraphBase implements ITaggable {
   /** Tags of the graph, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: ThreatDetectionResource<unknown, { GraphArn: string; Adopted: string }>;
 
   constructor(scope: Construct, id: string, props: BehaviorGraphProps = {}) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validateRemovalPolicy(this, removalPolicy, 'a behavior graph');
     const packages = props.datasourcePackages;
     packages?.forEach((p, i) => {
       if (packages.indexOf(p) !== i) {
@@ -143,7 +141,7 @@ export class BehaviorGraph extends BehaviorGraphBase implements ITaggable {
       }
     });
 
-    this.tags = new TagManager(TagType.MAP, ResourceTypes.DETECTIVE_BEHAVIOR_GRAPH);
+    this.tags = new TagManager(TagType.MAP, BehaviorGraphResource.type);
     this.node.addValidation({
       validate: () => {
         const tags = this.tags.tagValues();
@@ -160,26 +158,23 @@ export class BehaviorGraph extends BehaviorGraphBase implements ITaggable {
       },
     });
 
-    const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(behaviorGraphPermissions({
-      autoEnableOrganizationMembers: props.autoEnableOrganizationMembers !== undefined,
-      datasourcePackages: packages !== undefined && packages.length > 0,
-    }));
-    const properties: BehaviorGraphResourceProperties = {
-      Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
-      DatasourcePackages: packages ? [...packages] : undefined,
-      AutoEnableOrganizationMembers: props.autoEnableOrganizationMembers === undefined
-        ? undefined
-        : (String(props.autoEnableOrganizationMembers) as 'true' | 'false'),
-    };
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.DETECTIVE_BEHAVIOR_GRAPH,
-      properties: { ...properties },
-      removalPolicy,
+    const resource = new ThreatDetectionResource(this, 'Resource', BehaviorGraphResource, {
+      properties: {
+        Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
+        DatasourcePackages: packages ? [...packages] : undefined,
+        AutoEnableOrganizationMembers: props.autoEnableOrganizationMembers === undefined
+          ? undefined
+          : (String(props.autoEnableOrganizationMembers) as 'true' | 'false'),
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      permissions: behaviorGraphPermissions({
+        autoEnableOrganizationMembers: props.autoEnableOrganizationMembers !== undefined,
+        datasourcePackages: packages !== undefined && packages.length > 0,
+      }),
     });
-    this.graphArn = this.resource.getAttString('GraphArn');
-    this.adopted = this.resource.getAttString('Adopted');
+    this.resource = resource;
+    this.graphArn = resource.attribute('GraphArn');
+    this.adopted = resource.attribute('Adopted');
   }
 
   /**

@@ -1,10 +1,10 @@
-import { CustomResource, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IBehaviorGraph } from './behavior-graph';
-import { GraphMembershipResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { graphMembershipPermissions } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
+import { GraphMembershipResource } from '../private/resources/detective/graph-membership';
+import { graphMembershipPermissions } from '../private/resources/detective/graph-membership.permissions';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 
 /** Properties of a `GraphMembership`: the graph, or its administrator's account id (exactly one). */
 export interface GraphMembershipProps {
@@ -55,14 +55,12 @@ export class GraphMembership extends Construct {
     if (admin !== undefined && !Token.isUnresolved(admin) && !/^\d{12}$/.test(admin)) {
       throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${admin}"`);
     }
-    const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(graphMembershipPermissions(admin));
-    const properties: GraphMembershipResourceProperties = { GraphArn: props.graph?.graphArn, AdministratorAccountId: admin };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.DETECTIVE_GRAPH_MEMBERSHIP,
-      properties: { ...properties },
+    const resource = new ThreatDetectionResource(this, 'Resource', GraphMembershipResource, {
+      properties: { GraphArn: props.graph?.graphArn, AdministratorAccountId: admin },
+      // Delete leaves the graph (DisassociateMembership).
+      removalPolicy: RemovalPolicy.DESTROY,
+      permissions: graphMembershipPermissions(admin),
     });
-    this.graphArn = props.graph?.graphArn ?? resource.getAttString('GraphArn');
+    this.graphArn = props.graph?.graphArn ?? resource.attribute('GraphArn');
   }
 }

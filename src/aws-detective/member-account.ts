@@ -1,36 +1,12 @@
-import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IBehaviorGraph } from './behavior-graph';
-import { DetectiveMemberResourceProperties, ResourceTypes } from '../private/contracts';
-import { ValidationError } from '../private/errors';
-import { renderInvitation, validateEmail, validateInvitationMessage, validateMemberAccountId } from '../private/members';
-import { detectiveMemberPermissions, NO_ORGANIZATION_READS } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
-import { validateRemovalPolicy } from '../private/validation';
-
-/**
- * How the administrator invites an account to its behavior graph (Detective's `CreateMembers` for
- * an account that is not enabled through the organization). The account accepts with a
- * `GraphMembership` in its own stack.
- *
- * @see https://docs.aws.amazon.com/detective/latest/adminguide/graph-admin-add-member-accounts.html
- */
-export interface MemberInvitation {
-  /**
-   * A message included in the invitation email, 1-1000 characters.
-   *
-   * @default - no message
-   */
-  readonly message?: string;
-
-  /**
-   * Whether to skip the invitation email. The invitation still appears in the account's Detective
-   * console and `ListInvitations`.
-   *
-   * @default false
-   */
-  readonly disableEmailNotification?: boolean;
-}
+import type { MemberInvitation } from '../member-account-source';
+import { renderInvitation, validateInvitationMessage, validateOneMember } from '../private/members';
+import { NO_ORGANIZATION_READS } from '../private/permissions';
+import { DetectiveMemberResource } from '../private/resources/detective/members';
+import { detectiveMemberPermissions } from '../private/resources/detective/members.permissions';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 
 /** Properties of a `MemberAccount`. */
 export interface MemberAccountProps {
@@ -89,39 +65,25 @@ export class MemberAccount extends Construct {
   /** The member's account id. */
   public readonly accountId: string;
 
-  private readonly resource: CustomResource;
+  /** The member's status after the deployment: `ENABLED`, or `INVITED` in invitation mode (a token resolved at deploy time). */
+  public readonly status: string;
 
   constructor(scope: Construct, id: string, props: MemberAccountProps) {
     super(scope, id);
-    validateMemberAccountId(this, 'accountId', props.accountId);
-    validateEmail(this, 'email', props.email);
+    validateOneMember(this, 'Detective', props);
     validateInvitationMessage(this, props.invitation);
-    if (props.invitation && props.email === undefined) {
-      throw new ValidationError(this, '`email` is required with `invitation` (Detective verifies it and sends the invitation to it), '
-        + `got none for account ${props.accountId}`);
-    }
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateRemovalPolicy(this, removalPolicy, 'a member');
-    const provider = ThreatDetectionProvider.of(this);
-    // Without an email, the handler reads it from AWS Organizations.
-    provider.addPermissions(detectiveMemberPermissions({ ...NO_ORGANIZATION_READS, oneAccount: props.email === undefined }));
-    const properties: DetectiveMemberResourceProperties = {
-      GraphArn: props.graph.graphArn,
-      AccountId: props.accountId,
-      EmailAddress: props.email,
-      Invitation: renderInvitation(props.invitation),
-    };
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.DETECTIVE_MEMBER,
-      properties: { ...properties },
-      removalPolicy,
+    const resource = new ThreatDetectionResource(this, 'Resource', DetectiveMemberResource, {
+      properties: {
+        GraphArn: props.graph.graphArn,
+        AccountId: props.accountId,
+        EmailAddress: props.email,
+        Invitation: renderInvitation(props.invitation),
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      // Without an email, the handler reads it from AWS Organizations.
+      permissions: detectiveMemberPermissions({ ...NO_ORGANIZATION_READS, oneAccount: props.email === undefined }),
     });
     this.accountId = props.accountId;
-  }
-
-  /** The member's status after the deployment (`ENABLED` or `INVITED`; a token resolved at deploy time). */
-  public get status(): string {
-    return this.resource.getAttString('Status');
+    this.status = resource.attribute('Status');
   }
 }

@@ -1,10 +1,9 @@
-import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { OrganizationAdminAccountResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { detectiveOrganizationAdminPermissions } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
-import { validateRemovalPolicy } from '../private/validation';
+import { DetectiveOrganizationAdminAccountResource } from '../private/resources/detective/organization-admin-account';
+import { detectiveOrganizationAdminPermissions } from '../private/resources/detective/organization-admin-account.permissions';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 
 /** Properties of a Detective `OrganizationAdminAccount`. */
 export interface OrganizationAdminAccountProps {
@@ -13,7 +12,7 @@ export interface OrganizationAdminAccountProps {
    * swaps the administrator in place: the old one is disabled (Detective deletes its organization
    * graph) and deregistered from AWS Organizations (in every Region), then the new one enabled.
    */
-  readonly adminAccountId: string;
+  readonly administratorAccountId: string;
 
   /**
    * What happens to the delegation when this resource leaves the stack. DESTROY disables the
@@ -40,28 +39,22 @@ export interface OrganizationAdminAccountProps {
  */
 export class OrganizationAdminAccount extends Construct {
   /** The Detective administrator's account id. */
-  public readonly adminAccountId: string;
+  public readonly administratorAccountId: string;
 
   /** The organization behavior graph's ARN, in the administrator account (a token resolved at deploy time). */
   public readonly graphArn: string;
 
   constructor(scope: Construct, id: string, props: OrganizationAdminAccountProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.adminAccountId) && !/^\d{12}$/.test(props.adminAccountId)) {
-      throw new ValidationError(this, `\`adminAccountId\` must be a 12-digit AWS account id, got: "${props.adminAccountId}"`);
+    if (!Token.isUnresolved(props.administratorAccountId) && !/^\d{12}$/.test(props.administratorAccountId)) {
+      throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${props.administratorAccountId}"`);
     }
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validateRemovalPolicy(this, removalPolicy, 'a delegated administrator');
-    const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(detectiveOrganizationAdminPermissions(props.adminAccountId));
-    const properties: OrganizationAdminAccountResourceProperties = { AdminAccountId: props.adminAccountId };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT,
-      properties: { ...properties },
-      removalPolicy,
+    const resource = new ThreatDetectionResource(this, 'Resource', DetectiveOrganizationAdminAccountResource, {
+      properties: { AdminAccountId: props.administratorAccountId },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      permissions: detectiveOrganizationAdminPermissions(props.administratorAccountId),
     });
-    this.adminAccountId = props.adminAccountId;
-    this.graphArn = resource.getAttString('GraphArn');
+    this.administratorAccountId = props.administratorAccountId;
+    this.graphArn = resource.attribute('GraphArn');
   }
 }

@@ -1,10 +1,10 @@
-import { CustomResource, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IDetector } from './detector';
-import { AdministratorAccountResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { administratorAccountPermissions } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
+import { AdministratorAccountResource } from '../private/resources/guardduty/administrator-account';
+import { administratorAccountPermissions } from '../private/resources/guardduty/administrator-account.permissions';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 
 /** Properties of an `AdministratorAccount`. */
 export interface AdministratorAccountProps {
@@ -55,16 +55,11 @@ export class AdministratorAccount extends Construct {
       throw new ValidationError(this, `\`detector\` belongs to account ${detectorAccount}, not to this stack's account ${account}: give the `
         + 'member account\'s own detector (the one in this stack), not the administrator\'s');
     }
-    const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(administratorAccountPermissions());
-    const properties: AdministratorAccountResourceProperties = {
-      DetectorId: props.detector.detectorId,
-      AdministratorAccountId: props.administratorAccountId,
-    };
-    new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT,
-      properties: { ...properties },
+    new ThreatDetectionResource(this, 'Resource', AdministratorAccountResource, {
+      properties: { DetectorId: props.detector.detectorId, AdministratorAccountId: props.administratorAccountId },
+      // Delete disassociates the member from its administrator.
+      removalPolicy: RemovalPolicy.DESTROY,
+      permissions: administratorAccountPermissions(),
     });
     this.administratorAccountId = props.administratorAccountId;
   }

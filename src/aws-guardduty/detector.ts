@@ -1,6 +1,5 @@
 import {
   ArnFormat,
-  CustomResource,
   IResource,
   Lazy,
   RemovalPolicy,
@@ -12,20 +11,17 @@ import {
   Token,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { DetectorDataSources, DetectorFeatures } from './features';
 import { Filter, FilterOptions } from './filter';
 import { IpSet, IpSetOptions } from './ip-set';
 import { PublishingDestination, PublishingDestinationOptions } from './publishing-destination';
 import { ThreatIntelSet, ThreatIntelSetOptions } from './threat-intel-set';
-import {
-  DetectorDataSourcesProperty,
-  DetectorResourceProperties,
-  ResourceTypes,
-} from '../private/contracts';
 import { ValidationError } from '../private/errors';
 import { definedKeys, renderFeatures, validateFeatureChoice } from '../private/features';
-import { detectorPermissions } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
-import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
+import { DetectorDataSourcesProperty, DetectorResource } from '../private/resources/guardduty/detector';
+import { detectorPermissions } from '../private/resources/guardduty/detector.permissions';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
+import { renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
 
 /**
  * A GuardDuty detector: the resource that represents GuardDuty in one account and Region.
@@ -74,157 +70,24 @@ export enum FindingPublishingFrequency {
   SIX_HOURS = 'SIX_HOURS',
 }
 
-/**
- * GuardDuty Runtime Monitoring (`RUNTIME_MONITORING`) and how GuardDuty manages its security
- * agent on each compute type.
- *
- * @see https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring.html
- */
-export interface RuntimeMonitoringConfiguration {
-  /** Whether Runtime Monitoring is enabled. */
-  readonly enabled: boolean;
+/** Attributes of an existing detector, for `Detector.fromDetectorAttributes`. */
+export interface DetectorAttributes {
+  /** The detector id (32 hexadecimal characters). */
+  readonly detectorId: string;
 
   /**
-   * Let GuardDuty deploy and update its agent as an Amazon EKS add-on (`EKS_ADDON_MANAGEMENT`).
+   * The detector's account.
    *
-   * @default - not managed by this construct: the service default on a new detector, unchanged on an existing one
+   * @default - the stack's account
    */
-  readonly eksAddonManagement?: boolean;
+  readonly account?: string;
 
   /**
-   * Let GuardDuty inject its agent into Amazon ECS tasks on AWS Fargate
-   * (`ECS_FARGATE_AGENT_MANAGEMENT`).
+   * The detector's Region.
    *
-   * @default - not managed by this construct: the service default on a new detector, unchanged on an existing one
+   * @default - the stack's Region
    */
-  readonly ecsFargateAgentManagement?: boolean;
-
-  /**
-   * Let GuardDuty install its agent on Amazon EC2 instances through AWS Systems Manager
-   * (`EC2_AGENT_MANAGEMENT`).
-   *
-   * @default - not managed by this construct: the service default on a new detector, unchanged on an existing one
-   */
-  readonly ec2AgentManagement?: boolean;
-}
-
-/**
- * The legacy EKS Runtime Monitoring feature (`EKS_RUNTIME_MONITORING`), which GuardDuty has
- * folded into Runtime Monitoring.
- *
- * @see https://docs.aws.amazon.com/guardduty/latest/ug/migrating-from-eksrunmon-to-runtime-monitoring.html
- */
-export interface EksRuntimeMonitoringConfiguration {
-  /** Whether EKS Runtime Monitoring is enabled. */
-  readonly enabled: boolean;
-
-  /**
-   * Let GuardDuty manage its agent as an Amazon EKS add-on (`EKS_ADDON_MANAGEMENT`).
-   *
-   * @default - not managed by this construct
-   */
-  readonly eksAddonManagement?: boolean;
-}
-
-/**
- * The GuardDuty protection plans (detector features) to turn on or off.
- *
- * Each feature is three-state: `true` enables it, `false` disables it, and leaving it out leaves it
- * alone. A new detector starts with every optional feature enabled except Runtime Monitoring (the
- * service's default); a detector that already existed keeps what it has. Removing a feature from
- * this object later does not turn it off: set it to `false` to disable it.
- *
- * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html
- */
-export interface DetectorFeatures {
-  /**
-   * S3 Protection: monitor S3 data events (`S3_DATA_EVENTS`).
-   *
-   * @default - not managed by this construct
-   */
-  readonly s3DataEvents?: boolean;
-
-  /**
-   * EKS Protection: monitor EKS audit logs (`EKS_AUDIT_LOGS`).
-   *
-   * @default - not managed by this construct
-   */
-  readonly eksAuditLogs?: boolean;
-
-  /**
-   * Malware Protection for EC2: scan EBS volumes of instances with findings (`EBS_MALWARE_PROTECTION`).
-   *
-   * @default - not managed by this construct
-   */
-  readonly ebsMalwareProtection?: boolean;
-
-  /**
-   * RDS Protection: monitor Aurora and RDS login events (`RDS_LOGIN_EVENTS`).
-   *
-   * @default - not managed by this construct
-   */
-  readonly rdsLoginEvents?: boolean;
-
-  /**
-   * Lambda Protection: monitor Lambda network activity (`LAMBDA_NETWORK_LOGS`).
-   *
-   * @default - not managed by this construct
-   */
-  readonly lambdaNetworkLogs?: boolean;
-
-  /**
-   * Runtime Monitoring for EKS, ECS on Fargate and EC2 (`RUNTIME_MONITORING`). Cannot be combined
-   * with `eksRuntimeMonitoring`.
-   *
-   * @default - not managed by this construct (the service leaves it disabled on a new detector)
-   */
-  readonly runtimeMonitoring?: RuntimeMonitoringConfiguration;
-
-  /**
-   * The legacy EKS Runtime Monitoring feature (`EKS_RUNTIME_MONITORING`). Cannot be combined with
-   * `runtimeMonitoring`, which includes it.
-   *
-   * @default - not managed by this construct
-   * @deprecated GuardDuty folded EKS Runtime Monitoring into Runtime Monitoring; use `runtimeMonitoring`.
-   */
-  readonly eksRuntimeMonitoring?: EksRuntimeMonitoringConfiguration;
-
-  /**
-   * Protection for AI workloads (`AI_PROTECTION`).
-   *
-   * @default - not managed by this construct
-   */
-  readonly aiProtection?: boolean;
-}
-
-/**
- * The legacy data-source configuration of a detector. GuardDuty has replaced data sources with
- * features and adds no new data sources; use `DetectorFeatures` instead.
- *
- * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DataSourceConfigurations.html
- * @deprecated use `DetectorFeatures`.
- */
-export interface DetectorDataSources {
-  /**
-   * S3 data event logs.
-   *
-   * @default - not managed by this construct
-   */
-  readonly s3Logs?: boolean;
-
-  /**
-   * Kubernetes audit logs.
-   *
-   * @default - not managed by this construct
-   */
-  readonly kubernetesAuditLogs?: boolean;
-
-  /**
-   * Malware Protection scans of EBS volumes of EC2 instances with findings.
-   *
-   * @default - not managed by this construct
-   */
-  readonly malwareProtectionEbsVolumes?: boolean;
+  readonly region?: string;
 }
 
 /**
@@ -237,7 +100,7 @@ export interface DetectorProps {
    *
    * @default true
    */
-  readonly enable?: boolean;
+  readonly enabled?: boolean;
 
   /**
    * How often updates to existing findings are exported. In a member account the administrator
@@ -330,19 +193,35 @@ abstract class DetectorBase extends Resource implements IDetector {
  */
 export class Detector extends DetectorBase implements ITaggable {
   /**
-   * Refer to an existing detector by its id, in this stack's account and Region.
+   * Refer to an existing detector by its attributes (its id, and its account and Region when they
+   * are not the stack's).
+   *
+   * @throws if the detector id is empty or longer than 300 characters (the API's `DetectorId`),
+   * when it is known at synth time.
    */
-  public static fromDetectorId(scope: Construct, id: string, detectorId: string): IDetector {
+  public static fromDetectorAttributes(scope: Construct, id: string, attrs: DetectorAttributes): IDetector {
+    validateString(scope, 'detectorId', attrs.detectorId, { min: 1, max: 300 });
     class Import extends DetectorBase {
-      public readonly detectorId = detectorId;
+      public readonly detectorId = attrs.detectorId;
       public readonly detectorArn = Stack.of(scope).formatArn({
         service: 'guardduty',
         resource: 'detector',
-        resourceName: detectorId,
+        resourceName: attrs.detectorId,
         arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        account: attrs.account,
+        region: attrs.region,
       });
     }
-    return new Import(scope, id);
+    return new Import(scope, id, { account: attrs.account, region: attrs.region });
+  }
+
+  /**
+   * Refer to an existing detector by its id, in this stack's account and Region.
+   *
+   * @throws as `fromDetectorAttributes`.
+   */
+  public static fromDetectorId(scope: Construct, id: string, detectorId: string): IDetector {
+    return Detector.fromDetectorAttributes(scope, id, { detectorId });
   }
 
   /**
@@ -368,43 +247,32 @@ export class Detector extends DetectorBase implements ITaggable {
   /** Tags of the detector, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: ThreatDetectionResource<unknown, { DetectorId: string; DetectorArn: string; Adopted: string }>;
 
   constructor(scope: Construct, id: string, props: DetectorProps = {}) {
     super(scope, id);
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validateRemovalPolicy(this, removalPolicy, 'a detector');
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- validated and rendered for users migrating from data sources
     const dataSources = props.dataSources;
     validateFeatureChoice(this, props.features, dataSources);
 
-    this.tags = new TagManager(TagType.MAP, ResourceTypes.GUARDDUTY_DETECTOR);
+    this.tags = new TagManager(TagType.MAP, DetectorResource.type);
     this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a detector'), ...this.validateOnePerStack()] });
 
-    const provider = ThreatDetectionProvider.of(this);
-
-    const properties: DetectorResourceProperties = {
-      Enable: String(props.enable ?? true) as 'true' | 'false',
-      FindingPublishingFrequency: props.findingPublishingFrequency,
-      Features: renderFeatures(props.features),
-      DataSources: renderDataSources(dataSources),
-      Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
-    };
-
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.GUARDDUTY_DETECTOR,
-      properties: { ...properties },
-      removalPolicy,
+    const malwareProtection = props.features?.ebsMalwareProtection === true || dataSources?.malwareProtectionEbsVolumes === true;
+    this.resource = new ThreatDetectionResource(this, 'Resource', DetectorResource, {
+      properties: {
+        Enable: String(props.enabled ?? true) as 'true' | 'false',
+        FindingPublishingFrequency: props.findingPublishingFrequency,
+        Features: renderFeatures(props.features),
+        DataSources: renderDataSources(dataSources),
+        Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      permissions: (resource) => detectorPermissions({ resource, malwareProtection }),
     });
-    provider.addPermissions(detectorPermissions({
-      resource: this.resource,
-      malwareProtection: props.features?.ebsMalwareProtection === true || dataSources?.malwareProtectionEbsVolumes === true,
-    }));
-
-    this.detectorId = this.resource.getAttString('DetectorId');
-    this.detectorArn = this.resource.getAttString('DetectorArn');
+    this.detectorId = this.resource.attribute('DetectorId');
+    this.detectorArn = this.resource.attribute('DetectorArn');
   }
 
   /**

@@ -1,7 +1,6 @@
 import {
   Annotations,
   Aspects,
-  CustomResource,
   IAspect,
   IResource,
   ITaggable,
@@ -17,10 +16,11 @@ import {
 import { Construct, IConstruct } from 'constructs';
 import type { IDetector } from './detector';
 import { Condition, renderFindingCriteria } from './finding-criteria';
-import { FilterResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { filterPermissions } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
+import { FilterResource } from '../private/resources/guardduty/filter';
+import { filterPermissions } from '../private/resources/guardduty/filter.permissions';
+import { joinSiblings } from '../private/siblings';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 import { renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
 
 /**
@@ -172,14 +172,14 @@ export class Filter extends Resource implements IFilter, ITaggable {
   /** Tags of the filter, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: ThreatDetectionResource<unknown, { FilterName: string; FilterArn: string }>;
+  /** @internal the filters of the same detector in this stack, in construction order (this one included). */
+  public readonly _siblings: ReadonlyArray<Filter>;
   private readonly configuredName: string;
 
   constructor(scope: Construct, id: string, props: FilterProps) {
     super(scope, id);
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateRemovalPolicy(this, removalPolicy, 'a filter');
     const name = props.filterName ?? Names.uniqueResourceName(this, { maxLength: FILTER_NAME.max, separator: '-' });
     validateString(this, 'filterName', name, FILTER_NAME);
     validateString(this, 'description', props.description, { min: 0, max: 512 });
@@ -192,29 +192,25 @@ export class Filter extends Resource implements IFilter, ITaggable {
     this.detector = props.detector;
     this.rank = props.rank;
     this.configuredName = name;
-    this.tags = new TagManager(TagType.MAP, ResourceTypes.GUARDDUTY_FILTER);
+    this.tags = new TagManager(TagType.MAP, FilterResource.type);
     this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a filter'), ...this.validateSiblings()] });
 
-    const provider = ThreatDetectionProvider.of(this);
-
-    const properties: FilterResourceProperties = {
-      DetectorId: props.detector.detectorId,
-      Name: name,
-      Description: props.description,
-      Action: props.action ?? FilterAction.NOOP,
-      Rank: props.rank === undefined ? undefined : String(props.rank),
-      FindingCriteria: criteria,
-      Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
-    };
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.GUARDDUTY_FILTER,
-      properties: { ...properties },
-      removalPolicy,
+    this._siblings = joinSiblings(this, 'filter', props.detector.detectorId);
+    this.resource = new ThreatDetectionResource(this, 'Resource', FilterResource, {
+      properties: {
+        DetectorId: props.detector.detectorId,
+        Name: name,
+        Description: props.description,
+        Action: props.action ?? FilterAction.NOOP,
+        Rank: props.rank === undefined ? undefined : String(props.rank),
+        FindingCriteria: criteria,
+        Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      permissions: filterPermissions,
     });
-    provider.addPermissions(filterPermissions(this.resource));
-    this.filterName = this.resource.getAttString('FilterName');
-    this.filterArn = this.resource.getAttString('FilterArn');
+    this.filterName = this.resource.attribute('FilterName');
+    this.filterArn = this.resource.attribute('FilterArn');
 
     FilterOrdering.register(Stack.of(this));
   }
@@ -231,7 +227,7 @@ export class Filter extends Resource implements IFilter, ITaggable {
 
   /** Name, rank and quota rules across the filters of the same detector in this stack. */
   private validateSiblings(): string[] {
-    const siblings = filtersOfDetector(Stack.of(this), this.detector);
+    const siblings = this._siblings;
     const errors: string[] = [];
     if (siblings.length > MAX_FILTERS && siblings[0] === this) {
       errors.push(`GuardDuty allows ${MAX_FILTERS} filters per account and Region; this stack gives the detector ${siblings.length}`);
@@ -247,13 +243,6 @@ export class Filter extends Resource implements IFilter, ITaggable {
     }
     return errors;
   }
-}
-
-/** The filters of one detector in a stack, in construction order. */
-function filtersOfDetector(stack: Stack, detector: IDetector): Filter[] {
-  const key = JSON.stringify(stack.resolve(detector.detectorId));
-  return stack.node.findAll().filter((c): c is Filter =>
-    c instanceof Filter && JSON.stringify(stack.resolve(c.detector.detectorId)) === key);
 }
 
 /**
@@ -272,13 +261,11 @@ class FilterOrdering implements IAspect {
 
   public visit(node: IConstruct): void {
     if (node !== this.stack) return;
-    const groups = new Map<string, Filter[]>();
+    const groups = new Set<ReadonlyArray<Filter>>();
     for (const c of this.stack.node.findAll()) {
-      if (!(c instanceof Filter)) continue;
-      const key = JSON.stringify(this.stack.resolve(c.detector.detectorId));
-      groups.set(key, [...(groups.get(key) ?? []), c]);
+      if (c instanceof Filter) groups.add(c._siblings);
     }
-    for (const filters of groups.values()) {
+    for (const filters of groups) {
       const ordered = filters
         .map((filter, index) => ({ filter, index }))
         .sort((a, b) => (a.filter.rank ?? Infinity) - (b.filter.rank ?? Infinity) || a.index - b.index)

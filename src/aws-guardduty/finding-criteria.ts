@@ -1,8 +1,8 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ConditionProperty } from '../private/contracts';
 import { ValidationError } from '../private/errors';
 import { attributeKind } from '../private/finding-attributes';
+import { ConditionProperty } from '../private/resources/guardduty/filter';
 
 /**
  * The operators of one condition, as GuardDuty's `Condition` type has them (`equalTo` is the API's

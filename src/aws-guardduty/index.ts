@@ -1,4 +1,5 @@
 export * from './detector';
+export * from './features';
 export * from './filter';
 export * from './finding-criteria';
 export * from './ip-list-source';

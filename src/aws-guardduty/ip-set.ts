@@ -1,9 +1,9 @@
-import { CustomResource, IResource, ITaggable, Names, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
+import { IResource, ITaggable, Names, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IDetector } from './detector';
+import { createIpListResource, IpListResource, setQuotaValidation } from './ip-list-resource';
 import { IpListFormat, IpListKind, IpListSource } from './ip-list-source';
-import { ResourceTypes } from '../private/contracts';
-import { createIpListResource, validateSetQuota } from '../private/ip-list-resource';
+import { IpSetResource } from '../private/resources/guardduty/threat-list';
 import { validateRemovalPolicy, validateTags } from '../private/validation';
 
 /**
@@ -63,6 +63,14 @@ export interface IpSetOptions extends IpListOptions {
   readonly ipSetName?: string;
 }
 
+/** Attributes of an existing IPSet, for `IpSet.fromIpSetAttributes`. */
+export interface IpSetAttributes {
+  /** The id of the detector the set belongs to. */
+  readonly detectorId: string;
+  /** The IPSet id. */
+  readonly ipSetId: string;
+}
+
 /** Properties of an `IpSet`. */
 export interface IpSetProps extends IpSetOptions {
   /** The detector of the GuardDuty administrator (or standalone) account. */
@@ -96,10 +104,12 @@ export interface IpSetProps extends IpSetOptions {
  */
 export class IpSet extends Resource implements IIpSet, ITaggable {
   /** Refer to an existing IPSet by its detector id and IPSet id. */
-  public static fromIpSetId(scope: Construct, id: string, detectorId: string, ipSetId: string): IIpSet {
+  public static fromIpSetAttributes(scope: Construct, id: string, attrs: IpSetAttributes): IIpSet {
     class Import extends Resource implements IIpSet {
-      public readonly ipSetId = ipSetId;
-      public readonly ipSetArn = Stack.of(scope).formatArn({ service: 'guardduty', resource: 'detector', resourceName: `${detectorId}/ipset/${ipSetId}` });
+      public readonly ipSetId = attrs.ipSetId;
+      public readonly ipSetArn = Stack.of(scope).formatArn({
+        service: 'guardduty', resource: 'detector', resourceName: `${attrs.detectorId}/ipset/${attrs.ipSetId}`,
+      });
     }
     return new Import(scope, id);
   }
@@ -111,18 +121,19 @@ export class IpSet extends Resource implements IIpSet, ITaggable {
   /** Tags of the IPSet, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: IpListResource;
 
   constructor(scope: Construct, id: string, props: IpSetProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     validateRemovalPolicy(this, removalPolicy, 'an IPSet');
     this.detector = props.detector;
-    this.tags = new TagManager(TagType.MAP, ResourceTypes.GUARDDUTY_IP_SET);
+    this.tags = new TagManager(TagType.MAP, IpSetResource.type);
+    const quota = setQuotaValidation(this, IpListKind.TRUSTED, props.detector);
     this.node.addValidation({
       validate: () => [
         ...validateTags(this.tags.tagValues(), 'an IPSet'),
-        ...validateSetQuota(this, IpListKind.TRUSTED, this.detector, (c): c is IpSet => c instanceof IpSet),
+        ...quota(),
       ],
     });
     this.resource = createIpListResource(this, {
@@ -135,8 +146,8 @@ export class IpSet extends Resource implements IIpSet, ITaggable {
       removalPolicy,
       tags: this.tags,
     });
-    this.ipSetId = this.resource.getAttString('SetId');
-    this.ipSetArn = this.resource.getAttString('SetArn');
+    this.ipSetId = this.resource.attribute('SetId');
+    this.ipSetArn = this.resource.attribute('SetArn');
   }
 
   /**

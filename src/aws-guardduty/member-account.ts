@@ -1,38 +1,15 @@
-import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { DetectorFeatures, IDetector } from './detector';
-import { MemberResourceProperties, ResourceTypes } from '../private/contracts';
-import { serializeDetectorWrites } from '../private/detector-writes';
-import { ValidationError } from '../private/errors';
+import type { IDetector } from './detector';
+import type { DetectorFeatures } from './features';
+import type { MemberInvitation } from '../member-account-source';
 import { renderFeatures, validateFeatureChoice } from '../private/features';
-import { renderInvitation, validateEmail, validateInvitationFeatures, validateMemberAccountId } from '../private/members';
-import { memberPermissions, NO_ORGANIZATION_READS } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
-import { validateRemovalPolicy } from '../private/validation';
-
-/**
- * How an administrator invites an account that is not in its organization (GuardDuty's
- * `InviteMembers`). The account must enable GuardDuty and accept the invitation (see
- * `AdministratorAccount`) before it becomes `Enabled`.
- *
- * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_invitations.html
- */
-export interface MemberInvitation {
-  /**
-   * A message included in the invitation email.
-   *
-   * @default - no message
-   */
-  readonly message?: string;
-
-  /**
-   * Whether to skip the invitation email to the account's root user. The invitation still
-   * appears in the account's GuardDuty console and `ListInvitations`.
-   *
-   * @default false
-   */
-  readonly disableEmailNotification?: boolean;
-}
+import { renderInvitation, validateInvitationFeatures, validateOneMember } from '../private/members';
+import { NO_ORGANIZATION_READS } from '../private/permissions';
+import { GuardDutyMemberResource } from '../private/resources/guardduty/members';
+import { memberPermissions } from '../private/resources/guardduty/members.permissions';
+import { serializeDetectorWrites } from '../private/siblings';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 
 /** Properties of a `MemberAccount`. */
 export interface MemberAccountProps {
@@ -94,8 +71,9 @@ export interface MemberAccountProps {
  *   own stack.
  *
  * A status that will not reach the expected one (email verification failed, Region disabled,
- * suspended) fails the deployment with the status and what to do. `UnprocessedAccounts` in any
- * answer fails it with GuardDuty's reason, except "already a member", which is success.
+ * suspended) fails the deployment with the status and what to do, and the member this deployment
+ * added is removed again. `UnprocessedAccounts` in any answer fails it with GuardDuty's reason,
+ * except "already a member", which is success.
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateMembers.html
  */
@@ -103,42 +81,36 @@ export class MemberAccount extends Construct {
   /** The member's account id. */
   public readonly accountId: string;
 
-  private readonly resource: CustomResource;
+  /**
+   * The member's relationship status after the deployment: `Enabled`, or `Invited` in invitation
+   * mode until the account accepts (a token resolved at deploy time).
+   */
+  public readonly status: string;
 
   constructor(scope: Construct, id: string, props: MemberAccountProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateRemovalPolicy(this, removalPolicy, 'a member account');
-    validateMemberAccountId(this, 'accountId', props.accountId);
-    validateEmail(this, 'email', props.email);
-    if (props.invitation && props.email === undefined) {
-      throw new ValidationError(this, '`email` is required with `invitation`: GuardDuty sends the invitation to the account\'s root user '
-        + `email and verifies it, got no email for account ${props.accountId}`);
-    }
+    validateOneMember(this, 'GuardDuty', props);
     validateInvitationFeatures(this, props.invitation, props.features);
     validateFeatureChoice(this, props.features, undefined);
 
-    const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(memberPermissions({
-      // Without an email, the handler reads it from AWS Organizations.
-      reads: { ...NO_ORGANIZATION_READS, oneAccount: props.email === undefined },
-      invitation: props.invitation !== undefined,
-      features: props.features !== undefined,
-    }));
-    const properties: MemberResourceProperties = {
-      DetectorId: props.detector.detectorId,
-      AccountId: props.accountId,
-      Email: props.email,
-      Invitation: renderInvitation(props.invitation),
-      Features: renderFeatures(props.features),
-    };
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.GUARDDUTY_MEMBER,
-      properties: { ...properties },
-      removalPolicy,
+    const resource = new ThreatDetectionResource(this, 'Resource', GuardDutyMemberResource, {
+      properties: {
+        DetectorId: props.detector.detectorId,
+        AccountId: props.accountId,
+        Email: props.email,
+        Invitation: renderInvitation(props.invitation),
+        Features: renderFeatures(props.features),
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      permissions: memberPermissions({
+        // Without an email, the handler reads it from AWS Organizations.
+        reads: { ...NO_ORGANIZATION_READS, oneAccount: props.email === undefined },
+        invitation: props.invitation !== undefined,
+        features: props.features !== undefined,
+      }),
     });
-    serializeDetectorWrites(props.detector, this.resource);
+    serializeDetectorWrites(resource, props.detector.detectorId);
     this.accountId = props.accountId;
+    this.status = resource.attribute('Status');
   }
 }

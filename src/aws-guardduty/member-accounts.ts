@@ -1,101 +1,14 @@
-import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
-import type { DetectorFeatures, IDetector } from './detector';
-import type { MemberInvitation } from './member-account';
-import { MembersResourceProperties, ResourceTypes } from '../private/contracts';
-import { serializeDetectorWrites } from '../private/detector-writes';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { IDetector } from './detector';
+import type { DetectorFeatures } from './features';
+import type { MemberAccountSource, MemberInvitation } from '../member-account-source';
 import { renderFeatures, validateFeatureChoice } from '../private/features';
-import { bindListedAccounts, bindOrganizationSource, memberSourceReads, renderInvitation, validateInvitationFeatures } from '../private/members';
-import { memberPermissions } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
-import { validateRemovalPolicy } from '../private/validation';
-
-/** One account of an explicit member list. */
-export interface MemberAccountDetails {
-  /** The 12-digit account id. */
-  readonly accountId: string;
-
-  /**
-   * The email address of the account's root user (1-64 characters).
-   *
-   * @default - read from AWS Organizations at deployment (organization mode only)
-   */
-  readonly email?: string;
-}
-
-/** Which accounts of the organization are members, read from AWS Organizations at each deployment. */
-export interface OrganizationMemberOptions {
-  /**
-   * Roots (`r-...`) or organizational units (`ou-...`) whose ACTIVE accounts are members, including
-   * the accounts of every OU below them.
-   *
-   * @default - every ACTIVE account of the organization
-   */
-  readonly parentIds?: string[];
-
-  /**
-   * Accounts never made members (e.g. ones managed by a `MemberAccount` elsewhere). The
-   * administrator's own account is always left out.
-   *
-   * @default - none
-   */
-  readonly excludeAccountIds?: string[];
-}
-
-/**
- * Where a `MemberAccounts` takes its accounts from.
- *
- * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccountsForParent.html
- */
-export abstract class MemberAccountSource {
-  /**
-   * An explicit list of accounts, in the template. Up to a few thousand accounts: the list's JSON
-   * must stay under 400,000 bytes (about 13,000 ids without emails, 6,000 with 25-character emails), because an update
-   * sends the old and the new list to the handler in one asynchronous invocation (1 MB at most).
-   *
-   * @throws at synth for duplicate or malformed account ids, or a list over the size limit
-   */
-  public static fromAccounts(accounts: MemberAccountDetails[]): MemberAccountSource {
-    return new ListedAccounts(accounts);
-  }
-
-  /**
-   * The organization's accounts, or those under some roots and OUs, read from AWS Organizations
-   * when the resource is created, updated or deleted. The template holds only the OU ids, so this
-   * has no size limit: use it for large organizations (GuardDuty allows 50,000 members).
-   *
-   * The set is resolved again at each deployment that changes the resource. Accounts that join the
-   * OUs between deployments become members through the organization's auto-enable setting (see
-   * `OrganizationConfiguration`); an account that leaves the OUs is removed at the next deployment
-   * that changes the set only while it is still listed under the old OUs.
-   */
-  public static fromOrganization(options: OrganizationMemberOptions = {}): MemberAccountSource {
-    return new OrganizationAccounts(options);
-  }
-
-  /** @internal */
-  public abstract _bind(scope: IConstruct, invitation: boolean): Pick<MembersResourceProperties, 'Accounts' | 'Organization'>;
-}
-
-class ListedAccounts extends MemberAccountSource {
-  constructor(private readonly accounts: MemberAccountDetails[]) {
-    super();
-  }
-
-  public _bind(scope: IConstruct, invitation: boolean): Pick<MembersResourceProperties, 'Accounts'> {
-    return { Accounts: bindListedAccounts(scope, this.accounts, invitation, 'GuardDuty') };
-  }
-}
-
-class OrganizationAccounts extends MemberAccountSource {
-  constructor(private readonly options: OrganizationMemberOptions) {
-    super();
-  }
-
-  public _bind(scope: IConstruct, invitation: boolean): Pick<MembersResourceProperties, 'Organization'> {
-    return { Organization: bindOrganizationSource(scope, this.options, invitation) };
-  }
-}
+import { memberSourceReads, renderInvitation, validateInvitationFeatures } from '../private/members';
+import { GuardDutyMembersResource } from '../private/resources/guardduty/members';
+import { memberPermissions } from '../private/resources/guardduty/members.permissions';
+import { serializeDetectorWrites } from '../private/siblings';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 
 /** Properties of `MemberAccounts`. */
 export interface MemberAccountsProps {
@@ -158,39 +71,30 @@ export interface MemberAccountsProps {
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 export class MemberAccounts extends Construct {
-  private readonly resource: CustomResource;
+  /** How many accounts the set held after the last deployment (a number token, resolved at deploy time). */
+  public readonly memberCount: number;
 
   constructor(scope: Construct, id: string, props: MemberAccountsProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateRemovalPolicy(this, removalPolicy, 'a member set');
     validateInvitationFeatures(this, props.invitation, props.features);
     validateFeatureChoice(this, props.features, undefined);
-    const source = props.accounts._bind(this, props.invitation !== undefined);
+    const source = props.accounts._bind(this, props.invitation !== undefined, 'GuardDuty');
 
-    const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(memberPermissions({
-      reads: memberSourceReads(source),
-      invitation: props.invitation !== undefined,
-      features: props.features !== undefined,
-    }));
-    const properties: MembersResourceProperties = {
-      DetectorId: props.detector.detectorId,
-      ...source,
-      Invitation: renderInvitation(props.invitation),
-      Features: renderFeatures(props.features),
-    };
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.GUARDDUTY_MEMBERS,
-      properties: { ...properties },
-      removalPolicy,
+    const resource = new ThreatDetectionResource(this, 'Resource', GuardDutyMembersResource, {
+      properties: {
+        DetectorId: props.detector.detectorId,
+        ...source,
+        Invitation: renderInvitation(props.invitation),
+        Features: renderFeatures(props.features),
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      permissions: memberPermissions({
+        reads: memberSourceReads(source),
+        invitation: props.invitation !== undefined,
+        features: props.features !== undefined,
+      }),
     });
-    serializeDetectorWrites(props.detector, this.resource);
-  }
-
-  /** How many accounts the set held after the last deployment (a token, resolved at deploy time). */
-  public get memberCount(): string {
-    return this.resource.getAttString('MemberCount');
+    serializeDetectorWrites(resource, props.detector.detectorId);
+    this.memberCount = resource.numberAttribute('MemberCount');
   }
 }

@@ -1,10 +1,9 @@
-import { CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { OrganizationAdminAccountResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { organizationAdminPermissions } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
-import { validateRemovalPolicy } from '../private/validation';
+import { OrganizationAdminAccountResource } from '../private/resources/guardduty/organization-admin-account';
+import { organizationAdminPermissions } from '../private/resources/guardduty/organization-admin-account.permissions';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 
 /** Properties of an `OrganizationAdminAccount`. */
 export interface OrganizationAdminAccountProps {
@@ -13,7 +12,7 @@ export interface OrganizationAdminAccountProps {
    * swaps the administrator in place: the old one is disabled (waiting through
    * DISABLE_IN_PROGRESS), then the new one enabled.
    */
-  readonly adminAccountId: string;
+  readonly administratorAccountId: string;
 
   /**
    * What happens to the delegation when this resource leaves the stack. DESTROY disables the
@@ -40,24 +39,18 @@ export interface OrganizationAdminAccountProps {
  */
 export class OrganizationAdminAccount extends Construct {
   /** The delegated administrator's account id. */
-  public readonly adminAccountId: string;
+  public readonly administratorAccountId: string;
 
   constructor(scope: Construct, id: string, props: OrganizationAdminAccountProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.adminAccountId) && !/^\d{12}$/.test(props.adminAccountId)) {
-      throw new ValidationError(this, `\`adminAccountId\` must be a 12-digit AWS account id, got: "${props.adminAccountId}"`);
+    if (!Token.isUnresolved(props.administratorAccountId) && !/^\d{12}$/.test(props.administratorAccountId)) {
+      throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${props.administratorAccountId}"`);
     }
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validateRemovalPolicy(this, removalPolicy, 'a delegated administrator');
-    const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(organizationAdminPermissions(props.adminAccountId, Stack.of(this).account));
-    const properties: OrganizationAdminAccountResourceProperties = { AdminAccountId: props.adminAccountId };
-    new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT,
-      properties: { ...properties },
-      removalPolicy,
+    new ThreatDetectionResource(this, 'Resource', OrganizationAdminAccountResource, {
+      properties: { AdminAccountId: props.administratorAccountId },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      permissions: organizationAdminPermissions(props.administratorAccountId, Stack.of(this).account),
     });
-    this.adminAccountId = props.adminAccountId;
+    this.administratorAccountId = props.administratorAccountId;
   }
 }

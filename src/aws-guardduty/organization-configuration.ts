@@ -1,72 +1,13 @@
-import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IDetector } from './detector';
-import { OrganizationConfigurationResourceProperties, OrganizationFeatureProperty, ResourceTypes } from '../private/contracts';
-import { serializeDetectorWrites } from '../private/detector-writes';
+import type { OrganizationAutoEnable, OrganizationFeatures } from './features';
 import { ValidationError } from '../private/errors';
-import { organizationConfigurationPermissions } from '../private/permissions';
-import { ThreatDetectionProvider } from '../private/provider';
-import { validateRemovalPolicy } from '../private/validation';
-
-/**
- * Which organization accounts GuardDuty (or a protection plan) is enabled in automatically.
- *
- * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_UpdateOrganizationConfiguration.html
- */
-export enum OrganizationAutoEnable {
-  /** Every account: new ones as they join, and the existing ones (applied within 24 hours). */
-  ALL = 'ALL',
-  /** Only accounts that join the organization from now on. */
-  NEW = 'NEW',
-  /** No account automatically; existing settings of accounts are not changed. */
-  NONE = 'NONE',
-}
-
-/** Runtime Monitoring for the organization, with its agent management options. */
-export interface OrganizationRuntimeMonitoringConfiguration {
-  /** Which accounts get Runtime Monitoring. */
-  readonly autoEnable: OrganizationAutoEnable;
-
-  /**
-   * Which accounts get the GuardDuty agent managed on EKS clusters.
-   *
-   * @default - not managed by this construct
-   */
-  readonly eksAddonManagement?: OrganizationAutoEnable;
-
-  /**
-   * Which accounts get the GuardDuty agent managed on ECS Fargate tasks.
-   *
-   * @default - not managed by this construct
-   */
-  readonly ecsFargateAgentManagement?: OrganizationAutoEnable;
-
-  /**
-   * Which accounts get the GuardDuty agent managed on EC2 instances.
-   *
-   * @default - not managed by this construct
-   */
-  readonly ec2AgentManagement?: OrganizationAutoEnable;
-}
-
-/**
- * Protection plans enabled automatically in organization accounts. Only the plans named are
- * managed; the others keep their settings.
- */
-export interface OrganizationFeatures {
-  /** S3 Protection (`S3_DATA_EVENTS`). @default - not managed */
-  readonly s3DataEvents?: OrganizationAutoEnable;
-  /** EKS audit log monitoring (`EKS_AUDIT_LOGS`). @default - not managed */
-  readonly eksAuditLogs?: OrganizationAutoEnable;
-  /** Malware Protection for EC2 (`EBS_MALWARE_PROTECTION`). @default - not managed */
-  readonly ebsMalwareProtection?: OrganizationAutoEnable;
-  /** RDS Protection (`RDS_LOGIN_EVENTS`). @default - not managed */
-  readonly rdsLoginEvents?: OrganizationAutoEnable;
-  /** Lambda Protection (`LAMBDA_NETWORK_LOGS`). @default - not managed */
-  readonly lambdaNetworkLogs?: OrganizationAutoEnable;
-  /** Runtime Monitoring (`RUNTIME_MONITORING`). @default - not managed */
-  readonly runtimeMonitoring?: OrganizationRuntimeMonitoringConfiguration;
-}
+import { renderOrganizationFeatures } from '../private/features';
+import { OrganizationConfigurationResource } from '../private/resources/guardduty/organization-configuration';
+import { organizationConfigurationPermissions } from '../private/resources/guardduty/organization-configuration.permissions';
+import { joinSiblings, serializeDetectorWrites } from '../private/siblings';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 
 /** Properties of an `OrganizationConfiguration`. */
 export interface OrganizationConfigurationProps {
@@ -99,9 +40,6 @@ export interface OrganizationConfigurationProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** Per detector construct: what each configuration manages, for the overlap checks. */
-const CONFIGURATIONS = new WeakMap<IDetector, OrganizationConfiguration[]>();
-
 /**
  * The organization configuration of GuardDuty's delegated administrator: which accounts GuardDuty
  * and each protection plan are enabled in automatically. Deploy it in the delegated administrator
@@ -124,37 +62,29 @@ export class OrganizationConfiguration extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationConfigurationProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validateRemovalPolicy(this, removalPolicy, 'an organization configuration');
     const features = renderOrganizationFeatures(props.features);
     if (props.autoEnableOrganizationMembers === undefined && features === undefined) {
       throw new ValidationError(this, 'an OrganizationConfiguration must set `autoEnableOrganizationMembers` or at least one of '
         + '`features`, got neither');
     }
     this._managed = { members: props.autoEnableOrganizationMembers !== undefined, features: (features ?? []).map((f) => f.Name) };
-    const siblings = CONFIGURATIONS.get(props.detector) ?? [];
-    siblings.push(this);
-    CONFIGURATIONS.set(props.detector, siblings);
+    const siblings = joinSiblings(this, 'organization-configuration', props.detector.detectorId);
     this.node.addValidation({ validate: () => overlaps(this, siblings) });
 
-    const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(organizationConfigurationPermissions());
-    const properties: OrganizationConfigurationResourceProperties = {
-      DetectorId: props.detector.detectorId,
-      AutoEnableOrganizationMembers: props.autoEnableOrganizationMembers,
-      Features: features,
-    };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.GUARDDUTY_ORGANIZATION_CONFIGURATION,
-      properties: { ...properties },
-      removalPolicy,
+    const resource = new ThreatDetectionResource(this, 'Resource', OrganizationConfigurationResource, {
+      properties: {
+        DetectorId: props.detector.detectorId,
+        AutoEnableOrganizationMembers: props.autoEnableOrganizationMembers,
+        Features: features,
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      permissions: organizationConfigurationPermissions(),
     });
-    serializeDetectorWrites(props.detector, resource);
+    serializeDetectorWrites(resource, props.detector.detectorId);
   }
 }
 
-function overlaps(self: OrganizationConfiguration, siblings: OrganizationConfiguration[]): string[] {
+function overlaps(self: OrganizationConfiguration, siblings: ReadonlyArray<OrganizationConfiguration>): string[] {
   const errors: string[] = [];
   for (const other of siblings) {
     if (other === self || siblings.indexOf(other) > siblings.indexOf(self)) continue;
@@ -169,30 +99,4 @@ function overlaps(self: OrganizationConfiguration, siblings: OrganizationConfigu
     }
   }
   return errors;
-}
-
-function renderOrganizationFeatures(features: OrganizationFeatures | undefined): OrganizationFeatureProperty[] | undefined {
-  if (!features) return undefined;
-  const out: OrganizationFeatureProperty[] = [];
-  const simple: Array<[string, OrganizationAutoEnable | undefined]> = [
-    ['S3_DATA_EVENTS', features.s3DataEvents],
-    ['EKS_AUDIT_LOGS', features.eksAuditLogs],
-    ['EBS_MALWARE_PROTECTION', features.ebsMalwareProtection],
-    ['RDS_LOGIN_EVENTS', features.rdsLoginEvents],
-    ['LAMBDA_NETWORK_LOGS', features.lambdaNetworkLogs],
-  ];
-  for (const [name, autoEnable] of simple) {
-    if (autoEnable !== undefined) out.push({ Name: name, AutoEnable: autoEnable });
-  }
-  const rm = features.runtimeMonitoring;
-  if (rm) {
-    const additional: Array<[string, OrganizationAutoEnable | undefined]> = [
-      ['EKS_ADDON_MANAGEMENT', rm.eksAddonManagement],
-      ['ECS_FARGATE_AGENT_MANAGEMENT', rm.ecsFargateAgentManagement],
-      ['EC2_AGENT_MANAGEMENT', rm.ec2AgentManagement],
-    ];
-    const rendered = additional.filter(([, v]) => v !== undefined).map(([name, v]) => ({ Name: name, AutoEnable: v! }));
-    out.push({ Name: 'RUNTIME_MONITORING', AutoEnable: rm.autoEnable, AdditionalConfiguration: rendered.length > 0 ? rendered : undefined });
-  }
-  return out.length > 0 ? out : undefined;
 }

@@ -2,7 +2,6 @@ import {
   Annotations,
   Aws,
   CfnCondition,
-  CustomResource,
   Fn,
   IResource,
   ITaggable,
@@ -20,10 +19,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import type { IDetector } from './detector';
-import { PublishingDestinationResourceProperties, ResourceTypes } from '../private/contracts';
 import { ValidationError } from '../private/errors';
-import { publishingDestinationPermissions } from '../private/permissions';
 import { ThreatDetectionProvider } from '../private/provider';
+import { PublishingDestinationResource } from '../private/resources/guardduty/publishing-destination';
+import { publishingDestinationPermissions } from '../private/resources/guardduty/publishing-destination.permissions';
+import { joinSiblings } from '../private/siblings';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
 import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
 
 /**
@@ -85,6 +86,14 @@ export interface PublishingDestinationOptions {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** Attributes of an existing publishing destination, for `PublishingDestination.fromPublishingDestinationAttributes`. */
+export interface PublishingDestinationAttributes {
+  /** The id of the detector whose findings are exported. */
+  readonly detectorId: string;
+  /** The destination id. */
+  readonly destinationId: string;
+}
+
 /** Properties of a `PublishingDestination`. */
 export interface PublishingDestinationProps extends PublishingDestinationOptions {
   /** The detector whose findings are exported. */
@@ -123,13 +132,14 @@ export interface PublishingDestinationProps extends PublishingDestinationOptions
  */
 export class PublishingDestination extends Resource implements IPublishingDestination, ITaggable {
   /** Refer to an existing publishing destination by its detector id and destination id. */
-  public static fromDestinationId(scope: Construct, id: string, detectorId: string, destinationId: string): IPublishingDestination {
+  public static fromPublishingDestinationAttributes(scope: Construct, id: string,
+    attrs: PublishingDestinationAttributes): IPublishingDestination {
     class Import extends Resource implements IPublishingDestination {
-      public readonly destinationId = destinationId;
+      public readonly destinationId = attrs.destinationId;
       public readonly publishingDestinationArn = Stack.of(scope).formatArn({
         service: 'guardduty',
         resource: 'detector',
-        resourceName: `${detectorId}/publishingdestination/${destinationId}`,
+        resourceName: `${attrs.detectorId}/publishingdestination/${attrs.destinationId}`,
       });
     }
     return new Import(scope, id);
@@ -142,21 +152,20 @@ export class PublishingDestination extends Resource implements IPublishingDestin
   /** Tags of the destination, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: ThreatDetectionResource<unknown, { DestinationId: string; PublishingDestinationArn: string }>;
+  private readonly siblings: ReadonlyArray<PublishingDestination>;
 
   constructor(scope: Construct, id: string, props: PublishingDestinationProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateRemovalPolicy(this, removalPolicy, 'a publishing destination');
     const prefix = normalizePrefix(this, props.prefix);
     validateSameRegion(this, props.bucket, props.key);
 
     this.detector = props.detector;
-    this.tags = new TagManager(TagType.MAP, ResourceTypes.GUARDDUTY_PUBLISHING_DESTINATION);
+    this.tags = new TagManager(TagType.MAP, PublishingDestinationResource.type);
+    this.siblings = joinSiblings(this, 'publishing-destination', props.detector.detectorId);
     this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a publishing destination'), ...this.validateQuota()] });
 
     const provider = ThreatDetectionProvider.of(this);
-    provider.addPermissions(publishingDestinationPermissions());
     // GuardDuty's guide lists s3:GetBucketLocation among the caller's permissions to configure an
     // export (and no KMS action but the console's kms:ListAliases). It is this destination's own
     // policy, which only this destination depends on: in the shared policy it would make the
@@ -172,22 +181,20 @@ export class PublishingDestination extends Resource implements IPublishingDestin
       dependencies.push(...this.grantGuardDuty(props.bucket, prefix, props.key));
     }
 
-    const properties: PublishingDestinationResourceProperties = {
-      DetectorId: props.detector.detectorId,
-      DestinationType: 'S3',
-      DestinationArn: prefix ? `${props.bucket.bucketArn}/${prefix}` : props.bucket.bucketArn,
-      KmsKeyArn: props.key.keyArn,
-      Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
-    };
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ResourceTypes.GUARDDUTY_PUBLISHING_DESTINATION,
-      properties: { ...properties },
-      removalPolicy,
+    this.resource = new ThreatDetectionResource(this, 'Resource', PublishingDestinationResource, {
+      properties: {
+        DetectorId: props.detector.detectorId,
+        DestinationType: 'S3',
+        DestinationArn: prefix ? `${props.bucket.bucketArn}/${prefix}` : props.bucket.bucketArn,
+        KmsKeyArn: props.key.keyArn,
+        Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      permissions: publishingDestinationPermissions(),
     });
     for (const d of dependencies) this.resource.node.addDependency(d);
-    this.destinationId = this.resource.getAttString('DestinationId');
-    this.publishingDestinationArn = this.resource.getAttString('PublishingDestinationArn');
+    this.destinationId = this.resource.attribute('DestinationId');
+    this.publishingDestinationArn = this.resource.attribute('PublishingDestinationArn');
   }
 
   /**
@@ -263,10 +270,7 @@ export class PublishingDestination extends Resource implements IPublishingDestin
   }
 
   private validateQuota(): string[] {
-    const stack = Stack.of(this);
-    const key = JSON.stringify(stack.resolve(this.detector.detectorId));
-    const all = stack.node.findAll().filter((c): c is PublishingDestination =>
-      c instanceof PublishingDestination && JSON.stringify(stack.resolve(c.detector.detectorId)) === key);
+    const all = this.siblings;
     if (all.length > 1 && all[0] === this) {
       return [`GuardDuty allows one publishing destination per detector; this stack gives the detector ${all.length}: `
         + all.map((d) => d.node.path).join(', ')];

@@ -1,10 +1,10 @@
-import { CustomResource, IResource, ITaggable, Names, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
+import { IResource, ITaggable, Names, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IDetector } from './detector';
+import { createIpListResource, IpListResource, setQuotaValidation } from './ip-list-resource';
 import { IpListFormat, IpListKind } from './ip-list-source';
 import type { IpListOptions } from './ip-set';
-import { ResourceTypes } from '../private/contracts';
-import { createIpListResource, validateSetQuota } from '../private/ip-list-resource';
+import { ThreatIntelSetResource } from '../private/resources/guardduty/threat-list';
 import { validateRemovalPolicy, validateTags } from '../private/validation';
 
 /**
@@ -36,6 +36,14 @@ export interface ThreatIntelSetOptions extends IpListOptions {
   readonly threatIntelSetName?: string;
 }
 
+/** Attributes of an existing ThreatIntelSet, for `ThreatIntelSet.fromThreatIntelSetAttributes`. */
+export interface ThreatIntelSetAttributes {
+  /** The id of the detector the set belongs to. */
+  readonly detectorId: string;
+  /** The ThreatIntelSet id. */
+  readonly threatIntelSetId: string;
+}
+
 /** Properties of a `ThreatIntelSet`. */
 export interface ThreatIntelSetProps extends ThreatIntelSetOptions {
   /** The detector of the GuardDuty administrator (or standalone) account. */
@@ -64,10 +72,12 @@ export interface ThreatIntelSetProps extends ThreatIntelSetOptions {
  */
 export class ThreatIntelSet extends Resource implements IThreatIntelSet, ITaggable {
   /** Refer to an existing ThreatIntelSet by its detector id and ThreatIntelSet id. */
-  public static fromThreatIntelSetId(scope: Construct, id: string, detectorId: string, threatIntelSetId: string): IThreatIntelSet {
+  public static fromThreatIntelSetAttributes(scope: Construct, id: string, attrs: ThreatIntelSetAttributes): IThreatIntelSet {
     class Import extends Resource implements IThreatIntelSet {
-      public readonly threatIntelSetId = threatIntelSetId;
-      public readonly threatIntelSetArn = Stack.of(scope).formatArn({ service: 'guardduty', resource: 'detector', resourceName: `${detectorId}/threatintelset/${threatIntelSetId}` });
+      public readonly threatIntelSetId = attrs.threatIntelSetId;
+      public readonly threatIntelSetArn = Stack.of(scope).formatArn({
+        service: 'guardduty', resource: 'detector', resourceName: `${attrs.detectorId}/threatintelset/${attrs.threatIntelSetId}`,
+      });
     }
     return new Import(scope, id);
   }
@@ -79,18 +89,19 @@ export class ThreatIntelSet extends Resource implements IThreatIntelSet, ITaggab
   /** Tags of the ThreatIntelSet, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: IpListResource;
 
   constructor(scope: Construct, id: string, props: ThreatIntelSetProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     validateRemovalPolicy(this, removalPolicy, 'a ThreatIntelSet');
     this.detector = props.detector;
-    this.tags = new TagManager(TagType.MAP, ResourceTypes.GUARDDUTY_THREAT_INTEL_SET);
+    this.tags = new TagManager(TagType.MAP, ThreatIntelSetResource.type);
+    const quota = setQuotaValidation(this, IpListKind.THREAT, props.detector);
     this.node.addValidation({
       validate: () => [
         ...validateTags(this.tags.tagValues(), 'a ThreatIntelSet'),
-        ...validateSetQuota(this, IpListKind.THREAT, this.detector, (c): c is ThreatIntelSet => c instanceof ThreatIntelSet),
+        ...quota(),
       ],
     });
     this.resource = createIpListResource(this, {
@@ -103,8 +114,8 @@ export class ThreatIntelSet extends Resource implements IThreatIntelSet, ITaggab
       removalPolicy,
       tags: this.tags,
     });
-    this.threatIntelSetId = this.resource.getAttString('SetId');
-    this.threatIntelSetArn = this.resource.getAttString('SetArn');
+    this.threatIntelSetId = this.resource.attribute('SetId');
+    this.threatIntelSetArn = this.resource.attribute('SetArn');
   }
 
   /**

@@ -9,8 +9,12 @@ import { MemberAccountProperty, MemberInvitationProperty, OrganizationSourceProp
 import { ValidationError } from './errors';
 import { MemberSourceReads } from './permissions';
 import { validateString } from './validation';
-import type { DetectorFeatures } from '../aws-guardduty/detector';
-import type { MemberInvitation } from '../aws-guardduty/member-account';
+
+/** An invitation as the public `MemberInvitation` gives it. */
+export interface InvitationInput {
+  readonly message?: string;
+  readonly disableEmailNotification?: boolean;
+}
 
 /** A 12-digit account id that is not the stack's own account (an administrator is never its own member). */
 export function validateMemberAccountId(scope: IConstruct, property: string, accountId: string): void {
@@ -24,13 +28,27 @@ export function validateMemberAccountId(scope: IConstruct, property: string, acc
   }
 }
 
+/**
+ * The checks of a one-account member construct: a 12-digit account id that is not the stack's,
+ * an email address's shape, and an email whenever the account is invited (`service` sends the
+ * invitation to it and verifies it).
+ */
+export function validateOneMember(scope: IConstruct, service: string,
+  props: { readonly accountId: string; readonly email?: string; readonly invitation?: InvitationInput }): void {
+  validateMemberAccountId(scope, 'accountId', props.accountId);
+  validateEmail(scope, 'email', props.email);
+  if (props.invitation && props.email === undefined) {
+    throw new ValidationError(scope, `\`email\` is required with \`invitation\` (${service} verifies it and sends the invitation to it), `
+      + `got no email for account ${props.accountId}`);
+  }
+}
+
 /** GuardDuty's `Email` and Detective's `EmailAddress` (1-64 characters), checked for the shape of an address. */
 export function validateEmail(scope: IConstruct, property: string, email: string | undefined): void {
   validateString(scope, property, email, { min: 1, max: 64, pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, description: 'an email address' });
 }
 
-export function validateInvitationFeatures(scope: IConstruct, invitation: MemberInvitation | undefined,
-  features: DetectorFeatures | undefined): void {
+export function validateInvitationFeatures(scope: IConstruct, invitation: InvitationInput | undefined, features: object | undefined): void {
   if (invitation && features) {
     throw new ValidationError(scope, '`features` cannot be pushed to invited members: GuardDuty applies member detector features only to '
       + 'associated members, and an invited account is not associated until it accepts; remove `features` or `invitation`');
@@ -42,7 +60,7 @@ export function validateInvitationMessage(scope: IConstruct, invitation: { reado
   validateString(scope, 'invitation.message', invitation?.message, { min: 1, max: 1000 });
 }
 
-export function renderInvitation(invitation: MemberInvitation | undefined): MemberInvitationProperty | undefined {
+export function renderInvitation(invitation: InvitationInput | undefined): MemberInvitationProperty | undefined {
   if (!invitation) return undefined;
   return {
     Message: invitation.message,

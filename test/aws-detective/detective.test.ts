@@ -1,8 +1,8 @@
 import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { aws_detective as detective } from '../../src';
+import { aws_detective as detective, MemberAccountSource } from '../../src';
 
-const { DatasourcePackage, MemberAccountSource } = detective;
+const { DatasourcePackage } = detective;
 
 function setup(account = '222222222222') {
   const app = new App();
@@ -173,7 +173,7 @@ describe('members', () => {
 describe('OrganizationAdminAccount', () => {
   test('retained by default; exposes the organization graph ARN; Organizations delegation limited to Detective', () => {
     const { stack } = setup('111111111111');
-    const admin = new detective.OrganizationAdminAccount(stack, 'Admin', { adminAccountId: '222222222222' });
+    const admin = new detective.OrganizationAdminAccount(stack, 'Admin', { administratorAccountId: '222222222222' });
     const [[logicalId, resource]] = resources(stack, 'Custom::DetectiveOrganizationAdminAccount');
     expect(resource.Properties).toEqual({ ServiceToken: expect.anything(), AdminAccountId: '222222222222' });
     expect(resource.DeletionPolicy).toBe('Retain');
@@ -191,8 +191,8 @@ describe('OrganizationAdminAccount', () => {
 
   test('synth error for a malformed account id', () => {
     const { stack } = setup('111111111111');
-    expect(() => new detective.OrganizationAdminAccount(stack, 'Admin', { adminAccountId: '2222' }))
-      .toThrow(/`adminAccountId` must be a 12-digit AWS account id, got: "2222"/);
+    expect(() => new detective.OrganizationAdminAccount(stack, 'Admin', { administratorAccountId: '2222' }))
+      .toThrow(/`administratorAccountId` must be a 12-digit AWS account id, got: "2222"/);
   });
 });
 

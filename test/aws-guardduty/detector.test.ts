@@ -58,7 +58,7 @@ describe('Detector', () => {
   test('suspend, legacy data sources and DESTROY', () => {
     const s = stack();
     new guardduty.Detector(s, 'Detector', {
-      enable: false,
+      enabled: false,
       dataSources: { s3Logs: false, kubernetesAuditLogs: true, malwareProtectionEbsVolumes: true },
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -280,4 +280,33 @@ test('two detectors in one stack are a synth error: the account and Region has o
   new guardduty.Detector(s, 'Two');
   guardduty.Detector.fromDetectorId(s, 'Imported', 'abc'); // an import is not a second detector
   expect(() => Template.fromStack(s)).toThrow(/this stack has 2: Stack\/One, Stack\/Two. Keep one \(import it elsewhere with Detector.fromDetectorId\)/);
+});
+
+describe('importers by attributes', () => {
+  const s = () => new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+
+  test('fromDetectorAttributes builds the ARN in the given account and Region', () => {
+    const st = s();
+    const detector = guardduty.Detector.fromDetectorAttributes(st, 'D', { detectorId: 'abc123', account: '222222222222', region: 'us-east-1' });
+    expect(st.resolve(detector.detectorArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':guardduty:us-east-1:222222222222:detector/abc123']],
+    });
+    expect(detector.env).toEqual({ account: '222222222222', region: 'us-east-1' });
+  });
+
+  test('fromDetectorAttributes refuses an empty id or one over the API\'s 300 characters', () => {
+    expect(() => guardduty.Detector.fromDetectorAttributes(s(), 'D', { detectorId: '' })).toThrow(/`detectorId`/);
+    expect(() => guardduty.Detector.fromDetectorAttributes(s(), 'D', { detectorId: 'a'.repeat(301) })).toThrow(/`detectorId`/);
+  });
+
+  test('set and destination importers name the resource under its detector', () => {
+    const st = s();
+    const ipSet = guardduty.IpSet.fromIpSetAttributes(st, 'I', { detectorId: 'abc', ipSetId: 'i1' });
+    const threat = guardduty.ThreatIntelSet.fromThreatIntelSetAttributes(st, 'T', { detectorId: 'abc', threatIntelSetId: 't1' });
+    const dest = guardduty.PublishingDestination.fromPublishingDestinationAttributes(st, 'P', { detectorId: 'abc', destinationId: 'd1' });
+    const tail = (arn: string) => JSON.stringify(st.resolve(arn)).match(/:detector\/[^"]+/)![0];
+    expect([tail(ipSet.ipSetArn), tail(threat.threatIntelSetArn), tail(dest.publishingDestinationArn)])
+      .toEqual([':detector/abc/ipset/i1', ':detector/abc/threatintelset/t1', ':detector/abc/publishingdestination/d1']);
+    expect([ipSet.ipSetId, threat.threatIntelSetId, dest.destinationId]).toEqual(['i1', 't1', 'd1']);
+  });
 });

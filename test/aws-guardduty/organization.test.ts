@@ -1,8 +1,8 @@
 import { App, CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { aws_guardduty as guardduty } from '../../src';
+import { aws_guardduty as guardduty, MemberAccountSource } from '../../src';
 
-const { MemberAccountSource, OrganizationAutoEnable } = guardduty;
+const { OrganizationAutoEnable } = guardduty;
 
 function setup(account = '222222222222') {
   const app = new App();
@@ -98,6 +98,13 @@ describe('MemberAccounts', () => {
 });
 
 describe('OrganizationConfiguration', () => {
+  test('AI Protection auto-enables like every other plan (AI_PROTECTION, the model\'s OrgFeature)', () => {
+    const { stack, detector } = setup();
+    new guardduty.OrganizationConfiguration(stack, 'Org', { detector, features: { aiProtection: OrganizationAutoEnable.NEW } });
+    const [[, config]] = resources(stack, 'Custom::GuardDutyOrganizationConfiguration');
+    expect(config.Properties.Features).toEqual([{ Name: 'AI_PROTECTION', AutoEnable: 'NEW' }]);
+  });
+
   test('renders members and features; retained by default', () => {
     const { stack, detector } = setup();
     new guardduty.OrganizationConfiguration(stack, 'Org', {
@@ -156,7 +163,7 @@ describe('OrganizationConfiguration', () => {
 describe('OrganizationAdminAccount and AdministratorAccount', () => {
   test('delegated administrator: retained by default; Organizations delegation limited to GuardDuty\'s principal', () => {
     const { stack } = setup('111111111111');
-    new guardduty.OrganizationAdminAccount(stack, 'Admin', { adminAccountId: '222222222222' });
+    new guardduty.OrganizationAdminAccount(stack, 'Admin', { administratorAccountId: '222222222222' });
     const [[, admin]] = resources(stack, 'Custom::GuardDutyOrganizationAdminAccount');
     expect(admin.Properties.AdminAccountId).toBe('222222222222');
     expect(admin.DeletionPolicy).toBe('Retain');
@@ -170,19 +177,19 @@ describe('OrganizationAdminAccount and AdministratorAccount', () => {
     });
     // Another account is the administrator: delegation creates no service-linked role in this one;
     // naming this account does, in the same statement a Detector would need.
-    const slr = (adminAccountId: string) => {
+    const slr = (administratorAccountId: string) => {
       const only = new Stack(new App(), 'Management', { env: { account: '111111111111', region: 'eu-west-1' } });
-      new guardduty.OrganizationAdminAccount(only, 'Admin', { adminAccountId });
+      new guardduty.OrganizationAdminAccount(only, 'Admin', { administratorAccountId });
       new guardduty.Detector(only, 'Detector');
       return statements(only).filter((s: any) => s.Action === 'iam:CreateServiceLinkedRole').map((s: any) => s.Sid);
     };
     expect(slr('222222222222')).toEqual(['GuardDutyServiceLinkedRole']);
     expect(slr('111111111111')).toEqual(['GuardDutyServiceLinkedRole']);
     const alone = new Stack(new App(), 'Alone', { env: { account: '111111111111', region: 'eu-west-1' } });
-    new guardduty.OrganizationAdminAccount(alone, 'Admin', { adminAccountId: '222222222222' });
+    new guardduty.OrganizationAdminAccount(alone, 'Admin', { administratorAccountId: '222222222222' });
     expect(statements(alone).filter((s: any) => s.Action === 'iam:CreateServiceLinkedRole')).toEqual([]);
-    expect(() => new guardduty.OrganizationAdminAccount(stack, 'Bad', { adminAccountId: 'security' })).toThrow(
-      /`adminAccountId` must be a 12-digit AWS account id, got: "security"/);
+    expect(() => new guardduty.OrganizationAdminAccount(stack, 'Bad', { administratorAccountId: 'security' })).toThrow(
+      /`administratorAccountId` must be a 12-digit AWS account id, got: "security"/);
   });
 
   test('member side: the member\'s own detector and the administrator id', () => {
@@ -213,7 +220,7 @@ describe('AdministratorAccount mistakes that only show at deploy are synth error
 test('OU ids from a CfnParameter list are passed through to the handler', () => {
   const { stack, detector } = setup();
   const ous = new CfnParameter(stack, 'WorkloadOus', { type: 'List<String>' });
-  new guardduty.MemberAccounts(stack, 'Members', { detector, accounts: guardduty.MemberAccountSource.fromOrganization({ parentIds: ous.valueAsList }) });
+  new guardduty.MemberAccounts(stack, 'Members', { detector, accounts: MemberAccountSource.fromOrganization({ parentIds: ous.valueAsList }) });
   const [[, members]] = resources(stack, 'Custom::GuardDutyMembers');
   expect(members.Properties.Organization).toEqual({ ParentIds: { Ref: 'WorkloadOus' } });
   // The handler may read accounts by parent (a token could name roots or OUs).

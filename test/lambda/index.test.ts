@@ -10,7 +10,7 @@ import { handler } from '../../lambda/index';
 import { CREATE_FAILED_PHYSICAL_ID } from '../../lambda/shared/custom-resource';
 import { redact } from '../../lambda/shared/log';
 import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
-import { ResourceTypes } from '../../src/private/contracts';
+import { DetectorResource } from '../../src/private/resources/guardduty/detector';
 import { LocalApi } from '../local-api/server';
 
 let api: LocalApi;
@@ -54,7 +54,7 @@ function withResponseUrl<E extends { ResponseURL: string }>(e: E): E {
 const context = (ms: number) => ({ getRemainingTimeInMillis: () => ms });
 
 test('answers SUCCESS with the physical id and attributes', async () => {
-  const e = withResponseUrl(event('Create', ResourceTypes.GUARDDUTY_DETECTOR, { Enable: 'true' }));
+  const e = withResponseUrl(event('Create', DetectorResource.type, { Enable: 'true' }));
 
   await handler(e, context(60_000));
 
@@ -72,7 +72,7 @@ test('answers SUCCESS with the physical id and attributes', async () => {
 
 test('answers FAILED naming the resource, the operation and the service error', async () => {
   api.injectFault({ kind: 'access-denied', operation: 'CreateDetector', times: 1 });
-  const e = withResponseUrl(event('Create', ResourceTypes.GUARDDUTY_DETECTOR, { Enable: 'true' }, { logicalId: 'OrgDetector' }));
+  const e = withResponseUrl(event('Create', DetectorResource.type, { Enable: 'true' }, { logicalId: 'OrgDetector' }));
 
   await handler(e, context(60_000));
 
@@ -90,7 +90,7 @@ test('answers FAILED for a resource type it does not manage', async () => {
 test('answers FAILED before the function times out', async () => {
   // Throttled calls: the SDK's backoff outlasts the 0.2 s the handler has before its margin.
   api.injectFault({ kind: 'throttle', times: 4 });
-  const e = withResponseUrl(event('Update', ResourceTypes.GUARDDUTY_DETECTOR, { Enable: 'true' }, { physicalResourceId: 'abc' }));
+  const e = withResponseUrl(event('Update', DetectorResource.type, { Enable: 'true' }, { physicalResourceId: 'abc', oldProperties: { Enable: 'true' } }));
   const started = Date.now();
 
   await handler(e, context(10_200));
@@ -107,7 +107,7 @@ test('answers FAILED before the function times out', async () => {
 });
 
 test('logs neither the ResponseURL nor email addresses', async () => {
-  const e = withResponseUrl(event('Create', ResourceTypes.GUARDDUTY_DETECTOR, { Enable: 'true', Email: 'a@example.com' } as any));
+  const e = withResponseUrl(event('Create', DetectorResource.type, { Enable: 'true', Email: 'a@example.com' } as any));
   await handler(e, context(60_000));
   const all = logged.join('\n');
   expect(all).toContain('"ResponseURL":"(redacted)"');
@@ -125,7 +125,7 @@ test.each([
   ['plain http', 'http://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/x'],
   ['another port of the test origin', 'http://127.0.0.1:9/x'],
 ])('refuses an event whose ResponseURL is %s: no service call, no answer, the reason logged', async (_name, url) => {
-  const e = { ...event('Delete', ResourceTypes.GUARDDUTY_DETECTOR, { Enable: 'true' }, { physicalResourceId: 'abc' }), ResponseURL: url };
+  const e = { ...event('Delete', DetectorResource.type, { Enable: 'true' }, { physicalResourceId: 'abc' }), ResponseURL: url };
   await handler(e, context(60_000));
   expect(api.calls).toEqual([]);
   expect(responses).toEqual([]);

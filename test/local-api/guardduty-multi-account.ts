@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { ServiceContext } from './errors';
 import {
   applyFeatures, badRequest, DetectorState, GuardDutyMessages, Handler, Input, newDetector, RegionState, requestedFeatures, settle,
-} from './guardduty';
+} from './guardduty-state';
 import { OrganizationState } from './organizations';
 import { page } from './paging';
 

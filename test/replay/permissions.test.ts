@@ -137,7 +137,7 @@ test('a filter refused because another stack has its name is explained with List
 test('swapping the Detective administrator deregisters the old one, which needs DeregisterDelegatedAdministrator', async () => {
   const admin = (accountId: string) => synth((a) => {
     const stack = new Stack(a, 'Management', { env: { account: MANAGEMENT, region: REGION } });
-    new detective.OrganizationAdminAccount(stack, 'Detective', { adminAccountId: accountId });
+    new detective.OrganizationAdminAccount(stack, 'Detective', { administratorAccountId: accountId });
   });
   const first = admin(SECURITY);
   const second = admin(AUDIT);

@@ -5,11 +5,12 @@
  */
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
-import { BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG, ResourceTypes } from '../../../src/private/contracts';
+import { BehaviorGraphResource, BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../../src/private/resources/detective/behavior-graph';
+import { DetectiveOrganizationAdminAccountResource } from '../../../src/private/resources/detective/organization-admin-account';
 import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, actAs, event, ORGANIZATION, REGION, silenceHandlerLogs, STACK_ID, startLocalApi } from '../events';
 
-const TYPE = ResourceTypes.DETECTIVE_BEHAVIOR_GRAPH;
+const TYPE = BehaviorGraphResource.type;
 const { MANAGEMENT } = ORGANIZATION;
 const MARK = `${STACK_ID}|Resource1A2B3C4D`;
 
@@ -114,7 +115,7 @@ describe('create', () => {
     api.organization.create(MANAGEMENT, 'management@example.com');
     api.organization.addAccount(ACCOUNT, 'security@example.com');
     actAs(api, MANAGEMENT);
-    await dispatch(event('Create', ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT, { AdminAccountId: ACCOUNT }, { account: MANAGEMENT }));
+    await dispatch(event('Create', DetectiveOrganizationAdminAccountResource.type, { AdminAccountId: ACCOUNT }, { account: MANAGEMENT }));
     actAs(api, ACCOUNT);
     const result = await create({ AutoEnableOrganizationMembers: 'true' });
     expect(result.data?.Adopted).toBe('true');

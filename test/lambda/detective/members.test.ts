@@ -5,9 +5,10 @@
  */
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
-import {
-  DetectiveMemberResourceProperties, DetectiveMembersResourceProperties, GraphMembershipResourceProperties, ResourceTypes,
-} from '../../../src/private/contracts';
+import { BehaviorGraphResource } from '../../../src/private/resources/detective/behavior-graph';
+import { GraphMembershipResource, GraphMembershipResourceProperties } from '../../../src/private/resources/detective/graph-membership';
+import { DetectiveMemberProperties, DetectiveMemberResource, DetectiveMembersProperties, DetectiveMembersResource } from '../../../src/private/resources/detective/members';
+import { DetectiveOrganizationAdminAccountResource } from '../../../src/private/resources/detective/organization-admin-account';
 import { LocalApi } from '../../local-api/server';
 import {
   ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi,
@@ -38,7 +39,7 @@ afterEach(() => {
 async function delegate(account = ADMIN, old?: string) {
   actAs(api, MANAGEMENT);
   try {
-    return await dispatch(event(old ? 'Update' : 'Create', ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT, { AdminAccountId: account },
+    return await dispatch(event(old ? 'Update' : 'Create', DetectiveOrganizationAdminAccountResource.type, { AdminAccountId: account },
       { account: MANAGEMENT, oldProperties: old ? { AdminAccountId: old } : undefined, physicalResourceId: old ? `detective-organization-admin:${REGION}` : undefined }));
   } finally {
     actAs(api, ADMIN);
@@ -54,7 +55,7 @@ async function organizationGraph(): Promise<string> {
 const members = () => new Map([...api.detective.graph(ADMIN, REGION)!.members.values()].map((m) => [m.accountId, m.status]));
 
 describe('OrganizationAdminAccount (management account)', () => {
-  const TYPE = ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT;
+  const TYPE = DetectiveOrganizationAdminAccountResource.type;
 
   test('create enables the account, registers it in Organizations, waits until listed; delegation creates its graph', async () => {
     const result = await delegate();
@@ -107,7 +108,7 @@ describe('OrganizationAdminAccount (management account)', () => {
 });
 
 describe('MemberAccounts (administrator side)', () => {
-  const TYPE = ResourceTypes.DETECTIVE_MEMBERS;
+  const TYPE = DetectiveMembersResource.type;
 
   test('an organization OU: every account ENABLED in ceil(N/50) CreateMembers calls; update reconciles; delete removes', async () => {
     const extra = Array.from({ length: 118 }, (_, i) => `5${String(i).padStart(11, '0')}`);
@@ -116,14 +117,14 @@ describe('MemberAccounts (administrator side)', () => {
       api.guardduty.seedDetector(id, REGION);
     }
     await organizationGraph();
-    const props: DetectiveMembersResourceProperties = { GraphArn: graphArn, Organization: { ParentIds: [workloadsOu] } };
+    const props: DetectiveMembersProperties = { GraphArn: graphArn, Organization: { ParentIds: [workloadsOu] } };
     const created = await dispatch(event('Create', TYPE, props));
     expect(created).toEqual({ physicalResourceId: `${graphArn}/members/Resource1A2B3C4D`, data: { MemberCount: '120' } });
     expect([...members().values()].every((s) => s === 'ENABLED')).toBe(true);
     expect(members().size).toBe(120);
     expect(api.callsOf('CreateMembers', ADMIN, 'detective').map((c) => (c.input.Accounts as unknown[]).length)).toEqual([50, 50, 20]);
 
-    const updated: DetectiveMembersResourceProperties = {
+    const updated: DetectiveMembersProperties = {
       GraphArn: graphArn, Organization: { ParentIds: [workloadsOu], ExcludeAccountIds: [SANDBOX] },
     };
     api.calls.length = 0;
@@ -184,7 +185,7 @@ describe('MemberAccounts (administrator side)', () => {
     const created = await dispatch(event('Create', TYPE, props));
     api.detective.graph(ADMIN, REGION)!.members.clear();
     actAs(api, MANAGEMENT);
-    await dispatch(event('Delete', ResourceTypes.DETECTIVE_ORGANIZATION_ADMIN_ACCOUNT, { AdminAccountId: ADMIN },
+    await dispatch(event('Delete', DetectiveOrganizationAdminAccountResource.type, { AdminAccountId: ADMIN },
       { account: MANAGEMENT, physicalResourceId: `detective-organization-admin:${REGION}` }));
     actAs(api, ADMIN);
     await expect(dispatch(event('Delete', TYPE, props, { physicalResourceId: created.physicalResourceId })))
@@ -193,14 +194,14 @@ describe('MemberAccounts (administrator side)', () => {
 });
 
 describe('invitation: MemberAccount (administrator) and GraphMembership (member)', () => {
-  const MEMBER = ResourceTypes.DETECTIVE_MEMBER;
-  const MEMBERSHIP = ResourceTypes.DETECTIVE_GRAPH_MEMBERSHIP;
+  const MEMBER = DetectiveMemberResource.type;
+  const MEMBERSHIP = GraphMembershipResource.type;
 
   async function invite(email = 'outside@example.com') {
     api.guardduty.seedDetector(ADMIN, REGION);
     api.guardduty.backdateDetectors(ADMIN, REGION, 72);
-    graphArn = (await dispatch(event('Create', ResourceTypes.DETECTIVE_BEHAVIOR_GRAPH, {}))).physicalResourceId;
-    const props: DetectiveMemberResourceProperties = {
+    graphArn = (await dispatch(event('Create', BehaviorGraphResource.type, {}))).physicalResourceId;
+    const props: DetectiveMemberProperties = {
       GraphArn: graphArn, AccountId: OUTSIDE, EmailAddress: email, Invitation: { Message: 'Join our graph', DisableEmailNotification: 'true' },
     };
     return { props, result: await dispatch(event('Create', MEMBER, props)) };
@@ -249,7 +250,7 @@ describe('invitation: MemberAccount (administrator) and GraphMembership (member)
 
   test('a single organization member is enabled with the email read from Organizations; replacement by account removes the old', async () => {
     await organizationGraph();
-    const props: DetectiveMemberResourceProperties = { GraphArn: graphArn, AccountId: WORKLOAD };
+    const props: DetectiveMemberProperties = { GraphArn: graphArn, AccountId: WORKLOAD };
     const result = await dispatch(event('Create', MEMBER, props));
     expect(result.data).toEqual({ AccountId: WORKLOAD, Status: 'ENABLED' });
     expect(api.callsOf('CreateMembers', ADMIN, 'detective')[0].input.Accounts).toEqual([{ AccountId: WORKLOAD, EmailAddress: 'workload@example.com' }]);

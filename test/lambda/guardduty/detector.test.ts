@@ -4,11 +4,11 @@
 import { dispatch } from '../../../lambda/dispatch';
 import { CREATE_FAILED_PHYSICAL_ID } from '../../../lambda/shared/custom-resource';
 import { failureReason } from '../../../lambda/shared/errors';
-import { DetectorResourceProperties, ResourceTypes } from '../../../src/private/contracts';
+import { DetectorResource, DetectorResourceProperties } from '../../../src/private/resources/guardduty/detector';
 import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, startLocalApi } from '../events';
 
-const TYPE = ResourceTypes.GUARDDUTY_DETECTOR;
+const TYPE = DetectorResource.type;
 
 const BASE: DetectorResourceProperties = {
   Enable: 'true',

@@ -4,12 +4,12 @@
 import { dispatch } from '../../../lambda/dispatch';
 import { CREATE_FAILED_PHYSICAL_ID } from '../../../lambda/shared/custom-resource';
 import { failureReason } from '../../../lambda/shared/errors';
-import { FilterResourceProperties, ResourceTypes } from '../../../src/private/contracts';
+import { FilterResource, FilterResourceProperties } from '../../../src/private/resources/guardduty/filter';
 import { GuardDutyQuotas } from '../../local-api/guardduty';
 import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, startLocalApi } from '../events';
 
-const TYPE = ResourceTypes.GUARDDUTY_FILTER;
+const TYPE = FilterResource.type;
 let api: LocalApi;
 let detectorId: string;
 

@@ -4,7 +4,7 @@
  */
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
-import { ResourceTypes, ThreatListResourceProperties } from '../../../src/private/contracts';
+import { IpSetResource, ThreatIntelSetResource, ThreatListResourceProperties } from '../../../src/private/resources/guardduty/threat-list';
 import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, startLocalApi } from '../events';
 
@@ -26,8 +26,8 @@ afterEach(() => jest.restoreAllMocks());
 const LOCATION = 'https://s3.us-east-1.amazonaws.com/lists-bucket/trusted.txt';
 
 describe.each([
-  { kind: 'IPSet', type: ResourceTypes.GUARDDUTY_IP_SET, collection: 'ipSets' as const, get: 'GetIPSet', update: 'UpdateIPSet', segment: 'ipset', quota: 1 },
-  { kind: 'ThreatIntelSet', type: ResourceTypes.GUARDDUTY_THREAT_INTEL_SET, collection: 'threatIntelSets' as const, get: 'GetThreatIntelSet', update: 'UpdateThreatIntelSet', segment: 'threatintelset', quota: 6 },
+  { kind: 'IPSet', type: IpSetResource.type, collection: 'ipSets' as const, get: 'GetIPSet', update: 'UpdateIPSet', segment: 'ipset', quota: 1 },
+  { kind: 'ThreatIntelSet', type: ThreatIntelSetResource.type, collection: 'threatIntelSets' as const, get: 'GetThreatIntelSet', update: 'UpdateThreatIntelSet', segment: 'threatintelset', quota: 6 },
 ])('$kind', ({ kind, type, collection, get, update, segment, quota }) => {
   function props(overrides: Partial<ThreatListResourceProperties> = {}): ThreatListResourceProperties {
     return {

@@ -3,12 +3,13 @@
  * handlers (one account, a set, the member side) through the real SDK against the local API,
  * across accounts: the management account, the delegated administrator and members.
  */
+import { GuardDutyClient, ListMembersCommand } from '@aws-sdk/client-guardduty';
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
-import {
-  AdministratorAccountResourceProperties, MemberResourceProperties, MembersResourceProperties, OrganizationConfigurationResourceProperties,
-  ResourceTypes,
-} from '../../../src/private/contracts';
+import { AdministratorAccountResource, AdministratorAccountResourceProperties } from '../../../src/private/resources/guardduty/administrator-account';
+import { GuardDutyMemberProperties, GuardDutyMemberResource, GuardDutyMembersProperties, GuardDutyMembersResource } from '../../../src/private/resources/guardduty/members';
+import { OrganizationAdminAccountResource } from '../../../src/private/resources/guardduty/organization-admin-account';
+import { OrganizationConfigurationResource, OrganizationConfigurationResourceProperties } from '../../../src/private/resources/guardduty/organization-configuration';
 import { LocalApi } from '../../local-api/server';
 import {
   ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi,
@@ -37,14 +38,14 @@ const adminDetector = () => api.guardduty.detectors(ADMIN, REGION)[0]?.id;
 
 async function delegate(account = ADMIN) {
   actAs(api, MANAGEMENT);
-  const result = await dispatch(event('Create', ResourceTypes.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT, { AdminAccountId: account },
+  const result = await dispatch(event('Create', OrganizationAdminAccountResource.type, { AdminAccountId: account },
     { account: MANAGEMENT }));
   actAs(api, ADMIN);
   return result;
 }
 
 describe('OrganizationAdminAccount (management account)', () => {
-  const TYPE = ResourceTypes.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT;
+  const TYPE = OrganizationAdminAccountResource.type;
 
   test('create enables the account, waits for ENABLED, and delegation enables GuardDuty in it', async () => {
     const result = await delegate();
@@ -93,7 +94,7 @@ describe('OrganizationAdminAccount (management account)', () => {
 });
 
 describe('OrganizationConfiguration (delegated administrator)', () => {
-  const TYPE = ResourceTypes.GUARDDUTY_ORGANIZATION_CONFIGURATION;
+  const TYPE = OrganizationConfigurationResource.type;
   const config = () => api.guardduty.multiAccount.organizationConfiguration(ADMIN, REGION);
   const feature = (name: string) => config().features.get(name);
 
@@ -150,11 +151,11 @@ describe('OrganizationConfiguration (delegated administrator)', () => {
 });
 
 describe('MemberAccount (administrator side)', () => {
-  const TYPE = ResourceTypes.GUARDDUTY_MEMBER;
+  const TYPE = GuardDutyMemberResource.type;
 
   test('organization mode: the email comes from Organizations, the member is Enabled, GuardDuty is on in it, features pushed', async () => {
     await delegate();
-    const props: MemberResourceProperties = {
+    const props: GuardDutyMemberProperties = {
       DetectorId: adminDetector()!,
       AccountId: WORKLOAD,
       Features: [{ Name: 'EKS_AUDIT_LOGS', Status: 'DISABLED' }],
@@ -200,7 +201,7 @@ describe('MemberAccount (administrator side)', () => {
   test('invitation mode, then the member accepts (after the invitation shows up), then the administrator removes it', async () => {
     const adminDetectorId = api.guardduty.seedDetector(ADMIN, REGION);
     const memberDetectorId = api.guardduty.seedDetector(OUTSIDE, REGION);
-    const props: MemberResourceProperties = {
+    const props: GuardDutyMemberProperties = {
       DetectorId: adminDetectorId,
       AccountId: OUTSIDE,
       Email: 'outside@example.com',
@@ -213,7 +214,7 @@ describe('MemberAccount (administrator side)', () => {
 
     actAs(api, OUTSIDE);
     const accept: AdministratorAccountResourceProperties = { DetectorId: memberDetectorId, AdministratorAccountId: ADMIN };
-    const accepted = await dispatch(event('Create', ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT, accept, { account: OUTSIDE }));
+    const accepted = await dispatch(event('Create', AdministratorAccountResource.type, accept, { account: OUTSIDE }));
     expect(accepted.physicalResourceId).toBe(`${memberDetectorId}:administrator`);
     expect(api.callsOf('ListInvitations', OUTSIDE).length).toBeGreaterThan(1);
     expect(api.guardduty.multiAccount.members(ADMIN, REGION)[0].status).toBe('Enabled');
@@ -223,7 +224,7 @@ describe('MemberAccount (administrator side)', () => {
     expect(api.guardduty.multiAccount.administrator(OUTSIDE, REGION)).toBeUndefined();
     // The member stack's own delete finds nothing to leave.
     actAs(api, OUTSIDE);
-    await dispatch(event('Delete', ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT, accept, { account: OUTSIDE, physicalResourceId: accepted.physicalResourceId }));
+    await dispatch(event('Delete', AdministratorAccountResource.type, accept, { account: OUTSIDE, physicalResourceId: accepted.physicalResourceId }));
     expect(api.callsOf('DisassociateFromAdministratorAccount')).toHaveLength(0);
   });
 
@@ -236,14 +237,47 @@ describe('MemberAccount (administrator side)', () => {
     expect(failureReason('MemberAccount M', err)).toBe('MemberAccount M: 1 member(s) did not reach Invited or Enabled: 444444444444 '
       + '(EmailVerificationFailed: GuardDuty could not verify the invitation email: give the email address of the account\'s root user)');
   });
+
+  test('a failed create leaves no member behind, and the rollback Delete calls nothing', async () => {
+    const adminDetectorId = api.guardduty.seedDetector(ADMIN, REGION);
+    api.guardduty.multiAccount.failEmailVerification(OUTSIDE);
+    const props = { DetectorId: adminDetectorId, AccountId: OUTSIDE, Email: 'wrong@example.com', Invitation: {} };
+    await expect(dispatch(event('Create', TYPE, props))).rejects.toThrow(/EmailVerificationFailed/);
+    // Listed through the API, whatever the status (OnlyAssociated=false shows invited members too).
+    const listed = await new GuardDutyClient({}).send(new ListMembersCommand({ DetectorId: adminDetectorId, OnlyAssociated: 'false' }));
+    expect(listed.Members ?? []).toEqual([]);
+    expect(api.callsOf('DeleteMembers')).toHaveLength(1);
+
+    const before = api.calls.length;
+    await dispatch(event('Delete', TYPE, props, { physicalResourceId: 'cdk-threat-detection:create-failed' }));
+    expect(api.calls.length).toBe(before);
+  });
+});
+
+describe('MemberAccounts (administrator side, failure)', () => {
+  test('a failed create removes every member it added, and only those', async () => {
+    const adminDetectorId = api.guardduty.seedDetector(ADMIN, REGION);
+    // An earlier member of the detector, not this set's: it must stay.
+    await dispatch(event('Create', GuardDutyMemberResource.type, {
+      DetectorId: adminDetectorId, AccountId: WORKLOAD, Email: 'workload@example.com', Invitation: {},
+    }));
+    api.guardduty.multiAccount.failEmailVerification(OUTSIDE);
+    const err = await dispatch(event('Create', GuardDutyMembersResource.type, {
+      DetectorId: adminDetectorId,
+      Accounts: [{ AccountId: SANDBOX, Email: 'sandbox@example.com' }, { AccountId: OUTSIDE, Email: 'wrong@example.com' }],
+      Invitation: {},
+    })).catch((e) => e);
+    expect(String(err)).toMatch(/444444444444 \(EmailVerificationFailed/);
+    expect(api.guardduty.multiAccount.members(ADMIN, REGION).map((m) => m.accountId)).toEqual([WORKLOAD]);
+  });
 });
 
 describe('AdministratorAccount (member side)', () => {
-  const TYPE = ResourceTypes.GUARDDUTY_ADMINISTRATOR_ACCOUNT;
+  const TYPE = AdministratorAccountResource.type;
 
   test('a member the delegated administrator added is associated without an invitation: success, and delete leaves it', async () => {
     await delegate();
-    await dispatch(event('Create', ResourceTypes.GUARDDUTY_MEMBER, { DetectorId: adminDetector()!, AccountId: WORKLOAD }));
+    await dispatch(event('Create', GuardDutyMemberResource.type, { DetectorId: adminDetector()!, AccountId: WORKLOAD }));
     actAs(api, WORKLOAD);
     const memberDetectorId = api.guardduty.detectors(WORKLOAD, REGION)[0].id;
     const props = { DetectorId: memberDetectorId, AdministratorAccountId: ADMIN };
@@ -256,7 +290,7 @@ describe('AdministratorAccount (member side)', () => {
 
   test('associated with another administrator: fails naming it', async () => {
     await delegate();
-    await dispatch(event('Create', ResourceTypes.GUARDDUTY_MEMBER, { DetectorId: adminDetector()!, AccountId: WORKLOAD }));
+    await dispatch(event('Create', GuardDutyMemberResource.type, { DetectorId: adminDetector()!, AccountId: WORKLOAD }));
     actAs(api, WORKLOAD);
     const memberDetectorId = api.guardduty.detectors(WORKLOAD, REGION)[0].id;
     const err = await dispatch(event('Create', TYPE, { DetectorId: memberDetectorId, AdministratorAccountId: OUTSIDE }, { account: WORKLOAD }))
@@ -267,27 +301,27 @@ describe('AdministratorAccount (member side)', () => {
 });
 
 describe('MemberAccounts (a set)', () => {
-  const TYPE = ResourceTypes.GUARDDUTY_MEMBERS;
+  const TYPE = GuardDutyMembersResource.type;
 
   test('a set read from an OU includes its child OUs, skips suspended accounts and the administrator, and reconciles on update', async () => {
     await delegate();
     api.organization.addAccount('555555555555', 'suspended@example.com', workloadsOu, 'SUSPENDED');
     const detectorId = adminDetector()!;
-    const fromOu: MembersResourceProperties = { DetectorId: detectorId, Organization: { ParentIds: [workloadsOu] } };
+    const fromOu: GuardDutyMembersProperties = { DetectorId: detectorId, Organization: { ParentIds: [workloadsOu] } };
     const created = await dispatch(event('Create', TYPE, fromOu, { logicalId: 'Workloads' }));
     expect(created).toEqual({ physicalResourceId: `${detectorId}:members:Workloads`, data: { MemberCount: '2' } });
     const ids = () => api.guardduty.multiAccount.members(ADMIN, REGION).map((m) => m.accountId).sort();
     expect(ids()).toEqual([WORKLOAD, SANDBOX]);
 
     // A features-only update reads the unchanged source once, and pushes the features to every member.
-    const withFeatures: MembersResourceProperties = { ...fromOu, Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'DISABLED' }] };
+    const withFeatures: GuardDutyMembersProperties = { ...fromOu, Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'DISABLED' }] };
     api.calls.length = 0;
     await dispatch(event('Update', TYPE, withFeatures, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId, oldProperties: fromOu }));
     expect(api.callsOf('ListAccountsForParent')).toHaveLength(2); // workloads OU and its sandbox child, once each
     expect(api.callsOf('UpdateMemberDetectors')[0].input.AccountIds).toEqual(expect.arrayContaining([WORKLOAD, SANDBOX]));
     expect(api.callsOf('CreateMembers')).toHaveLength(0);
 
-    const narrower: MembersResourceProperties = { DetectorId: detectorId, Organization: { ParentIds: [workloadsOu], ExcludeAccountIds: [SANDBOX] } };
+    const narrower: GuardDutyMembersProperties = { DetectorId: detectorId, Organization: { ParentIds: [workloadsOu], ExcludeAccountIds: [SANDBOX] } };
     await dispatch(event('Update', TYPE, narrower, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId, oldProperties: withFeatures }));
     expect(ids()).toEqual([WORKLOAD]);
 
@@ -297,7 +331,7 @@ describe('MemberAccounts (a set)', () => {
 
   test('a listed set: emails missing from the list are read from the organization', async () => {
     await delegate();
-    const props: MembersResourceProperties = { DetectorId: adminDetector()!, Accounts: [{ AccountId: WORKLOAD }, { AccountId: SANDBOX, Email: 'given@example.com' }] };
+    const props: GuardDutyMembersProperties = { DetectorId: adminDetector()!, Accounts: [{ AccountId: WORKLOAD }, { AccountId: SANDBOX, Email: 'given@example.com' }] };
     await dispatch(event('Create', TYPE, props));
     const emails = Object.fromEntries(api.guardduty.multiAccount.members(ADMIN, REGION).map((m) => [m.accountId, m.email]));
     expect(emails).toEqual({ [WORKLOAD]: 'workload@example.com', [SANDBOX]: 'given@example.com' });
@@ -312,7 +346,7 @@ describe('MemberAccounts (a set)', () => {
       api.organization.addAccount(String(600_000_000_000 + i), `member-${i}@example.com`, ous[i % 10]);
     }
     const detectorId = adminDetector()!;
-    const props: MembersResourceProperties = {
+    const props: GuardDutyMembersProperties = {
       DetectorId: detectorId,
       Organization: { ParentIds: ous.slice(0, 9) },
       Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' }],
@@ -330,7 +364,7 @@ describe('MemberAccounts (a set)', () => {
     expect(Math.max(...api.calls.filter((c) => c.operation === 'CreateMembers').map((c) => (c.input.AccountDetails as unknown[]).length))).toBe(50);
 
     // Swap one OU for another: 1,000 out, 1,000 in; features unchanged, so only the new accounts get them.
-    const next: MembersResourceProperties = { ...props, Organization: { ParentIds: [...ous.slice(1, 9), ous[9]] } };
+    const next: GuardDutyMembersProperties = { ...props, Organization: { ParentIds: [...ous.slice(1, 9), ous[9]] } };
     api.calls.length = 0;
     await dispatch(event('Update', TYPE, next, { physicalResourceId: created.physicalResourceId, oldProperties: props }));
     expect(counts()).toMatchObject({ CreateMembers: 20, UpdateMemberDetectors: 20, DisassociateMembers: 20, DeleteMembers: 20 });

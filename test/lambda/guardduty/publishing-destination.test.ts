@@ -4,11 +4,11 @@
  */
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
-import { PublishingDestinationResourceProperties, ResourceTypes } from '../../../src/private/contracts';
+import { PublishingDestinationResource, PublishingDestinationResourceProperties } from '../../../src/private/resources/guardduty/publishing-destination';
 import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, startLocalApi } from '../events';
 
-const TYPE = ResourceTypes.GUARDDUTY_PUBLISHING_DESTINATION;
+const TYPE = PublishingDestinationResource.type;
 const BUCKET = 'arn:aws:s3:::findings-bucket/guardduty/';
 const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 let api: LocalApi;

@@ -3,20 +3,23 @@
  * activate), the same grants and the same custom resource properties; they differ in resource
  * type, quota and entry limit.
  *
- * Not exported from the package.
+ * Construct-layer code of two constructs (it reads the public `IpListSource`), so it sits beside
+ * them rather than in the ground layer; not a construct, and not exported from the package.
  */
-import { Annotations, CustomResource, Lazy, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
+import { Annotations, Lazy, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { ResourceTypes, ThreatListResourceProperties } from './contracts';
-import { ValidationError } from './errors';
-import { GUARDDUTY_SERVICE_LINKED_ROLE_ARN, threatListPermissions } from './permissions';
-import { ThreatDetectionProvider } from './provider';
-import { renderTags, validateString } from './validation';
-import type { IDetector } from '../aws-guardduty/detector';
-import { IpListFormat, IpListKind, IpListSource } from '../aws-guardduty/ip-list-source';
+import type { IDetector } from './detector';
+import { IpListFormat, IpListKind, IpListSource } from './ip-list-source';
+import { ValidationError } from '../private/errors';
+import { GUARDDUTY_SERVICE_LINKED_ROLE_ARN } from '../private/permissions';
+import { IpSetResource, ThreatIntelSetResource, ThreatListResourceAttributes, ThreatListResourceProperties } from '../private/resources/guardduty/threat-list';
+import { threatListPermissions } from '../private/resources/guardduty/threat-list.permissions';
+import { joinSiblings } from '../private/siblings';
+import { ThreatDetectionResource } from '../private/threat-detection-resource';
+import { renderTags, validateString } from '../private/validation';
 
 /** Sets per account and Region: 1 trusted IP list, 6 threat IP lists. */
 export const MAX_SETS: Record<IpListKind, number> = {
@@ -35,15 +38,16 @@ export interface IpListResourceOptions {
   readonly tags: TagManager;
 }
 
+/** The custom resource of a set. */
+export type IpListResource = ThreatDetectionResource<ThreatListResourceProperties, ThreatListResourceAttributes>;
+
 /** Create the custom resource of a set, grant what reading its list needs, and return it. */
-export function createIpListResource(scope: Resource, options: IpListResourceOptions): CustomResource {
+export function createIpListResource(scope: Resource, options: IpListResourceOptions): IpListResource {
   const isTrusted = options.kind === IpListKind.TRUSTED;
   validateString(scope, isTrusted ? 'ipSetName' : 'threatIntelSetName', options.name, isTrusted
     ? { min: 1, max: 300, pattern: /^[A-Za-z0-9 _-]+$/, description: 'letters, digits, spaces, "-" and "_" only' }
     : { min: 1, max: 300 });
 
-  const provider = ThreatDetectionProvider.of(scope);
-  provider.addPermissions(threatListPermissions(isTrusted ? 'IPSet' : 'ThreatIntelSet'));
   const list = options.source.bind(scope, { kind: options.kind, format: options.format });
   if (!Token.isUnresolved(list.location) && list.location.length > 300) {
     throw new ValidationError(scope, `GuardDuty takes list locations of at most 300 characters, got ${list.location.length}: ${list.location}`);
@@ -60,21 +64,19 @@ export function createIpListResource(scope: Resource, options: IpListResourceOpt
     if (list.encryptionKey instanceof kms.Key) dependencies.push(list.encryptionKey);
   }
 
-  const properties: ThreatListResourceProperties = {
-    DetectorId: options.detector.detectorId,
-    Name: options.name,
-    Format: options.format,
-    Location: list.location,
-    Activate: options.activate ? 'true' : 'false',
-    ExpectedBucketOwner: list.expectedBucketOwner,
-    ContentHash: list.contentHash,
-    Tags: Lazy.any({ produce: () => renderTags(options.tags) }) as unknown as Record<string, string>,
-  };
-  const resource = new CustomResource(scope, 'Resource', {
-    serviceToken: provider.serviceToken,
-    resourceType: isTrusted ? ResourceTypes.GUARDDUTY_IP_SET : ResourceTypes.GUARDDUTY_THREAT_INTEL_SET,
-    properties: { ...properties },
+  const resource = new ThreatDetectionResource(scope, 'Resource', isTrusted ? IpSetResource : ThreatIntelSetResource, {
+    properties: {
+      DetectorId: options.detector.detectorId,
+      Name: options.name,
+      Format: options.format,
+      Location: list.location,
+      Activate: options.activate ? 'true' : 'false',
+      ExpectedBucketOwner: list.expectedBucketOwner,
+      ContentHash: list.contentHash,
+      Tags: Lazy.any({ produce: () => renderTags(options.tags) }) as unknown as Record<string, string>,
+    },
     removalPolicy: options.removalPolicy,
+    permissions: threatListPermissions(isTrusted ? 'IPSet' : 'ThreatIntelSet'),
   });
   for (const d of dependencies) resource.node.addDependency(d);
   return resource;
@@ -102,17 +104,19 @@ function grantServiceRoleDecrypt(scope: Resource, key: kms.IKey): void {
     + 'AWSServiceRoleForAmazonGuardDuty, or GuardDuty cannot read the list and the set ends in ERROR.');
 }
 
-/** Errors for more sets of one kind on one detector than GuardDuty allows. */
-export function validateSetQuota(scope: Resource, kind: IpListKind, detector: IDetector,
-  isSameKind: (c: unknown) => c is { readonly detector: IDetector }): string[] {
-  const stack = Stack.of(scope);
-  const key = JSON.stringify(stack.resolve(detector.detectorId));
-  const sets = stack.node.findAll().filter((c) => isSameKind(c) && JSON.stringify(stack.resolve((c as any).detector.detectorId)) === key);
-  const max = MAX_SETS[kind];
-  if (sets.length > max && sets[0] === scope) {
-    const what = kind === IpListKind.TRUSTED ? 'trusted IP list (IPSet)' : 'threat IP lists (ThreatIntelSets)';
-    return [`GuardDuty allows ${max} ${what} per account and Region; this stack gives the detector ${sets.length}: `
-      + sets.map((s) => (s as Resource).node.path).join(', ')];
-  }
-  return [];
+/**
+ * Register a set with its detector's sets of the same kind, and return a validation: errors for
+ * more sets of one kind on one detector than GuardDuty allows.
+ */
+export function setQuotaValidation(scope: Resource, kind: IpListKind, detector: IDetector): () => string[] {
+  const sets = joinSiblings(scope, `ip-list:${kind}`, detector.detectorId);
+  return () => {
+    const max = MAX_SETS[kind];
+    if (sets.length > max && sets[0] === scope) {
+      const what = kind === IpListKind.TRUSTED ? 'trusted IP list (IPSet)' : 'threat IP lists (ThreatIntelSets)';
+      return [`GuardDuty allows ${max} ${what} per account and Region; this stack gives the detector ${sets.length}: `
+        + sets.map((s) => s.node.path).join(', ')];
+    }
+    return [];
+  };
 }

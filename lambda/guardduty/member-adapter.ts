@@ -1,0 +1,183 @@
+/**
+ * GuardDuty's member calls and status table for the member engine (`../shared/member-engine.ts`):
+ * an administrator's detector creates members (`CreateMembers`), invites them in a separate call
+ * (`InviteMembers`), removes them in two (`DisassociateMembers`, then `DeleteMembers`), and pushes
+ * protection plans to member detectors after they are associated (`UpdateMemberDetectors`).
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Member.html (RelationshipStatus)
+ */
+import {
+  CreateMembersCommand,
+  DeleteMembersCommand,
+  DisassociateMembersCommand,
+  FeatureStatus,
+  GetMembersCommand,
+  GuardDutyClient,
+  InviteMembersCommand,
+  Member,
+  OrgFeature,
+  OrgFeatureAdditionalConfiguration,
+  paginateListMembers,
+  UpdateMemberDetectorsCommand,
+} from '@aws-sdk/client-guardduty';
+import { DetectorFeatureProperty } from '../../src/private/contracts';
+import { ACCOUNTS_PER_CALL, chunks, failOnUnprocessed, UnprocessedAccount } from '../shared/batches';
+import { isDetectorNotFound } from '../shared/errors';
+import { log } from '../shared/log';
+import { MemberAdapter, MemberProgress, MembershipMode } from '../shared/member-engine';
+import { lookUpOrganizationEmail } from '../shared/organizations';
+import { parseBoolean } from '../shared/props';
+
+/** The relationship statuses that end a wait successfully, per mode. */
+const EXPECTED: Record<MembershipMode, string[]> = {
+  organization: ['Enabled'],
+  invitation: ['Invited', 'Enabled'],
+};
+
+/** Statuses that are on their way somewhere: keep waiting. */
+const PENDING = ['Created', 'EmailVerificationInProgress'];
+
+/** Statuses that will not reach the expected one by themselves, with what to do. */
+const FAILED_STATUS_ADVICE: Record<string, string> = {
+  EmailVerificationFailed: "GuardDuty could not verify the invitation email: give the email address of the account's root user",
+  RegionDisabled: 'the Region is not enabled in the member account: enable it there first',
+  AccountSuspended: 'the account is suspended',
+  Resigned: 'the member account disassociated itself from the administrator',
+  Removed: 'the member was disassociated from the administrator',
+  Disabled: 'monitoring of the member is stopped (StartMonitoringMembers resumes it)',
+};
+
+/** Statuses with a live relationship: CreateMembers need not be called again. */
+const LIVE = ['Created', 'Invited', 'Enabled', 'Disabled', 'EmailVerificationInProgress'];
+
+/** `UnprocessedAccounts` results that mean the account is already where the call would put it. */
+const ALREADY_MEMBER = 'already a member';
+const ALREADY_INVITED = 'already invited';
+const NOT_ASSOCIATED = 'not an associated member';
+
+/** How long to retry accounts GuardDuty does not see as associated yet (right after CreateMembers). */
+const ASSOCIATION_PROPAGATION_MS = 60_000;
+
+/** What the member resource asks beyond membership: the protection plans of member detectors. */
+export interface GuardDutyMemberSettings {
+  /** Features to push; absent: not managed. */
+  readonly features?: ReadonlyArray<DetectorFeatureProperty>;
+  /** Whether they differ from what the previous properties pushed (else only new members get them). */
+  readonly featuresChanged: boolean;
+}
+
+/** The member adapter of one administrator detector. */
+export function guardDutyMemberAdapter(client: GuardDutyClient, detectorId: string,
+  settings: GuardDutyMemberSettings = { featuresChanged: false }): MemberAdapter<Member> {
+  return {
+    container: detectorId,
+    recreateRemovesFirst: false,
+    async list() {
+      const members = new Map<string, Member>();
+      // OnlyAssociated defaults to true, which hides invited members.
+      const pages = paginateListMembers({ client, pageSize: ACCOUNTS_PER_CALL }, { DetectorId: detectorId, OnlyAssociated: 'false' });
+      for await (const page of pages) {
+        for (const m of page.Members ?? []) if (m.AccountId) members.set(m.AccountId, m);
+      }
+      return members;
+    },
+    async get(accountIds) {
+      const { Members } = await client.send(new GetMembersCommand({ DetectorId: detectorId, AccountIds: [...accountIds] }));
+      return new Map((Members ?? []).filter((m) => m.AccountId).map((m) => [m.AccountId!, m]));
+    },
+    status: (member) => member.RelationshipStatus ?? '',
+    isLive: (member) => member !== undefined && LIVE.includes(member.RelationshipStatus ?? ''),
+    isInvited: (member) => ['Invited', 'Enabled'].includes(member?.RelationshipStatus ?? ''),
+    async create(accounts) {
+      for (const batch of chunks(accounts)) {
+        const { UnprocessedAccounts } = await client.send(new CreateMembersCommand({
+          DetectorId: detectorId,
+          AccountDetails: batch.map((a) => ({ AccountId: a.accountId, Email: a.email })),
+        }));
+        failOnUnprocessed('CreateMembers', UnprocessedAccounts, (r) => r.includes(ALREADY_MEMBER));
+      }
+    },
+    async invite(accountIds, invitation) {
+      for (const batch of chunks(accountIds)) {
+        const { UnprocessedAccounts } = await client.send(new InviteMembersCommand({
+          DetectorId: detectorId,
+          AccountIds: batch,
+          Message: invitation.Message,
+          DisableEmailNotification: invitation.DisableEmailNotification === undefined
+            ? undefined
+            : parseBoolean(invitation.DisableEmailNotification, 'Invitation.DisableEmailNotification'),
+        }));
+        failOnUnprocessed('InviteMembers', UnprocessedAccounts, (r) => r.includes(ALREADY_INVITED));
+      }
+    },
+    async remove(accountIds) {
+      // An account that is no longer a member counts as done: Delete must succeed for what is gone.
+      const gone = (r: string) => r.includes(NOT_ASSOCIATED);
+      for (const batch of chunks(accountIds)) {
+        const disassociated = await client.send(new DisassociateMembersCommand({ DetectorId: detectorId, AccountIds: batch }));
+        failOnUnprocessed('DisassociateMembers', disassociated.UnprocessedAccounts, gone);
+      }
+      for (const batch of chunks(accountIds)) {
+        const deleted = await client.send(new DeleteMembersCommand({ DetectorId: detectorId, AccountIds: batch }));
+        failOnUnprocessed('DeleteMembers', deleted.UnprocessedAccounts, gone);
+      }
+    },
+    progress(member, mode): MemberProgress {
+      const status = member?.RelationshipStatus;
+      if (status !== undefined && EXPECTED[mode].includes(status)) return { state: 'ready' };
+      if (status === undefined || PENDING.includes(status)) return { state: 'pending', status: status ?? 'not listed yet' };
+      return { state: 'failed', reason: `${status}: ${FAILED_STATUS_ADVICE[status] ?? 'unexpected relationship status'}` };
+    },
+    expected: (mode) => EXPECTED[mode],
+    timeoutHint: (pending, mode) => mode === 'organization' && pending.some((p) => p.status === 'Created')
+      ? '; a member stays Created when this account is not the organization\'s delegated administrator in this Region, '
+        + 'or the account is not in the organization (add it by invitation instead)'
+      : '',
+    async afterReady({ accountIds, created }) {
+      if (!settings.features || accountIds.length === 0) return;
+      const targets = settings.featuresChanged ? accountIds : created;
+      await updateMemberDetectors(client, detectorId, targets, settings.features);
+    },
+    lookUpEmail: lookUpOrganizationEmail,
+    isContainerGone: isDetectorNotFound,
+  };
+}
+
+/**
+ * Push detector features to member detectors (UpdateMemberDetectors: members cannot change their
+ * own), in batches of 50. Accounts reported "not an associated member" are retried for a bounded
+ * time, since a member created moments ago may not be visible yet; other reasons fail at once.
+ */
+async function updateMemberDetectors(client: GuardDutyClient, detectorId: string, accountIds: ReadonlyArray<string>,
+  features: ReadonlyArray<DetectorFeatureProperty>): Promise<void> {
+  if (accountIds.length === 0) return;
+  const request = features.map((f) => ({
+    Name: f.Name as OrgFeature,
+    Status: f.Status as FeatureStatus,
+    AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({
+      Name: a.Name as OrgFeatureAdditionalConfiguration,
+      Status: a.Status as FeatureStatus,
+    })),
+  }));
+  let remaining = [...accountIds];
+  const deadline = Date.now() + ASSOCIATION_PROPAGATION_MS;
+  let delay = 1_000;
+  for (;;) {
+    const retry: UnprocessedAccount[] = [];
+    for (const batch of chunks(remaining)) {
+      const { UnprocessedAccounts } = await client.send(new UpdateMemberDetectorsCommand({
+        DetectorId: detectorId, AccountIds: batch, Features: request,
+      }));
+      const notYet = (UnprocessedAccounts ?? []).filter((u) => (u.Result ?? '').includes(NOT_ASSOCIATED));
+      failOnUnprocessed('UpdateMemberDetectors', UnprocessedAccounts, (r) => r.includes(NOT_ASSOCIATED));
+      retry.push(...notYet);
+    }
+    if (retry.length === 0) break;
+    if (Date.now() + delay > deadline) failOnUnprocessed('UpdateMemberDetectors', retry);
+    log.info('Members not associated yet; retrying their features', { count: retry.length });
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 10_000);
+    remaining = retry.map((u) => u.AccountId!).filter(Boolean);
+  }
+  log.info('Updated member detectors', { detectorId, count: accountIds.length, features: features.map((f) => f.Name) });
+}

@@ -1,0 +1,63 @@
+/**
+ * Every resource type the handler serves: its definition (type name, label, contracts, in
+ * `src/private/resources/`) paired with its handler. One line per type; dispatch and failure
+ * labels derive from it. Adding a resource type: its definition file, its construct, its handler,
+ * and one line here.
+ */
+import { behaviorGraphHandler } from './detective/behavior-graph';
+import { graphMembershipHandler } from './detective/graph-membership';
+import { detectiveMemberHandler } from './detective/member';
+import { detectiveMembersHandler } from './detective/members';
+import { detectiveOrganizationAdminAccountHandler } from './detective/organization-admin-account';
+import { administratorAccountHandler } from './guardduty/administrator-account';
+import { detectorHandler } from './guardduty/detector';
+import { filterHandler } from './guardduty/filter';
+import { ipSetHandler } from './guardduty/ip-set';
+import { memberHandler } from './guardduty/member';
+import { membersHandler } from './guardduty/members';
+import { organizationAdminAccountHandler } from './guardduty/organization-admin-account';
+import { organizationConfigurationHandler } from './guardduty/organization-configuration';
+import { publishingDestinationHandler } from './guardduty/publishing-destination';
+import { threatIntelSetHandler } from './guardduty/threat-intel-set';
+import { ResourceHandler } from './shared/resource-handler';
+import { ResourceTypeDefinition } from '../src/private/resource-definition';
+import { BehaviorGraphResource } from '../src/private/resources/detective/behavior-graph';
+import { GraphMembershipResource } from '../src/private/resources/detective/graph-membership';
+import { DetectiveMemberResource, DetectiveMembersResource } from '../src/private/resources/detective/members';
+import { DetectiveOrganizationAdminAccountResource } from '../src/private/resources/detective/organization-admin-account';
+import { AdministratorAccountResource } from '../src/private/resources/guardduty/administrator-account';
+import { DetectorResource } from '../src/private/resources/guardduty/detector';
+import { FilterResource } from '../src/private/resources/guardduty/filter';
+import { GuardDutyMemberResource, GuardDutyMembersResource } from '../src/private/resources/guardduty/members';
+import { OrganizationAdminAccountResource } from '../src/private/resources/guardduty/organization-admin-account';
+import { OrganizationConfigurationResource } from '../src/private/resources/guardduty/organization-configuration';
+import { PublishingDestinationResource } from '../src/private/resources/guardduty/publishing-destination';
+import { IpSetResource, ThreatIntelSetResource } from '../src/private/resources/guardduty/threat-list';
+
+/** A definition and its handler; the types tie the handler to the definition's contracts. */
+export interface Registration {
+  readonly definition: ResourceTypeDefinition<any, any>;
+  readonly handler: ResourceHandler<any, any>;
+}
+
+function register<P, A>(definition: ResourceTypeDefinition<P, A>, handler: ResourceHandler<P, A>): Registration {
+  return { definition, handler };
+}
+
+export const REGISTRY: ReadonlyArray<Registration> = [
+  register(DetectorResource, detectorHandler),
+  register(FilterResource, filterHandler),
+  register(IpSetResource, ipSetHandler),
+  register(ThreatIntelSetResource, threatIntelSetHandler),
+  register(PublishingDestinationResource, publishingDestinationHandler),
+  register(GuardDutyMemberResource, memberHandler),
+  register(GuardDutyMembersResource, membersHandler),
+  register(AdministratorAccountResource, administratorAccountHandler),
+  register(OrganizationAdminAccountResource, organizationAdminAccountHandler),
+  register(OrganizationConfigurationResource, organizationConfigurationHandler),
+  register(BehaviorGraphResource, behaviorGraphHandler),
+  register(DetectiveMemberResource, detectiveMemberHandler),
+  register(DetectiveMembersResource, detectiveMembersHandler),
+  register(GraphMembershipResource, graphMembershipHandler),
+  register(DetectiveOrganizationAdminAccountResource, detectiveOrganizationAdminAccountHandler),
+];

@@ -1,0 +1,230 @@
+/**
+ * The member engine: how an administrator's member accounts are reconciled, for GuardDuty and
+ * Detective alike. The algorithm is written once here (read, remove what left the set, create what
+ * is missing, invite, wait until every account reaches the expected status, run the service's
+ * after-ready step, and on failure remove what this event added); each service supplies a small
+ * adapter (`MemberAdapter`) with its calls and its status table.
+ *
+ * A single member is a set of one: the one-account and the many-account resources of both services
+ * run the same code, so a failed create leaves nothing behind in every one of them.
+ *
+ * Every write goes in batches of 50 (the APIs' limit) with `UnprocessedAccounts` read by the
+ * adapter; reads use the one-batch `GetMembers` for up to 50 accounts and the paged `ListMembers`
+ * beyond.
+ */
+import { ACCOUNTS_PER_CALL, describeAccounts } from './batches';
+import { HandlerError } from './errors';
+import { log } from './log';
+import { MemberInvitationProperty } from '../../src/private/contracts';
+
+/**
+ * `organization`: the administrator is the organization's delegated administrator and the account
+ * is in the organization; it is enabled without an invitation.
+ * `invitation`: the account is invited, and enabled once it accepts.
+ */
+export type MembershipMode = 'organization' | 'invitation';
+
+/** The mode a resource's properties ask for. */
+export function modeOf(props: { readonly Invitation?: MemberInvitationProperty }): MembershipMode {
+  return props.Invitation ? 'invitation' : 'organization';
+}
+
+/** Where one member stands in the wait. */
+export type MemberProgress =
+  | { readonly state: 'ready' }
+  | { readonly state: 'pending'; readonly status: string }
+  | { readonly state: 'failed'; readonly reason: string };
+
+/** An account to make a member; `email` absent: looked up (`MemberAdapter.lookUpEmail`) if it must be created. */
+export interface MemberAccount {
+  readonly accountId: string;
+  readonly email?: string;
+}
+
+/** What the after-ready step is told: which accounts are members now, and which this event added. */
+export interface ReadyMembers {
+  readonly accountIds: ReadonlyArray<string>;
+  readonly created: ReadonlyArray<string>;
+}
+
+/**
+ * One service's member calls for one administrator (a GuardDuty detector or a Detective graph).
+ * `M` is the service's member record. Every write batches by 50 and reads `UnprocessedAccounts`,
+ * tolerating only the answers that mean "already done".
+ */
+export interface MemberAdapter<M> {
+  /** The administrator resource, for logs: the detector id or the graph ARN. */
+  readonly container: string;
+  /** Whether a member that is not live must be removed before it is created again. */
+  readonly recreateRemovesFirst: boolean;
+  /** Every member, whatever its status (paged). */
+  list(): Promise<Map<string, M>>;
+  /** The members among at most 50 accounts (one call). */
+  get(accountIds: ReadonlyArray<string>): Promise<Map<string, M>>;
+  /** The member's status as the service names it. */
+  status(member: M): string;
+  /** Whether a member's relationship is in place, so it need not be created again. */
+  isLive(member: M | undefined): boolean;
+  /** Create (and, where the service does both in one call, invite) the accounts. */
+  create(accounts: ReadonlyArray<{ readonly accountId: string; readonly email: string }>,
+    invitation: MemberInvitationProperty | undefined): Promise<void>;
+  /** Invite accounts after creating them, for services with a separate invitation call. */
+  invite?(accountIds: ReadonlyArray<string>, invitation: MemberInvitationProperty): Promise<void>;
+  /** Whether the account's invitation is already out (or it is enabled): no invitation again. */
+  isInvited?(member: M | undefined): boolean;
+  /** Remove members (an account no longer a member counts as done). */
+  remove(accountIds: ReadonlyArray<string>): Promise<void>;
+  /** Before the wait: e.g. ask the service to resume members it disabled. */
+  beforeWait?(current: ReadonlyMap<string, M>, accountIds: ReadonlyArray<string>): Promise<void>;
+  /** Where the member stands against what the mode expects. */
+  progress(member: M | undefined, mode: MembershipMode): MemberProgress;
+  /** The statuses the mode waits for, for messages. */
+  expected(mode: MembershipMode): ReadonlyArray<string>;
+  /** Advice appended when the wait times out with these accounts pending. */
+  timeoutHint?(pending: ReadonlyArray<{ readonly status: string }>, mode: MembershipMode): string;
+  /** After every account is ready: e.g. push detector features to members. */
+  afterReady?(members: ReadyMembers): Promise<void>;
+  /** The email of an organization account, for accounts given without one. */
+  lookUpEmail(accountId: string): Promise<string>;
+  /** Whether an error says the administrator resource itself is gone (and its members with it). */
+  isContainerGone(err: unknown): boolean;
+}
+
+/** What `convergeMembers` is asked to reach. */
+export interface MemberRequest {
+  /** The accounts that must be members. */
+  readonly desired: ReadonlyArray<MemberAccount>;
+  /** The accounts the previous properties named, on an update of the same administrator: those not desired are removed. */
+  readonly previous?: ReadonlyArray<string>;
+  readonly invitation?: MemberInvitationProperty;
+  /** Bound on the wait for every account's status. */
+  readonly timeoutMs: number;
+  /** First delay between reads; doubles up to 10 s. */
+  readonly initialDelayMs?: number;
+}
+
+/** What `convergeMembers` reached. */
+export interface MemberOutcome<M> {
+  /** The desired accounts' members after the wait. */
+  readonly members: ReadonlyMap<string, M>;
+  /** The accounts this event created. */
+  readonly created: ReadonlyArray<string>;
+}
+
+/** The members among `accountIds`: one GetMembers for a batch or less, the paged list beyond. */
+export async function readMembers<M>(adapter: MemberAdapter<M>, accountIds: ReadonlyArray<string>): Promise<Map<string, M>> {
+  if (accountIds.length === 0) return new Map();
+  if (accountIds.length > ACCOUNTS_PER_CALL) return adapter.list();
+  return adapter.get(accountIds);
+}
+
+/**
+ * Make exactly the desired accounts members (of what `previous` named; accounts outside both are
+ * never touched), wait until each reaches the mode's status, then run the after-ready step. If any
+ * step fails, the members this event created are removed before the error is raised, so a failed
+ * create leaves nothing behind and a rollback finds the administrator as it was.
+ */
+export async function convergeMembers<M>(adapter: MemberAdapter<M>, request: MemberRequest): Promise<MemberOutcome<M>> {
+  const mode = request.invitation ? 'invitation' : 'organization';
+  const desiredIds = request.desired.map((a) => a.accountId);
+  const desiredSet = new Set(desiredIds);
+  const dropped = (request.previous ?? []).filter((id) => !desiredSet.has(id));
+  let current = await readMembers(adapter, [...desiredIds, ...dropped]);
+
+  const leaving = dropped.filter((id) => current.has(id));
+  if (leaving.length > 0) {
+    await adapter.remove(leaving);
+    for (const id of leaving) current.delete(id);
+  }
+
+  const missing = request.desired.filter((a) => !adapter.isLive(current.get(a.accountId)));
+  const created: string[] = [];
+  try {
+    if (adapter.recreateRemovesFirst) {
+      const stale = missing.filter((a) => current.has(a.accountId)).map((a) => a.accountId);
+      if (stale.length > 0) {
+        await adapter.remove(stale);
+        for (const id of stale) current.delete(id);
+      }
+    }
+    const toCreate = [];
+    for (const account of missing) {
+      toCreate.push({ accountId: account.accountId, email: account.email ?? await adapter.lookUpEmail(account.accountId) });
+    }
+    if (toCreate.length > 0) {
+      created.push(...toCreate.filter((a) => !current.has(a.accountId)).map((a) => a.accountId));
+      await adapter.create(toCreate, request.invitation);
+      log.info('Created members', { container: adapter.container, count: toCreate.length, mode });
+    }
+    if (request.invitation && adapter.invite) {
+      if (toCreate.length > 0) current = await readMembers(adapter, desiredIds);
+      const toInvite = desiredIds.filter((id) => !adapter.isInvited?.(current.get(id)));
+      if (toInvite.length > 0) {
+        await adapter.invite(toInvite, request.invitation);
+        log.info('Invited members', { container: adapter.container, count: toInvite.length });
+      }
+    }
+    await adapter.beforeWait?.(current, desiredIds);
+    const members = await waitForMembers(adapter, desiredIds, mode, request);
+    await adapter.afterReady?.({ accountIds: desiredIds, created });
+    log.info('Members ready', { container: adapter.container, members: desiredIds.length, created: created.length });
+    return { members, created };
+  } catch (err) {
+    if (created.length > 0) {
+      log.warn('Removing the members this event added, after it failed', { container: adapter.container, count: created.length });
+      await adapter.remove(created).catch((cleanup) => log.error('Removing them failed too', { error: String(cleanup) }));
+    }
+    throw err;
+  }
+}
+
+/**
+ * Wait until every account has the mode's expected status. Fails at once, naming the accounts,
+ * their statuses and what to do, when one reaches a status that will not change by itself; fails
+ * at the deadline naming the accounts still pending.
+ */
+async function waitForMembers<M>(adapter: MemberAdapter<M>, accountIds: ReadonlyArray<string>, mode: MembershipMode,
+  request: MemberRequest): Promise<Map<string, M>> {
+  const expected = adapter.expected(mode).join(' or ');
+  const deadline = Date.now() + request.timeoutMs;
+  let delay = request.initialDelayMs ?? 500;
+  for (;;) {
+    const members = await readMembers(adapter, accountIds);
+    const failed: Array<{ accountId: string; reason: string }> = [];
+    const pending: Array<{ accountId: string; reason: string; status: string }> = [];
+    for (const accountId of accountIds) {
+      const progress = adapter.progress(members.get(accountId), mode);
+      if (progress.state === 'failed') failed.push({ accountId, reason: progress.reason });
+      if (progress.state === 'pending') pending.push({ accountId, reason: progress.status, status: progress.status });
+    }
+    if (failed.length > 0) {
+      throw new HandlerError(`${failed.length} member(s) did not reach ${expected}: ${describeAccounts(failed)}`);
+    }
+    if (pending.length === 0) return members;
+    if (Date.now() + delay > deadline) {
+      throw new HandlerError(`${pending.length} member(s) still not ${expected} after ${Math.round(request.timeoutMs / 1000)} s: `
+        + `${describeAccounts(pending)}${adapter.timeoutHint?.(pending, mode) ?? ''}`);
+    }
+    log.info('Waiting for members', { container: adapter.container, pending: pending.length, expected });
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 10_000);
+  }
+}
+
+/**
+ * Remove the accounts that are still members. Delete must succeed for what is already gone: an
+ * account that is no longer a member, or an administrator resource that no longer exists.
+ */
+export async function removeMemberAccounts<M>(adapter: MemberAdapter<M>, accountIds: ReadonlyArray<string>): Promise<void> {
+  try {
+    const current = await readMembers(adapter, accountIds);
+    const present = accountIds.filter((id) => current.has(id));
+    if (present.length > 0) {
+      await adapter.remove(present);
+      log.info('Removed members', { container: adapter.container, count: present.length });
+    }
+  } catch (err) {
+    if (!adapter.isContainerGone(err)) throw err;
+    log.info('The administrator resource is gone, and its members with it', { container: adapter.container });
+  }
+}

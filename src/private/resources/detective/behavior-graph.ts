@@ -1,0 +1,41 @@
+/**
+ * `Custom::DetectiveBehaviorGraph`: the contract between the `BehaviorGraph` construct and its
+ * handler, and the handler's permissions for it.
+ *
+ * Not exported from the package.
+ */
+import { BooleanString } from '../../contracts';
+import { defineResourceType } from '../../resource-definition';
+
+/**
+ * The tag a behavior graph carries when the stack created it (value `<StackId>|<LogicalResourceId>`):
+ * the physical id must be exactly the graph ARN, so whether the stack created or adopted the graph
+ * is recorded on the graph itself. Reserved: users cannot set it.
+ */
+export const GRAPH_CREATED_BY_TAG = 'cdk-threat-detection:created-by';
+
+/**
+ * Properties of `Custom::DetectiveBehaviorGraph`. Physical id: the graph ARN, exactly: an account
+ * has one graph per Region and CreateGraph returns the existing one, so any other physical id would
+ * let a replacement's cleanup delete the live graph.
+ */
+export interface BehaviorGraphResourceProperties {
+  /** Tags managed by the stack (a map). Never the reserved `GRAPH_CREATED_BY_TAG`. */
+  readonly Tags?: Readonly<Record<string, string>>;
+  /** Optional datasource packages to ingest (`EKS_AUDIT`, `ASFF_SECURITYHUB_FINDING`); absent: not managed. */
+  readonly DatasourcePackages?: ReadonlyArray<string>;
+  /** Organization auto-enable of new accounts (`UpdateOrganizationConfiguration`); absent: not managed. */
+  readonly AutoEnableOrganizationMembers?: BooleanString;
+}
+
+/** Attributes of `Custom::DetectiveBehaviorGraph`. */
+export interface BehaviorGraphResourceAttributes {
+  readonly GraphArn: string;
+  /** `"true"` when the graph existed before the stack (it is never deleted by the stack). */
+  readonly Adopted: BooleanString;
+}
+
+/** `Custom::DetectiveBehaviorGraph`. */
+export const BehaviorGraphResource = defineResourceType<BehaviorGraphResourceProperties, BehaviorGraphResourceAttributes>({
+  type: 'Custom::DetectiveBehaviorGraph', label: 'BehaviorGraph', noun: 'a behavior graph',
+});

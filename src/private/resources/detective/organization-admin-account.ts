@@ -1,0 +1,25 @@
+/**
+ * `Custom::DetectiveOrganizationAdminAccount`: the contract between the Detective
+ * `OrganizationAdminAccount` construct and its handler, and the handler's permissions for it.
+ *
+ * Not exported from the package.
+ */
+import { defineResourceType } from '../../resource-definition';
+
+/** Properties of `Custom::DetectiveOrganizationAdminAccount`. Physical id: `detective-organization-admin:<region>`. */
+export interface DetectiveOrganizationAdminAccountResourceProperties {
+  readonly AdminAccountId: string;
+}
+
+/** Attributes of `Custom::DetectiveOrganizationAdminAccount`. */
+export interface DetectiveOrganizationAdminAccountResourceAttributes {
+  readonly AdminAccountId: string;
+  /** The organization behavior graph, in the administrator account. */
+  readonly GraphArn: string;
+}
+
+/** `Custom::DetectiveOrganizationAdminAccount`. */
+export const DetectiveOrganizationAdminAccountResource = defineResourceType<DetectiveOrganizationAdminAccountResourceProperties,
+  DetectiveOrganizationAdminAccountResourceAttributes>({
+  type: 'Custom::DetectiveOrganizationAdminAccount', label: 'Detective OrganizationAdminAccount', noun: 'a delegated administrator',
+});

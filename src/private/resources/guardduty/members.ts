@@ -1,0 +1,55 @@
+/**
+ * `Custom::GuardDutyMember` (one account) and `Custom::GuardDutyMembers` (a set): the contracts
+ * between the GuardDuty member constructs and the member engine's handlers, and their permissions.
+ *
+ * Not exported from the package.
+ */
+import {
+  DetectorFeatureProperty, MemberAccountProperty, MemberInvitationProperty, MemberSetAttributes, OrganizationSourceProperty,
+} from '../../contracts';
+import { defineResourceType } from '../../resource-definition';
+
+/**
+ * Properties of `Custom::GuardDutyMember` (one account). Physical id: `<detectorId>:<accountId>`;
+ * a new account or detector replaces the member.
+ */
+export interface GuardDutyMemberProperties {
+  /** The administrator's detector. */
+  readonly DetectorId: string;
+  readonly AccountId: string;
+  /** Absent in organization mode: the handler reads it from AWS Organizations. */
+  readonly Email?: string;
+  /** Present in invitation mode (the account is invited); absent in organization mode. */
+  readonly Invitation?: MemberInvitationProperty;
+  /** Features pushed to the member's detector with `UpdateMemberDetectors` (organization mode). */
+  readonly Features?: ReadonlyArray<DetectorFeatureProperty>;
+}
+
+/** Attributes of `Custom::GuardDutyMember`. */
+export interface GuardDutyMemberAttributes {
+  readonly AccountId: string;
+  /** The member's relationship status after the deployment (`Enabled`, or `Invited` in invitation mode). */
+  readonly Status: string;
+}
+
+/**
+ * Properties of `Custom::GuardDutyMembers` (a set of accounts). Exactly one of `Accounts` and
+ * `Organization`. Physical id: `<detectorId>:members:<logicalId>`; a new detector replaces it.
+ */
+export interface GuardDutyMembersProperties {
+  readonly DetectorId: string;
+  readonly Accounts?: ReadonlyArray<MemberAccountProperty>;
+  readonly Organization?: OrganizationSourceProperty;
+  readonly Invitation?: MemberInvitationProperty;
+  readonly Features?: ReadonlyArray<DetectorFeatureProperty>;
+}
+
+/** `Custom::GuardDutyMember`. */
+export const GuardDutyMemberResource = defineResourceType<GuardDutyMemberProperties, GuardDutyMemberAttributes>({
+  type: 'Custom::GuardDutyMember', label: 'MemberAccount', noun: 'a member account',
+});
+
+/** `Custom::GuardDutyMembers`. */
+export const GuardDutyMembersResource = defineResourceType<GuardDutyMembersProperties, MemberSetAttributes>({
+  type: 'Custom::GuardDutyMembers', label: 'MemberAccounts', noun: 'a member set',
+});
