@@ -103,6 +103,9 @@ bundle.exec([
   'esbuild lambda/index.ts',
   '--bundle --platform=node --target=node22 --format=cjs',
   '--minify --keep-names',
+  // The SDK's ES module builds: esbuild drops what the handler never calls (CBOR, XML and query
+  // protocols, event streams), about a third of the bundle and of its load time.
+  '--main-fields=module,main',
   '--legal-comments=none --log-level=warning',
   '--outfile=assets/handler/index.js',
 ].join(' '));

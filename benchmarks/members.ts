@@ -16,13 +16,21 @@ import { performance } from 'node:perf_hooks';
 import { App, Stack } from 'aws-cdk-lib';
 import * as cfnguardduty from 'aws-cdk-lib/aws-guardduty';
 import { dispatch } from '../lambda/dispatch';
-import { aws_guardduty as guardduty } from '../src';
-import { MembersResourceProperties, ResourceTypes } from '../src/private/contracts';
+import { aws_guardduty as guardduty, MemberAccountSource } from '../src';
+import { GuardDutyMembersProperties, GuardDutyMembersResource } from '../src/private/resources/guardduty/members';
+import { OrganizationAdminAccountResource } from '../src/private/resources/guardduty/organization-admin-account';
 import { actAs, event, REGION, startLocalApi } from '../test/lambda/events';
 
 const ADMIN = '111111111111';
 const MANAGEMENT = '999999999999';
-const SIZES = [100, 1_000, 10_000];
+// 49,995: nine equal OUs of 5,555, inside GuardDuty's 50,000 members per administrator.
+const SIZES = [100, 1_000, 10_000, 49_995];
+/** The L1 and listed forms stop here: a listed source is capped by its template bytes, the L1 by stacks. */
+const LISTED_MAX = 10_000;
+/** The API latency the projection assumes, per call, one call at a time (the handler makes them in sequence). */
+const CALL_MS = 100;
+/** Lambda's limit on one invocation. */
+const LAMBDA_MS = 900_000;
 /** CloudFormation's limit on resources per stack. */
 const MAX_RESOURCES = 500;
 
@@ -73,7 +81,30 @@ function row(cells: Array<string | number>): string {
   return cells.map((c, i) => String(c).padEnd(widths[i] ?? 12)).join(' ');
 }
 
-async function measureCalls(n: number): Promise<{ create: number; update: number; ops: string }> {
+interface EventCost {
+  readonly calls: number;
+  /** CPU of the handler's work in this process (the local API runs in it too: an upper bound). */
+  readonly cpuMs: number;
+  /** Peak heap growth while the event ran. */
+  readonly heapMb: number;
+}
+
+/** Run one event, counting its API calls, CPU and peak heap growth. */
+async function measured(api: { calls: unknown[] }, run: () => Promise<unknown>): Promise<EventCost> {
+  api.calls.length = 0;
+  (global as any).gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let peak = heapBefore;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 20);
+  const cpu = process.cpuUsage();
+  await run();
+  const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  return { calls: api.calls.length, cpuMs: (used.user + used.system) / 1000, heapMb: (peak - heapBefore) / 2 ** 20 };
+}
+
+async function measureCalls(n: number): Promise<{ create: EventCost; update: EventCost; ops: string; updateOps: string }> {
   const api = await startLocalApi();
   try {
     api.setSettleTime(0);
@@ -85,23 +116,24 @@ async function measureCalls(n: number): Promise<{ create: number; update: number
     for (let i = 0; i < perOu * 10; i++) api.organization.addAccount(accountId(i), `m${i}@example.com`, ous[Math.floor(i / perOu)]);
 
     actAs(api, MANAGEMENT);
-    await dispatch(event('Create', ResourceTypes.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT, { AdminAccountId: ADMIN }, { account: MANAGEMENT }));
+    await dispatch(event('Create', OrganizationAdminAccountResource.type, { AdminAccountId: ADMIN }, { account: MANAGEMENT }));
     actAs(api, ADMIN);
     const detectorId = api.guardduty.detectors(ADMIN, REGION)[0].id;
-    const props: MembersResourceProperties = {
+    const props: GuardDutyMembersProperties = {
       DetectorId: detectorId,
       Organization: { ParentIds: ous.slice(0, 9) },
       Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' }],
     };
-    api.calls.length = 0;
-    const created = await dispatch(event('Create', ResourceTypes.GUARDDUTY_MEMBERS, props));
-    const create = api.calls.length;
-    const ops = ['CreateMembers', 'UpdateMemberDetectors', 'ListMembers', 'ListAccountsForParent']
-      .map((op) => `${op} ${api.callsOf(op).length}`).join(', ');
-    api.calls.length = 0;
-    const next: MembersResourceProperties = { ...props, Organization: { ParentIds: [...ous.slice(1, 9), ous[9]] } };
-    await dispatch(event('Update', ResourceTypes.GUARDDUTY_MEMBERS, next, { physicalResourceId: created.physicalResourceId, oldProperties: props }));
-    return { create, update: api.calls.length, ops };
+    const opsOf = () => ['CreateMembers', 'UpdateMemberDetectors', 'DisassociateMembers', 'DeleteMembers', 'ListMembers', 'GetMembers',
+      'ListAccountsForParent'].map((op) => `${op} ${api.callsOf(op).length}`).join(', ');
+    let physicalResourceId = '';
+    const create = await measured(api, async () => {
+      physicalResourceId = (await dispatch(event('Create', GuardDutyMembersResource.type, props))).physicalResourceId;
+    });
+    const ops = opsOf();
+    const next: GuardDutyMembersProperties = { ...props, Organization: { ParentIds: [...ous.slice(1, 9), ous[9]] } };
+    const update = await measured(api, () => dispatch(event('Update', GuardDutyMembersResource.type, next, { physicalResourceId, oldProperties: props })));
+    return { create, update, ops, updateOps: opsOf() };
   } finally {
     await api.stop();
   }
@@ -116,15 +148,22 @@ async function main(): Promise<void> {
   for (const n of SIZES) {
     const ids = Array.from({ length: n }, (_, i) => accountId(i));
     const byOu = synth((stack, detector) => new guardduty.MemberAccounts(stack, 'Members', {
-      detector, accounts: guardduty.MemberAccountSource.fromOrganization({ parentIds: ['ou-ab12-workloads'] }),
+      detector, accounts: MemberAccountSource.fromOrganization({ parentIds: ['ou-ab12-workloads'] }),
     }));
     const calls = await measureCalls(n);
     lines.push(row(['MemberAccounts (by OU)', n, byOu.ms.toFixed(0), (byOu.bytes / 1024).toFixed(1), byOu.resources, byOu.customResources,
-      calls.create, calls.update]));
+      calls.create.calls, calls.update.calls]));
     lines.push(`${' '.repeat(29)}create: ${calls.ops}`);
+    lines.push(`${' '.repeat(29)}update: ${calls.updateOps}`);
+    for (const [what, cost] of [['create', calls.create], ['update', calls.update]] as const) {
+      const projected = cost.calls * CALL_MS + cost.cpuMs;
+      lines.push(`${' '.repeat(29)}${what}: ${cost.cpuMs.toFixed(0)} ms CPU, +${cost.heapMb.toFixed(0)} MiB heap peak, `
+        + `projected ${(projected / 1000).toFixed(0)} s at ${CALL_MS} ms a call = ${(100 * projected / LAMBDA_MS).toFixed(0)}% of Lambda's 15 minutes`);
+    }
+    if (n > LISTED_MAX) continue;
 
     const listed = synth((stack, detector) => new guardduty.MemberAccounts(stack, 'Members', {
-      detector, accounts: guardduty.MemberAccountSource.fromAccounts(ids.map((id) => ({ accountId: id }))),
+      detector, accounts: MemberAccountSource.fromAccounts(ids.map((id) => ({ accountId: id }))),
     }));
     lines.push(row(['MemberAccounts (listed)', n, listed.ms.toFixed(0), (listed.bytes / 1024).toFixed(1), listed.resources,
       listed.customResources, 'as by OU', 'as by OU']));

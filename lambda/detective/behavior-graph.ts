@@ -41,6 +41,7 @@ import { detectiveClient, guardDutyClient } from '../shared/clients';
 import { CustomResourceEvent } from '../shared/custom-resource';
 import { errorMessage, HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
 import { log } from '../shared/log';
+import { PollClock } from '../shared/poll';
 import { parseBoolean } from '../shared/props';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { applyTagDiff } from '../shared/tags';
@@ -152,8 +153,7 @@ async function remove(client: DetectiveClient, event: GraphEvent): Promise<Handl
  * handler reads GuardDuty and says which prerequisite is not met.
  */
 async function createGraph(client: DetectiveClient, tags: Record<string, string>): Promise<string> {
-  const deadline = Date.now() + CREATE_CONFLICT_RETRY_MS;
-  let delay = 2_000;
+  const clock = new PollClock({ timeoutMs: CREATE_CONFLICT_RETRY_MS, minDelayMs: 2_000, maxDelayMs: 15_000 });
   for (;;) {
     try {
       const { GraphArn } = await client.send(new CreateGraphCommand({ Tags: tags }));
@@ -171,13 +171,11 @@ async function createGraph(client: DetectiveClient, tags: Record<string, string>
         throw new HandlerError(`Detective refused to create the behavior graph (${errorMessage(err)}): ${guardDuty.description}, so `
           + "the account's data volume is over Detective's quota for a behavior graph");
       }
-      if (Date.now() + delay > deadline) {
+      log.info('CreateGraph conflict (a deleted graph still being torn down?); retrying', { waitedMs: clock.elapsedMs });
+      if (!await clock.sleep()) {
         throw new HandlerError(`Detective still refuses to create the behavior graph after ${CREATE_CONFLICT_RETRY_MS / 1000} s `
           + `(${errorMessage(err)}); ${guardDuty.description}. A graph deleted moments ago is deleted in the background: deploy again later`);
       }
-      log.info('CreateGraph conflict (a deleted graph still being torn down?); retrying', { delayMs: delay });
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 15_000);
     }
   }
 }

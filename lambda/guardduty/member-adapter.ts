@@ -26,6 +26,7 @@ import { isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
 import { MemberAdapter, MemberProgress, MembershipMode } from '../shared/member-engine';
 import { lookUpOrganizationEmail } from '../shared/organizations';
+import { PollClock } from '../shared/poll';
 import { parseBoolean } from '../shared/props';
 
 /** The relationship statuses that end a wait successfully, per mode. */
@@ -160,8 +161,7 @@ async function updateMemberDetectors(client: GuardDutyClient, detectorId: string
     })),
   }));
   let remaining = [...accountIds];
-  const deadline = Date.now() + ASSOCIATION_PROPAGATION_MS;
-  let delay = 1_000;
+  const clock = new PollClock({ timeoutMs: ASSOCIATION_PROPAGATION_MS, minDelayMs: 1_000 });
   for (;;) {
     const retry: UnprocessedAccount[] = [];
     for (const batch of chunks(remaining)) {
@@ -173,10 +173,8 @@ async function updateMemberDetectors(client: GuardDutyClient, detectorId: string
       retry.push(...notYet);
     }
     if (retry.length === 0) break;
-    if (Date.now() + delay > deadline) failOnUnprocessed('UpdateMemberDetectors', retry);
     log.info('Members not associated yet; retrying their features', { count: retry.length });
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 10_000);
+    if (!await clock.sleep()) failOnUnprocessed('UpdateMemberDetectors', retry);
     remaining = retry.map((u) => u.AccountId!).filter(Boolean);
   }
   log.info('Updated member detectors', { detectorId, count: accountIds.length, features: features.map((f) => f.Name) });

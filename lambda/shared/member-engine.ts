@@ -12,9 +12,10 @@
  * adapter; reads use the one-batch `GetMembers` for up to 50 accounts and the paged `ListMembers`
  * beyond.
  */
-import { ACCOUNTS_PER_CALL, describeAccounts } from './batches';
+import { ACCOUNTS_PER_CALL, chunks, describeAccounts } from './batches';
 import { HandlerError } from './errors';
 import { log } from './log';
+import { PollClock } from './poll';
 import { MemberInvitationProperty } from '../../src/private/contracts';
 
 /**
@@ -99,7 +100,7 @@ export interface MemberRequest {
   readonly invitation?: MemberInvitationProperty;
   /** Bound on the wait for every account's status. */
   readonly timeoutMs: number;
-  /** First delay between reads; doubles up to 10 s. */
+  /** The shortest delay between reads (see `PollClock`). */
   readonly initialDelayMs?: number;
 }
 
@@ -111,11 +112,23 @@ export interface MemberOutcome<M> {
   readonly created: ReadonlyArray<string>;
 }
 
-/** The members among `accountIds`: one GetMembers for a batch or less, the paged list beyond. */
+/**
+ * The members among `accountIds`, for a first look at a set: one GetMembers for a batch or less,
+ * the paged list beyond (one pass over the administrator's members, however the set compares).
+ */
 export async function readMembers<M>(adapter: MemberAdapter<M>, accountIds: ReadonlyArray<string>): Promise<Map<string, M>> {
   if (accountIds.length === 0) return new Map();
   if (accountIds.length > ACCOUNTS_PER_CALL) return adapter.list();
   return adapter.get(accountIds);
+}
+
+/** The members among `accountIds` exactly: GetMembers in batches of 50, never the whole list (for polling). */
+async function getMembers<M>(adapter: MemberAdapter<M>, accountIds: ReadonlyArray<string>): Promise<Map<string, M>> {
+  const members = new Map<string, M>();
+  for (const batch of chunks(accountIds)) {
+    for (const [id, member] of await adapter.get(batch)) members.set(id, member);
+  }
+  return members;
 }
 
 /**
@@ -129,7 +142,7 @@ export async function convergeMembers<M>(adapter: MemberAdapter<M>, request: Mem
   const desiredIds = request.desired.map((a) => a.accountId);
   const desiredSet = new Set(desiredIds);
   const dropped = (request.previous ?? []).filter((id) => !desiredSet.has(id));
-  let current = await readMembers(adapter, [...desiredIds, ...dropped]);
+  const current = await readMembers(adapter, [...desiredIds, ...dropped]);
 
   const leaving = dropped.filter((id) => current.has(id));
   if (leaving.length > 0) {
@@ -157,7 +170,10 @@ export async function convergeMembers<M>(adapter: MemberAdapter<M>, request: Mem
       log.info('Created members', { container: adapter.container, count: toCreate.length, mode });
     }
     if (request.invitation && adapter.invite) {
-      if (toCreate.length > 0) current = await readMembers(adapter, desiredIds);
+      // Only the accounts just created changed status; the others' are known from the first read.
+      if (toCreate.length > 0) {
+        for (const [id, member] of await getMembers(adapter, toCreate.map((a) => a.accountId))) current.set(id, member);
+      }
       const toInvite = desiredIds.filter((id) => !adapter.isInvited?.(current.get(id)));
       if (toInvite.length > 0) {
         await adapter.invite(toInvite, request.invitation);
@@ -165,7 +181,11 @@ export async function convergeMembers<M>(adapter: MemberAdapter<M>, request: Mem
       }
     }
     await adapter.beforeWait?.(current, desiredIds);
-    const members = await waitForMembers(adapter, desiredIds, mode, request);
+    // Accounts that were ready before this event and were not touched need no polling.
+    const touched = new Set([...created, ...missing.map((a) => a.accountId)]);
+    const known = new Map([...current].filter(([id, member]) => desiredSet.has(id) && !touched.has(id)
+      && adapter.progress(member, mode).state === 'ready'));
+    const members = await waitForMembers(adapter, desiredIds, mode, request, known);
     await adapter.afterReady?.({ accountIds: desiredIds, created });
     log.info('Members ready', { container: adapter.container, members: desiredIds.length, created: created.length });
     return { members, created };
@@ -184,16 +204,20 @@ export async function convergeMembers<M>(adapter: MemberAdapter<M>, request: Mem
  * at the deadline naming the accounts still pending.
  */
 async function waitForMembers<M>(adapter: MemberAdapter<M>, accountIds: ReadonlyArray<string>, mode: MembershipMode,
-  request: MemberRequest): Promise<Map<string, M>> {
+  request: MemberRequest, ready: ReadonlyMap<string, M>): Promise<Map<string, M>> {
   const expected = adapter.expected(mode).join(' or ');
-  const deadline = Date.now() + request.timeoutMs;
-  let delay = request.initialDelayMs ?? 500;
+  const clock = new PollClock({ timeoutMs: request.timeoutMs, minDelayMs: request.initialDelayMs });
+  const members = new Map(ready);
+  // Each poll reads only the accounts not ready yet, 50 to a GetMembers call.
+  let polled = accountIds.filter((id) => !ready.has(id));
   for (;;) {
-    const members = await readMembers(adapter, accountIds);
+    const read = await getMembers(adapter, polled);
     const failed: Array<{ accountId: string; reason: string }> = [];
     const pending: Array<{ accountId: string; reason: string; status: string }> = [];
-    for (const accountId of accountIds) {
-      const progress = adapter.progress(members.get(accountId), mode);
+    for (const accountId of polled) {
+      const member = read.get(accountId);
+      if (member !== undefined) members.set(accountId, member);
+      const progress = adapter.progress(member, mode);
       if (progress.state === 'failed') failed.push({ accountId, reason: progress.reason });
       if (progress.state === 'pending') pending.push({ accountId, reason: progress.status, status: progress.status });
     }
@@ -201,13 +225,12 @@ async function waitForMembers<M>(adapter: MemberAdapter<M>, accountIds: Readonly
       throw new HandlerError(`${failed.length} member(s) did not reach ${expected}: ${describeAccounts(failed)}`);
     }
     if (pending.length === 0) return members;
-    if (Date.now() + delay > deadline) {
+    polled = pending.map((p) => p.accountId);
+    log.info('Waiting for members', { container: adapter.container, pending: pending.length, expected });
+    if (!await clock.sleep()) {
       throw new HandlerError(`${pending.length} member(s) still not ${expected} after ${Math.round(request.timeoutMs / 1000)} s: `
         + `${describeAccounts(pending)}${adapter.timeoutHint?.(pending, mode) ?? ''}`);
     }
-    log.info('Waiting for members', { container: adapter.container, pending: pending.length, expected });
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 10_000);
   }
 }
 

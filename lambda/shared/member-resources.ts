@@ -5,7 +5,7 @@
  */
 import { stackLocation } from './custom-resource';
 import { convergeMembers, MemberAdapter, removeMemberAccounts } from './member-engine';
-import { MemberSourceProperties, resolveAccountIds, resolveAccounts } from './organizations';
+import { MemberSourceProperties, OrganizationReader, resolveAccountIds, resolveAccounts } from './organizations';
 import { CreateEvent, DeleteEvent, HandlerResult, ResourceHandler, UpdateEvent } from './resource-handler';
 import { MemberInvitationProperty } from '../../src/private/contracts';
 
@@ -85,12 +85,14 @@ export function memberSetHandler<P extends MemberSetProperties, M>(spec: MemberS
   const converge = async (event: CreateEvent<P> | UpdateEvent<P>, old: P | undefined): Promise<HandlerResult<MemberSetAttributes>> => {
     const props = event.ResourceProperties;
     const self = stackLocation(event.StackId).account;
-    const desired = await resolveAccounts(props, self);
+    // One reader for the event: the old and new sources' shared OUs are read once.
+    const reader = new OrganizationReader();
+    const desired = await resolveAccounts(props, self, reader);
     let previous: string[] | undefined;
     if (old !== undefined && spec.container(old) === spec.container(props)) {
       // The same source resolves to the same accounts: read the organization once, not twice.
       const sameSource = JSON.stringify([old.Accounts, old.Organization]) === JSON.stringify([props.Accounts, props.Organization]);
-      previous = sameSource ? desired.map((a) => a.accountId) : await resolveAccountIds(old, self);
+      previous = sameSource ? desired.map((a) => a.accountId) : await resolveAccountIds(old, self, reader);
     }
     await convergeMembers(spec.adapter(props, old), { desired, previous, invitation: props.Invitation, timeoutMs: spec.timeoutMs });
     return { physicalResourceId: spec.physicalId(props, event.LogicalResourceId), data: { MemberCount: String(desired.length) } };

@@ -28,10 +28,52 @@ function isActive(account: Account): boolean {
 }
 
 /**
+ * Reads of the organization for one event, each made once: the accounts and child OUs directly
+ * under a root or OU, and the whole organization's accounts. An update whose old and new sources
+ * share OUs reads each shared OU once.
+ */
+export class OrganizationReader {
+  private readonly children = new Map<string, Promise<{ accounts: Account[]; ous: string[] }>>();
+  private everyAccount?: Promise<Account[]>;
+
+  constructor(private readonly client: OrganizationsClient = organizationsClient()) {}
+
+  /** Every account of the organization (paged), read once. */
+  public allAccounts(): Promise<Account[]> {
+    this.everyAccount ??= (async () => {
+      const accounts: Account[] = [];
+      for await (const page of paginateListAccounts({ client: this.client, pageSize: PAGE_SIZE }, {})) accounts.push(...page.Accounts ?? []);
+      return accounts;
+    })();
+    return this.everyAccount;
+  }
+
+  /** The accounts and the child OUs directly under a root or OU, read once. */
+  public under(parentId: string): Promise<{ accounts: Account[]; ous: string[] }> {
+    let read = this.children.get(parentId);
+    if (!read) {
+      read = (async () => {
+        const accounts: Account[] = [];
+        const ous: string[] = [];
+        for await (const page of paginateListAccountsForParent({ client: this.client, pageSize: PAGE_SIZE }, { ParentId: parentId })) {
+          accounts.push(...page.Accounts ?? []);
+        }
+        for await (const page of paginateListOrganizationalUnitsForParent({ client: this.client, pageSize: PAGE_SIZE }, { ParentId: parentId })) {
+          for (const ou of page.OrganizationalUnits ?? []) if (ou.Id) ous.push(ou.Id);
+        }
+        return { accounts, ous };
+      })();
+      this.children.set(parentId, read);
+    }
+    return read;
+  }
+}
+
+/**
  * The ACTIVE accounts of the organization, or of the given roots/OUs and every OU below them,
  * without the excluded ones: account id to email, in the order Organizations lists them.
  */
-export async function organizationAccounts(client: OrganizationsClient, source: OrganizationSourceProperty): Promise<Map<string, string>> {
+export async function organizationAccounts(reader: OrganizationReader, source: OrganizationSourceProperty): Promise<Map<string, string>> {
   const accounts = new Map<string, string>();
   const add = (list: Account[] | undefined) => {
     for (const a of list ?? []) {
@@ -39,7 +81,7 @@ export async function organizationAccounts(client: OrganizationsClient, source: 
     }
   };
   if (!source.ParentIds || source.ParentIds.length === 0) {
-    for await (const page of paginateListAccounts({ client, pageSize: PAGE_SIZE }, {})) add(page.Accounts);
+    add(await reader.allAccounts());
   } else {
     const queue = [...source.ParentIds];
     const seen = new Set<string>();
@@ -47,12 +89,9 @@ export async function organizationAccounts(client: OrganizationsClient, source: 
       const parentId = queue.shift()!;
       if (seen.has(parentId)) continue;
       seen.add(parentId);
-      for await (const page of paginateListAccountsForParent({ client, pageSize: PAGE_SIZE }, { ParentId: parentId })) {
-        add(page.Accounts);
-      }
-      for await (const page of paginateListOrganizationalUnitsForParent({ client, pageSize: PAGE_SIZE }, { ParentId: parentId })) {
-        for (const ou of page.OrganizationalUnits ?? []) if (ou.Id) queue.push(ou.Id);
-      }
+      const { accounts: direct, ous } = await reader.under(parentId);
+      add(direct);
+      queue.push(...ous);
     }
   }
   for (const excluded of source.ExcludeAccountIds ?? []) accounts.delete(excluded);
@@ -99,9 +138,10 @@ export interface MemberSourceProperties {
  * without reading emails from the organization; an organization source read from it. For what
  * only needs ids (which accounts the old properties held, which to remove on delete).
  */
-export async function resolveAccountIds(props: MemberSourceProperties, self: string): Promise<string[]> {
+export async function resolveAccountIds(props: MemberSourceProperties, self: string,
+  reader: OrganizationReader = new OrganizationReader()): Promise<string[]> {
   const ids = props.Organization
-    ? [...(await organizationAccounts(organizationsClient(), props.Organization)).keys()]
+    ? [...(await organizationAccounts(reader, props.Organization)).keys()]
     : (props.Accounts ?? []).map((a) => a.AccountId);
   return ids.filter((id) => id !== self);
 }
@@ -110,15 +150,16 @@ export async function resolveAccountIds(props: MemberSourceProperties, self: str
  * The accounts a member set names, with their emails: the listed ones (emails missing from the
  * list are read from the organization), or the organization's. Never the administrator itself.
  */
-export async function resolveAccounts(props: MemberSourceProperties, self: string): Promise<MemberTarget[]> {
+export async function resolveAccounts(props: MemberSourceProperties, self: string,
+  reader: OrganizationReader = new OrganizationReader()): Promise<MemberTarget[]> {
   let resolved: Map<string, string | undefined>;
   if (props.Organization) {
-    resolved = await organizationAccounts(organizationsClient(), props.Organization);
+    resolved = await organizationAccounts(reader, props.Organization);
   } else {
     resolved = new Map((props.Accounts ?? []).map((a) => [a.AccountId, a.Email]));
     const missing = [...resolved.entries()].filter(([, email]) => email === undefined).map(([id]) => id);
     if (missing.length > 0) {
-      const organization = await organizationAccounts(organizationsClient(), {});
+      const organization = await organizationAccounts(reader, {});
       const outside = missing.filter((id) => !organization.has(id));
       if (outside.length > 0) {
         throw new HandlerError(`${outside.length} account(s) without an email are not ACTIVE accounts of this organization: `

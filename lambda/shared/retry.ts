@@ -2,11 +2,12 @@
  * Bounded retries for the service's eventual consistency (a write not yet visible to a read).
  * Throttling and 5xx are retried by the SDK itself; this is for answers that are valid but stale.
  */
+import { PollClock } from './poll';
 
 export interface EventuallyOptions {
   /** Total time to keep trying. */
   readonly timeoutMs: number;
-  /** First wait; doubles up to `maxDelayMs`. */
+  /** The shortest delay between attempts (see `PollClock`). */
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
 }
@@ -16,13 +17,10 @@ export interface EventuallyOptions {
  * `undefined`).
  */
 export async function eventually<T>(attempt: () => Promise<T | undefined>, options: EventuallyOptions): Promise<T | undefined> {
-  const deadline = Date.now() + options.timeoutMs;
-  let delay = options.initialDelayMs ?? 250;
+  const clock = new PollClock({ timeoutMs: options.timeoutMs, minDelayMs: options.initialDelayMs, maxDelayMs: options.maxDelayMs });
   for (;;) {
     const value = await attempt();
     if (value !== undefined) return value;
-    if (Date.now() + delay > deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, options.maxDelayMs ?? 5_000);
+    if (!await clock.sleep()) return undefined;
   }
 }

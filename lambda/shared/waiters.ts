@@ -6,6 +6,7 @@
  */
 import { HandlerError } from './errors';
 import { log } from './log';
+import { PollClock } from './poll';
 
 export interface StatusWait<S extends string> {
   /** What is being waited for, for messages, e.g. `IPSet 1a2b...`. */
@@ -17,15 +18,15 @@ export interface StatusWait<S extends string> {
   /** Statuses that end the wait with a failure; the message says what to do. */
   readonly failOn?: Partial<Record<S, string>>;
   readonly timeoutMs: number;
-  /** First delay between reads; doubles up to `maxDelayMs`. */
+  /** The shortest delay between reads (see `PollClock`). */
   readonly initialDelayMs?: number;
+  /** The longest delay between reads. */
   readonly maxDelayMs?: number;
 }
 
 /** Resolve with the final status, or throw a `HandlerError` naming the status. */
 export async function waitForStatus<S extends string>(wait: StatusWait<S>): Promise<S | undefined> {
-  const deadline = Date.now() + wait.timeoutMs;
-  let delay = wait.initialDelayMs ?? 500;
+  const clock = new PollClock({ timeoutMs: wait.timeoutMs, minDelayMs: wait.initialDelayMs, maxDelayMs: wait.maxDelayMs });
   let status: S | undefined;
   for (;;) {
     status = await wait.read();
@@ -34,10 +35,8 @@ export async function waitForStatus<S extends string>(wait: StatusWait<S>): Prom
     if (failure !== undefined) {
       throw new HandlerError(`${wait.what} is ${status}: ${failure}`);
     }
-    if (Date.now() + delay > deadline) break;
     log.info('Waiting', { what: wait.what, status: status ?? 'gone', expected: wait.until.map((s) => s ?? 'gone') });
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, wait.maxDelayMs ?? 10_000);
+    if (!await clock.sleep()) break;
   }
   throw new HandlerError(`${wait.what} is still ${status ?? 'gone'} after ${Math.round(wait.timeoutMs / 1000)} s, `
     + `expected ${wait.until.map((s) => s ?? 'gone').join(' or ')}`);

@@ -16,7 +16,7 @@ const NOT_EXPOSED: Record<string, string> = {
   AI_ANALYST: 'in DetectorFeature but not in OrgFeature, and not among the protection plans of the GuardDuty user guide',
 };
 
-const catalogue = [...SIMPLE_FEATURES.map((f) => f.api), RUNTIME_MONITORING.api, EKS_RUNTIME_MONITORING.api];
+const catalogue: string[] = [...SIMPLE_FEATURES.map((f) => f.api), RUNTIME_MONITORING.api, EKS_RUNTIME_MONITORING.api];
 
 test('every detector feature of the model is in the catalogue or listed as not exposed', () => {
   const model_ = enumOf('DetectorFeature');

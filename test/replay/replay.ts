@@ -287,6 +287,9 @@ export class CloudFormationReplay {
     const answered = new Promise<any>((resolveAnswer) => this.responses.set(event.RequestId, resolveAnswer));
 
     const child: ChildProcess = fork(path.join(__dirname, 'lambda-runtime.js'), [], {
+      // A plain node process, as Lambda's: not the parent's ts-node or jest arguments, whose
+      // loading cost ~0.65 s of CPU per event before the event arrived.
+      execArgv: [],
       env: {
         PATH: process.env.PATH,
         NODE_NO_WARNINGS: '1',

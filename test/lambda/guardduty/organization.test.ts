@@ -355,21 +355,29 @@ describe('MemberAccounts (a set)', () => {
     const created = await dispatch(event('Create', TYPE, props));
     expect(created.data).toEqual({ MemberCount: '9000' });
     const counts = () => Object.fromEntries(['CreateMembers', 'UpdateMemberDetectors', 'DisassociateMembers', 'DeleteMembers', 'ListMembers',
-      'ListAccountsForParent', 'ListOrganizationalUnitsForParent'].map((op) => [op, api.callsOf(op).length]));
+      'GetMembers', 'ListAccountsForParent', 'ListOrganizationalUnitsForParent'].map((op) => [op, api.callsOf(op).length]));
     const createCounts = counts();
     expect(createCounts).toMatchObject({ CreateMembers: 180, UpdateMemberDetectors: 180, DisassociateMembers: 0, DeleteMembers: 0 });
-    // 9,000 accounts at 20 per page in 9 OUs; ListMembers pages 50 at a time (before, and for each status read).
+    // 9,000 accounts at 20 per page in 9 OUs, each OU read once.
     expect(createCounts.ListAccountsForParent).toBe(9 * 50);
-    expect(createCounts.ListMembers % 180).toBe(1); // one empty read first, then whole 180-page reads
+    // One read of the (empty) member list first; then the status polls read only the accounts
+    // still pending, 50 to a GetMembers: with statuses settled at once, one poll of 180 calls.
+    expect(createCounts.ListMembers).toBe(1);
+    expect(createCounts.GetMembers).toBe(180);
     expect(Math.max(...api.calls.filter((c) => c.operation === 'CreateMembers').map((c) => (c.input.AccountDetails as unknown[]).length))).toBe(50);
 
     // Swap one OU for another: 1,000 out, 1,000 in; features unchanged, so only the new accounts get them.
     const next: GuardDutyMembersProperties = { ...props, Organization: { ParentIds: [...ous.slice(1, 9), ous[9]] } };
     api.calls.length = 0;
     await dispatch(event('Update', TYPE, next, { physicalResourceId: created.physicalResourceId, oldProperties: props }));
-    expect(counts()).toMatchObject({ CreateMembers: 20, UpdateMemberDetectors: 20, DisassociateMembers: 20, DeleteMembers: 20 });
+    const swapCounts = counts();
+    expect(swapCounts).toMatchObject({ CreateMembers: 20, UpdateMemberDetectors: 20, DisassociateMembers: 20, DeleteMembers: 20 });
+    // The old and new sources share 8 OUs, read once each: 10 OUs of 1,000 accounts, 50 pages each.
+    expect(swapCounts.ListAccountsForParent).toBe(10 * 50);
+    // The 8,000 unchanged members are not polled: only the 1,000 added, 50 to a call.
+    expect(swapCounts.GetMembers).toBe(20);
     expect(api.guardduty.multiAccount.members(ADMIN, REGION)).toHaveLength(9_000);
     // eslint-disable-next-line no-console
-    console.info(`10,000-account org, 9,000 members: create ${JSON.stringify(createCounts)}; OU swap ${JSON.stringify(counts())}`);
+    console.info(`10,000-account org, 9,000 members: create ${JSON.stringify(createCounts)}; OU swap ${JSON.stringify(swapCounts)}`);
   });
 });

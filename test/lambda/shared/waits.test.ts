@@ -58,3 +58,22 @@ test('eventually returns the first defined value, or undefined at its deadline',
   expect(value).toBeUndefined();
   expect(elapsed).toBeLessThanOrEqual(5_100);
 });
+
+describe('a settled status is seen within 1.25 times the time it took to settle', () => {
+  test.each([2_000, 5_000, 13_000, 40_000, 200_000])('settled after %i ms', async (settlesAfterMs) => {
+    let started = 0;
+    const read = async () => (Date.now() - started >= settlesAfterMs ? 'ACTIVE' : 'ACTIVATING');
+    started = Date.now();
+    const { value, elapsed } = await settle(waitForStatus({ what: 'x', read, until: ['ACTIVE'], timeoutMs: 600_000 }));
+    expect(value).toBe('ACTIVE');
+    expect(elapsed).toBeGreaterThanOrEqual(settlesAfterMs);
+    // The poll clock's own granularity in this test is 100 ms (see settle).
+    expect(elapsed).toBeLessThanOrEqual(settlesAfterMs * 1.25 + 100);
+  });
+
+  test('and never polls more than 4 times a second', async () => {
+    const read = jest.fn(async () => 'ACTIVATING');
+    await settle(waitForStatus({ what: 'x', read, until: ['ACTIVE'], timeoutMs: 10_000 }));
+    expect(read.mock.calls.length).toBeLessThanOrEqual(10_000 / 250 + 1);
+  });
+});
