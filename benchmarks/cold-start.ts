@@ -46,8 +46,8 @@ function responseServer(): Promise<{ origin: string; close: () => void; answers:
 
 function run(file: string, event: unknown, env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'cold-start-child.js')], {
-      env: { PATH: process.env.PATH, ...env, COLD_START_CASE: JSON.stringify({ file, event }) },
+    const child = spawn(process.execPath, [path.join(__dirname, 'handler-process.js')], {
+      env: { PATH: process.env.PATH, ...env, HANDLER_PROCESS_CASE: JSON.stringify({ file, event }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

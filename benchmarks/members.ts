@@ -1,181 +1,200 @@
 /**
- * `npx projen benchmark`: what a member set of N accounts costs, for N = 100, 1,000 and 10,000.
+ * `npx projen benchmark` (members): what N member accounts cost in each form a landing zone can
+ * write, like for like.
  *
- * For each way of writing it (this library's `MemberAccounts` reading an OU from AWS
- * Organizations, or listing the accounts; CloudFormation's `AWS::GuardDuty::Member` L1, one
- * resource per account) it prints synth time, template bytes, resources per stack, and, for the
- * library, the API calls of a create and of an update that swaps 10% of the accounts, measured by
- * running the handler against the local API. The L1's calls happen inside CloudFormation's own
- * handler and cannot be measured here: the figure printed for it is the lower bound its model
- * implies (one CreateMembers and one InviteMembers per resource created, a DisassociateMembers and a
- * DeleteMembers per resource removed). The measured N is rounded up to nine equal OUs.
+ * Forms: this library's `MemberAccounts` reading OUs from AWS Organizations ("by OU"), or listing
+ * the account ids ("listed"); one `MemberAccount` per account ("one per account"); and
+ * CloudFormation's `AWS::GuardDuty::Member` L1, one resource per account. N = 100, 1,000, 10,000,
+ * and 49,995 (nine OUs of 5,555, inside GuardDuty's 50,000 members) for the by-OU set.
+ *
+ * - Synth: each case in a fresh process (benchmarks/members-synth.ts), timed after module loading.
+ * - API calls: counted from the local API's log. The set forms run the bundled handler in a fresh
+ *   process per event (benchmarks/handler-process.js), which also reports its CPU and peak resident
+ *   memory against the function's 256 MB; a create, then an update that swaps 10% of the accounts.
+ *   One per account: the per-event calls measured at 100 and 1,000 accounts (events run one after
+ *   another: the library chains a detector's member writes); 10,000 is that figure × N. The L1's
+ *   calls happen inside CloudFormation and cannot be measured: its row prints the lower bound its
+ *   model implies (CreateMembers and InviteMembers per account created; Disassociate and Delete per
+ *   account removed).
+ * - Projected time: calls × 100 ms (one at a time, as the handler makes them) + the handler's CPU,
+ *   against Lambda's 15 minutes.
  *
  * A benchmark, not a test: it prints figures and asserts nothing.
  */
-import { performance } from 'node:perf_hooks';
-import { App, Stack } from 'aws-cdk-lib';
-import * as cfnguardduty from 'aws-cdk-lib/aws-guardduty';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { dispatch } from '../lambda/dispatch';
-import { aws_guardduty as guardduty, MemberAccountSource } from '../src';
-import { GuardDutyMembersProperties, GuardDutyMembersResource } from '../src/private/resources/guardduty/members';
+import { GuardDutyMemberResource, GuardDutyMembersProperties, GuardDutyMembersResource } from '../src/private/resources/guardduty/members';
 import { OrganizationAdminAccountResource } from '../src/private/resources/guardduty/organization-admin-account';
 import { actAs, event, REGION, startLocalApi } from '../test/lambda/events';
+import { LocalApi } from '../test/local-api/server';
 
 const ADMIN = '111111111111';
 const MANAGEMENT = '999999999999';
-// 49,995: nine equal OUs of 5,555, inside GuardDuty's 50,000 members per administrator.
 const SIZES = [100, 1_000, 10_000, 49_995];
-/** The L1 and listed forms stop here: a listed source is capped by its template bytes, the L1 by stacks. */
-const LISTED_MAX = 10_000;
-/** The API latency the projection assumes, per call, one call at a time (the handler makes them in sequence). */
+/** Largest N for the listed and per-account forms: a listed set is capped by template bytes, the others by stacks and time. */
+const SMALL_MAX = 10_000;
+/** The API latency the projection assumes, per call. */
 const CALL_MS = 100;
-/** Lambda's limit on one invocation. */
+/** Lambda's limit on one invocation, and the handler's memory. */
 const LAMBDA_MS = 900_000;
-/** CloudFormation's limit on resources per stack. */
-const MAX_RESOURCES = 500;
+const FUNCTION_MB = 256;
+const ROOT = path.join(__dirname, '..');
+const BUNDLE = path.join(ROOT, 'assets', 'handler', 'index.js');
 
 const accountId = (i: number) => String(600_000_000_000 + i);
 
-interface SynthFigures {
-  readonly ms: number;
-  readonly bytes: number;
-  readonly resources: number;
-  readonly customResources: number;
+interface Synth { readonly ms: number; readonly bytes: number; readonly resources: number; readonly customResources: number; readonly stacks: number }
+interface Cost { readonly calls: number; readonly cpuMs: number; readonly maxRssMb: number; readonly ops: string }
+
+function synth(form: string, n: number): Synth {
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'members-synth.ts'), form, String(n)],
+    { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: 'test/tsconfig.json', NODE_NO_WARNINGS: '1' }, maxBuffer: 1 << 24 });
+  return JSON.parse(String(out).trim().split('\n').pop()!);
 }
 
-function synth(build: (stack: Stack, detector: guardduty.Detector) => void): SynthFigures {
-  const start = performance.now();
-  const app = new App();
-  const stack = new Stack(app, 'Administrator', { env: { account: ADMIN, region: REGION } });
-  const detector = new guardduty.Detector(stack, 'Detector');
-  build(stack, detector);
-  const template = app.synth().getStackByName('Administrator').template;
-  const ms = performance.now() - start;
-  const types = Object.values<any>(template.Resources).map((r) => r.Type as string);
-  return {
-    ms,
-    bytes: Buffer.byteLength(JSON.stringify(template)),
-    resources: types.length,
-    customResources: types.filter((t) => t.startsWith('Custom::')).length,
+/** An HTTP endpoint for the handler's answers (allowed by the handler's test-only origin setting). */
+function answers(): Promise<{ origin: string; close: () => void }> {
+  const server = http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200); res.end(); }); });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close(),
+  })));
+}
+
+const OPS = ['CreateMembers', 'UpdateMemberDetectors', 'DisassociateMembers', 'DeleteMembers', 'ListMembers', 'GetMembers', 'ListAccounts',
+  'ListAccountsForParent'];
+
+const caseFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'members-bench-')), 'case.json');
+
+/** Run one event in a fresh handler process; its calls, CPU and peak memory. */
+async function inProcess(api: LocalApi, origin: string, e: Record<string, unknown>): Promise<Cost> {
+  api.calls.length = 0;
+  const env = {
+    PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    ...api.environmentFor(ADMIN, REGION), CDK_THREAT_DETECTION_TEST_RESPONSE_ORIGIN: origin,
+    HANDLER_PROCESS_CASE_FILE: caseFile,
   };
-}
-
-/** The L1 form: one `AWS::GuardDuty::Member` per account, split into stacks of at most 500 resources. */
-function synthL1(ids: string[]): { ms: number; bytes: number; resources: number; stacks: number } {
-  const start = performance.now();
-  const app = new App();
-  const stacks: Stack[] = [];
-  ids.forEach((id, i) => {
-    if (i % MAX_RESOURCES === 0) stacks.push(new Stack(app, `Members${stacks.length}`, { env: { account: ADMIN, region: REGION } }));
-    new cfnguardduty.CfnMember(stacks[stacks.length - 1], `Member${i}`, {
-      detectorId: '12abc34d567e8fa901bc2d34e56789f0', memberId: id, email: `m${i}@example.com`, status: 'Invited',
+  fs.writeFileSync(caseFile, JSON.stringify({ file: BUNDLE, event: { ...e, ResponseURL: `${origin}/answer` } }));
+  const result = await new Promise<{ cpuMs: number; maxRssMb: number }>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'handler-process.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('exit', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !last.startsWith('{')) reject(new Error(`handler exited ${code}: ${out.slice(-2000)}`));
+      else resolve(JSON.parse(last));
     });
   });
-  const assembly = app.synth();
-  const bytes = stacks.reduce((sum, st) => sum + Buffer.byteLength(JSON.stringify(assembly.getStackByName(st.stackName).template)), 0);
-  return { ms: performance.now() - start, bytes, resources: ids.length, stacks: stacks.length };
+  const failed = api.calls.filter((c) => c.status >= 400 && c.operation !== 'CreateDetector');
+  if (failed.length > 0) throw new Error(`${failed.length} calls failed, e.g. ${failed[0].operation}`);
+  return { calls: api.calls.length, ...result, ops: OPS.map((op) => `${op} ${api.callsOf(op).length}`).filter((s) => !s.endsWith(' 0')).join(', ') };
+}
+
+/** An organization of nine OUs of N/9 accounts, and a tenth OU to swap in; ADMIN its delegated administrator. */
+async function organization(api: LocalApi, n: number): Promise<{ ous: string[]; detectorId: string }> {
+  silence(true);
+  api.reset();
+  api.setSettleTime(0);
+  const root = api.organization.create(MANAGEMENT, 'management@example.com');
+  api.organization.addAccount(ADMIN, 'security@example.com', root);
+  const ous = Array.from({ length: 10 }, (_, i) => api.organization.addOrganizationalUnit(root, `ou-${i}`));
+  const perOu = Math.ceil(n / 9);
+  for (let i = 0; i < perOu * 10; i++) api.organization.addAccount(accountId(i), `m${i}@example.com`, ous[Math.floor(i / perOu)]);
+  actAs(api, MANAGEMENT);
+  await dispatch(event('Create', OrganizationAdminAccountResource.type, { AdminAccountId: ADMIN }, { account: MANAGEMENT }));
+  actAs(api, ADMIN);
+  silence(false);
+  return { ous, detectorId: api.guardduty.detectors(ADMIN, REGION)[0].id };
+}
+
+/** A set form: create, then swap 10% of the accounts. */
+async function setCosts(api: LocalApi, origin: string, n: number, listed: boolean): Promise<{ create: Cost; update: Cost }> {
+  const { ous, detectorId } = await organization(api, n);
+  const perOu = Math.ceil(n / 9);
+  const accounts = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ AccountId: accountId(from + i) }));
+  const props: GuardDutyMembersProperties = {
+    DetectorId: detectorId, Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' }],
+    ...(listed ? { Accounts: accounts(0, perOu * 9) } : { Organization: { ParentIds: ous.slice(0, 9) } }),
+  };
+  const next: GuardDutyMembersProperties = {
+    ...props, ...(listed ? { Accounts: accounts(perOu, perOu * 10) } : { Organization: { ParentIds: ous.slice(1, 10) } }),
+  };
+  const created = event('Create', GuardDutyMembersResource.type, props, { logicalId: 'Members' });
+  const create = await inProcess(api, origin, created as any);
+  const physicalResourceId = `${detectorId}:members:Members`;
+  const update = await inProcess(api, origin, event('Update', GuardDutyMembersResource.type, next,
+    { logicalId: 'Members', physicalResourceId, oldProperties: props }) as any);
+  return { create, update };
+}
+
+/** One member per account: the calls of each create event, in process (the same handler code). */
+async function perAccountCalls(api: LocalApi, n: number): Promise<number> {
+  const { detectorId } = await organization(api, n);
+  silence(true);  // the handler logs a line per step
+  api.calls.length = 0;
+  for (let i = 0; i < n; i++) {
+    await dispatch(event('Create', GuardDutyMemberResource.type, { DetectorId: detectorId, AccountId: accountId(i) }, { logicalId: `Member${i}` }));
+  }
+  silence(false);
+  return api.calls.length;
+}
+
+const log = console.log;
+function silence(on: boolean): void {
+  console.log = on ? () => undefined : log;
 }
 
 function row(cells: Array<string | number>): string {
-  const widths = [28, 8, 10, 12, 12, 12, 22, 22];
+  const widths = [24, 7, 9, 12, 22, 11, 13];
   return cells.map((c, i) => String(c).padEnd(widths[i] ?? 12)).join(' ');
 }
 
-interface EventCost {
-  readonly calls: number;
-  /** CPU of the handler's work in this process (the local API runs in it too: an upper bound). */
-  readonly cpuMs: number;
-  /** Peak heap growth while the event ran. */
-  readonly heapMb: number;
-}
-
-/** Run one event, counting its API calls, CPU and peak heap growth. */
-async function measured(api: { calls: unknown[] }, run: () => Promise<unknown>): Promise<EventCost> {
-  api.calls.length = 0;
-  (global as any).gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  let peak = heapBefore;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 20);
-  const cpu = process.cpuUsage();
-  await run();
-  const used = process.cpuUsage(cpu);
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().heapUsed);
-  return { calls: api.calls.length, cpuMs: (used.user + used.system) / 1000, heapMb: (peak - heapBefore) / 2 ** 20 };
-}
-
-async function measureCalls(n: number): Promise<{ create: EventCost; update: EventCost; ops: string; updateOps: string }> {
-  const api = await startLocalApi();
-  try {
-    api.setSettleTime(0);
-    const root = api.organization.create(MANAGEMENT, 'management@example.com');
-    api.organization.addAccount(ADMIN, 'security@example.com', root);
-    const ous = Array.from({ length: 10 }, (_, i) => api.organization.addOrganizationalUnit(root, `ou-${i}`));
-    // N accounts in the first nine OUs; a tenth OU of N/9 accounts to swap in on update.
-    const perOu = Math.ceil(n / 9);
-    for (let i = 0; i < perOu * 10; i++) api.organization.addAccount(accountId(i), `m${i}@example.com`, ous[Math.floor(i / perOu)]);
-
-    actAs(api, MANAGEMENT);
-    await dispatch(event('Create', OrganizationAdminAccountResource.type, { AdminAccountId: ADMIN }, { account: MANAGEMENT }));
-    actAs(api, ADMIN);
-    const detectorId = api.guardduty.detectors(ADMIN, REGION)[0].id;
-    const props: GuardDutyMembersProperties = {
-      DetectorId: detectorId,
-      Organization: { ParentIds: ous.slice(0, 9) },
-      Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' }],
-    };
-    const opsOf = () => ['CreateMembers', 'UpdateMemberDetectors', 'DisassociateMembers', 'DeleteMembers', 'ListMembers', 'GetMembers',
-      'ListAccountsForParent'].map((op) => `${op} ${api.callsOf(op).length}`).join(', ');
-    let physicalResourceId = '';
-    const create = await measured(api, async () => {
-      physicalResourceId = (await dispatch(event('Create', GuardDutyMembersResource.type, props))).physicalResourceId;
-    });
-    const ops = opsOf();
-    const next: GuardDutyMembersProperties = { ...props, Organization: { ParentIds: [...ous.slice(1, 9), ous[9]] } };
-    const update = await measured(api, () => dispatch(event('Update', GuardDutyMembersResource.type, next, { physicalResourceId, oldProperties: props })));
-    return { create, update, ops, updateOps: opsOf() };
-  } finally {
-    await api.stop();
-  }
-}
+const projected = (c: Cost) => c.calls * CALL_MS + c.cpuMs;
+const budget = (c: Cost) => `${c.calls} calls, ${c.cpuMs.toFixed(0)} ms CPU, peak ${c.maxRssMb.toFixed(0)} of ${FUNCTION_MB} MB, `
+  + `projected ${(projected(c) / 1000).toFixed(0)} s = ${(100 * projected(c) / LAMBDA_MS).toFixed(0)}% of 15 min`;
 
 async function main(): Promise<void> {
-  const log = console.log;
-  // The handler logs a line per step; the benchmark prints only its table.
-  console.log = () => undefined;
-  const lines: string[] = [];
-  lines.push(row(['form', 'N', 'synth ms', 'template KB', 'resources', 'custom res.', 'API calls create', 'API calls update (10%)']));
-  for (const n of SIZES) {
-    const ids = Array.from({ length: n }, (_, i) => accountId(i));
-    const byOu = synth((stack, detector) => new guardduty.MemberAccounts(stack, 'Members', {
-      detector, accounts: MemberAccountSource.fromOrganization({ parentIds: ['ou-ab12-workloads'] }),
-    }));
-    const calls = await measureCalls(n);
-    lines.push(row(['MemberAccounts (by OU)', n, byOu.ms.toFixed(0), (byOu.bytes / 1024).toFixed(1), byOu.resources, byOu.customResources,
-      calls.create.calls, calls.update.calls]));
-    lines.push(`${' '.repeat(29)}create: ${calls.ops}`);
-    lines.push(`${' '.repeat(29)}update: ${calls.updateOps}`);
-    for (const [what, cost] of [['create', calls.create], ['update', calls.update]] as const) {
-      const projected = cost.calls * CALL_MS + cost.cpuMs;
-      lines.push(`${' '.repeat(29)}${what}: ${cost.cpuMs.toFixed(0)} ms CPU, +${cost.heapMb.toFixed(0)} MiB heap peak, `
-        + `projected ${(projected / 1000).toFixed(0)} s at ${CALL_MS} ms a call = ${(100 * projected / LAMBDA_MS).toFixed(0)}% of Lambda's 15 minutes`);
+  const api = await startLocalApi();
+  const endpoint = await answers();
+  try {
+    log(row(['form', 'N', 'synth ms', 'template KB', 'resources (stacks)', 'calls/acct', 'calls/acct upd']));
+    for (const n of SIZES) {
+      const byOu = synth('by-ou', n);
+      const ou = await setCosts(api, endpoint.origin, n, false);
+      log(row(['MemberAccounts (by OU)', n, byOu.ms.toFixed(0), (byOu.bytes / 1024).toFixed(1), `${byOu.resources} (${byOu.stacks})`,
+        (ou.create.calls / n).toFixed(2), (ou.update.calls / (n / 10)).toFixed(2)]));
+      log(`${' '.repeat(25)}create: ${budget(ou.create)}\n${' '.repeat(33)}${ou.create.ops}`);
+      log(`${' '.repeat(25)}update: ${budget(ou.update)}\n${' '.repeat(33)}${ou.update.ops}`);
+      if (n > SMALL_MAX) continue;
+
+      const listed = synth('listed', n);
+      const list = await setCosts(api, endpoint.origin, n, true);
+      log(row(['MemberAccounts (listed)', n, listed.ms.toFixed(0), (listed.bytes / 1024).toFixed(1), `${listed.resources} (${listed.stacks})`,
+        (list.create.calls / n).toFixed(2), (list.update.calls / (n / 10)).toFixed(2)]));
+      log(`${' '.repeat(25)}create: ${budget(list.create)}\n${' '.repeat(25)}update: ${budget(list.update)}`);
+
+      const one = synth('one-per-account', n);
+      const measuredAt = Math.min(n, 1_000);
+      const perEvent = (await perAccountCalls(api, measuredAt)) / measuredAt;
+      log(row(['MemberAccount × N', n, one.ms.toFixed(0), (one.bytes / 1024).toFixed(1), `${one.resources} (${one.stacks})`,
+        perEvent.toFixed(2), 'replace: 2 events']));
+      log(`${' '.repeat(25)}${n} chained events of ${perEvent.toFixed(1)} calls${n > measuredAt ? ' (measured per account at 1,000)' : ''}: `
+        + `projected ${(n * perEvent * CALL_MS / 1000).toFixed(0)} s in all, one event at a time`);
+
+      const l1 = synth('l1', n);
+      log(row(['CfnMember × N (L1)', n, l1.ms.toFixed(0), (l1.bytes / 1024).toFixed(1), `${l1.resources} (${l1.stacks})`, '≥ 2 (est.)',
+        '≥ 4 (est.)']));
     }
-    if (n > LISTED_MAX) continue;
-
-    const listed = synth((stack, detector) => new guardduty.MemberAccounts(stack, 'Members', {
-      detector, accounts: MemberAccountSource.fromAccounts(ids.map((id) => ({ accountId: id }))),
-    }));
-    lines.push(row(['MemberAccounts (listed)', n, listed.ms.toFixed(0), (listed.bytes / 1024).toFixed(1), listed.resources,
-      listed.customResources, 'as by OU', 'as by OU']));
-
-    const l1 = synthL1(ids);
-    lines.push(row([`CfnMember × N (L1)`, n, l1.ms.toFixed(0), (l1.bytes / 1024).toFixed(1),
-      `${l1.resources} in ${l1.stacks} stack(s)`, 0, `≥ ${2 * n} (est.)`, `≥ ${Math.ceil(n / 10) * 4} (est.)`]));
+  } finally {
+    endpoint.close();
+    await api.stop();
   }
-  console.log = log;
-  console.log(lines.join('\n'));
-  console.log('\nL1: invitation model only (no organization mode, no features); over 500 resources a stack cannot deploy, so the L1 '
-    + 'form needs one stack per 500 accounts. Library: one resource for any N; by OU the template does not grow with N.');
+  log('\nRatios are per account: calls per account created; for the update, per account swapped. The L1 is invitation-only (no '
+    + 'organization mode, no features) and needs one stack per 500 accounts; the by-OU template does not grow with N.');
 }
 
 main().catch((err) => {

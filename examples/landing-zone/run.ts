@@ -180,6 +180,9 @@ async function main(): Promise<void> {
       + `${detectiveCalls.length} Detective API calls (${byAccount(detectiveCalls)}) and ${organizationCalls.length} AWS Organizations calls; `
       + `${errors.length} answered with an error, as designed (${errors.join(', ')}): "detector already exists" for each adopted `
       + 'detector, and "no such resource" once a deleted set is gone');
+    const durations = replay.events.map((e) => e.durationMs).sort((a, b) => a - b);
+    console.log(`Replay: each event in a fresh handler process, ${Math.round(durations.reduce((a, b) => a + b, 0) / durations.length)} ms `
+      + `on average (median ${durations[Math.floor(durations.length / 2)]} ms, longest ${durations[durations.length - 1]} ms, waits included)`);
     const handlerCalls = api.calls.filter((c) => c.principal.includes(':assumed-role/'));
     const decisions = handlerCalls.flatMap((c) => c.authorization);
     console.log(`IAM: each handler ran as its role with the policies its stack deployed; ${handlerCalls.length} calls, `

@@ -59,6 +59,8 @@ export interface ReplayEvent {
   readonly physicalId: string;
   readonly reason?: string;
   readonly data?: Record<string, string>;
+  /** Wall time of the handler's fresh process, from its start to its exit (the answer included). */
+  readonly durationMs: number;
 }
 
 export class DeploymentFailed extends Error {
@@ -260,8 +262,10 @@ export class CloudFormationReplay {
       ResourceProperties: properties,
       OldResourceProperties: requestType === 'Update' ? existing?.properties : undefined,
     };
+    const started = Date.now();
     const answer = await this.invoke(fn, artifact, stack, event);
     const replayEvent: ReplayEvent = {
+      durationMs: Date.now() - started,
       stack: stackName,
       requestType,
       logicalId,
