@@ -38,6 +38,7 @@ import {
 import { GetDetectorCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { BehaviorGraphResourceAttributes, BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../src/private/resources/detective/behavior-graph';
 import { detectiveClient, guardDutyClient } from '../shared/clients';
+import { clock } from '../shared/clock';
 import { CustomResourceEvent } from '../shared/custom-resource';
 import { errorMessage, HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
 import { log } from '../shared/log';
@@ -153,7 +154,7 @@ async function remove(client: DetectiveClient, event: GraphEvent): Promise<Handl
  * handler reads GuardDuty and says which prerequisite is not met.
  */
 async function createGraph(client: DetectiveClient, tags: Record<string, string>): Promise<string> {
-  const clock = new PollClock({ timeoutMs: CREATE_CONFLICT_RETRY_MS, minDelayMs: 2_000, maxDelayMs: 15_000 });
+  const retries = new PollClock({ timeoutMs: CREATE_CONFLICT_RETRY_MS, minDelayMs: 2_000, maxDelayMs: 15_000 });
   for (;;) {
     try {
       const { GraphArn } = await client.send(new CreateGraphCommand({ Tags: tags }));
@@ -171,8 +172,8 @@ async function createGraph(client: DetectiveClient, tags: Record<string, string>
         throw new HandlerError(`Detective refused to create the behavior graph (${errorMessage(err)}): ${guardDuty.description}, so `
           + "the account's data volume is over Detective's quota for a behavior graph");
       }
-      log.info('CreateGraph conflict (a deleted graph still being torn down?); retrying', { waitedMs: clock.elapsedMs });
-      if (!await clock.sleep()) {
+      log.info('CreateGraph conflict (a deleted graph still being torn down?); retrying', { waitedMs: retries.elapsedMs });
+      if (!await retries.sleep()) {
         throw new HandlerError(`Detective still refuses to create the behavior graph after ${CREATE_CONFLICT_RETRY_MS / 1000} s `
           + `(${errorMessage(err)}); ${guardDuty.description}. A graph deleted moments ago is deleted in the background: deploy again later`);
       }
@@ -191,7 +192,7 @@ async function guardDutyEnrolment(): Promise<{ hours?: number; description: stri
     if (detector.Status !== 'ENABLED') return { description: `GuardDuty detector ${detectorId} is ${detector.Status}` };
     const since = detector.CreatedAt ? new Date(detector.CreatedAt) : undefined;
     if (!since || isNaN(since.getTime())) return { hours: GUARDDUTY_PREREQUISITE_HOURS, description: `GuardDuty detector ${detectorId} is enabled` };
-    const hours = Math.floor((Date.now() - since.getTime()) / 3_600_000);
+    const hours = Math.floor((clock().now() - since.getTime()) / 3_600_000);
     return { hours, description: `GuardDuty detector ${detectorId} was created ${since.toISOString()} (${hours} hours ago)` };
   } catch (err) {
     return { description: `GuardDuty could not be read to check (${errorMessage(err)})` };

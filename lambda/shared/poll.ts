@@ -8,6 +8,7 @@
  * wait at 4 reads a second at most, and one read every few seconds in long waits, inside the
  * services' request rates.
  */
+import { clock } from './clock';
 
 export interface PollOptions {
   /** How long the wait may last in all. */
@@ -20,7 +21,7 @@ export interface PollOptions {
 
 /** A wait's clock: started on construction, asked for each next delay. */
 export class PollClock {
-  private readonly started = Date.now();
+  private readonly started = clock().now();
   private readonly deadline: number;
 
   constructor(private readonly options: PollOptions) {
@@ -29,7 +30,7 @@ export class PollClock {
 
   /** Milliseconds since the wait began. */
   public get elapsedMs(): number {
-    return Date.now() - this.started;
+    return clock().now() - this.started;
   }
 
   /** The delay before the next read, or `undefined` when sleeping it would pass the deadline. */
@@ -37,14 +38,14 @@ export class PollClock {
     const min = this.options.minDelayMs ?? 250;
     const max = this.options.maxDelayMs ?? 5_000;
     const delay = Math.round(Math.min(Math.max(this.elapsedMs / 4, min), max) * (1 - Math.random() / 5));
-    return Date.now() + delay > this.deadline ? undefined : delay;
+    return clock().now() + delay > this.deadline ? undefined : delay;
   }
 
   /** Sleep the next delay; resolves `false` (without sleeping) when the deadline would pass. */
   public async sleep(): Promise<boolean> {
     const delay = this.nextDelay();
     if (delay === undefined) return false;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await clock().sleep(delay);
     return true;
   }
 }

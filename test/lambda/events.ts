@@ -1,6 +1,8 @@
 /** Custom resource events and a local API wired to the SDK's environment, for handler tests. */
 import { randomUUID } from 'node:crypto';
+import { useClock } from '../../lambda/shared/clock';
 import { CustomResourceEvent, RequestType } from '../../lambda/shared/custom-resource';
+import { emulatorClock } from '../local-api/clock';
 import { LocalApi } from '../local-api/server';
 
 export const ACCOUNT = '111111111111';
@@ -31,9 +33,14 @@ export function event<P>(requestType: RequestType, resourceType: string, propert
   };
 }
 
-/** Start a local API and point the SDK's environment (as Lambda would set it) at it as ACCOUNT. */
+/**
+ * Start a local API, point the SDK's environment (as Lambda would set it) at it as ACCOUNT, and give
+ * the handler the emulator's clock.
+ */
 export async function startLocalApi(): Promise<LocalApi> {
   const api = await new LocalApi().start();
+  // Waits in the handler advance the emulator's clock instead of sleeping.
+  useClock(emulatorClock);
   Object.assign(process.env, api.environmentFor(ACCOUNT, REGION), { AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' });
   return api;
 }

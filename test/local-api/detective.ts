@@ -22,6 +22,7 @@
  *   Organizations delegated administrator registered.
  */
 import { randomBytes } from 'node:crypto';
+import { now as emulatorNow } from './clock';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
 import { ValidationFailure } from './model';
 import { OrganizationState } from './organizations';
@@ -116,7 +117,7 @@ function accessDenied(): ApiError {
 }
 
 function settleMember(m: DetectiveMemberState): DetectiveMemberState {
-  if (m.next !== undefined && Date.now() >= m.settlesAt) {
+  if (m.next !== undefined && emulatorNow() >= m.settlesAt) {
     m.status = m.next;
     m.next = undefined;
     m.updatedAt = new Date(m.settlesAt);
@@ -219,7 +220,7 @@ export class DetectiveService implements ServiceImplementation {
   }
 
   private newGraph(account: string, region: string, tags: Record<string, string>): GraphState {
-    const now = new Date();
+    const now = new Date(emulatorNow());
     const graph: GraphState = {
       arn: `arn:aws:detective:${region}:${account}:graph:${randomBytes(16).toString('hex')}`,
       account,
@@ -249,9 +250,9 @@ export class DetectiveService implements ServiceImplementation {
     const key = this.key(context.account, context.region);
     const existing = this.graphs.get(key);
     if (existing) return { GraphArn: existing.arn };
-    if ((this.deleting.get(key) ?? 0) > Date.now()) throw conflict();
+    if ((this.deleting.get(key) ?? 0) > emulatorNow()) throw conflict();
     const since = this.host.guardDutySince(context.account, context.region);
-    if (!since || Date.now() - since.getTime() < GUARDDUTY_PREREQUISITE_MS) throw conflict();
+    if (!since || emulatorNow() - since.getTime() < GUARDDUTY_PREREQUISITE_MS) throw conflict();
     this.checkTags(input.Tags ?? {});
     return { GraphArn: this.newGraph(context.account, context.region, input.Tags ?? {}).arn };
   }
@@ -272,7 +273,7 @@ export class DetectiveService implements ServiceImplementation {
   private removeGraph(account: string, region: string): void {
     const key = this.key(account, region);
     this.graphs.delete(key);
-    this.deleting.set(key, Date.now() + this.host.settleMs());
+    this.deleting.set(key, emulatorNow() + this.host.settleMs());
   }
 
   private checkTags(tags: Record<string, string>): void {
@@ -316,7 +317,7 @@ export class DetectiveService implements ServiceImplementation {
       const current = graph.packages.get(name);
       if (current?.state === 'STARTED') continue;
       const changes = current?.changes ?? new Map<string, Date>();
-      changes.set('STARTED', new Date());
+      changes.set('STARTED', new Date(emulatorNow()));
       graph.packages.set(name, { state: 'STARTED', changes });
     }
     return {};
@@ -350,8 +351,8 @@ export class DetectiveService implements ServiceImplementation {
     const viaOrganization = this.isOrganizationAdministrator(context);
     const unprocessed: Array<{ AccountId: string; Reason: string }> = [];
     const processed: DetectiveMemberState[] = [];
-    const now = new Date();
-    const settlesAt = Date.now() + this.host.settleMs();
+    const now = new Date(emulatorNow());
+    const settlesAt = emulatorNow() + this.host.settleMs();
     for (const { AccountId: accountId, EmailAddress: email } of accounts) {
       if (accountId === context.account) {
         unprocessed.push({ AccountId: accountId, Reason: DetectiveMessages.SELF });
@@ -436,7 +437,7 @@ export class DetectiveService implements ServiceImplementation {
     settleMember(m);
     if (m.status !== 'ACCEPTED_BUT_DISABLED') throw conflict();
     m.status = this.enabledOrDisabled(m, context.region);
-    m.updatedAt = new Date();
+    m.updatedAt = new Date(emulatorNow());
     return {};
   }
 
@@ -452,7 +453,7 @@ export class DetectiveService implements ServiceImplementation {
   }
 
   private listInvitations(input: Input, context: ServiceContext): Record<string, unknown> {
-    const now = Date.now();
+    const now = emulatorNow();
     const all = [...this.graphs.values()]
       .filter((g) => g.region === context.region)
       .flatMap((g) => {
@@ -470,7 +471,7 @@ export class DetectiveService implements ServiceImplementation {
     const { member } = this.membership(input.GraphArn, context);
     if (member.invitationType !== 'INVITATION' || member.status !== 'INVITED') throw conflict();
     member.status = this.enabledOrDisabled(member, context.region);
-    member.updatedAt = new Date();
+    member.updatedAt = new Date(emulatorNow());
     return {};
   }
 
@@ -508,7 +509,7 @@ export class DetectiveService implements ServiceImplementation {
     }
     if (accountId !== org.managementAccount) org.register(DETECTIVE_SERVICE_PRINCIPAL, accountId);
     if (!this.graphs.has(this.key(accountId, context.region))) this.newGraph(accountId, context.region, {});
-    this.admins.set(context.region, { accountId, delegatedAt: new Date(), visibleFrom: Date.now() + this.host.settleMs() });
+    this.admins.set(context.region, { accountId, delegatedAt: new Date(emulatorNow()), visibleFrom: emulatorNow() + this.host.settleMs() });
     return {};
   }
 
@@ -525,7 +526,7 @@ export class DetectiveService implements ServiceImplementation {
     this.requireManagement(context);
     const admin = this.admins.get(context.region);
     const graph = admin && this.graphs.get(this.key(admin.accountId, context.region));
-    const all = admin && admin.visibleFrom <= Date.now()
+    const all = admin && admin.visibleFrom <= emulatorNow()
       ? [{ AccountId: admin.accountId, GraphArn: graph?.arn, DelegationTime: admin.delegatedAt }]
       : [];
     const result = page(all, input.MaxResults, input.NextToken, 100, () => invalid());

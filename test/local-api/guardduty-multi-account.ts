@@ -9,6 +9,7 @@
  * wording the real service may not use.
  */
 import { randomBytes } from 'node:crypto';
+import { now as emulatorNow } from './clock';
 import { ServiceContext } from './errors';
 import {
   applyFeatures, badRequest, DetectorState, GuardDutyMessages, Handler, Input, newDetector, RegionState, requestedFeatures, settle,
@@ -214,13 +215,13 @@ export class GuardDutyMultiAccount {
         unprocessed.push({ AccountId: accountId, Result: MemberMessages.MANAGEMENT_MUST_ENABLE });
         continue;
       }
-      const now = new Date();
+      const now = new Date(emulatorNow());
       region.members.set(accountId, {
         accountId,
         email,
         status: 'Created',
         next: inOrganization ? 'Enabled' : undefined,
-        settlesAt: Date.now() + this.host.settleMs(),
+        settlesAt: emulatorNow() + this.host.settleMs(),
         viaOrganization: inOrganization,
         updatedAt: now,
       });
@@ -260,17 +261,17 @@ export class GuardDutyMultiAccount {
         unprocessed.push({ AccountId: accountId, Result: MemberMessages.ALREADY_INVITED });
         continue;
       }
-      const now = new Date();
+      const now = new Date(emulatorNow());
       member.status = 'EmailVerificationInProgress';
       member.next = this.failingEmails.has(accountId) ? 'EmailVerificationFailed' : 'Invited';
-      member.settlesAt = Date.now() + this.host.settleMs();
+      member.settlesAt = emulatorNow() + this.host.settleMs();
       member.invitedAt = now;
       member.updatedAt = now;
       if (!this.failingEmails.has(accountId)) {
         this.host.region(accountId, context.region).invitations.set(context.account, {
           invitationId: randomBytes(16).toString('hex'),
           invitedAt: now,
-          visibleFrom: Date.now() + this.host.lagMs(),
+          visibleFrom: emulatorNow() + this.host.lagMs(),
         });
       }
     }
@@ -327,7 +328,7 @@ export class GuardDutyMultiAccount {
       settle(member);
       member.status = 'Removed';
       member.next = undefined;
-      member.updatedAt = new Date();
+      member.updatedAt = new Date(emulatorNow());
       this.releaseMember(accountId, context);
     }
     return { UnprocessedAccounts: unprocessed };
@@ -408,7 +409,7 @@ export class GuardDutyMultiAccount {
   // ---------------------------------------------------------------- member side
 
   private visibleInvitations(region: RegionState): Array<[string, InvitationState]> {
-    const now = Date.now();
+    const now = emulatorNow();
     return [...region.invitations.entries()].filter(([, inv]) => inv.visibleFrom <= now);
   }
 
@@ -440,7 +441,7 @@ export class GuardDutyMultiAccount {
     settle(member);
     member.status = 'Enabled';
     member.next = undefined;
-    member.updatedAt = new Date();
+    member.updatedAt = new Date(emulatorNow());
     region.administrator = { accountId: administratorId, invitationId, invitedAt: invitation.invitedAt };
     region.invitations.delete(administratorId);
     return {};
@@ -468,7 +469,7 @@ export class GuardDutyMultiAccount {
     if (member) {
       member.status = 'Resigned';
       member.next = undefined;
-      member.updatedAt = new Date();
+      member.updatedAt = new Date(emulatorNow());
     }
     region.administrator = undefined;
     return {};
@@ -513,7 +514,7 @@ export class GuardDutyMultiAccount {
     if (current.status === 'ENABLED') {
       current.status = 'DISABLE_IN_PROGRESS';
       current.next = 'GONE';
-      current.settlesAt = Date.now() + this.host.settleMs();
+      current.settlesAt = emulatorNow() + this.host.settleMs();
     }
     return {};
   }

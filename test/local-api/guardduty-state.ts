@@ -4,6 +4,7 @@
  * multi-account one (`guardduty-multi-account.ts`), which import it and not each other's answers.
  */
 import { randomBytes } from 'node:crypto';
+import { now as emulatorNow } from './clock';
 import { ApiError, ServiceContext } from './errors';
 import type { AdministratorState, InvitationState, MemberState, OrganizationConfigurationState } from './guardduty-multi-account';
 
@@ -142,7 +143,7 @@ export function badRequest(message: string, type = 'InvalidInputException'): Api
 }
 
 export function newDetector(lagMs: number): DetectorState {
-  const now = new Date();
+  const now = new Date(emulatorNow());
   const features = new Map<string, FeatureState>();
   for (const [name, def] of Object.entries(DEFAULT_FEATURES)) {
     features.set(name, {
@@ -159,7 +160,7 @@ export function newDetector(lagMs: number): DetectorState {
     findingPublishingFrequency: 'SIX_HOURS',
     features,
     tags: {},
-    listedFrom: Date.now() + lagMs,
+    listedFrom: emulatorNow() + lagMs,
     filters: [],
     ipSets: new Map(),
     threatIntelSets: new Map(),
@@ -169,7 +170,7 @@ export function newDetector(lagMs: number): DetectorState {
 
 /** A status that changes after a delay: the current one, or the next once the time has come. */
 export function settle<T extends { status: string; next?: string; settlesAt: number }>(state: T): T {
-  if (state.next !== undefined && Date.now() >= state.settlesAt) {
+  if (state.next !== undefined && emulatorNow() >= state.settlesAt) {
     state.status = state.next;
     state.next = undefined;
   }
@@ -227,7 +228,7 @@ export function requestedFeatures(input: Input): RequestedFeature[] {
 }
 
 export function applyFeatures(detector: DetectorState, features: RequestedFeature[]): void {
-  const now = new Date();
+  const now = new Date(emulatorNow());
   for (const f of features) {
     const state = detector.features.get(f.name) ?? { status: f.status, updatedAt: now, additional: new Map() };
     state.status = f.status;

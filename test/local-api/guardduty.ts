@@ -4,6 +4,7 @@
  * error as `BadRequestException`, told apart only by the message).
  */
 import { randomBytes } from 'node:crypto';
+import { now as emulatorNow } from './clock';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
 import { GuardDutyMultiAccount, newOrganizationConfiguration } from './guardduty-multi-account';
 import {
@@ -106,7 +107,7 @@ export class GuardDutyService implements ServiceImplementation {
     const detector = newDetector(this.lagMs());
     if (options.frequency) detector.findingPublishingFrequency = options.frequency;
     for (const [name, status] of Object.entries(options.features ?? {})) {
-      detector.features.set(name, { status, updatedAt: new Date(), additional: new Map() });
+      detector.features.set(name, { status, updatedAt: new Date(emulatorNow()), additional: new Map() });
     }
     state.detectors.set(detector.id, detector);
     return detector.id;
@@ -239,7 +240,7 @@ export class GuardDutyService implements ServiceImplementation {
     if (input.Enable !== undefined) detector.status = input.Enable ? 'ENABLED' : 'DISABLED';
     if (input.FindingPublishingFrequency) detector.findingPublishingFrequency = input.FindingPublishingFrequency;
     applyFeatures(detector, features);
-    detector.updatedAt = new Date();
+    detector.updatedAt = new Date(emulatorNow());
     return {};
   }
 
@@ -248,12 +249,12 @@ export class GuardDutyService implements ServiceImplementation {
     this.ownDetector(region, input.DetectorId);
     region.detectors.delete(input.DetectorId);
     const lag = this.lagMs();
-    if (lag > 0) region.recentlyDeleted.push({ id: input.DetectorId, listedUntil: Date.now() + lag });
+    if (lag > 0) region.recentlyDeleted.push({ id: input.DetectorId, listedUntil: emulatorNow() + lag });
     return {};
   }
 
   private listDetectors(region: RegionState, input: Input): Record<string, unknown> {
-    const now = Date.now();
+    const now = emulatorNow();
     const ids = [
       ...[...region.detectors.values()].filter((d) => d.listedFrom <= now).map((d) => d.id),
       ...region.recentlyDeleted.filter((d) => d.listedUntil > now).map((d) => d.id),
@@ -401,7 +402,7 @@ export class GuardDutyService implements ServiceImplementation {
       set.status = set.status === 'ACTIVE' ? 'DEACTIVATING' : 'INACTIVE';
       set.next = 'INACTIVE';
     }
-    set.settlesAt = Date.now() + this.settleMs();
+    set.settlesAt = emulatorNow() + this.settleMs();
     settle(set);
   }
 
@@ -467,7 +468,7 @@ export class GuardDutyService implements ServiceImplementation {
     if (TRANSITIONAL_SET_STATUSES.includes(set.status)) throw badRequest(GuardDutyMessages.INVALID_PARAMETERS);
     set.status = 'DELETE_PENDING';
     set.next = 'DELETED';
-    set.settlesAt = Date.now() + this.settleMs();
+    set.settlesAt = emulatorNow() + this.settleMs();
     settle(set);
     return {};
   }
@@ -492,7 +493,7 @@ export class GuardDutyService implements ServiceImplementation {
     destination.status = 'PENDING_VERIFICATION';
     const fails = this.unwritableDestinations.has(destination.destinationArn);
     destination.next = fails ? 'UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY' : 'PUBLISHING';
-    destination.settlesAt = Date.now() + this.settleMs();
+    destination.settlesAt = emulatorNow() + this.settleMs();
     destination.publishingFailureStartTimestamp = fails ? destination.settlesAt : 0;
     settle(destination);
   }

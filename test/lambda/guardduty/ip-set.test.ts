@@ -5,6 +5,7 @@
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { IpSetResource, ThreatIntelSetResource, ThreatListResourceProperties } from '../../../src/private/resources/guardduty/threat-list';
+import { now as emulatorNow } from '../../local-api/clock';
 import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, startLocalApi } from '../events';
 
@@ -80,7 +81,7 @@ describe.each([
     api.setSettleTime(1200);
     const e = event('Create', type, props({ Activate: 'false' }));
     const created = await dispatch(e);
-    api.guardduty.detector(ACCOUNT, REGION, detectorId)![collection].forEach((s) => { s.status = 'ACTIVATING'; s.next = 'ACTIVE'; s.settlesAt = Date.now() + 1200; });
+    api.guardduty.detector(ACCOUNT, REGION, detectorId)![collection].forEach((s) => { s.status = 'ACTIVATING'; s.next = 'ACTIVE'; s.settlesAt = emulatorNow() + 1200; });
     await dispatch(event('Update', type, props({ Activate: 'false', Name: 'Later' }), { physicalResourceId: created.physicalResourceId, oldProperties: props({ Activate: 'false' }) }));
     expect(api.callsOf(update).map((c) => c.status)).toEqual([200]);
     expect(sets()[0]).toMatchObject({ name: 'Later', status: 'INACTIVE' });
