@@ -72,7 +72,7 @@ export enum FindingPublishingFrequency {
 
 /** Attributes of an existing detector, for `Detector.fromDetectorAttributes`. */
 export interface DetectorAttributes {
-  /** The detector id (32 hexadecimal characters). */
+  /** The detector id (the API's `DetectorId`: 1-300 characters). */
   readonly detectorId: string;
 
   /**
