@@ -43,3 +43,30 @@ test('memberCount is a number token, status a string token read from the resourc
   expect(s.resolve(set.memberCount)).toEqual({ 'Fn::GetAtt': [setId, 'MemberCount'] });
   expect(s.resolve(one.status)).toEqual({ 'Fn::GetAtt': [oneId, 'Status'] });
 });
+
+describe('emails are checked as the service that adds the member checks them', () => {
+  // Detective: its model's EmailAddress pattern; GuardDuty's model has none.
+  test.each([
+    ['a@b.c', false, true],
+    ['a@-bad.com', false, true],
+    ['a@bücher.de', false, true],
+    ['root@example.com', true, true],
+    ['first.last+aws@sub.example.co.uk', true, true],
+    ['no-at-sign.example.com', false, false],
+  ])('%s: Detective accepts %s, GuardDuty %s', (email, detectiveOk, guardDutyOk) => {
+    const s = stack();
+    const detectiveMember = () => new detective.MemberAccount(s, `D${Math.random()}`, {
+      graph: detective.BehaviorGraph.fromGraphArn(s, `G${Math.random()}`, `arn:aws:detective:eu-west-1:222222222222:graph:${'a'.repeat(32)}`),
+      accountId: '444444444444',
+      email,
+      invitation: {},
+    });
+    const guardDutyMember = () => new guardduty.MemberAccount(s, `M${Math.random()}`, {
+      detector: guardduty.Detector.fromDetectorId(s, `Det${Math.random()}`, 'abc'), accountId: '444444444444', email, invitation: {},
+    });
+    if (detectiveOk) expect(detectiveMember).not.toThrow();
+    else expect(detectiveMember).toThrow('`email` must be an email address Detective accepts');
+    if (guardDutyOk) expect(guardDutyMember).not.toThrow();
+    else expect(guardDutyMember).toThrow('`email` must be an email address');
+  });
+});

@@ -11,11 +11,11 @@
  *   and apply the tag diff.
  * - Delete: Delete*, then wait until the set is gone or DELETED; a set already gone is success.
  */
-import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { GuardDutyClient, paginateListDetectors } from '@aws-sdk/client-guardduty';
 import { ThreatListResourceAttributes, ThreatListResourceProperties } from '../../src/private/resources/guardduty/threat-list';
 import { guardDutyClient } from '../shared/clients';
 import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
-import { HandlerError, isBadRequest, isDetectorNotFound, isNoSuchResource } from '../shared/errors';
+import { HandlerError, isBadRequest, isDetectorNotFound } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
 import { log } from '../shared/log';
 import { parseBoolean } from '../shared/props';
@@ -46,8 +46,8 @@ export interface ListApi {
   /** Sets per account and Region. */
   readonly quota: number;
   create(client: GuardDutyClient, settings: ListSettings, token: string, tags?: Record<string, string>): Promise<string>;
-  /** The set's status, or `undefined` when it does not exist. */
-  status(client: GuardDutyClient, detectorId: string, setId: string): Promise<ListStatus | undefined>;
+  /** The set's status (Get*); throws whatever the service answers for a set it does not have. */
+  status(client: GuardDutyClient, detectorId: string, setId: string): Promise<ListStatus>;
   update(client: GuardDutyClient, setId: string, settings: ListSettings): Promise<void>;
   delete(client: GuardDutyClient, detectorId: string, setId: string): Promise<void>;
   list(client: GuardDutyClient, detectorId: string): Promise<string[]>;
@@ -128,14 +128,14 @@ async function deleteAndWait(api: ListApi, client: GuardDutyClient, detectorId: 
     try {
       await api.delete(client, detectorId, setId);
     } catch (err) {
-      if (!isNoSuchResource(err) && !isDetectorNotFound(err)) throw err;
+      if (!isBadRequest(err) || !await isGone(api, client, detectorId, setId)) throw err;
       log.info(`The ${api.kind} was already gone`, { detectorId, setId });
       return;
     }
   }
   await waitForStatus<ListStatus>({
     what: `${api.kind} ${setId}`,
-    read: () => api.status(client, detectorId, setId),
+    read: () => statusOf(api, client, detectorId, setId),
     until: [undefined, 'DELETED'],
     timeoutMs: SETTLE_TIMEOUT_MS,
   });
@@ -146,7 +146,7 @@ async function deleteAndWait(api: ListApi, client: GuardDutyClient, detectorId: 
 async function settle(api: ListApi, client: GuardDutyClient, settings: ListSettings, setId: string): Promise<void> {
   await waitForStatus<ListStatus>({
     what: `${api.kind} ${setId} (${settings.location})`,
-    read: () => api.status(client, settings.detectorId, setId),
+    read: () => statusOf(api, client, settings.detectorId, setId),
     until: [settings.activate ? 'ACTIVE' : 'INACTIVE'],
     failOn: { ERROR: ERROR_ADVICE, DELETED: 'it was deleted while being configured', DELETE_PENDING: 'it is being deleted' },
     timeoutMs: SETTLE_TIMEOUT_MS,
@@ -156,17 +156,9 @@ async function settle(api: ListApi, client: GuardDutyClient, settings: ListSetti
 /** The set's status once it is not in a transitional one (`undefined` when gone). */
 async function waitOutTransition(api: ListApi, client: GuardDutyClient, detectorId: string, setId: string,
   transitional: ListStatus[] = TRANSITIONAL): Promise<ListStatus | undefined> {
-  const read = async () => {
-    try {
-      return await api.status(client, detectorId, setId);
-    } catch (err) {
-      if (isDetectorNotFound(err)) return undefined;
-      throw err;
-    }
-  };
   return waitForStatus<ListStatus>({
     what: `${api.kind} ${setId}`,
-    read,
+    read: () => statusOf(api, client, detectorId, setId),
     until: [undefined, 'ACTIVE', 'INACTIVE', 'ERROR', 'DELETED', ...TRANSITIONAL.filter((s) => !transitional.includes(s))],
     timeoutMs: SETTLE_TIMEOUT_MS,
   });
@@ -214,4 +206,26 @@ function setArn(api: ListApi, location: StackLocation, detectorId: string, setId
 function result(api: ListApi, location: StackLocation, detectorId: string, setId: string): Result {
   const data: ThreatListResourceAttributes = { SetId: setId, SetArn: setArn(api, location, detectorId, setId) };
   return { physicalResourceId: `${detectorId}:${setId}`, data: { ...data } };
+}
+
+/**
+ * Whether the set is gone, decided by listing rather than by an error's wording (AWS words an
+ * unknown set in more than one way): the detector is not among ListDetectors, or the set is not
+ * among the detector's sets.
+ */
+async function isGone(api: ListApi, client: GuardDutyClient, detectorId: string, setId: string): Promise<boolean> {
+  const detectors: string[] = [];
+  for await (const page of paginateListDetectors({ client }, { MaxResults: 50 })) detectors.push(...(page.DetectorIds ?? []));
+  if (!detectors.includes(detectorId)) return true;
+  return !(await api.list(client, detectorId)).includes(setId);
+}
+
+/** The set's status, or `undefined` when it is gone (a failed read is checked against the lists). */
+async function statusOf(api: ListApi, client: GuardDutyClient, detectorId: string, setId: string): Promise<ListStatus | undefined> {
+  try {
+    return await api.status(client, detectorId, setId);
+  } catch (err) {
+    if (isBadRequest(err) && await isGone(api, client, detectorId, setId)) return undefined;
+    throw err;
+  }
 }

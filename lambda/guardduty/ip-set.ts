@@ -8,7 +8,6 @@ import {
   UpdateIPSetCommand,
 } from '@aws-sdk/client-guardduty';
 import { ListApi, ListStatus, listHandler } from './ip-list';
-import { isNoSuchResource } from '../shared/errors';
 
 export const IP_SET_API: ListApi = {
   kind: 'IPSet',
@@ -28,13 +27,8 @@ export const IP_SET_API: ListApi = {
     return out.IpSetId!;
   },
   async status(client, detectorId, setId) {
-    try {
-      const out = await client.send(new GetIPSetCommand({ DetectorId: detectorId, IpSetId: setId }));
-      return out.Status as ListStatus;
-    } catch (err) {
-      if (isNoSuchResource(err)) return undefined;
-      throw err;
-    }
+    const out = await client.send(new GetIPSetCommand({ DetectorId: detectorId, IpSetId: setId }));
+    return out.Status as ListStatus;
   },
   async update(client, setId, s) {
     await client.send(new UpdateIPSetCommand({

@@ -8,7 +8,6 @@ import {
   UpdateThreatIntelSetCommand,
 } from '@aws-sdk/client-guardduty';
 import { ListApi, ListStatus, listHandler } from './ip-list';
-import { isNoSuchResource } from '../shared/errors';
 
 export const THREAT_INTEL_SET_API: ListApi = {
   kind: 'ThreatIntelSet',
@@ -28,13 +27,8 @@ export const THREAT_INTEL_SET_API: ListApi = {
     return out.ThreatIntelSetId!;
   },
   async status(client, detectorId, setId) {
-    try {
-      const out = await client.send(new GetThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: setId }));
-      return out.Status as ListStatus;
-    } catch (err) {
-      if (isNoSuchResource(err)) return undefined;
-      throw err;
-    }
+    const out = await client.send(new GetThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: setId }));
+    return out.Status as ListStatus;
   },
   async update(client, setId, s) {
     await client.send(new UpdateThreatIntelSetCommand({

@@ -36,16 +36,32 @@ export function validateMemberAccountId(scope: IConstruct, property: string, acc
 export function validateOneMember(scope: IConstruct, service: string,
   props: { readonly accountId: string; readonly email?: string; readonly invitation?: InvitationInput }): void {
   validateMemberAccountId(scope, 'accountId', props.accountId);
-  validateEmail(scope, 'email', props.email);
+  validateEmail(scope, 'email', props.email, service);
   if (props.invitation && props.email === undefined) {
     throw new ValidationError(scope, `\`email\` is required with \`invitation\` (${service} verifies it and sends the invitation to it), `
       + `got no email for account ${props.accountId}`);
   }
 }
 
-/** GuardDuty's `Email` and Detective's `EmailAddress` (1-64 characters), checked for the shape of an address. */
-export function validateEmail(scope: IConstruct, property: string, email: string | undefined): void {
-  validateString(scope, property, email, { min: 1, max: 64, pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, description: 'an email address' });
+/**
+ * The email address shapes the services accept (1-64 characters each). Detective's is its model's
+ * `EmailAddress` pattern (ASCII domain labels not starting with "-", a top-level domain of 2-63
+ * letters); GuardDuty's model gives none, so an address's general shape is checked.
+ *
+ * @see https://docs.aws.amazon.com/detective/latest/APIReference/API_Account.html
+ */
+const EMAIL_PATTERNS: Record<string, { readonly pattern: RegExp; readonly description: string }> = {
+  Detective: {
+    pattern: /^.+@(?:(?:(?!-)[A-Za-z0-9-]{1,62})?[A-Za-z0-9]{1}\.)+[A-Za-z]{2,63}$/,
+    description: 'an email address Detective accepts (an ASCII domain whose labels do not start with "-", a top-level domain of 2-63 letters)',
+  },
+  GuardDuty: { pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, description: 'an email address' },
+};
+
+/** GuardDuty's `Email` or Detective's `EmailAddress` (1-64 characters), checked as `service` checks it. */
+export function validateEmail(scope: IConstruct, property: string, email: string | undefined, service: string): void {
+  const rule = EMAIL_PATTERNS[service] ?? EMAIL_PATTERNS.GuardDuty;
+  validateString(scope, property, email, { min: 1, max: 64, ...rule });
 }
 
 export function validateInvitationFeatures(scope: IConstruct, invitation: InvitationInput | undefined, features: object | undefined): void {
@@ -89,7 +105,7 @@ export function bindListedAccounts(scope: IConstruct, accounts: ReadonlyArray<Li
   const seen = new Set<string>();
   const rendered: MemberAccountProperty[] = accounts.map((a, i) => {
     validateMemberAccountId(scope, `accounts[${i}].accountId`, a.accountId);
-    validateEmail(scope, `accounts[${i}].email`, a.email);
+    validateEmail(scope, `accounts[${i}].email`, a.email, service);
     if (!Token.isUnresolved(a.accountId)) {
       if (seen.has(a.accountId)) throw new ValidationError(scope, `\`accounts\` lists account ${a.accountId} twice (at index ${i})`);
       seen.add(a.accountId);

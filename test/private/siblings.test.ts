@@ -82,3 +82,23 @@ test('two different detectors are not siblings', () => {
   const configB = Object.keys(resources).find((k) => k.startsWith('ConfigB') && resources[k].Type.startsWith('Custom::'))!;
   expect(resources[configB].DependsOn ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^ConfigA/)]));
 });
+
+test('writers of one detector in two stacks are chained within each stack only: no dependency across stacks, no cycle', () => {
+  const app = new App();
+  const env = { account: '222222222222', region: 'eu-west-1' };
+  const a = new Stack(app, 'A', { env });
+  const b = new Stack(app, 'B', { env });
+  const detector = new guardduty.Detector(a, 'Detector');
+  new guardduty.OrganizationConfiguration(a, 'InA', { detector, autoEnableOrganizationMembers: OrganizationAutoEnable.ALL });
+  new guardduty.OrganizationConfiguration(b, 'InB', { detector, features: { s3DataEvents: OrganizationAutoEnable.ALL } });
+  new guardduty.MemberAccounts(b, 'MembersInB', { detector, accounts: MemberAccountSource.fromOrganization() });
+  // B uses A's detector id (B depends on A); had the library chained B's writers after A's, a user's
+  // dependency of A on B would make a cycle. Synthesis of both succeeds, and B's second writer waits for its first.
+  const templateB = Template.fromStack(b).toJSON().Resources;
+  expect(Template.fromStack(a).toJSON()).toBeDefined();
+  const id = (prefix: string) => Object.keys(templateB).find((k) => k.startsWith(prefix) && templateB[k].Type.startsWith('Custom::'))!;
+  expect(templateB[id('MembersInB')].DependsOn).toEqual([id('InB')]);
+  expect(templateB[id('InB')].DependsOn).toBeUndefined();
+  expect(b.dependencies.map((s) => s.stackName)).toEqual(['A']);
+  expect(a.dependencies).toEqual([]);
+});

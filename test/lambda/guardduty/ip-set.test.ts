@@ -6,6 +6,7 @@ import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { IpSetResource, ThreatIntelSetResource, ThreatListResourceProperties } from '../../../src/private/resources/guardduty/threat-list';
 import { now as emulatorNow } from '../../local-api/clock';
+import { GuardDutyMessages } from '../../local-api/guardduty-state';
 import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, startLocalApi } from '../events';
 
@@ -114,6 +115,27 @@ describe.each([
     await dispatch(event('Delete', type, props(), { physicalResourceId: created.physicalResourceId }));
     api.guardduty.removeDetector(ACCOUNT, REGION, detectorId);
     await dispatch(event('Delete', type, props(), { physicalResourceId: created.physicalResourceId }));
+  });
+
+  test('gone is decided by listing, whatever GuardDuty\'s words for an unknown set: AWS documents "An invalid ipSetId is specified"', async () => {
+    jest.replaceProperty(GuardDutyMessages, 'NO_SUCH_RESOURCE', `The request is rejected because an invalid ${kind === 'IPSet' ? 'ipSetId' : 'threatIntelSetId'} is specified.` as any);
+    const created = await dispatch(event('Create', type, props()));
+    const setId = created.physicalResourceId.split(':')[1];
+    // Deleted out of band: the Delete and the Update's "create it again" both see it gone.
+    api.guardduty.detector(ACCOUNT, REGION, detectorId)![collection].delete(setId);
+    const updated = await dispatch(event('Update', type, props({ Name: 'renamed' }), { physicalResourceId: created.physicalResourceId, oldProperties: props() }));
+    expect(updated.physicalResourceId).not.toBe(created.physicalResourceId);
+    api.guardduty.detector(ACCOUNT, REGION, detectorId)![collection].clear();
+    await dispatch(event('Delete', type, props(), { physicalResourceId: updated.physicalResourceId }));
+    expect(api.callsOf(kind === 'IPSet' ? 'ListIPSets' : 'ListThreatIntelSets').length).toBeGreaterThan(0);
+  });
+
+  test('a refused read of a set that is still listed is an error, not gone', async () => {
+    const created = await dispatch(event('Create', type, props()));
+    api.injectFault({ kind: 'access-denied', operation: get, times: 20 });
+    await expect(dispatch(event('Delete', type, props(), { physicalResourceId: created.physicalResourceId })))
+      .rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect(sets()).toHaveLength(1);
   });
 
   test('a 5xx on create is retried with the same client token: one set', async () => {

@@ -24,7 +24,8 @@ export function threatListPermissions(api: ThreatListApi): PermissionSet {
   const setArn = api === 'IPSet' ? IP_SET_ARN : THREAT_INTEL_SET_ARN;
   return {
     grants: [
-      { sid: `GuardDuty${api}Create`, actions: [`guardduty:Create${api}`, `guardduty:List${api}s`], resources: ['*'] },
+      // The lists also decide whether a set is gone (ListDetectors, List*), rather than an error's wording.
+      { sid: `GuardDuty${api}Create`, actions: [`guardduty:Create${api}`, `guardduty:List${api}s`, 'guardduty:ListDetectors'], resources: ['*'] },
       {
         sid: `GuardDuty${api}`,
         actions: [`guardduty:Get${api}`, `guardduty:Update${api}`, `guardduty:Delete${api}`],
@@ -38,7 +39,7 @@ export function threatListPermissions(api: ThreatListApi): PermissionSet {
       },
     ],
     nagSuppressions: [
-      iam5(SUB_RESOURCE_REASON, setArn), iam5(DETECTOR_ID_REASON, DETECTOR_ARN), STAR_ONLY(`guardduty:Create${api}, guardduty:List${api}s`),
+      iam5(SUB_RESOURCE_REASON, setArn), iam5(DETECTOR_ID_REASON, DETECTOR_ARN), STAR_ONLY(`guardduty:Create${api}, guardduty:List${api}s, guardduty:ListDetectors`),
     ],
   };
 }
