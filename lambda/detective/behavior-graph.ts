@@ -42,6 +42,7 @@ import { clock } from '../shared/clock';
 import { CustomResourceEvent } from '../shared/custom-resource';
 import { errorMessage, HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
 import { log } from '../shared/log';
+import { creatorMark } from '../shared/ownership';
 import { PollClock } from '../shared/poll';
 import { parseBoolean } from '../shared/props';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
@@ -62,9 +63,6 @@ export const behaviorGraphHandler: ResourceHandler<BehaviorGraphResourceProperti
 };
 
 /** This resource's mark on a graph it created. */
-function creatorMark(event: GraphEvent): string {
-  return `${event.StackId}|${event.LogicalResourceId}`;
-}
 
 /** The caller's graph in this Region (an account administers at most one). */
 async function currentGraph(client: DetectiveClient): Promise<string | undefined> {

@@ -27,6 +27,7 @@ import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/cus
 import { HandlerError, isDetectorAlreadyExists, isDetectorNotFound } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
 import { log } from '../shared/log';
+import { createdBy, withCreatorMark } from '../shared/ownership';
 import { parseBoolean } from '../shared/props';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { eventually } from '../shared/retry';
@@ -61,7 +62,7 @@ async function create(client: GuardDutyClient, location: StackLocation, event: D
       FindingPublishingFrequency: config.findingPublishingFrequency as any,
       Features: config.features,
       DataSources: config.dataSources,
-      Tags: Object.keys(config.tags).length > 0 ? config.tags : undefined,
+      Tags: withCreatorMark(config.tags, event),
     }));
     const detectorId = out.DetectorId!;
     log.info('Created detector', { detectorId });
@@ -70,6 +71,13 @@ async function create(client: GuardDutyClient, location: StackLocation, event: D
     if (!isDetectorAlreadyExists(err)) throw err;
   }
   const detectorId = await findExistingDetector(client);
+  // A retried create whose first attempt made the detector (the client token not honoured): ours.
+  const existing = await client.send(new GetDetectorCommand({ DetectorId: detectorId }));
+  if (createdBy(existing.Tags, event)) {
+    log.info('The detector is the one an earlier attempt of this create made', { detectorId });
+    await applyConfiguration(client, detectorId, config);
+    return result(location, detectorId, false);
+  }
   log.info('A detector already exists in this account and Region; adopting it', { detectorId });
   await adopt(client, location, detectorId, config);
   return result(location, detectorId, true);

@@ -7,6 +7,7 @@ import {
   Condition,
   CreateFilterCommand,
   DeleteFilterCommand,
+  GetFilterCommand,
   FilterAction,
   GuardDutyClient,
   paginateListFilters,
@@ -18,8 +19,9 @@ import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/cus
 import { HandlerError, isBadRequest, isDetectorNotFound, isNoSuchResource } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
 import { log } from '../shared/log';
+import { createdBy, withCreatorMark } from '../shared/ownership';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
-import { syncTags, tagsOrUndefined } from '../shared/tags';
+import { syncTags } from '../shared/tags';
 
 type FilterEvent = CustomResourceEvent<FilterResourceProperties>;
 
@@ -43,9 +45,19 @@ async function create(client: GuardDutyClient, location: StackLocation, event: F
       Rank: props.Rank === undefined ? undefined : parseRank(props.Rank),
       FindingCriteria: { Criterion: parseCriteria(props.FindingCriteria) },
       ClientToken: clientToken(event),
-      Tags: tagsOrUndefined(props.Tags),
+      Tags: withCreatorMark(props.Tags, event),
     }));
   } catch (err) {
+    // A retried create whose first attempt made the filter (the client token not honoured): ours.
+    if (isBadRequest(err) && await createdByEarlierAttempt(client, event)) {
+      log.info('The filter is the one an earlier attempt of this create made', { name: props.Name });
+      return update(client, location, {
+        ...event,
+        RequestType: 'Update',
+        PhysicalResourceId: `${props.DetectorId}:${props.Name}`,
+        OldResourceProperties: props,
+      });
+    }
     throw await explainCreateFailure(client, props, err);
   }
   log.info('Created filter', { detectorId: props.DetectorId, name: props.Name });
@@ -156,4 +168,16 @@ function filterArn(location: StackLocation, props: FilterResourceProperties): st
 function result(location: StackLocation, props: FilterResourceProperties): HandlerResult<FilterResourceAttributes> {
   const data: FilterResourceAttributes = { FilterName: props.Name, FilterArn: filterArn(location, props) };
   return { physicalResourceId: `${props.DetectorId}:${props.Name}`, data: { ...data } };
+}
+
+/** Whether a filter of this name exists and carries this resource's ownership record. */
+async function createdByEarlierAttempt(client: GuardDutyClient, event: FilterEvent): Promise<boolean> {
+  try {
+    const { DetectorId, Name } = event.ResourceProperties;
+    const filter = await client.send(new GetFilterCommand({ DetectorId, FilterName: Name }));
+    return createdBy(filter.Tags, event);
+  } catch (err) {
+    if (isBadRequest(err)) return false;
+    throw err;
+  }
 }

@@ -3,7 +3,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ValidationError } from '../private/errors';
-import { BehaviorGraphResource, GRAPH_CREATED_BY_TAG } from '../private/resources/detective/behavior-graph';
+import { BehaviorGraphResource } from '../private/resources/detective/behavior-graph';
 import { behaviorGraphPermissions } from '../private/resources/detective/behavior-graph.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
 import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
@@ -146,7 +146,6 @@ export class BehaviorGraph extends BehaviorGraphBase implements ITaggable {
       validate: () => {
         const tags = this.tags.tagValues();
         const errors = validateTags(tags, 'a behavior graph besides the one the library keeps', { service: 'Detective', maxTags: MAX_USER_TAGS });
-        if (GRAPH_CREATED_BY_TAG in tags) errors.push(`the tag key ${GRAPH_CREATED_BY_TAG} is reserved by this library`);
         // A stack is one account and Region, which has one behavior graph: a second would adopt
         // the first at deploy time and one set of settings would be lost.
         const graphs = Stack.of(this).node.findAll().filter((c) => c instanceof BehaviorGraph && Stack.of(c) === Stack.of(this));

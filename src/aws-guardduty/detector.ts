@@ -21,7 +21,7 @@ import { definedKeys, renderFeatures, validateFeatureChoice } from '../private/f
 import { DetectorDataSourcesProperty, DetectorResource } from '../private/resources/guardduty/detector';
 import { detectorPermissions } from '../private/resources/guardduty/detector.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
-import { renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
+import { GUARDDUTY_OWNED_TAG_LIMIT, renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
 
 /**
  * A GuardDuty detector: the resource that represents GuardDuty in one account and Region.
@@ -257,7 +257,7 @@ export class Detector extends DetectorBase implements ITaggable {
     validateFeatureChoice(this, props.features, dataSources);
 
     this.tags = new TagManager(TagType.MAP, DetectorResource.type);
-    this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a detector'), ...this.validateOnePerStack()] });
+    this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a detector besides the one the library keeps', GUARDDUTY_OWNED_TAG_LIMIT), ...this.validateOnePerStack()] });
 
     const malwareProtection = props.features?.ebsMalwareProtection === true || dataSources?.malwareProtectionEbsVolumes === true;
     this.resource = new ThreatDetectionResource(this, 'Resource', DetectorResource, {

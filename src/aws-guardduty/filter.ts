@@ -21,7 +21,7 @@ import { FilterResource } from '../private/resources/guardduty/filter';
 import { filterPermissions } from '../private/resources/guardduty/filter.permissions';
 import { joinSiblings } from '../private/siblings';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
-import { renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
+import { GUARDDUTY_OWNED_TAG_LIMIT, renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
 
 /**
  * A GuardDuty filter (a saved filter, or with `ARCHIVE` a suppression rule).
@@ -193,7 +193,7 @@ export class Filter extends Resource implements IFilter, ITaggable {
     this.rank = props.rank;
     this.configuredName = name;
     this.tags = new TagManager(TagType.MAP, FilterResource.type);
-    this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a filter'), ...this.validateSiblings()] });
+    this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a filter besides the one the library keeps', GUARDDUTY_OWNED_TAG_LIMIT), ...this.validateSiblings()] });
 
     this._siblings = joinSiblings(this, 'filter', props.detector.detectorId);
     this.resource = new ThreatDetectionResource(this, 'Resource', FilterResource, {

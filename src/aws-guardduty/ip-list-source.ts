@@ -102,6 +102,10 @@ export abstract class IpListSource {
   /**
    * An object already in (or deployed to) a bucket. Its content is not tracked: after changing
    * the object, change something the construct sees (e.g. the key) to have GuardDuty read it again.
+   * The key is percent-encoded into the list's location, so any key S3 accepts is read as itself.
+   *
+   * @throws at synth (when the key is known) for an empty key, a leading "/", or a "." or ".."
+   * segment (a URL resolves those to another object)
    */
   public static fromBucket(bucket: s3.IBucket, key: string, options: IpListBucketOptions = {}): IpListSource {
     return new BucketSource(bucket, key, options);
@@ -136,14 +140,21 @@ class BucketSource extends IpListSource {
   }
 
   public bind(scope: Construct): IpListSourceConfig {
-    if (!Token.isUnresolved(this.key) && (this.key.length === 0 || this.key.startsWith('/'))) {
+    const known = !Token.isUnresolved(this.key);
+    if (known && (this.key.length === 0 || this.key.startsWith('/'))) {
       throw new ValidationError(scope, `the list's object key must be a non-empty key without a leading "/", got: "${this.key}"`);
+    }
+    // A URL path resolves "." and ".." segments: the URL would name another object than the key.
+    if (known && this.key.split('/').some((segment) => segment === '.' || segment === '..')) {
+      throw new ValidationError(scope, 'the list\'s object key must not have "." or ".." segments (GuardDuty reads the key as a URL, '
+        + `which resolves them to another object), got: "${this.key}"`);
     }
     const owner = this.options.expectedBucketOwner ?? (this.bucket instanceof s3.Bucket ? this.bucket.stack.account : undefined);
     return {
       bucket: this.bucket,
       objectKey: this.key,
-      location: this.bucket.urlForObject(this.key),
+      // The key percent-encoded per segment, so "?", "#", spaces and non-ASCII stay part of the path.
+      location: this.bucket.urlForObject(known ? this.key.split('/').map(encodeURIComponent).join('/') : this.key),
       expectedBucketOwner: owner,
       encryptionKey: this.bucket.encryptionKey,
     };

@@ -13,6 +13,14 @@
  * Not exported from the package.
  */
 
+/**
+ * The tag a resource carries when this library's handler created it (value
+ * `<StackId>|<LogicalResourceId>`): the ownership record that tells a retried create (Lambda
+ * retries an invocation; a client token the service ignored) its own earlier creation from a
+ * resource that was there before, without relying on the token. Reserved: users cannot set it.
+ */
+export const CREATED_BY_TAG = 'cdk-threat-detection:created-by';
+
 /** `"true"` or `"false"`, as CloudFormation delivers booleans. */
 export type BooleanString = 'true' | 'false';
 

@@ -6,6 +6,7 @@
  */
 import { RemovalPolicy, TagManager, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { CREATED_BY_TAG } from './contracts';
 import { ValidationError } from './errors';
 
 /**
@@ -15,6 +16,9 @@ import { ValidationError } from './errors';
  * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_TagResource.html
  */
 const MAX_TAGS = 50;
+
+/** What a resource the handler creates with its ownership record (`CREATED_BY_TAG`) leaves for the user's tags. */
+export const GUARDDUTY_OWNED_TAG_LIMIT = { service: 'GuardDuty', maxTags: MAX_TAGS - 1 } as const;
 const TAG_KEY_PATTERN = /^(?!aws:)[a-zA-Z0-9+\-=._:/]{1,128}$/;
 const MAX_TAG_VALUE_LENGTH = 256;
 
@@ -31,6 +35,7 @@ export function validateTags(tags: Record<string, string>, kind: string,
   }
   for (const key of keys) {
     if (Token.isUnresolved(key)) continue;
+    if (key === CREATED_BY_TAG) errors.push(`the tag key ${CREATED_BY_TAG} is reserved by this library (its ownership record)`);
     if (!TAG_KEY_PATTERN.test(key)) {
       errors.push(`tag key must be 1-128 characters of letters, digits and + - = . _ : /, not starting with "aws:", got: "${key}"`);
     }

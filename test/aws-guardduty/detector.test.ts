@@ -147,11 +147,15 @@ describe('Detector', () => {
     expect(() => Template.fromStack(s)).toThrow(message);
   });
 
-  test('more than 50 tags fail synth', () => {
+  test('more than 49 tags fail synth (the library keeps one), and the ownership record\'s key is reserved', () => {
     const s = stack();
     const d = new guardduty.Detector(s, 'D');
-    for (let i = 0; i < 51; i++) Tags.of(d).add(`k${i}`, 'v');
-    expect(() => Template.fromStack(s)).toThrow('GuardDuty allows at most 50 tags on a detector, got: 51');
+    for (let i = 0; i < 50; i++) Tags.of(d).add(`k${i}`, 'v');
+    // GuardDuty's 50, less the ownership record the handler adds to a detector it creates.
+    expect(() => Template.fromStack(s)).toThrow('GuardDuty allows at most 49 tags on a detector besides the one the library keeps, got: 50');
+    const reserved = stack();
+    Tags.of(new guardduty.Detector(reserved, 'D')).add('cdk-threat-detection:created-by', 'me');
+    expect(() => Template.fromStack(reserved)).toThrow('the tag key cdk-threat-detection:created-by is reserved by this library (its ownership record)');
   });
 
   test('fromDetectorId and fromDetectorArn', () => {

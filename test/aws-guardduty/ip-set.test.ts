@@ -173,3 +173,24 @@ test('an IPv6 zone id is refused, as GuardDuty refuses it', () => {
   expect(() => detector.addIpSet('Trusted', { source: IpListSource.fromEntries(['fe80::1%eth0']) }))
     .toThrow(/entry 1 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids\), got: "fe80::1%eth0"/);
 });
+
+describe('a bucket key becomes a location GuardDuty reads as that key', () => {
+  const bucketOf = (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Lists', 'central-lists');
+
+  test.each([
+    ['lists/trusted.txt', 'lists/trusted.txt'],
+    ['lists/my list?v=2#.txt', 'lists/my%20list%3Fv%3D2%23.txt'],
+    ['überall/liste.txt', '%C3%BCberall/liste.txt'],
+  ])('%s -> .../%s', (key, encoded) => {
+    const { stack, detector } = setup();
+    detector.addIpSet('Trusted', { source: IpListSource.fromBucket(bucketOf(stack), key) });
+    const [set] = Object.values<any>(Template.fromStack(stack).findResources('Custom::GuardDutyIPSet'));
+    expect(JSON.stringify(stack.resolve(set.Properties.Location))).toContain(`/central-lists/${encoded}"`);
+  });
+
+  test.each(['../other/trusted.txt', 'lists/./trusted.txt', 'lists/..'])('%s is refused: a URL resolves the dot segments', (key) => {
+    const { stack, detector } = setup();
+    expect(() => detector.addIpSet('Trusted', { source: IpListSource.fromBucket(bucketOf(stack), key) }))
+      .toThrow(/must not have "\." or "\.\." segments/);
+  });
+});

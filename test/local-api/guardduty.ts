@@ -19,6 +19,11 @@ import { page } from './paging';
 export { GuardDutyMessages, GuardDutyQuotas } from './guardduty-state';
 
 export class GuardDutyService implements ServiceImplementation {
+  /**
+   * Ignore client tokens, as a service might that does not honour them: a retried create is then
+   * a new create (tests that the handler's retries do not rely on the token).
+   */
+  public ignoreClientTokens = false;
   private readonly regions = new Map<string, RegionState>();
   private readonly handlers: Record<string, Handler> = {
     CreateDetector: (r, i) => this.createDetector(r, i),
@@ -139,6 +144,7 @@ export class GuardDutyService implements ServiceImplementation {
   }
 
   public reset(): void {
+    this.ignoreClientTokens = false;
     this.regions.clear();
     this.multiAccount.reset();
     this.unreadableLocations.clear();
@@ -185,7 +191,7 @@ export class GuardDutyService implements ServiceImplementation {
   }
 
   private createDetector(region: RegionState, input: Input): Record<string, unknown> {
-    if (input.ClientToken) {
+    if (input.ClientToken && !this.ignoreClientTokens) {
       const previous = region.createTokens.get(input.ClientToken);
       if (previous && region.detectors.has(previous)) return { DetectorId: previous };
     }
@@ -310,7 +316,7 @@ export class GuardDutyService implements ServiceImplementation {
   }
 
   private childToken(operation: string, input: Input): string | undefined {
-    return input.ClientToken ? `${operation}/${input.DetectorId}/${input.ClientToken}` : undefined;
+    return input.ClientToken && !this.ignoreClientTokens ? `${operation}/${input.DetectorId}/${input.ClientToken}` : undefined;
   }
 
   private createFilter(region: RegionState, input: Input): Record<string, unknown> {

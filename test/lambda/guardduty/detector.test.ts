@@ -6,7 +6,10 @@ import { CREATE_FAILED_PHYSICAL_ID } from '../../../lambda/shared/custom-resourc
 import { failureReason } from '../../../lambda/shared/errors';
 import { DetectorResource, DetectorResourceProperties } from '../../../src/private/resources/guardduty/detector';
 import { LocalApi } from '../../local-api/server';
-import { ACCOUNT, event, REGION, startLocalApi } from '../events';
+import { ACCOUNT, event, REGION, STACK_ID, startLocalApi } from '../events';
+
+/** The ownership record a detector the handler created carries (the user's tags beside it). */
+const CREATED_BY = { 'cdk-threat-detection:created-by': `${STACK_ID}|Resource1A2B3C4D` };
 
 const TYPE = DetectorResource.type;
 
@@ -72,7 +75,7 @@ describe('create', () => {
     });
     // Features the properties leave out keep the service default.
     expect(feature('EKS_AUDIT_LOGS')?.status).toBe('ENABLED');
-    expect(detector.tags).toEqual({ owner: 'security', env: 'prod' });
+    expect(detector.tags).toEqual({ ...CREATED_BY, owner: 'security', env: 'prod' });
     expect(api.callsOf('CreateDetector')).toHaveLength(1);
   });
 
@@ -128,6 +131,19 @@ describe('create', () => {
     expect(second.physicalResourceId).toBe(first.physicalResourceId);
     expect(second.data?.Adopted).toBe('false');
     expect(api.guardduty.detectors(ACCOUNT, REGION)).toHaveLength(1);
+  });
+
+  test('with the client token not honoured, a retried create still knows its own detector by its ownership record', async () => {
+    api.guardduty.ignoreClientTokens = true;
+    const request = event('Create', TYPE, BASE);
+    const first = await dispatch(request);
+    const second = await dispatch(request);
+    expect(api.callsOf('CreateDetector').map((c) => c.status)).toEqual([200, 400]);
+    expect(second).toEqual(first);
+    expect(second.data?.Adopted).toBe('false');
+    // A detector the stack did not create is still adopted, and never deleted.
+    const other = await dispatch(event('Create', TYPE, BASE, { logicalId: 'OtherStackDetector' }));
+    expect(other.data?.Adopted).toBe('true');
   });
 
   test('a CreateDetector that took effect but answered 5xx is retried by the SDK to the same detector', async () => {
@@ -205,7 +221,7 @@ describe('update', () => {
 
     await dispatch(event('Update', TYPE, next, { physicalResourceId: id, oldProperties: BASE }));
 
-    expect(onlyDetector().tags).toEqual({ owner: 'platform', team: 'sec' });
+    expect(onlyDetector().tags).toEqual({ ...CREATED_BY, owner: 'platform', team: 'sec' });
     expect(api.callsOf('UntagResource')[0].input.TagKeys).toEqual(['env']);
     expect(api.callsOf('TagResource')[0].input.Tags).toEqual({ owner: 'platform', team: 'sec' });
   });
@@ -213,7 +229,7 @@ describe('update', () => {
   test('removing every tag untags them all', async () => {
     const id = await created();
     await dispatch(event('Update', TYPE, { ...BASE, Tags: undefined }, { physicalResourceId: id, oldProperties: BASE }));
-    expect(onlyDetector().tags).toEqual({});
+    expect(onlyDetector().tags).toEqual(CREATED_BY);
     expect(api.callsOf('TagResource')).toHaveLength(0);
   });
 
@@ -227,7 +243,7 @@ describe('update', () => {
 
     const detector = onlyDetector();
     expect(detector.findingPublishingFrequency).toBe('FIFTEEN_MINUTES');
-    expect(detector.tags).toEqual({ owner: 'security', env: 'prod' });
+    expect(detector.tags).toEqual({ ...CREATED_BY, owner: 'security', env: 'prod' });
   });
 
   test('an adopted detector stays adopted across updates', async () => {

@@ -70,6 +70,17 @@ test('a retried create (same request) gets the same filter back', async () => {
   expect(api.callsOf('CreateFilter').map((c) => c.status)).toEqual([200, 200]);
 });
 
+test('with the client token not honoured, a retried create finds its own filter by its ownership record; another resource\'s filter of that name still fails', async () => {
+  api.guardduty.ignoreClientTokens = true;
+  const e = event('Create', TYPE, props());
+  const first = await dispatch(e);
+  const second = await dispatch(e);
+  expect(second).toEqual(first);
+  expect(filters()).toHaveLength(1);
+  expect(api.callsOf('CreateFilter').map((c) => c.status)).toEqual([200, 400]);
+  await expect(dispatch(event('Create', TYPE, props(), { logicalId: 'AnotherFilter' }))).rejects.toThrow(/already exists on detector .* and is not this resource's/);
+});
+
 test('update changes action, criteria, description (cleared) and tags in place', async () => {
   const created = await dispatch(event('Create', TYPE, props()));
   const next = props({ Action: 'NOOP', Description: undefined, FindingCriteria: { severity: { GreaterThanOrEqual: '7' } }, Tags: { team: 'soc' } });

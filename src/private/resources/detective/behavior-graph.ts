@@ -4,15 +4,15 @@
  *
  * Not exported from the package.
  */
-import { BooleanString } from '../../contracts';
+import { BooleanString, CREATED_BY_TAG } from '../../contracts';
 import { defineResourceType } from '../../resource-definition';
 
 /**
- * The tag a behavior graph carries when the stack created it (value `<StackId>|<LogicalResourceId>`):
- * the physical id must be exactly the graph ARN, so whether the stack created or adopted the graph
- * is recorded on the graph itself. Reserved: users cannot set it.
+ * The tag a behavior graph carries when the stack created it (`CREATED_BY_TAG`): the physical id
+ * must be exactly the graph ARN, so whether the stack created or adopted the graph is recorded on
+ * the graph itself. Reserved: users cannot set it.
  */
-export const GRAPH_CREATED_BY_TAG = 'cdk-threat-detection:created-by';
+export const GRAPH_CREATED_BY_TAG = CREATED_BY_TAG;
 
 /**
  * Properties of `Custom::DetectiveBehaviorGraph`. Physical id: the graph ARN, exactly: an account

@@ -12,7 +12,8 @@ import {
 export function filterPermissions(resource: CustomResource): PermissionSet {
   return {
     grants: [
-      { sid: 'GuardDutyFilters', actions: ['guardduty:CreateFilter', 'guardduty:UpdateFilter'], resources: [FILTER_ARN] },
+      // GetFilter: a retried create reads the filter's ownership record (a client token the service did not honour).
+      { sid: 'GuardDutyFilters', actions: ['guardduty:CreateFilter', 'guardduty:UpdateFilter', 'guardduty:GetFilter'], resources: [FILTER_ARN] },
       { sid: 'GuardDutyFilterDelete', actions: ['guardduty:DeleteFilter'], resources: [FILTER_ARN], when: canDelete(resource) },
       GUARDDUTY_TAGGING,
       { sid: 'GuardDutyFilterList', actions: ['guardduty:ListFilters'], resources: ['*'] },
