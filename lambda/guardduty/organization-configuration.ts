@@ -7,7 +7,9 @@
  * it is sent, so each write is read-modify-write: the current members setting unless this
  * resource manages it, and only the features this resource names. Resources writing one
  * detector's settings are chained by dependencies at synth, so their writes never interleave.
- * Delete (only under `RemovalPolicy.DESTROY`) sets what this resource manages back to NONE.
+ * Delete (only under `RemovalPolicy.DESTROY`) sets what this resource manages back to NONE, and
+ * succeeds when there is nothing left to reset (the detector gone, or the account no longer the
+ * delegated administrator).
  */
 import {
   AutoEnableMembers,
@@ -16,12 +18,13 @@ import {
   OrgFeature,
   OrgFeatureAdditionalConfiguration,
   OrgFeatureStatus,
+  paginateListDetectors,
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-guardduty';
 import { OrganizationConfigurationResourceProperties, OrganizationFeatureProperty } from '../../src/private/resources/guardduty/organization-configuration';
 import { guardDutyClient } from '../shared/clients';
 import { CustomResourceEvent } from '../shared/custom-resource';
-import { isDetectorNotFound } from '../shared/errors';
+import { errorMessage, isBadRequest } from '../shared/errors';
 import { log } from '../shared/log';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 
@@ -73,7 +76,22 @@ async function reset(client: GuardDutyClient, props: OrganizationConfigurationRe
     await write(client, props.DetectorId, props.AutoEnableOrganizationMembers !== undefined ? 'NONE' : undefined,
       props.Features?.map(none));
   } catch (err) {
-    if (!isDetectorNotFound(err)) throw err;
-    log.info('The administrator detector is gone; nothing to reset', { detectorId: props.DetectorId });
+    if (!isBadRequest(err)) throw err;
+    // Decided by state, not by the message: the detector is gone, or it is here and GuardDuty
+    // refuses its organization configuration, which it does only when this account is no longer
+    // the delegated administrator. Either way there is nothing this resource can reset, and a
+    // Delete that could never succeed would leave the stack in DELETE_FAILED.
+    const detectorListed = await listsDetector(client, props.DetectorId);
+    log.warn(detectorListed
+      ? 'This account is no longer GuardDuty\'s delegated administrator: the organization configuration is not its to reset'
+      : 'The administrator detector is gone; nothing to reset', { detectorId: props.DetectorId, error: errorMessage(err) });
   }
+}
+
+/** Whether ListDetectors has the detector (the detector's existence, read from a list rather than an error's wording). */
+async function listsDetector(client: GuardDutyClient, detectorId: string): Promise<boolean> {
+  for await (const page of paginateListDetectors({ client }, { MaxResults: 50 })) {
+    if ((page.DetectorIds ?? []).includes(detectorId)) return true;
+  }
+  return false;
 }

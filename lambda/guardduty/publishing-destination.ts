@@ -79,18 +79,18 @@ async function update(client: GuardDutyClient, location: StackLocation, event: D
     return create(client, location, event);
   }
   const { destinationId } = parsePhysicalId(event.PhysicalResourceId!);
+  // Deleted outside CloudFormation (decided by the detector's list, whatever an error would say):
+  // make it again, whether the update changes the destination or only its tags.
+  if (!await listsDestination(client, props.DetectorId, destinationId)) {
+    log.warn('The publishing destination no longer exists; creating it again', { destinationId });
+    return create(client, location, event);
+  }
   if (props.DestinationArn !== old.DestinationArn || props.KmsKeyArn !== old.KmsKeyArn) {
-    try {
-      await client.send(new UpdatePublishingDestinationCommand({
-        DetectorId: props.DetectorId,
-        DestinationId: destinationId,
-        DestinationProperties: { DestinationArn: props.DestinationArn, KmsKeyArn: props.KmsKeyArn },
-      }));
-    } catch (err) {
-      if (!isPublishingDestinationNotFound(err)) throw err;
-      log.warn('The publishing destination no longer exists; creating it again', { destinationId });
-      return create(client, location, event);
-    }
+    await client.send(new UpdatePublishingDestinationCommand({
+      DetectorId: props.DetectorId,
+      DestinationId: destinationId,
+      DestinationProperties: { DestinationArn: props.DestinationArn, KmsKeyArn: props.KmsKeyArn },
+    }));
   }
   await verify(client, props, destinationId);
   await syncTags(client, destinationArn(location, props.DetectorId, destinationId), old.Tags, props.Tags);
@@ -164,4 +164,17 @@ function result(location: StackLocation, detectorId: string, destinationId: stri
     PublishingDestinationArn: destinationArn(location, detectorId, destinationId),
   };
   return { physicalResourceId: `${detectorId}:${destinationId}`, data: { ...data } };
+}
+
+/** Whether the detector's destinations include this one (false too when the detector is gone). */
+async function listsDestination(client: GuardDutyClient, detectorId: string, destinationId: string): Promise<boolean> {
+  try {
+    for await (const page of paginateListPublishingDestinations({ client }, { DetectorId: detectorId, MaxResults: 50 })) {
+      if ((page.Destinations ?? []).some((d) => d.DestinationId === destinationId)) return true;
+    }
+    return false;
+  } catch (err) {
+    if (isDetectorNotFound(err)) return false;
+    throw err;
+  }
 }

@@ -78,7 +78,7 @@ export class OrganizationConfiguration extends Construct {
         Features: features,
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      permissions: organizationConfigurationPermissions(),
+      permissions: organizationConfigurationPermissions,
     });
     serializeDetectorWrites(resource, props.detector.detectorId);
   }

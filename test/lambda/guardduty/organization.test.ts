@@ -143,6 +143,25 @@ describe('OrganizationConfiguration (delegated administrator)', () => {
     expect(feature('S3_DATA_EVENTS')?.autoEnable).toBe('NONE');
   });
 
+  test('delete succeeds when there is nothing left to reset: the account no longer the administrator, or its detector gone', async () => {
+    await delegate();
+    const props = { DetectorId: adminDetector()!, AutoEnableOrganizationMembers: 'ALL', Features: [{ Name: 'S3_DATA_EVENTS', AutoEnable: 'ALL' }] };
+    const created = await dispatch(event('Create', TYPE, props));
+    // The management account moves the delegation to another account.
+    actAs(api, MANAGEMENT);
+    await dispatch(event('Update', OrganizationAdminAccountResource.type, { AdminAccountId: WORKLOAD }, {
+      account: MANAGEMENT, physicalResourceId: `guardduty-organization-admin:${REGION}`, oldProperties: { AdminAccountId: ADMIN },
+    }));
+    actAs(api, ADMIN);
+    const writes = api.callsOf('UpdateOrganizationConfiguration').length;
+    await expect(dispatch(event('Delete', TYPE, props, { physicalResourceId: created.physicalResourceId }))).resolves.toBeDefined();
+    expect(api.callsOf('UpdateOrganizationConfiguration')).toHaveLength(writes);
+    expect(api.callsOf('ListDetectors', ADMIN).length).toBeGreaterThan(0);
+
+    api.guardduty.removeDetector(ADMIN, REGION, props.DetectorId);
+    await expect(dispatch(event('Delete', TYPE, props, { physicalResourceId: created.physicalResourceId }))).resolves.toBeDefined();
+  });
+
   test('an account that is not the delegated administrator fails with GuardDuty\'s answer', async () => {
     const detectorId = api.guardduty.seedDetector(ADMIN, REGION);
     const err = await dispatch(event('Create', TYPE, { DetectorId: detectorId, AutoEnableOrganizationMembers: 'ALL' })).catch((e) => e);

@@ -90,3 +90,15 @@ test('a lost create response (5xx after commit) is retried with the same client 
   await dispatch(event('Create', TYPE, props()));
   expect(destinations()).toHaveLength(1);
 });
+
+test('a tags-only update after the destination was deleted out of band creates it again (and so does its rollback)', async () => {
+  const created = await dispatch(event('Create', TYPE, props()));
+  api.guardduty.detector(ACCOUNT, REGION, detectorId)!.destinations.clear();
+  const retagged = props({ Tags: { owner: 'secops' } });
+  const updated = await dispatch(event('Update', TYPE, retagged, { physicalResourceId: created.physicalResourceId, oldProperties: props() }));
+  expect(updated.physicalResourceId).not.toBe(created.physicalResourceId);
+  expect(destinations()).toEqual([expect.objectContaining({ status: 'PUBLISHING', tags: { owner: 'secops' } })]);
+  // CloudFormation then deletes the old physical id, which is gone: success.
+  await dispatch(event('Delete', TYPE, props(), { physicalResourceId: created.physicalResourceId }));
+  expect(destinations()).toHaveLength(1);
+});

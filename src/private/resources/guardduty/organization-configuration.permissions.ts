@@ -3,16 +3,24 @@
  *
  * Not exported from the package.
  */
-import { PermissionSet, STAR_ONLY } from '../../permissions';
+import { CustomResource } from 'aws-cdk-lib';
+import { canDelete, PermissionSet, STAR_ONLY } from '../../permissions';
 
-/** GuardDuty's organization configuration, set by the delegated administrator. Star-only actions. */
-export function organizationConfigurationPermissions(): PermissionSet {
+/**
+ * GuardDuty's organization configuration, set by the delegated administrator; a Delete (only where
+ * CloudFormation can send one) also lists the detectors, to tell a detector that is gone from an
+ * account that is no longer the administrator. Star-only actions.
+ */
+export function organizationConfigurationPermissions(resource: CustomResource): PermissionSet {
   return {
-    grants: [{
-      sid: 'GuardDutyOrganizationConfiguration',
-      actions: ['guardduty:DescribeOrganizationConfiguration', 'guardduty:UpdateOrganizationConfiguration'],
-      resources: ['*'],
-    }],
-    nagSuppressions: [STAR_ONLY('guardduty:DescribeOrganizationConfiguration, guardduty:UpdateOrganizationConfiguration')],
+    grants: [
+      {
+        sid: 'GuardDutyOrganizationConfiguration',
+        actions: ['guardduty:DescribeOrganizationConfiguration', 'guardduty:UpdateOrganizationConfiguration'],
+        resources: ['*'],
+      },
+      { sid: 'GuardDutyOrganizationConfigurationReset', actions: ['guardduty:ListDetectors'], resources: ['*'], when: canDelete(resource) },
+    ],
+    nagSuppressions: [STAR_ONLY('guardduty:DescribeOrganizationConfiguration, guardduty:UpdateOrganizationConfiguration, guardduty:ListDetectors')],
   };
 }
