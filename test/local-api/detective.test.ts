@@ -6,6 +6,7 @@ import {
   AcceptInvitationCommand,
   CreateGraphCommand,
   CreateMembersCommand,
+  DeleteMembersCommand,
   DetectiveClient,
   EnableOrganizationAdminAccountCommand,
   ListGraphsCommand,
@@ -87,4 +88,14 @@ test('organization operations: only the management account delegates; only the D
   expect(api.detective.graph(ADMIN, REGION)!.autoEnable).toBe(true);
   await expect(client('999999999999').send(new EnableOrganizationAdminAccountCommand({ AccountId: '777777777777' })))
     .rejects.toMatchObject({ name: 'ValidationException' });
+});
+
+test('DeleteMembers of accounts that are not members answers them unprocessed, with no empty list of deleted ones', async () => {
+  api.guardduty.seedDetector(ADMIN, REGION);
+  api.guardduty.backdateDetectors(ADMIN, REGION, 48);
+  const { GraphArn } = await client().send(new CreateGraphCommand({}));
+  const out = await client().send(new DeleteMembersCommand({ GraphArn, AccountIds: ['222222222222'] }));
+  expect(out.AccountIds).toBeUndefined();
+  expect(out.UnprocessedAccounts?.map((u) => u.AccountId)).toEqual(['222222222222']);
+  expect(api.callsOf('DeleteMembers').map((c) => c.status)).toEqual([200]);
 });

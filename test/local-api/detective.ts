@@ -427,7 +427,8 @@ export class DetectiveService implements ServiceImplementation {
       else if (graph.members.delete(accountId)) deleted.push(accountId);
       else unprocessed.push({ AccountId: accountId, Reason: DetectiveMessages.NOT_MEMBER });
     }
-    return { AccountIds: deleted, UnprocessedAccounts: unprocessed };
+    // AccountIdList has at least one member in the model: none deleted is no list, not an empty one.
+    return { AccountIds: deleted.length > 0 ? deleted : undefined, UnprocessedAccounts: unprocessed };
   }
 
   private startMonitoringMember(input: Input, context: ServiceContext): Record<string, unknown> {

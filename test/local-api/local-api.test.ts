@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateDetectorCommand, GetDetectorCommand, GuardDutyClient, ListDetectorsCommand, TagResourceCommand, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GuardDutyMessages } from './guardduty';
 import { LocalApi } from './server';
 
@@ -117,4 +118,13 @@ test('the vendored service models are the shared ones, when those are present', 
   for (const f of files) {
     expect(fs.readFileSync(path.join(__dirname, 'models', f), 'utf-8')).toEqual(fs.readFileSync(path.join(shared, f), 'utf-8'));
   }
+});
+
+test('a service fault without a modelled status is a 500, which the SDK retries (Organizations\' ServiceException)', async () => {
+  api.organization.create('999999999999', 'management@example.com');
+  api.injectFault({ kind: 'internal-error', operation: 'ListAccounts', times: 1 });
+  const organizations = new OrganizationsClient({ region: 'us-east-1', endpoint: api.url, credentials: api.credentialsFor('999999999999'), maxAttempts: 2 });
+  const { Accounts } = await organizations.send(new ListAccountsCommand({}));
+  expect(Accounts?.map((a) => a.Id)).toEqual(['999999999999']);
+  expect(api.callsOf('ListAccounts').map((c) => c.status)).toEqual([500, 200]);
 });

@@ -28,6 +28,8 @@ export interface Shape {
   readonly pattern?: string;
   readonly error?: { readonly httpStatusCode: number };
   readonly exception?: boolean;
+  /** A server-side error (the service's fault): answered with 500 when the model gives no status. */
+  readonly fault?: boolean;
   /** How a timestamp is written: the model's (e.g. `iso8601`), else the protocol's default (epoch seconds in JSON). */
   readonly timestampFormat?: 'iso8601' | 'unixTimestamp' | 'rfc822';
 }
@@ -291,7 +293,9 @@ export class ServiceModel {
     }
     if (this.protocol === 'json') body.__type = shapeName;
     return {
-      status: shape.error?.httpStatusCode ?? 400,
+      // Organizations' ServiceException has no status in its model but is a fault: AWS answers 500,
+      // which the SDK retries (a 400 it would not).
+      status: shape.error?.httpStatusCode ?? (shape.fault ? 500 : 400),
       headers: { 'content-type': this.contentType, 'x-amzn-errortype': shapeName },
       body: JSON.stringify(body),
     };
