@@ -19,8 +19,9 @@
  * - Delete: DeleteGraph only for the graph this resource created; gone is success.
  *
  * Datasource packages: UpdateDatasourcePackages starts packages; Detective's API has no operation
- * that stops one. A package removed from the list that is still ingesting fails the update with
- * what to do, instead of reporting a state the graph is not in.
+ * that stops one. A package removed from the list that is still ingesting is left ingesting, said
+ * in the log and the `DatasourcePackagesLeftIngesting` attribute: an update, or the rollback of
+ * one that started a package, never fails for what no call can undo.
  */
 import {
   CreateGraphCommand,
@@ -77,8 +78,10 @@ async function graphTags(client: DetectiveClient, arn: string): Promise<Record<s
   return (await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags ?? {};
 }
 
-function result(arn: string, adopted: boolean): HandlerResult<BehaviorGraphResourceAttributes> {
-  const data: BehaviorGraphResourceAttributes = { GraphArn: arn, Adopted: adopted ? 'true' : 'false' };
+function result(arn: string, adopted: boolean, leftIngesting: ReadonlyArray<string> = []): HandlerResult<BehaviorGraphResourceAttributes> {
+  const data: BehaviorGraphResourceAttributes = {
+    GraphArn: arn, Adopted: adopted ? 'true' : 'false', DatasourcePackagesLeftIngesting: leftIngesting.join(','),
+  };
   return { physicalResourceId: arn, data: { ...data } };
 }
 
@@ -116,14 +119,13 @@ async function update(client: DetectiveClient, event: GraphEvent): Promise<Handl
     log.warn('The behavior graph is gone (deleted outside the stack); creating or adopting the current one', { graphArn: arn });
     return create(client, event);
   }
-  // Refuse an unreachable package state before changing anything.
   const packages = await ingestStates(client, arn);
-  checkRemovedPackages(packages, props.DatasourcePackages, old.DatasourcePackages);
+  const leftIngesting = removedButIngesting(packages, props.DatasourcePackages, old.DatasourcePackages);
   await syncTags(client, arn, old.Tags, props.Tags);
   await applyDatasourcePackages(client, arn, props.DatasourcePackages, packages);
   await applyOrganizationConfiguration(client, arn, props.AutoEnableOrganizationMembers);
   const adopted = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG] !== creatorMark(event);
-  return result(arn, adopted);
+  return result(arn, adopted, leftIngesting);
 }
 
 async function remove(client: DetectiveClient, event: GraphEvent): Promise<HandlerResult<BehaviorGraphResourceAttributes>> {
@@ -218,16 +220,23 @@ async function ingestStates(client: DetectiveClient, arn: string): Promise<Map<s
   return states;
 }
 
-/** Packages the old properties listed and the new ones do not, still ingesting: Detective's API cannot stop them. */
-function checkRemovedPackages(states: Map<string, string>, desired: ReadonlyArray<string> | undefined,
-  previous: ReadonlyArray<string> | undefined): void {
-  if (desired === undefined) return;
+/**
+ * Packages the old properties listed and the new ones do not, still ingesting. Detective's API can
+ * start a package (UpdateDatasourcePackages) but has no operation to stop one, so neither an
+ * update nor the rollback of one that started a package can: failing would leave a rollback
+ * failed (UPDATE_ROLLBACK_FAILED) for something no call can undo. They are left ingesting, with a
+ * warning in the log and in the `DatasourcePackagesLeftIngesting` attribute.
+ */
+function removedButIngesting(states: Map<string, string>, desired: ReadonlyArray<string> | undefined,
+  previous: ReadonlyArray<string> | undefined): string[] {
+  if (desired === undefined) return [];
   const stillStarted = (previous ?? []).filter((p) => !desired.includes(p) && states.get(p) === 'STARTED');
   if (stillStarted.length > 0) {
-    throw new HandlerError(`datasource package(s) ${stillStarted.join(', ')} left \`datasourcePackages\` but are still ingesting: `
-      + "Detective's API can start a package (UpdateDatasourcePackages) but has no operation to stop one. Stop "
-      + `${stillStarted.length > 1 ? 'them' : 'it'} in the Detective console (Settings, General, Optional source packages), then deploy again`);
+    log.warn(`Datasource package(s) ${stillStarted.join(', ')} left datasourcePackages but are still ingesting: Detective's API `
+      + 'cannot stop a package. Stop them in the Detective console (Settings, General, Optional source packages) if they should stop',
+    { packages: stillStarted });
   }
+  return stillStarted;
 }
 
 /** Start the listed packages that are not ingesting yet. */

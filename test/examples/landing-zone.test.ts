@@ -74,7 +74,7 @@ describe('replayed lifecycle', () => {
     // EKS audit logs, enrolled the workload OU (after GuardDuty) and invited the vended account,
     // which accepted.
     expect(api.detective.organizationAdministrator(REGION)).toBe(SECURITY_ACCOUNT);
-    expect(replay.attributes('SecurityAccountThreatDetection', 'BehaviorGraph')).toEqual({ GraphArn: graph()!.arn, Adopted: 'true' });
+    expect(replay.attributes('SecurityAccountThreatDetection', 'BehaviorGraph')).toEqual({ GraphArn: graph()!.arn, Adopted: 'true', DatasourcePackagesLeftIngesting: '' });
     expect(graphMembers()).toEqual([`${WORKLOAD_ACCOUNT} ENABLED ORGANIZATION`, `${VENDED_ACCOUNT} ENABLED INVITATION`]);
     expect(api.detective.memberships(VENDED_ACCOUNT, REGION)).toEqual([{ graphArn: graph()!.arn, status: 'ENABLED', type: 'INVITATION' }]);
     expect(packages()).toEqual(['DETECTIVE_CORE', 'EKS_AUDIT']);

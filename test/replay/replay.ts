@@ -63,9 +63,17 @@ export interface ReplayEvent {
   readonly durationMs: number;
 }
 
+/** The status CloudFormation leaves a stack in after a failed deployment or deletion. */
+export type FailedStackStatus = 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED'
+| 'DELETE_FAILED';
+
 export class DeploymentFailed extends Error {
-  constructor(public readonly stack: string, public readonly reason: string) {
-    super(`${stack}: ${reason}`);
+  constructor(public readonly stack: string, public readonly reason: string,
+    /** The stack's status afterwards, as CloudFormation would report it. */
+    public readonly status: FailedStackStatus = 'DELETE_FAILED',
+    /** The rollback steps that failed too (each its resource and reason). */
+    public readonly rollbackFailures: ReadonlyArray<string> = []) {
+    super(`${stack}: ${reason} (${status}${rollbackFailures.length > 0 ? `; rollback failed: ${rollbackFailures.join('; ')}` : ''})`);
   }
 }
 
@@ -169,16 +177,28 @@ export class CloudFormationReplay {
           undo.push(() => this.rollbackUpdate(stack, artifact, stackName, deployed, old));
           if (event.status === 'SUCCESS' && old.physicalId !== deployed.physicalId) replaced.push(old);
         } else {
-          undo.push(() => this.deleteResource(stack, artifact, stackName, deployed, true));
+          // A resource created by the failed deployment is deleted on rollback unless its policy is
+          // Retain (RetainExceptOnCreate deletes it: the reason that policy exists).
+          undo.push(() => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain'));
         }
         if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${logicalId}: ${event.reason}`);
       }
     } catch (err) {
-      for (const step of undo.reverse()) await step();
+      // CloudFormation runs every rollback step, and reports a step that fails (the stack then
+      // ends in ROLLBACK_FAILED or UPDATE_ROLLBACK_FAILED) rather than stopping at it.
+      const rollbackFailures: string[] = [];
+      for (const step of undo.reverse()) {
+        const failure = await step().then(() => undefined, (e: unknown) => (e instanceof DeploymentFailed ? e.reason : String(e)));
+        if (failure) rollbackFailures.push(failure);
+      }
       stack.resources.clear();
       before.forEach((v, k) => stack.resources.set(k, v));
       if (!previous) this.stacks.delete(stackName);
-      throw err;
+      if (!(err instanceof DeploymentFailed)) throw err;
+      const status: FailedStackStatus = previous
+        ? (rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE')
+        : (rollbackFailures.length > 0 ? 'ROLLBACK_FAILED' : 'ROLLBACK_COMPLETE');
+      throw new DeploymentFailed(stackName, err.reason, status, rollbackFailures);
     }
 
     // Cleanup phase: what the new template no longer has, then the old side of replacements.
@@ -231,14 +251,15 @@ export class CloudFormationReplay {
   private async rollbackUpdate(stack: DeployedStack, artifact: StackArtifact, stackName: string, current: DeployedResource, old: DeployedResource) {
     // The rollback Update addresses the physical id the resource has now, with the old properties.
     const event = await this.send(stack, artifact, stackName, 'Update', old.logicalId, old.type, old.properties, current);
-    if (event.status === 'SUCCESS' && event.physicalId !== current.physicalId) {
+    if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${old.logicalId} (rollback Update): ${event.reason}`);
+    if (event.physicalId !== current.physicalId) {
       await this.deleteResource(stack, artifact, stackName, current, true);
     }
   }
 
   private async deleteResource(stack: DeployedStack, artifact: StackArtifact, stackName: string, r: DeployedResource, force: boolean) {
     if (!isCustomResource(r.type)) return;
-    if (!force && r.deletionPolicy === 'Retain') return;
+    if (!force && (r.deletionPolicy === 'Retain' || r.deletionPolicy === 'RetainExceptOnCreate')) return;
     const event = await this.send(stack, artifact, stackName, 'Delete', r.logicalId, r.type, r.properties, r);
     if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${r.logicalId}: ${event.reason}`);
   }

@@ -44,7 +44,7 @@ describe('create', () => {
     guardDutyFor(49);
     const result = await create({ Tags: { owner: 'security' }, DatasourcePackages: ['EKS_AUDIT'] });
     const arn = graph()!.arn;
-    expect(result).toEqual({ physicalResourceId: arn, data: { GraphArn: arn, Adopted: 'false' } });
+    expect(result).toEqual({ physicalResourceId: arn, data: { GraphArn: arn, Adopted: 'false', DatasourcePackagesLeftIngesting: '' } });
     expect(arn).toMatch(/^arn:aws:detective:us-east-1:111111111111:graph:[0-9a-f]{32}$/);
     expect(graph()!.tags).toEqual({ owner: 'security', [GRAPH_CREATED_BY_TAG]: MARK });
     expect([...graph()!.packages.keys()].sort()).toEqual(['DETECTIVE_CORE', 'EKS_AUDIT']);
@@ -70,7 +70,7 @@ describe('create', () => {
   test('adopts the graph delegation made: no CreateGraph, tags and packages applied, Adopted', async () => {
     const arn = api.detective.seedGraph(ACCOUNT, REGION);
     const result = await create({ Tags: { owner: 'security' }, DatasourcePackages: ['ASFF_SECURITYHUB_FINDING'] });
-    expect(result).toEqual({ physicalResourceId: arn, data: { GraphArn: arn, Adopted: 'true' } });
+    expect(result).toEqual({ physicalResourceId: arn, data: { GraphArn: arn, Adopted: 'true', DatasourcePackagesLeftIngesting: '' } });
     expect(api.callsOf('CreateGraph')).toHaveLength(0);
     expect(graph()!.tags).toEqual({ owner: 'security' });
     expect(graph()!.packages.get('ASFF_SECURITYHUB_FINDING')?.state).toBe('STARTED');
@@ -80,7 +80,7 @@ describe('create', () => {
     guardDutyFor(72);
     await create();
     const again = await create();
-    expect(again.data).toEqual({ GraphArn: graph()!.arn, Adopted: 'false' });
+    expect(again.data).toEqual({ GraphArn: graph()!.arn, Adopted: 'false', DatasourcePackagesLeftIngesting: '' });
     expect(api.callsOf('CreateGraph')).toHaveLength(1);
   });
 
@@ -133,7 +133,7 @@ describe('update', () => {
     const arn = await created({ Tags: { owner: 'security', team: 'a' } });
     const result = await dispatch(event('Update', TYPE, { Tags: { owner: 'secops' }, DatasourcePackages: ['EKS_AUDIT', 'ASFF_SECURITYHUB_FINDING'] },
       { physicalResourceId: arn, oldProperties: { Tags: { owner: 'security', team: 'a' } } }));
-    expect(result).toEqual({ physicalResourceId: arn, data: { GraphArn: arn, Adopted: 'false' } });
+    expect(result).toEqual({ physicalResourceId: arn, data: { GraphArn: arn, Adopted: 'false', DatasourcePackagesLeftIngesting: '' } });
     expect(graph()!.tags).toEqual({ owner: 'secops', [GRAPH_CREATED_BY_TAG]: MARK });
     expect(graph()!.packages.get('EKS_AUDIT')?.state).toBe('STARTED');
     expect(api.callsOf('UpdateDatasourcePackages')).toHaveLength(1);
@@ -147,14 +147,13 @@ describe('update', () => {
     expect(api.calls.map((c) => c.operation).filter((o) => !/^List/.test(o))).toEqual([]);
   });
 
-  test('a package removed from the list while still ingesting fails before any change, saying to stop it in the console', async () => {
+  test('a package removed from the list while still ingesting is left ingesting (no call can stop it), said in the attribute; the rest applies', async () => {
     const arn = await created({ DatasourcePackages: ['EKS_AUDIT'], Tags: { owner: 'a' } });
-    const err = await dispatch(event('Update', TYPE, { DatasourcePackages: [], Tags: { owner: 'b' } },
-      { physicalResourceId: arn, oldProperties: { DatasourcePackages: ['EKS_AUDIT'], Tags: { owner: 'a' } } })).catch((e) => e);
-    expect(err.message).toBe('datasource package(s) EKS_AUDIT left `datasourcePackages` but are still ingesting: Detective\'s API can start '
-      + 'a package (UpdateDatasourcePackages) but has no operation to stop one. Stop it in the Detective console (Settings, General, '
-      + 'Optional source packages), then deploy again');
-    expect(graph()!.tags.owner).toBe('a');
+    const result = await dispatch(event('Update', TYPE, { DatasourcePackages: [], Tags: { owner: 'b' } },
+      { physicalResourceId: arn, oldProperties: { DatasourcePackages: ['EKS_AUDIT'], Tags: { owner: 'a' } } }));
+    expect(result.data?.DatasourcePackagesLeftIngesting).toBe('EKS_AUDIT');
+    expect(graph()!.packages.get('EKS_AUDIT')?.state).toBe('STARTED');
+    expect(graph()!.tags.owner).toBe('b');
   });
 
   test('a package stopped in the console, then removed from the list, updates cleanly', async () => {

@@ -33,6 +33,11 @@ export interface BehaviorGraphResourceAttributes {
   readonly GraphArn: string;
   /** `"true"` when the graph existed before the stack (it is never deleted by the stack). */
   readonly Adopted: BooleanString;
+  /**
+   * Packages the properties no longer list that are still ingesting, comma-separated (empty when
+   * none): Detective's API cannot stop a package, so an update (or a rollback) leaves them.
+   */
+  readonly DatasourcePackagesLeftIngesting: string;
 }
 
 /** `Custom::DetectiveBehaviorGraph`. */

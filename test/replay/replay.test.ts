@@ -1,0 +1,103 @@
+/**
+ * The replay harness against CloudFormation's rules for failures: a failed create rolls back
+ * (ROLLBACK_COMPLETE) deleting what it created unless its policy is Retain; a failed update rolls
+ * back every resource it changed, runs every rollback step, and reports UPDATE_ROLLBACK_FAILED
+ * when one of them fails, rather than hiding it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CloudFormationReplay, DeploymentFailed } from './replay';
+import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
+import { LocalApi } from '../local-api/server';
+
+const REGION = 'eu-west-1';
+const ACCOUNT = '222222222222';
+const UNREADABLE = 'https://s3.eu-west-1.amazonaws.com/no-such-bucket/list.txt';
+
+let api: LocalApi;
+let replay: CloudFormationReplay;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  api = await new LocalApi().start();
+});
+beforeEach(() => {
+  api.reset();
+  api.setSettleTime(50);
+  replay = new CloudFormationReplay({ api });
+});
+afterEach(() => replay.close());
+afterAll(async () => {
+  await api.stop();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function synth(build: (stack: Stack) => void): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
+  dirs.push(dir);
+  const app = new App({ outdir: dir });
+  build(new Stack(app, 'Security', { env: { account: ACCOUNT, region: REGION } }));
+  app.synth();
+  return dir;
+}
+
+const unreadableList = (stack: Stack) => guardduty.IpListSource.fromBucket(s3.Bucket.fromBucketName(stack, 'Lists', 'no-such-bucket'), 'list.txt');
+
+const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('the deployment succeeded'); }, (e: unknown) => e as DeploymentFailed);
+
+test.each([
+  [RemovalPolicy.DESTROY, 0],
+  [RemovalPolicy.RETAIN, 1],
+])('a failed create rolls back (ROLLBACK_COMPLETE); the detector it created under %s: %i left', async (removalPolicy, left) => {
+  api.guardduty.failLocation(UNREADABLE);
+  const dir = synth((stack) => {
+    const detector = new guardduty.Detector(stack, 'Detector', { removalPolicy });
+    detector.addIpSet('Trusted', { source: unreadableList(stack) });
+  });
+  const err = await failure(replay.deploy(dir, 'Security'));
+  expect(err).toBeInstanceOf(DeploymentFailed);
+  expect(err.status).toBe('ROLLBACK_COMPLETE');
+  expect(api.guardduty.detectors(ACCOUNT, REGION)).toHaveLength(left);
+});
+
+test('a rollback step that fails is reported (UPDATE_ROLLBACK_FAILED), and the other steps still run', async () => {
+  api.guardduty.seedDetector(ACCOUNT, REGION);
+  api.guardduty.backdateDetectors(ACCOUNT, REGION, 48);
+  const graphStack = (tags: Record<string, string>, failing: boolean) => synth((stack) => {
+    const graph = new detective.BehaviorGraph(stack, 'Graph', { removalPolicy: RemovalPolicy.DESTROY });
+    for (const [k, v] of Object.entries(tags)) Tags.of(graph).add(k, v);
+    const detector = guardduty.Detector.fromDetectorId(stack, 'Detector', api.guardduty.detectors(ACCOUNT, REGION)[0].id);
+    new guardduty.Filter(stack, 'Filter', { detector, findingCriteria: { severity: guardduty.Condition.greaterThanOrEqual(7) } });
+    if (failing) new guardduty.IpSet(stack, 'Trusted', { detector, source: unreadableList(stack) });
+  });
+  await replay.deploy(graphStack({ owner: 'a' }, false), 'Security');
+  api.guardduty.failLocation(UNREADABLE);
+  // The rollback of the graph's new tag (UntagResource) is refused.
+  api.injectFault({ kind: 'access-denied', operation: 'UntagResource', times: 10 });
+  const err = await failure(replay.deploy(graphStack({ owner: 'a', team: 'b' }, true), 'Security'));
+  expect(err.status).toBe('UPDATE_ROLLBACK_FAILED');
+  expect(err.rollbackFailures).toEqual([expect.stringMatching(/^Graph\w* \(rollback Update\): .*AccessDenied/)]);
+  expect(err.reason).toMatch(/^Trusted\w*: /);
+});
+
+test('a datasource package the update started, which Detective cannot stop, never fails the rollback: it is left ingesting', async () => {
+  api.guardduty.seedDetector(ACCOUNT, REGION);
+  api.guardduty.backdateDetectors(ACCOUNT, REGION, 48);
+  const asff = detective.DatasourcePackage.ASFF_SECURITYHUB_FINDING;
+  const initial = synth((stack) => { new detective.BehaviorGraph(stack, 'Graph', { removalPolicy: RemovalPolicy.DESTROY, datasourcePackages: [asff] }); });
+  await replay.deploy(initial, 'Security');
+  api.guardduty.failLocation(UNREADABLE);
+  const updated = synth((stack) => {
+    new detective.BehaviorGraph(stack, 'Graph', { removalPolicy: RemovalPolicy.DESTROY, datasourcePackages: [asff, detective.DatasourcePackage.EKS_AUDIT] });
+    const detector = guardduty.Detector.fromDetectorId(stack, 'Detector', api.guardduty.detectors(ACCOUNT, REGION)[0].id);
+    new guardduty.IpSet(stack, 'Trusted', { detector, source: unreadableList(stack) });
+  });
+  const err = await failure(replay.deploy(updated, 'Security'));
+  expect(err.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  const graphUpdates = replay.events.filter((e) => e.requestType === 'Update' && e.logicalId.startsWith('Graph'));
+  expect(graphUpdates.map((e) => e.status)).toEqual(['SUCCESS', 'SUCCESS']);
+  expect(graphUpdates[1].data?.DatasourcePackagesLeftIngesting).toBe('EKS_AUDIT');
+});
