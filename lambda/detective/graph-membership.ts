@@ -27,7 +27,7 @@ import { CustomResourceEvent } from '../shared/custom-resource';
 import { HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
 import { log } from '../shared/log';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
-import { eventually } from '../shared/retry';
+import { eventually, writeThenConfirm } from '../shared/retry';
 import { waitForStatus } from '../shared/waiters';
 
 type MembershipEvent = CustomResourceEvent<GraphMembershipResourceProperties>;
@@ -74,7 +74,8 @@ async function accept(client: DetectiveClient, props: GraphMembershipResourcePro
   }
   const graphArn = found.GraphArn;
   if (found.Status === 'INVITED') {
-    await client.send(new AcceptInvitationCommand({ GraphArn: graphArn }));
+    await writeThenConfirm('AcceptInvitation', () => client.send(new AcceptInvitationCommand({ GraphArn: graphArn })),
+      async () => ['ENABLED', 'ACCEPTED_BUT_DISABLED'].includes((await invitation(client, (i) => i.GraphArn === graphArn))?.Status ?? ''));
     log.info('Accepted the invitation', { graphArn });
   }
   const status = await waitForStatus<string>({

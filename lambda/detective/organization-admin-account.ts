@@ -32,6 +32,7 @@ import { CustomResourceEvent, stackLocation } from '../shared/custom-resource';
 import { HandlerError } from '../shared/errors';
 import { log } from '../shared/log';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
+import { writeThenConfirm } from '../shared/retry';
 import { waitForStatus } from '../shared/waiters';
 
 /** What this handler answers. */
@@ -141,7 +142,8 @@ async function disable(client: DetectiveClient, accountId: string): Promise<void
     log.info('Not the Detective administrator; nothing to disable', { accountId, current: current?.AccountId });
     return;
   }
-  await client.send(new DisableOrganizationAdminAccountCommand({}));
+  await writeThenConfirm('DisableOrganizationAdminAccount', () => client.send(new DisableOrganizationAdminAccountCommand({})),
+    async () => (await currentAdmin(client))?.AccountId !== accountId);
   await waitUntil(client, accountId, false);
   log.info('Detective administrator disabled', { accountId });
 }

@@ -21,7 +21,7 @@ import { guardDutyClient } from '../shared/clients';
 import { HandlerError, isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
-import { eventually } from '../shared/retry';
+import { eventually, writeThenConfirm } from '../shared/retry';
 
 /** What this handler answers. */
 type Result = HandlerResult<AdministratorAccountResourceAttributes>;
@@ -80,11 +80,11 @@ async function associate(client: GuardDutyClient, props: AdministratorAccountRes
       + 'organization need no invitation: the delegated administrator adds them)');
   }
   if ('invitationId' in found) {
-    await client.send(new AcceptAdministratorInvitationCommand({
+    await writeThenConfirm('AcceptAdministratorInvitation', () => client.send(new AcceptAdministratorInvitationCommand({
       DetectorId: props.DetectorId,
       AdministratorId: adminId,
       InvitationId: found.invitationId,
-    }));
+    })), async () => (await currentAdministrator(client, props.DetectorId))?.AccountId === adminId);
     log.info('Accepted the invitation', { administrator: adminId });
   } else {
     log.info('Associated through the organization; no invitation to accept', { administrator: adminId });

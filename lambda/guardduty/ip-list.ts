@@ -20,6 +20,7 @@ import { clientToken } from '../shared/idempotency';
 import { log } from '../shared/log';
 import { parseBoolean } from '../shared/props';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
+import { writeThenConfirm } from '../shared/retry';
 import { syncTags, tagsOrUndefined } from '../shared/tags';
 import { waitForStatus } from '../shared/waiters';
 
@@ -48,6 +49,8 @@ export interface ListApi {
   create(client: GuardDutyClient, settings: ListSettings, token: string, tags?: Record<string, string>): Promise<string>;
   /** The set's status (Get*); throws whatever the service answers for a set it does not have. */
   status(client: GuardDutyClient, detectorId: string, setId: string): Promise<ListStatus>;
+  /** The set's name and location as GuardDuty holds them (Get*). */
+  describe(client: GuardDutyClient, detectorId: string, setId: string): Promise<{ readonly name?: string; readonly location?: string }>;
   update(client: GuardDutyClient, setId: string, settings: ListSettings): Promise<void>;
   delete(client: GuardDutyClient, detectorId: string, setId: string): Promise<void>;
   list(client: GuardDutyClient, detectorId: string): Promise<string[]>;
@@ -104,7 +107,12 @@ async function update(api: ListApi, client: GuardDutyClient, location: StackLoca
     log.warn(`The ${api.kind} no longer exists; creating it again`, { setId });
     return create(api, client, location, event);
   }
-  await api.update(client, setId, settings);
+  // A lost answer retried by the SDK is refused while the set is activating: the update took
+  // effect when the set already has the name and location it sent.
+  await writeThenConfirm(`Update${api.kind}`, () => api.update(client, setId, settings), async () => {
+    const held = await api.describe(client, settings.detectorId, setId);
+    return held.name === settings.name && held.location === settings.location;
+  });
   await settle(api, client, settings, setId);
   await syncTags(client, setArn(api, location, settings.detectorId, setId), old.Tags, event.ResourceProperties.Tags);
   return result(api, location, settings.detectorId, setId);
@@ -125,13 +133,10 @@ async function deleteAndWait(api: ListApi, client: GuardDutyClient, detectorId: 
     return;
   }
   if (current !== 'DELETE_PENDING') {
-    try {
-      await api.delete(client, detectorId, setId);
-    } catch (err) {
-      if (!isBadRequest(err) || !await isGone(api, client, detectorId, setId)) throw err;
-      log.info(`The ${api.kind} was already gone`, { detectorId, setId });
-      return;
-    }
+    // Decided by the state the delete leaves: the set gone, or being deleted (a lost answer whose
+    // retry GuardDuty refused because the first attempt had already started the deletion).
+    await writeThenConfirm(`Delete${api.kind}`, () => api.delete(client, detectorId, setId),
+      async () => ['DELETE_PENDING', 'DELETED', undefined].includes(await statusOf(api, client, detectorId, setId)));
   }
   await waitForStatus<ListStatus>({
     what: `${api.kind} ${setId}`,

@@ -30,6 +30,10 @@ export const IP_SET_API: ListApi = {
     const out = await client.send(new GetIPSetCommand({ DetectorId: detectorId, IpSetId: setId }));
     return out.Status as ListStatus;
   },
+  async describe(client, detectorId, setId) {
+    const out = await client.send(new GetIPSetCommand({ DetectorId: detectorId, IpSetId: setId }));
+    return { name: out.Name, location: out.Location };
+  },
   async update(client, setId, s) {
     await client.send(new UpdateIPSetCommand({
       DetectorId: s.detectorId,

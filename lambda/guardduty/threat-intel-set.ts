@@ -30,6 +30,10 @@ export const THREAT_INTEL_SET_API: ListApi = {
     const out = await client.send(new GetThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: setId }));
     return out.Status as ListStatus;
   },
+  async describe(client, detectorId, setId) {
+    const out = await client.send(new GetThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: setId }));
+    return { name: out.Name, location: out.Location };
+  },
   async update(client, setId, s) {
     await client.send(new UpdateThreatIntelSetCommand({
       DetectorId: s.detectorId,

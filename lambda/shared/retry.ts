@@ -2,6 +2,7 @@
  * Bounded retries for the service's eventual consistency (a write not yet visible to a read).
  * Throttling and 5xx are retried by the SDK itself; this is for answers that are valid but stale.
  */
+import { log } from './log';
 import { PollClock } from './poll';
 
 export interface EventuallyOptions {
@@ -22,5 +23,21 @@ export async function eventually<T>(attempt: () => Promise<T | undefined>, optio
     const value = await attempt();
     if (value !== undefined) return value;
     if (!await clock.sleep()) return undefined;
+  }
+}
+
+/**
+ * Run a write whose outcome is decided by the state it leaves, not by the answer to its retry. A
+ * write that took effect but whose answer was lost (a 5xx after the fact) is retried by the SDK,
+ * and the retry may be refused because the first attempt already did the work ("no such
+ * invitation", "already disabled", a set still activating). After any error, `holds` reads the
+ * state: when it already holds, the write took effect and the error is not one.
+ */
+export async function writeThenConfirm(what: string, write: () => Promise<unknown>, holds: () => Promise<boolean>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (!await holds().catch(() => false)) throw err;
+    log.info(`${what}: the call answered an error, but the state it makes already holds`, { error: String(err) });
   }
 }
