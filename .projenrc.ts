@@ -205,6 +205,14 @@ project.eslint?.addOverride({
   },
 });
 
+// The lost-answer sweep: the example's whole lifecycle once per write operation, with that write's
+// answer lost (about 9 minutes on 2 cores): CI runs it as a step of its own, not `npx projen test`.
+project.addTask('test:sweep', {
+  description: 'The example\'s lifecycle once per write operation, each with one lost answer (test/sweeps)',
+  env: { NODE_NO_WARNINGS: '1' },
+  exec: "jest --ci --coverage=false --testMatch '<rootDir>/test/sweeps/**/*.sweep.ts'",
+});
+
 project.addTask('example', {
   description: 'Synthesize the landing-zone example and replay it against the local GuardDuty/Detective API',
   // The SDK warns on every client that Node 20 support ends in 2027; the example's output is for people.
