@@ -76,7 +76,6 @@ export function detectiveMemberAdapter(client: DetectiveClient, graphArn: string
       return members;
     },
     get,
-    status: (member) => member.Status ?? '',
     isLive: (member) => member !== undefined && member.Status !== 'VERIFICATION_FAILED',
     async create(accounts, invitation) {
       // Invitations in invitation mode, enablement of organization accounts otherwise.

@@ -86,7 +86,6 @@ export function guardDutyMemberAdapter(client: GuardDutyClient, detectorId: stri
       const { Members } = await client.send(new GetMembersCommand({ DetectorId: detectorId, AccountIds: [...accountIds] }));
       return new Map((Members ?? []).filter((m) => m.AccountId).map((m) => [m.AccountId!, m]));
     },
-    status: (member) => member.RelationshipStatus ?? '',
     isLive: (member) => member !== undefined && LIVE.includes(member.RelationshipStatus ?? ''),
     isInvited: (member) => ['Invited', 'Enabled'].includes(member?.RelationshipStatus ?? ''),
     async create(accounts) {

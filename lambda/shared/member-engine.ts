@@ -25,11 +25,6 @@ import { MemberInvitationProperty } from '../../src/private/contracts';
  */
 export type MembershipMode = 'organization' | 'invitation';
 
-/** The mode a resource's properties ask for. */
-export function modeOf(props: { readonly Invitation?: MemberInvitationProperty }): MembershipMode {
-  return props.Invitation ? 'invitation' : 'organization';
-}
-
 /** Where one member stands in the wait. */
 export type MemberProgress =
   | { readonly state: 'ready' }
@@ -62,8 +57,6 @@ export interface MemberAdapter<M> {
   list(): Promise<Map<string, M>>;
   /** The members among at most 50 accounts (one call). */
   get(accountIds: ReadonlyArray<string>): Promise<Map<string, M>>;
-  /** The member's status as the service names it. */
-  status(member: M): string;
   /** Whether a member's relationship is in place, so it need not be created again. */
   isLive(member: M | undefined): boolean;
   /** Create (and, where the service does both in one call, invite) the accounts. */
@@ -138,7 +131,7 @@ async function getMembers<M>(adapter: MemberAdapter<M>, accountIds: ReadonlyArra
  * create leaves nothing behind and a rollback finds the administrator as it was.
  */
 export async function convergeMembers<M>(adapter: MemberAdapter<M>, request: MemberRequest): Promise<MemberOutcome<M>> {
-  const mode = request.invitation ? 'invitation' : 'organization';
+  const mode: MembershipMode = request.invitation ? 'invitation' : 'organization';
   const desiredIds = request.desired.map((a) => a.accountId);
   const desiredSet = new Set(desiredIds);
   const dropped = (request.previous ?? []).filter((id) => !desiredSet.has(id));

@@ -29,7 +29,7 @@ export interface ThreatDetectionResourceProps<P> {
  * checked, the permissions added, the properties typed by the contract, attributes read by name.
  */
 export class ThreatDetectionResource<P, A> extends CustomResource {
-  constructor(scope: Construct, id: string, readonly definition: ResourceTypeDefinition<P, A>, props: ThreatDetectionResourceProps<P>) {
+  constructor(scope: Construct, id: string, definition: ResourceTypeDefinition<P, A>, props: ThreatDetectionResourceProps<P>) {
     validateRemovalPolicy(scope, props.removalPolicy, definition.noun);
     const provider = ThreatDetectionProvider.of(scope);
     super(scope, id, {
