@@ -6,6 +6,8 @@ const SDK_GUARDDUTY = '3.1169.0';
 const SDK_DETECTIVE = '3.1048.0';
 // Organizations: the members-by-OU source reads accounts at run time (same release as GuardDuty).
 const SDK_ORGANIZATIONS = '3.1169.0';
+/** CloudFormation: the handler confirms each event with DescribeStackResource (issue 17). */
+const SDK_CLOUDFORMATION = '3.1169.0';
 const ESBUILD = '0.28.2';
 // The bundle's credential provider (environment only, see lambda/shared/lambda-credentials.ts):
 // the release the pinned clients resolve, pinned so the asset hash does not move.
@@ -58,6 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-sdk/client-guardduty@${SDK_GUARDDUTY}`,
     `@aws-sdk/client-detective@${SDK_DETECTIVE}`,
     `@aws-sdk/client-organizations@${SDK_ORGANIZATIONS}`,
+    `@aws-sdk/client-cloudformation@${SDK_CLOUDFORMATION}`,
     `esbuild@${ESBUILD}`,
     `@aws-sdk/credential-provider-env@${SDK_CREDENTIAL_PROVIDER_ENV}`,
     '@types/aws-lambda@^8.10.164',

@@ -1,6 +1,9 @@
 /**
  * The Lambda entry point behind every custom resource of the library (one function per stack).
- * It runs the resource handler, then answers CloudFormation at the event's ResponseURL. If the
+ * It refuses an event whose answer would go anywhere but CloudFormation's response bucket, or that
+ * CloudFormation is not sending now for this function's stack (checked with DescribeStackResource),
+ * before any service call and without answering. Otherwise
+ * it runs the resource handler, then answers CloudFormation at the event's ResponseURL. If the
  * handler is still running shortly before the function's timeout, it answers FAILED instead, so
  * the stack does not wait an hour for an answer that will never come.
  */
@@ -14,6 +17,7 @@ import {
   CustomResourceResponse,
 } from './shared/custom-resource';
 import { failureReason } from './shared/errors';
+import { verifyEvent } from './shared/event-verification';
 import { log, redact, redactText } from './shared/log';
 import { responseUrlProblem } from './shared/response-url';
 
@@ -26,6 +30,13 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
   const refused = responseUrlProblem(event.ResponseURL, event.StackId);
   if (refused) {
     log.error('Refused the event: nothing called, nothing answered', { reason: refused });
+    return;
+  }
+  // Nor is an event CloudFormation is not sending now for this function's stack (see event-verification.ts).
+  const unconfirmed = await verifyEvent(event).catch((err: unknown) =>
+    `CloudFormation could not confirm the event: ${(err as { name?: string }).name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
+  if (unconfirmed) {
+    log.error('Refused the event: nothing called, nothing answered', { reason: redactText(unconfirmed) });
     return;
   }
   const label = resourceLabel(event);

@@ -131,12 +131,24 @@ export class ThreatDetectionProvider extends Construct {
       vpcSubnets: options.vpcSubnets,
       securityGroups: options.securityGroups,
       reservedConcurrentExecutions: options.reservedConcurrentExecutions,
+      // The handler acts only on events of its own stack, confirmed with CloudFormation
+      // (lambda/shared/event-verification.ts); an event cannot change the environment.
+      environment: { STACK_ID: Stack.of(this).stackId },
     });
     this.function.node.addDependency(this.permissionsPolicy);
     this.serviceToken = this.function.functionArn;
 
     this.addPermissions({
-      grants: [{ sid: 'HandlerLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }],
+      grants: [
+        { sid: 'HandlerLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] },
+        // Confirm each event before acting on it: the event's resource in its stack, and the
+        // stack's status for the deletes of a replacement's cleanup. Its own stack only.
+        {
+          sid: 'ConfirmEvents',
+          actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'],
+          resources: [Stack.of(this).stackId],
+        },
+      ],
       nagSuppressions: [],
     });
     if (options.vpc) {

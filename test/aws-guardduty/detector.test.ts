@@ -193,7 +193,7 @@ describe('the handler provider', () => {
     }
   });
 
-  test('the role may write only its own log group and manage only detectors of its account and Region', () => {
+  test('the role may write only its own log group, read only its own stack and manage only detectors of its account and Region', () => {
     const s = stack();
     new guardduty.Detector(s, 'Two', { features: { ebsMalwareProtection: true }, removalPolicy: RemovalPolicy.DESTROY });
     const template = Template.fromStack(s);
@@ -212,6 +212,8 @@ describe('the handler provider', () => {
     // Malware protection and DESTROY add what they need.
     expect(statements).toEqual([
       { Sid: 'HandlerLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+      // Each event is confirmed with CloudFormation, on this stack only.
+      { Sid: 'ConfirmEvents', Effect: 'Allow', Action: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'], Resource: { Ref: 'AWS::StackId' } },
       { Sid: 'GuardDutyDetectorCreate', Effect: 'Allow', Action: ['guardduty:CreateDetector', 'guardduty:ListDetectors'], Resource: '*' },
       { Sid: 'GuardDutyDetector', Effect: 'Allow', Action: ['guardduty:GetDetector', 'guardduty:UpdateDetector'], Resource: detectorArn },
       { Sid: 'GuardDutyDetectorDelete', Effect: 'Allow', Action: 'guardduty:DeleteDetector', Resource: detectorArn },

@@ -1,16 +1,20 @@
 /**
  * The Lambda entry point: it answers CloudFormation at the ResponseURL on success, on failure
- * (naming the resource and the API error), and before the function times out; and it never logs
- * the ResponseURL or email addresses.
+ * (naming the resource and the API error), and before the function times out; it never logs
+ * the ResponseURL or email addresses; and it acts only on events CloudFormation confirms.
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { event, startLocalApi } from './events';
+import { ACCOUNT as ACCOUNT_ID, event, STACK_ID, startLocalApi } from './events';
 import { handler } from '../../lambda/index';
-import { CREATE_FAILED_PHYSICAL_ID } from '../../lambda/shared/custom-resource';
+import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent } from '../../lambda/shared/custom-resource';
+import { STACK_ID_VARIABLE } from '../../lambda/shared/event-verification';
 import { redact } from '../../lambda/shared/log';
 import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
+import { AdministratorAccountResource } from '../../src/private/resources/guardduty/administrator-account';
 import { DetectorResource } from '../../src/private/resources/guardduty/detector';
+import { FilterResource } from '../../src/private/resources/guardduty/filter';
+import { OrganizationAdminAccountResource } from '../../src/private/resources/guardduty/organization-admin-account';
 import { LocalApi } from '../local-api/server';
 
 let api: LocalApi;
@@ -31,9 +35,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => responder.listen(0, '127.0.0.1', r));
   // The responder is allowed as the replay's is: by the test-only environment setting.
   process.env[TEST_RESPONSE_ORIGIN_VARIABLE] = `http://127.0.0.1:${(responder.address() as AddressInfo).port}`;
+  // The function's own stack, as the provider sets it from AWS::StackId.
+  process.env[STACK_ID_VARIABLE] = STACK_ID;
 });
 afterAll(async () => {
   delete process.env[TEST_RESPONSE_ORIGIN_VARIABLE];
+  delete process.env[STACK_ID_VARIABLE];
   await api.stop();
   await new Promise((r) => responder.close(r));
 });
@@ -47,7 +54,14 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-function withResponseUrl<E extends { ResponseURL: string }>(e: E): E {
+/**
+ * The event as CloudFormation sends it: answered at the test's response endpoint, and its resource
+ * shown by DescribeStackResource in the state the request implies.
+ */
+function withResponseUrl<E extends CustomResourceEvent<unknown>>(e: E): E {
+  const status = { Create: 'CREATE_IN_PROGRESS', Update: 'UPDATE_IN_PROGRESS', Delete: 'DELETE_IN_PROGRESS' }[e.RequestType];
+  api.cloudformation.setStack(e.StackId, 'UPDATE_IN_PROGRESS');
+  api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: e.PhysicalResourceId, status });
   return { ...e, ResponseURL: `http://127.0.0.1:${(responder.address() as AddressInfo).port}/signed?X-Amz-Signature=secret` };
 }
 
@@ -89,7 +103,7 @@ test('answers FAILED for a resource type it does not manage', async () => {
 
 test('answers FAILED before the function times out', async () => {
   // Throttled calls: the SDK's backoff outlasts the 0.2 s the handler has before its margin.
-  api.injectFault({ kind: 'throttle', times: 4 });
+  api.injectFault({ kind: 'throttle', service: 'guardduty', times: 4 });
   const e = withResponseUrl(event('Update', DetectorResource.type, { Enable: 'true' }, { physicalResourceId: 'abc', oldProperties: { Enable: 'true' } }));
   const started = Date.now();
 
@@ -97,7 +111,7 @@ test('answers FAILED before the function times out', async () => {
 
   expect(Date.now() - started).toBeLessThan(1_000);
   // In Lambda the environment is frozen here; in a test, let the abandoned work finish.
-  while (!api.calls.some((c) => c.status < 300)) await new Promise((r) => setTimeout(r, 50));
+  while (!api.calls.some((c) => c.service === 'guardduty' && c.status < 300)) await new Promise((r) => setTimeout(r, 50));
   expect(responses).toHaveLength(1);
   expect(responses[0].body).toMatchObject({
     Status: 'FAILED',
@@ -131,4 +145,100 @@ test.each([
   expect(responses).toEqual([]);
   expect(logged.join('\n')).toMatch(/Refused the event: nothing called, nothing answered/);
   expect(logged.join('\n')).not.toContain(url);
+});
+
+describe('events CloudFormation does not confirm are refused: no service call, no answer, the reason logged', () => {
+  const url = () => `http://127.0.0.1:${(responder.address() as AddressInfo).port}/signed`;
+  const forged = <P>(e: CustomResourceEvent<P>) => ({ ...e, ResponseURL: url() });
+  const otherStack = STACK_ID.replace('/TestStack/', '/OtherStack/');
+  const detector = (physicalResourceId: string) => event('Delete', DetectorResource.type, { Enable: 'true' }, { physicalResourceId, logicalId: 'Detector' });
+
+  /** Each case: what CloudFormation shows, the forged event, and the reason the log must give. */
+  const cases: Array<[string, () => void, () => CustomResourceEvent<any>, RegExp]> = [
+    ['a Delete of a detector no stack has', () => undefined, () => detector('d-1'),
+      /Detector \(Delete\): the stack has no such logical resource/],
+    ['a Delete of the stack\'s detector while it is not being deleted', () => show('Detector', DetectorResource.type, 'd-1', 'UPDATE_COMPLETE'),
+      () => detector('d-1'), /the resource is UPDATE_COMPLETE and the stack is not in a cleanup phase: not a delete CloudFormation sends/],
+    ['a Delete of another physical id outside a cleanup phase', () => show('Detector', DetectorResource.type, 'd-2', 'UPDATE_COMPLETE'),
+      () => detector('d-1'), /on another physical id and the stack is UPDATE_COMPLETE: not a delete CloudFormation sends/],
+    ['a Create of a delegated administrator already created', () => show('Admin', OrganizationAdminAccountResource.type, '222222222222', 'CREATE_COMPLETE'),
+      () => event('Create', OrganizationAdminAccountResource.type, { AdminAccountId: '222222222222' }, { logicalId: 'Admin' }),
+      /Admin \(Create\): the resource is CREATE_COMPLETE, not CREATE_IN_PROGRESS/],
+    ['an archive-everything Filter the stack does not have', () => undefined,
+      () => event('Create', FilterResource.type, {
+        DetectorId: 'd-1',
+        Name: 'all',
+        Action: 'ARCHIVE',
+        Rank: '1',
+        FindingCriteria: { Criterion: { severity: { GreaterThanOrEqual: 0 } } },
+      }, { logicalId: 'Archive' }),
+      /Archive \(Create\): the stack has no such logical resource/],
+    ['an invitation acceptance on a resource of another type', () => show('Admin', DetectorResource.type, undefined, 'CREATE_IN_PROGRESS'),
+      () => event('Create', AdministratorAccountResource.type, { DetectorId: 'd-1', AdministratorId: '444444444444' }, { logicalId: 'Admin' }),
+      /the stack's resource is of type Custom::GuardDutyDetector, the event says Custom::GuardDutyAdministratorAccount/],
+    ['an Update of a physical id the resource does not have', () => show('Detector', DetectorResource.type, 'd-2', 'UPDATE_IN_PROGRESS'),
+      () => event('Update', DetectorResource.type, { Enable: 'false' }, { logicalId: 'Detector', physicalResourceId: 'd-1', oldProperties: { Enable: 'true' } }),
+      /the event's physical id is not the resource's/],
+    ['an event of another stack of the account', () => undefined,
+      () => ({ ...detector('d-1'), StackId: otherStack }), /the event's StackId is not the stack this function belongs to/],
+  ];
+
+  function show(logicalId: string, type: string, physicalId: string | undefined, status: string, stackStatus = 'UPDATE_COMPLETE') {
+    api.cloudformation.setStack(STACK_ID, stackStatus);
+    api.cloudformation.setResource(STACK_ID, logicalId, { type, physicalId, status });
+  }
+
+  test.each(cases)('%s', async (_name, arrange, make, reason) => {
+    api.cloudformation.setStack(STACK_ID, 'UPDATE_COMPLETE');
+    api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    arrange();
+    const before = api.guardduty.detectors(ACCOUNT_ID, 'us-east-1');
+
+    await handler(forged(make()), context(60_000));
+
+    expect(api.calls.filter((c) => c.service !== 'cloudformation')).toEqual([]);
+    expect(api.guardduty.detectors(ACCOUNT_ID, 'us-east-1')).toEqual(before);
+    expect(responses).toEqual([]);
+    const log = logged.join('\n');
+    expect(log).toMatch(/Refused the event: nothing called, nothing answered/);
+    expect(log).toMatch(reason);
+  });
+
+  test('a function without its stack id refuses every event', async () => {
+    delete process.env[STACK_ID_VARIABLE];
+    try {
+      await handler(withResponseUrl(event('Create', DetectorResource.type, { Enable: 'true' })), context(60_000));
+    } finally {
+      process.env[STACK_ID_VARIABLE] = STACK_ID;
+    }
+    expect(api.calls).toEqual([]);
+    expect(responses).toEqual([]);
+    expect(logged.join('\n')).toMatch(/the function has no STACK_ID/);
+  });
+
+  test('an event CloudFormation cannot be asked about (DescribeStackResource denied) is refused', async () => {
+    api.injectFault({ kind: 'access-denied', service: 'cloudformation', times: 10 });
+    await handler(withResponseUrl(event('Create', DetectorResource.type, { Enable: 'true' })), context(60_000));
+    expect(api.calls.map((c) => `${c.service}:${c.operation}`)).toEqual(['cloudformation:DescribeStackResource']);
+    expect(responses).toEqual([]);
+    expect(logged.join('\n')).toMatch(/CloudFormation could not confirm the event: AccessDenied/);
+  });
+
+  test('the Delete of the old physical id in a replacement\'s cleanup is acted on', async () => {
+    api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const old = api.guardduty.detectors(ACCOUNT_ID, 'us-east-1')[0].id;
+    show('Detector', DetectorResource.type, 'new-detector-id', 'UPDATE_COMPLETE', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    await handler(forged(detector(old)), context(60_000));
+    expect(responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: old });
+    expect(api.callsOf('DescribeStacks')).toHaveLength(1);
+  });
+
+  test('a rollback Update (stack UPDATE_ROLLBACK_IN_PROGRESS, resource UPDATE_IN_PROGRESS) is acted on', async () => {
+    api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const id = api.guardduty.detectors(ACCOUNT_ID, 'us-east-1')[0].id;
+    show('Detector', DetectorResource.type, id, 'UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS');
+    await handler(forged(event('Update', DetectorResource.type, { Enable: 'true' },
+      { logicalId: 'Detector', physicalResourceId: id, oldProperties: { Enable: 'true', FindingPublishingFrequency: 'ONE_HOUR' } as any })), context(60_000));
+    expect(responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+  });
 });

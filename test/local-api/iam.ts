@@ -73,6 +73,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   guardduty: 'guardduty',
   detective: 'detective',
   organizations: 'organizations',
+  cloudformation: 'cloudformation',
 };
 
 /**
@@ -123,6 +124,7 @@ const VARIABLE_MEMBERS: Record<string, string[]> = {
   ThreatEntitySetId: ['ThreatEntitySetId'],
   TrustedEntitySetId: ['TrustedEntitySetId'],
   AccountId: ['AccountId'],
+  StackName: ['StackName'],
 };
 
 /**
@@ -137,6 +139,8 @@ export async function resourceFor(action: string, input: Input, facts: ArnFacts)
   for (const member of ['ResourceArn', 'GraphArn']) {
     if (typeof input[member] === 'string') return input[member];
   }
+  // CloudFormation names a stack by its id (its ARN) or its name.
+  if (typeof input.StackName === 'string' && input.StackName.startsWith('arn:')) return input.StackName;
   const types = details.resourceTypes.map((t) => t.name);
   const type = types.length === 1 ? types[0] : chooseByParent(types, input, action);
   const format = (await iamResourceTypeDetails(prefix, type)).arn;
@@ -163,6 +167,9 @@ function variableValue(variable: string, input: Input, facts: ArnFacts): string 
     // The formats write the prefixes themselves (`o-${OrganizationId}`, `ou-${…}`, `r-${RootId}`).
     case 'OrganizationId': return facts.organizationId?.replace(/^o-/, '');
     case 'OrganizationalUnitId': return typeof input.ParentId === 'string' ? input.ParentId.replace(/^ou-/, '') : undefined;
+    // A stack named (not by id) that does not exist: there is no id; CloudFormation then answers
+    // ValidationError, after IAM allowed the call on the stack's name.
+    case 'Id': return '00000000-0000-0000-0000-000000000000';
     case 'RootId': return typeof input.ParentId === 'string' ? input.ParentId.replace(/^r-/, '') : undefined;
     default: {
       const member = (VARIABLE_MEMBERS[variable] ?? []).find((m) => typeof input[m] === 'string');

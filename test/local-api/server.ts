@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { CloudFormationState, errorResponse as cloudFormationError } from './cloudformation';
 import { DependentPermission, dependentPermissions, SERVICE_LINKED_ROLE_NAMES } from './dependent-permissions';
 import { DetectiveService } from './detective';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
@@ -58,6 +59,8 @@ export interface FaultRule {
   readonly kind: FaultKind;
   /** Operation name (e.g. `CreateDetector`); all operations if absent. */
   readonly operation?: string;
+  /** Signing name (`guardduty`, `detective`, `organizations`, `cloudformation`); all services if absent. */
+  readonly service?: string;
   readonly account?: string;
   /** How many matching calls fail. */
   readonly times: number;
@@ -81,6 +84,8 @@ export class LocalApi {
   public readonly detective: DetectiveService;
   /** The organization (accounts, OUs, delegated administrators) GuardDuty, Detective and Organizations share. */
   public readonly organization = new OrganizationState();
+  /** The stacks the handler confirms its events with (set by the replay, or by a test). */
+  public readonly cloudformation = new CloudFormationState();
   /** Callers and their policies: every request of a registered role is authorized (see `./iam`). */
   public readonly iam = new IamAuthorizer();
   /** Service-linked roles the services made, by account. */
@@ -176,6 +181,7 @@ export class LocalApi {
       AWS_ENDPOINT_URL_GUARDDUTY: this.url,
       AWS_ENDPOINT_URL_DETECTIVE: this.url,
       AWS_ENDPOINT_URL_ORGANIZATIONS: this.url,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: this.url,
     };
   }
 
@@ -213,6 +219,7 @@ export class LocalApi {
     this.detective.reset();
     this.organization.reset();
     this.iam.reset();
+    this.cloudformation.reset();
     this.serviceLinkedRoles.clear();
   }
 
@@ -228,6 +235,7 @@ export class LocalApi {
       return plainError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
     const account = principal.account;
+    if (signingName === 'cloudformation') return this.handleCloudFormation(body, principal, region);
     const service = this.services.get(signingName);
     if (!service) {
       return plainError(400, 'UnknownServiceException', `The local API does not serve ${signingName}.`);
@@ -273,7 +281,7 @@ export class LocalApi {
       return record(service.model.serializeError('AccessDeniedException', { Message: denial }), input);
     }
 
-    const fault = this.takeFault(operation, account);
+    const fault = this.takeFault(operation, account, signingName);
     if (fault === 'throttle') {
       return record(plainError(400, 'ThrottlingException', 'Rate exceeded'), input);
     }
@@ -298,6 +306,40 @@ export class LocalApi {
       return record(service.model.serializeError(service.internalError, { Message: 'Internal server error' }), input);
     }
     return record(response, input);
+  }
+
+  /** CloudFormation's query protocol (see `./cloudformation`): authorized, faulted and logged like the others. */
+  private async handleCloudFormation(body: string, principal: Principal, region: string): Promise<WireResponse> {
+    const account = principal.account;
+    const { operation, input, error } = this.cloudformation.parse(body);
+    const authorization: AuthorizationRecord[] = [];
+    const record = (response: WireResponse) => {
+      this.calls.push({
+        principal: principal.arn,
+        authorization,
+        service: 'cloudformation',
+        operation,
+        account,
+        region,
+        input,
+        status: response.status,
+        error: response.status >= 300 ? response.headers['x-amzn-errortype'] : undefined,
+      });
+      return response;
+    };
+    if (error) return record(error);
+    // IAM evaluates the stack's ARN: the id given, or the id of the stack a name designates.
+    const stackArn = input.StackName ? this.cloudformation.resolve(input.StackName, account, region) ?? input.StackName : undefined;
+    const denial = await this.authorize(principal, 'cloudformation', operation, region,
+      stackArn ? { ...input, StackName: stackArn } : input, authorization);
+    if (denial) return record(cloudFormationError(403, 'AccessDenied', denial));
+    const fault = this.takeFault(operation, account, 'cloudformation');
+    if (fault === 'throttle') return record(cloudFormationError(400, 'Throttling', 'Rate exceeded'));
+    if (fault === 'access-denied') return record(cloudFormationError(403, 'AccessDenied', `not authorized to perform: cloudformation:${operation}`));
+    if (fault === 'internal-error' || fault === 'internal-error-after-commit') {
+      return record(cloudFormationError(500, 'InternalFailure', 'The request processing has failed because of an unknown error.'));
+    }
+    return record(this.cloudformation.invoke(operation, input, account, region));
   }
 
   /**
@@ -352,9 +394,10 @@ export class LocalApi {
     this.serviceLinkedRoles.set(account, roles);
   }
 
-  private takeFault(operation: string, account: string): FaultKind | undefined {
+  private takeFault(operation: string, account: string, service: string): FaultKind | undefined {
     const rule = this.faults.find((f) => f.remaining > 0
       && (f.operation === undefined || f.operation === operation)
+      && (f.service === undefined || f.service === service)
       && (f.account === undefined || f.account === account));
     if (!rule) return undefined;
     rule.remaining--;

@@ -22,7 +22,13 @@ function sampleContext(stack: Stack, template: any): ResolveContext {
   const account = stack.account;
   const sample = (logicalId: string) => `sample-${logicalId.toLowerCase()}`;
   return {
-    pseudo: { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': account, 'AWS::URLSuffix': 'amazonaws.com' },
+    pseudo: {
+      'AWS::Partition': 'aws',
+      'AWS::Region': REGION,
+      'AWS::AccountId': account,
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackId': `arn:aws:cloudformation:${REGION}:${account}:stack/${stack.stackName}/5b6f1a80-0000-4000-8000-000000000000`,
+    },
     parameters: {},
     mappings: {},
     conditions: {},
@@ -95,7 +101,14 @@ test('the authorization data is the pinned version the README cites', async () =
 
 test('the apps grant what the checks below cover', () => {
   expect(grants.length).toBeGreaterThan(100);
-  expect(new Set(grants.map((g) => g.action.split(':')[0]))).toEqual(new Set(['guardduty', 'detective', 'organizations', 'iam', 's3', 'ec2']));
+  expect(new Set(grants.map((g) => g.action.split(':')[0]))).toEqual(new Set(['guardduty', 'detective', 'organizations', 'iam', 's3', 'ec2', 'cloudformation']));
+  // The event confirmation: two reads, on the handler's own stack only.
+  const confirm = grants.filter((g) => g.action.startsWith('cloudformation:'));
+  expect(new Set(confirm.map((g) => g.action))).toEqual(new Set(['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks']));
+  for (const g of confirm) {
+    const stackName = g.where.split('/')[0];
+    expect(g.resources).toEqual([`arn:aws:cloudformation:${REGION}:${/^arn:aws:cloudformation:[^:]+:(\d{12})/.exec(g.resources[0])?.[1]}:stack/${stackName}/5b6f1a80-0000-4000-8000-000000000000`]);
+  }
   // The log statement: the two writes, on the handler's own log group only.
   const logs = all.filter((g) => g.action.startsWith('logs:'));
   expect(new Set(logs.map((g) => g.action))).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents']));

@@ -98,7 +98,8 @@ describe('a detector stack: create, update (tags), delete', () => {
 
   // Every statement of the policy, removed one at a time from both templates; but the log
   // writes, which the Lambda runtime makes and the local API does not serve.
-  test.each(handlerStatements(initial, STACK).filter((s) => s.Sid !== 'HandlerLogs').map((s) => [s.Sid, [s.Action].flat()] as const))(
+  test.each(handlerStatements(initial, STACK).filter((s) => !['HandlerLogs', 'ConfirmEvents'].includes(s.Sid))
+    .map((s) => [s.Sid, [s.Action].flat()] as const))(
     'without %s the lifecycle fails, naming one of its actions', async (sid, actions) => {
       const failure = await lifecycle(withoutStatement(initial, STACK, sid), withoutStatement(updated, STACK, sid))
         .then(() => undefined, (err: unknown) => err);
@@ -107,6 +108,18 @@ describe('a detector stack: create, update (tags), delete', () => {
       expect(reason).toMatch(/AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role\/\S+ is not authorized to perform: /);
       expect(actions.some((action) => reason.includes(`perform: ${action} on resource`))).toBe(true);
     });
+
+  test('without ConfirmEvents the handler cannot confirm its first event with CloudFormation, so it acts on nothing', async () => {
+    const cut = withoutStatement(initial, STACK, 'ConfirmEvents');
+    // It refuses the event without answering (CloudFormation would wait for the answer): the replay says so.
+    await expect(replay.deploy(cut, STACK)).rejects.toThrow(/Detector\w+: the handler sent no response/);
+    expect(api.calls.map((c) => `${c.service}:${c.operation}:${c.error ?? 'ok'}`)).toEqual(['cloudformation:DescribeStackResource:AccessDenied']);
+    expect(api.calls[0].authorization.at(-1)).toMatchObject({
+      action: 'cloudformation:DescribeStackResource',
+      decision: 'ImplicitlyDenied',
+      resource: expect.stringMatching(new RegExp(`^arn:aws:cloudformation:${REGION}:${MANAGEMENT}:stack/${STACK}/`)),
+    });
+  });
 });
 
 test('a filter refused because another stack has its name is explained with ListFilters', async () => {

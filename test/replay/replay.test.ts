@@ -101,3 +101,46 @@ test('a datasource package the update started, which Detective cannot stop, neve
   expect(graphUpdates.map((e) => e.status)).toEqual(['SUCCESS', 'SUCCESS']);
   expect(graphUpdates[1].data?.DatasourcePackagesLeftIngesting).toBe('EKS_AUDIT');
 });
+
+test('every event is confirmed with CloudFormation as the replay shows it: a renamed filter\'s old name is deleted in the cleanup phase', async () => {
+  const app = (filterName: string) => synth((stack) => {
+    new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY })
+      .addFilter('Archive', { filterName, action: guardduty.FilterAction.ARCHIVE, findingCriteria: { severity: guardduty.Condition.lessThan(2) } });
+  });
+  await replay.deploy(app('archive-low'), 'Security');
+  await replay.deploy(app('archive-lowest'), 'Security');
+  const [detector] = api.guardduty.detectors(ACCOUNT, REGION);
+  expect(detector.filters.map((f) => f.name)).toEqual(['archive-lowest']);
+
+  // Each event read its resource once; only the cleanup's Delete (of the old name) needed the stack's status.
+  const custom = replay.events.length;
+  expect(api.callsOf('DescribeStackResource').filter((c) => c.status === 200)).toHaveLength(custom);
+  const stackReads = api.callsOf('DescribeStacks');
+  expect(stackReads).toHaveLength(1);
+  expect(replay.events.find((e) => e.requestType === 'Delete')).toMatchObject({
+    logicalId: expect.stringMatching(/^DetectorArchive/),
+    status: 'SUCCESS',
+    physicalId: `${detector.id}:archive-low`,
+  });
+  const stackId = String(stackReads[0].input.StackName);
+  expect(api.cloudformation.stackStatus(stackId)).toBe('UPDATE_COMPLETE');
+
+  await replay.destroy(app('archive-lowest'), 'Security');
+  expect(api.cloudformation.stackStatus(stackId)).toBe('DELETE_COMPLETE');
+  expect(api.guardduty.detectors(ACCOUNT, REGION)).toEqual([]);
+});
+
+test('a stack created again after its create rolled back is a new stack (a new stack id), as CloudFormation makes it', async () => {
+  api.guardduty.failLocation(UNREADABLE);
+  const dir = synth((stack) => {
+    new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY }).addIpSet('Trusted', { source: unreadableList(stack) });
+  });
+  await failure(replay.deploy(dir, 'Security'));
+  const first = String(api.callsOf('DescribeStackResource')[0].input.StackName);
+  expect(api.cloudformation.stackStatus(first)).toBe('ROLLBACK_COMPLETE');
+  api.reset();
+  await replay.deploy(synth((stack) => new guardduty.Detector(stack, 'Detector')), 'Security');
+  const second = String(api.callsOf('DescribeStackResource')[0].input.StackName);
+  expect(second).toMatch(/^arn:aws:cloudformation:eu-west-1:222222222222:stack\/Security\//);
+  expect(second).not.toBe(first);
+});

@@ -119,6 +119,8 @@ export class CloudFormationReplay {
   /** What the replay could not evaluate (e.g. an AWS managed policy on a function's role), once each. */
   public readonly warnings: string[] = [];
   private readonly stacks = new Map<string, DeployedStack>();
+  /** Stacks of each name created and gone (rolled back or deleted), for each new stack's id. */
+  private readonly creations = new Map<string, number>();
   private readonly responses = new Map<string, (body: any) => void>();
   private server?: http.Server;
 
@@ -129,7 +131,8 @@ export class CloudFormationReplay {
     const artifact = this.readStack(assemblyDir, stackName);
     const previous = this.stacks.get(stackName);
     const stack: DeployedStack = previous ?? {
-      stackId: `arn:aws:cloudformation:${artifact.region}:${artifact.account}:stack/${stackName}/${deterministicUuid(stackName)}`,
+      // A stack created again (after a rolled-back create, which the CDK CLI deletes first) is a new stack with a new id.
+      stackId: `arn:aws:cloudformation:${artifact.region}:${artifact.account}:stack/${stackName}/${this.newStackUuid(stackName)}`,
       account: artifact.account,
       region: artifact.region,
       resources: new Map(),
@@ -138,6 +141,11 @@ export class CloudFormationReplay {
     const before = new Map(stack.resources);
     const undo: Array<() => Promise<void>> = [];
     const replaced: DeployedResource[] = [];
+    // What CloudFormation shows the handler while it confirms each event (see the handler's event-verification.ts).
+    const cfn = this.options.api.cloudformation;
+    cfn.setStack(stack.stackId, previous ? 'UPDATE_IN_PROGRESS' : 'CREATE_IN_PROGRESS');
+    /** Replacements a rollback undid: their new physical ids are deleted in the rollback's cleanup. */
+    const rollbackCleanup: DeployedResource[] = [];
 
     const conditions: Record<string, boolean> = {};
     const ctx = this.resolveContext(artifact, stack, conditions);
@@ -174,7 +182,7 @@ export class CloudFormationReplay {
         // CloudFormation rolls back the failed resource too: an Update back to its old
         // properties, or a Delete of what the failed Create reported.
         if (old) {
-          undo.push(() => this.rollbackUpdate(stack, artifact, stackName, deployed, old));
+          undo.push(() => this.rollbackUpdate(stack, artifact, stackName, deployed, old, rollbackCleanup));
           if (event.status === 'SUCCESS' && old.physicalId !== deployed.physicalId) replaced.push(old);
         } else {
           // A resource created by the failed deployment is deleted on rollback unless its policy is
@@ -187,22 +195,37 @@ export class CloudFormationReplay {
       // CloudFormation runs every rollback step, and reports a step that fails (the stack then
       // ends in ROLLBACK_FAILED or UPDATE_ROLLBACK_FAILED) rather than stopping at it.
       const rollbackFailures: string[] = [];
+      const reasonOf = (e: unknown) => (e instanceof DeploymentFailed ? e.reason : String(e));
+      cfn.setStack(stack.stackId, previous ? 'UPDATE_ROLLBACK_IN_PROGRESS' : 'ROLLBACK_IN_PROGRESS');
       for (const step of undo.reverse()) {
-        const failure = await step().then(() => undefined, (e: unknown) => (e instanceof DeploymentFailed ? e.reason : String(e)));
+        const failure = await step().then(() => undefined, reasonOf);
         if (failure) rollbackFailures.push(failure);
       }
       stack.resources.clear();
       before.forEach((v, k) => stack.resources.set(k, v));
-      if (!previous) this.stacks.delete(stackName);
-      if (!(err instanceof DeploymentFailed)) throw err;
+      if (previous && rollbackFailures.length === 0 && rollbackCleanup.length > 0) {
+        cfn.setStack(stack.stackId, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+        for (const r of rollbackCleanup) {
+          const failure = await this.deleteResource(stack, artifact, stackName, r, true).then(() => undefined, reasonOf);
+          // CloudFormation reports a failed cleanup delete as a warning; the stack is rolled back.
+          if (failure) this.warn(`${stackName}: rollback cleanup of ${r.logicalId} (${r.physicalId}) failed: ${failure}`);
+        }
+      }
+      if (!previous) {
+        this.stacks.delete(stackName);
+        this.creations.set(stackName, (this.creations.get(stackName) ?? 0) + 1);
+      }
       const status: FailedStackStatus = previous
         ? (rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE')
         : (rollbackFailures.length > 0 ? 'ROLLBACK_FAILED' : 'ROLLBACK_COMPLETE');
+      cfn.setStack(stack.stackId, status);
+      if (!(err instanceof DeploymentFailed)) throw err;
       throw new DeploymentFailed(stackName, err.reason, status, rollbackFailures);
     }
 
     // Cleanup phase: what the new template no longer has, then the old side of replacements.
     const removed = [...before.values()].filter((r) => !(r.logicalId in artifact.template.Resources));
+    if (previous) cfn.setStack(stack.stackId, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     for (const r of reverseOrder(removed, before)) {
       stack.resources.delete(r.logicalId);
       await this.deleteResource(stack, artifact, stackName, r, false);
@@ -213,6 +236,7 @@ export class CloudFormationReplay {
     for (const output of Object.values(artifact.template.Outputs ?? {})) {
       if (output.Export) stack.exports[String(resolve(output.Export.Name, ctx))] = String(resolve(output.Value, ctx));
     }
+    cfn.setStack(stack.stackId, previous ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE');
     this.stacks.set(stackName, stack);
   }
 
@@ -221,10 +245,19 @@ export class CloudFormationReplay {
     const stack = this.stacks.get(stackName);
     if (!stack) return;
     const artifact = this.readStack(assemblyDir, stackName);
-    for (const r of reverseOrder([...stack.resources.values()], stack.resources)) {
-      await this.deleteResource(stack, artifact, stackName, r, false);
+    const cfn = this.options.api.cloudformation;
+    cfn.setStack(stack.stackId, 'DELETE_IN_PROGRESS');
+    try {
+      for (const r of reverseOrder([...stack.resources.values()], stack.resources)) {
+        await this.deleteResource(stack, artifact, stackName, r, false);
+      }
+    } catch (err) {
+      cfn.setStack(stack.stackId, 'DELETE_FAILED');
+      throw err;
     }
+    cfn.setStack(stack.stackId, 'DELETE_COMPLETE');
     this.stacks.delete(stackName);
+    this.creations.set(stackName, (this.creations.get(stackName) ?? 0) + 1);
   }
 
   /** The deployed resources of a stack. */
@@ -248,13 +281,13 @@ export class CloudFormationReplay {
     }
   }
 
-  private async rollbackUpdate(stack: DeployedStack, artifact: StackArtifact, stackName: string, current: DeployedResource, old: DeployedResource) {
-    // The rollback Update addresses the physical id the resource has now, with the old properties.
+  private async rollbackUpdate(stack: DeployedStack, artifact: StackArtifact, stackName: string, current: DeployedResource, old: DeployedResource,
+    cleanup: DeployedResource[]) {
+    // The rollback Update addresses the physical id the resource has now, with the old properties;
+    // a physical id it moves away from is deleted in the rollback's cleanup phase.
     const event = await this.send(stack, artifact, stackName, 'Update', old.logicalId, old.type, old.properties, current);
     if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${old.logicalId} (rollback Update): ${event.reason}`);
-    if (event.physicalId !== current.physicalId) {
-      await this.deleteResource(stack, artifact, stackName, current, true);
-    }
+    if (event.physicalId !== current.physicalId) cleanup.push(current);
   }
 
   private async deleteResource(stack: DeployedStack, artifact: StackArtifact, stackName: string, r: DeployedResource, force: boolean) {
@@ -283,8 +316,28 @@ export class CloudFormationReplay {
       ResourceProperties: properties,
       OldResourceProperties: requestType === 'Update' ? existing?.properties : undefined,
     };
+    const cfn = this.options.api.cloudformation;
+    const shown = cfn.resource(stack.stackId, logicalId);
+    // A Delete of a physical id the resource no longer has (a replacement's cleanup) leaves the
+    // resource as it is; every other event shows the resource in progress.
+    const ownsPhysicalId = requestType !== 'Delete' || shown === undefined || shown.physicalId === existing?.physicalId;
+    const verb = requestType === 'Create' ? 'CREATE' : requestType === 'Update' ? 'UPDATE' : 'DELETE';
+    if (ownsPhysicalId) {
+      cfn.setResource(stack.stackId, logicalId, { type: resourceType, physicalId: existing?.physicalId, status: `${verb}_IN_PROGRESS` });
+    }
     const started = Date.now();
     const answer = await this.invoke(fn, artifact, stack, event);
+    if (ownsPhysicalId) {
+      if (requestType === 'Delete' && answer.Status === 'SUCCESS') {
+        cfn.removeResource(stack.stackId, logicalId);
+      } else {
+        cfn.setResource(stack.stackId, logicalId, {
+          type: resourceType,
+          physicalId: answer.PhysicalResourceId,
+          status: `${verb}_${answer.Status === 'SUCCESS' ? 'COMPLETE' : 'FAILED'}`,
+        });
+      }
+    }
     const replayEvent: ReplayEvent = {
       durationMs: Date.now() - started,
       stack: stackName,
@@ -383,6 +436,12 @@ export class CloudFormationReplay {
     return this.options.api.iam.registerRole({
       account: stack.account, roleName: name, sessionName: fn.physicalId, policies, permissionsBoundary,
     });
+  }
+
+  /** The first stack of a name has a deterministic id from its name; each later one, from its name and count. */
+  private newStackUuid(stackName: string): string {
+    const count = this.creations.get(stackName) ?? 0;
+    return deterministicUuid(count === 0 ? stackName : `${stackName}#${count}`);
   }
 
   private warn(message: string): void {
