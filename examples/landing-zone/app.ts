@@ -79,6 +79,13 @@ interface ThreatDetectionStackProps extends StackProps {
    * permission to delete one.
    */
   readonly adoptsDetector?: boolean;
+  /**
+   * The account becomes an invited GuardDuty member: once it is, its administrator governs its
+   * finding publishing frequency and protection plans, so its own detector sets neither (it starts
+   * with GuardDuty's defaults; an invited member's plans cannot be pushed before it accepts, so
+   * a landing zone that manages them enrolls the account through the organization instead).
+   */
+  readonly settingsFromAdministrator?: boolean;
 }
 
 /** The GuardDuty baseline every account of the landing zone gets. */
@@ -87,7 +94,9 @@ export class ThreatDetectionStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ThreatDetectionStackProps) {
     super(scope, id, props);
-    this.detector = new guardduty.Detector(this, 'Detector', {
+    this.detector = new guardduty.Detector(this, 'Detector', props.settingsFromAdministrator ? {
+      removalPolicy: props.removalPolicy,
+    } : {
       findingPublishingFrequency: props.settings.findingPublishingFrequency,
       features: {
         s3DataEvents: true,
@@ -285,6 +294,7 @@ export function buildLandingZone(app: App, settings: LandingZoneSettings): Stack
   const vended = new VendedAccountStack(app, 'VendedAccountThreatDetection', {
     env: { account: VENDED_ACCOUNT, region: REGION },
     settings,
+    settingsFromAdministrator: true,
     removalPolicy: RemovalPolicy.DESTROY,
   });
   security.addDependency(management);

@@ -1,6 +1,7 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IDetector } from './detector';
+import { administratorGoverned } from '../private/administrator-governed';
 import { ValidationError } from '../private/errors';
 import { AdministratorAccountResource } from '../private/resources/guardduty/administrator-account';
 import { administratorAccountPermissions } from '../private/resources/guardduty/administrator-account.permissions';
@@ -33,6 +34,10 @@ export interface AdministratorAccountProps {
  * Deploy it after the administrator's `MemberAccount` with `invitation`, and make it depend on
  * the account's `Detector` (passing `detector` does).
  *
+ * Warns at synth (`cdk-threat-detection:memberDetectorSettings`, acknowledgeable) when the
+ * `detector` is a `Detector` of this app that sets `findingPublishingFrequency`, `features` or
+ * `dataSources`: once the account is a member, the administrator governs them.
+ *
  * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_AcceptAdministratorInvitation.html
  */
 export class AdministratorAccount extends Construct {
@@ -54,6 +59,15 @@ export class AdministratorAccount extends Construct {
     if (known(account) && known(detectorAccount) && detectorAccount !== account) {
       throw new ValidationError(this, `\`detector\` belongs to account ${detectorAccount}, not to this stack's account ${account}: give the `
         + 'member account\'s own detector (the one in this stack), not the administrator\'s');
+    }
+    const governed = administratorGoverned(props.detector);
+    if (governed.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-threat-detection:memberDetectorSettings', 'the member\'s `detector` sets '
+        + `${governed.map((p) => `\`${p}\``).join(' and ')}, which GuardDuty governs from the administrator once this account is its `
+        + 'member: the create applies them while the account is standalone, but a later change of them is not the member\'s to make '
+        + '(members take the administrator\'s finding publishing frequency and cannot change their own protection plans). Set member '
+        + 'protection plans from the administrator (`MemberAccount`/`MemberAccounts` `features`, or `OrganizationConfiguration`) and '
+        + 'leave them off the member\'s `Detector`; acknowledge this warning if the values only seed the account');
     }
     new ThreatDetectionResource(this, 'Resource', AdministratorAccountResource, {
       properties: { DetectorId: props.detector.detectorId, AdministratorAccountId: props.administratorAccountId },

@@ -16,6 +16,7 @@ import { Filter, FilterOptions } from './filter';
 import { IpSet, IpSetOptions } from './ip-set';
 import { PublishingDestination, PublishingDestinationOptions } from './publishing-destination';
 import { ThreatIntelSet, ThreatIntelSetOptions } from './threat-intel-set';
+import { recordAdministratorGoverned } from '../private/administrator-governed';
 import { ValidationError } from '../private/errors';
 import { definedKeys, renderFeatures, validateFeatureChoice } from '../private/features';
 import { DetectorDataSourcesProperty, DetectorResource } from '../private/resources/guardduty/detector';
@@ -273,6 +274,11 @@ export class Detector extends DetectorBase implements ITaggable {
     });
     this.detectorId = this.resource.attribute('DetectorId');
     this.detectorArn = this.resource.attribute('DetectorArn');
+    recordAdministratorGoverned(this, [
+      ...(props.findingPublishingFrequency !== undefined ? ['findingPublishingFrequency'] : []),
+      ...(props.features !== undefined ? ['features'] : []),
+      ...(dataSources !== undefined ? ['dataSources'] : []),
+    ]);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { App, CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { aws_guardduty as guardduty, MemberAccountSource } from '../../src';
 
 const { OrganizationAutoEnable } = guardduty;
@@ -225,4 +225,28 @@ test('OU ids from a CfnParameter list are passed through to the handler', () => 
   expect(members.Properties.Organization).toEqual({ ParentIds: { Ref: 'WorkloadOus' } });
   // The handler may read accounts by parent (a token could name roots or OUs).
   expect(statements(stack).map((s: any) => s.Sid)).toContain('OrganizationsAccountsByParent');
+});
+
+describe('a member-side Detector that sets what the administrator governs: an acknowledgeable warning on AdministratorAccount', () => {
+  const warnings = (props: guardduty.DetectorProps, imported = false) => {
+    const app = new App();
+    const stack = new Stack(app, 'Member', { env: { account: '444444444444', region: 'eu-west-1' } });
+    const detector = imported ? guardduty.Detector.fromDetectorId(stack, 'Detector', 'abc123') : new guardduty.Detector(stack, 'Detector', props);
+    new guardduty.AdministratorAccount(stack, 'Admin', { detector, administratorAccountId: '222222222222' });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('memberDetectorSettings')).map((w) => String(w.entry.data));
+  };
+  test.each<[string, guardduty.DetectorProps, string]>([
+    ['findingPublishingFrequency', { findingPublishingFrequency: guardduty.FindingPublishingFrequency.ONE_HOUR }, '`findingPublishingFrequency`'],
+    ['features', { features: { s3DataEvents: true } }, '`features`'],
+    ['both', { findingPublishingFrequency: guardduty.FindingPublishingFrequency.ONE_HOUR, features: { s3DataEvents: true } },
+      '`findingPublishingFrequency` and `features`'],
+  ])('%s', (_name, props, named) => {
+    const found = warnings(props);
+    expect(found).toEqual([expect.stringContaining(`the member's \`detector\` sets ${named}, which GuardDuty governs from the administrator`)]);
+    expect(found[0]).toContain('[ack: cdk-threat-detection:memberDetectorSettings]');
+  });
+  test('none for a detector that sets neither, or one imported', () => {
+    expect(warnings({ removalPolicy: RemovalPolicy.DESTROY })).toEqual([]);
+    expect(warnings({}, true)).toEqual([]);
+  });
 });

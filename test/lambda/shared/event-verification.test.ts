@@ -3,7 +3,7 @@
  * what CloudFormation shows of the event's resource and stack for each request CloudFormation
  * sends, and the requests it does not send.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, ResourceStatus } from '@aws-sdk/client-cloudformation';
 import { useClock } from '../../../lambda/shared/clock';
 import { CustomResourceEvent } from '../../../lambda/shared/custom-resource';
 import { eventProblem, STACK_ID_VARIABLE, StackView, verifyEvent } from '../../../lambda/shared/event-verification';
@@ -26,7 +26,7 @@ function event(requestType: 'Create' | 'Update' | 'Delete', physicalId?: string)
   };
 }
 const shown = (status: string, physicalId?: string, stackStatus?: string): StackView =>
-  ({ resource: { ResourceType: TYPE, ResourceStatus: status, PhysicalResourceId: physicalId }, stackStatus });
+  ({ resource: { ResourceType: TYPE, ResourceStatus: status as ResourceStatus, PhysicalResourceId: physicalId }, stackStatus });
 
 describe('what CloudFormation sends is accepted', () => {
   test.each<[string, CustomResourceEvent<unknown>, StackView]>([
@@ -49,7 +49,7 @@ describe('what CloudFormation does not send is refused', () => {
   test.each<[string, CustomResourceEvent<unknown>, StackView, RegExp]>([
     ['a resource the stack does not have', event('Delete', 'd-1'), {}, /no such logical resource/],
     ['a resource of another type', event('Create'),
-      { resource: { ResourceType: 'Custom::GuardDutyFilter', ResourceStatus: 'CREATE_IN_PROGRESS' } }, /of type Custom::GuardDutyFilter/],
+      { resource: { ResourceType: 'Custom::GuardDutyFilter', ResourceStatus: ResourceStatus.CREATE_IN_PROGRESS } }, /of type Custom::GuardDutyFilter/],
     ['a Create of a created resource', event('Create'), shown('CREATE_COMPLETE', 'd-1'), /CREATE_COMPLETE, not CREATE_IN_PROGRESS/],
     ['a Create while the resource is deleted', event('Create'), shown('DELETE_IN_PROGRESS', 'd-1'), /not CREATE_IN_PROGRESS/],
     ['an Update of a settled resource', event('Update', 'd-1'), shown('UPDATE_COMPLETE', 'd-1'), /not UPDATE_IN_PROGRESS/],
