@@ -33,10 +33,12 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
     return;
   }
   // Nor is an event CloudFormation is not sending now for this function's stack (see event-verification.ts).
-  const unconfirmed = await verifyEvent(event).catch((err: unknown) =>
-    `CloudFormation could not confirm the event: ${(err as { name?: string }).name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
-  if (unconfirmed) {
-    log.error('Refused the event: nothing called, nothing answered', { reason: redactText(unconfirmed) });
+  const verification = await verifyEvent(event).catch((err: unknown) => ({
+    refused: `CloudFormation could not confirm the event: ${(err as { name?: string }).name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`,
+    undoesCreate: false,
+  }));
+  if (verification.refused) {
+    log.error('Refused the event: nothing called, nothing answered', { reason: redactText(verification.refused) });
     return;
   }
   const label = resourceLabel(event);
@@ -47,7 +49,7 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
     timer = setTimeout(() => resolve(failedResponse(event,
       `${label}: the handler did not finish within the function timeout; check its log`)), ms);
   });
-  const completed = dispatch(event).then(
+  const completed = dispatch(event, { undoesCreate: verification.undoesCreate }).then(
     (result) => successResponse(event, result),
     (err) => {
       log.error('Failed', { resource: label, error: String(err), stack: (err as Error)?.stack });

@@ -218,7 +218,7 @@ export class ManagementAccountStack extends ThreatDetectionStack {
     super(scope, id, props);
     new guardduty.OrganizationAdminAccount(this, 'GuardDutyAdministrator', {
       administratorAccountId: SECURITY_ACCOUNT,
-      // The example removes everything at the end; a real landing zone keeps the default (RETAIN).
+      // The example removes everything at the end; a real landing zone keeps the default.
       removalPolicy: props.removalPolicy,
     });
     new detective.OrganizationAdminAccount(this, 'DetectiveAdministrator', {
@@ -266,7 +266,8 @@ export function buildLandingZone(app: App, settings: LandingZoneSettings): Stack
   Tags.of(app).add('landing-zone', 'example');
   Tags.of(app).add('cost-center', settings.costCenter);
   // The example deletes everything at the end to show the whole lifecycle; a real landing zone
-  // keeps the defaults (RETAIN) and GuardDuty running. Adopted detectors are kept either way.
+  // keeps the defaults (RETAIN_ON_UPDATE_OR_DELETE: kept, but a failed first deployment leaves the
+  // account as it found it) and GuardDuty running. Adopted detectors are kept either way.
   const management = new ManagementAccountStack(app, 'ManagementAccountThreatDetection', {
     env: { account: MANAGEMENT_ACCOUNT, region: REGION },
     settings,

@@ -1,6 +1,9 @@
 /**
  * `Custom::DetectiveBehaviorGraph`: the behavior graph of this account and Region, created or
- * adopted. The physical id is exactly the graph ARN.
+ * adopted. The physical id is the graph ARN; for an adopted graph, followed by what the adoption
+ * changed as it was before (its tags of the stack's keys, organization auto-enable; see
+ * `shared/adoption.ts`), which a Delete undoing that create (a failed first deployment's rollback)
+ * puts back. Packages the create started stay started: Detective's API cannot stop one.
  *
  * An account has one graph per Region, and CreateGraph answers the existing graph's ARN, so the
  * handler cannot tell from CreateGraph whether it made a graph. It reads ListGraphs first and tags
@@ -27,6 +30,7 @@ import {
   CreateGraphCommand,
   DatasourcePackage,
   DeleteGraphCommand,
+  DescribeOrganizationConfigurationCommand,
   DetectiveClient,
   ListTagsForResourceCommand,
   paginateListDatasourcePackages,
@@ -38,6 +42,7 @@ import {
 } from '@aws-sdk/client-detective';
 import { GetDetectorCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { BehaviorGraphResourceAttributes, BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../src/private/resources/detective/behavior-graph';
+import { parseAdoptionRecord, TagsBefore, tagsBefore, withAdoptionRecord } from '../shared/adoption';
 import { detectiveClient, guardDutyClient } from '../shared/clients';
 import { clock } from '../shared/clock';
 import { CustomResourceEvent } from '../shared/custom-resource';
@@ -46,7 +51,7 @@ import { log } from '../shared/log';
 import { creatorMark } from '../shared/ownership';
 import { PollClock } from '../shared/poll';
 import { parseBoolean } from '../shared/props';
-import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
+import { DeleteContext, HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { applyTagDiff } from '../shared/tags';
 
 type GraphEvent = CustomResourceEvent<BehaviorGraphResourceProperties>;
@@ -60,8 +65,17 @@ const CREATE_CONFLICT_RETRY_MS = 120_000;
 export const behaviorGraphHandler: ResourceHandler<BehaviorGraphResourceProperties, BehaviorGraphResourceAttributes> = {
   create: (event) => create(detectiveClient(), event),
   update: (event) => update(detectiveClient(), event),
-  delete: (event) => remove(detectiveClient(), event),
+  delete: (event, context) => remove(detectiveClient(), event, context),
 };
+
+/** What an adoption changed on the graph, as it was before: kept in the physical id. */
+interface GraphSettingsBefore {
+  readonly tags: TagsBefore;
+  /** Organization auto-enable before, when the stack sets it. */
+  readonly autoEnable?: boolean;
+  /** Packages the adoption started (they cannot be stopped; the rollback says so). */
+  readonly startedPackages?: string[];
+}
 
 /** This resource's mark on a graph it created. */
 
@@ -94,6 +108,7 @@ async function create(client: DetectiveClient, event: GraphEvent): Promise<Handl
   // create (CloudFormation retries a create that timed out).
   const created = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG] === creatorMark(event);
   log.info(created ? 'The behavior graph is this resource\'s' : 'Adopting the existing behavior graph', { graphArn: arn });
+  const before = created ? undefined : await graphSettingsBefore(client, arn, props);
   try {
     // A graph CreateGraph just made has its tags already.
     if (existing || !created) await syncTags(client, arn, {}, props.Tags);
@@ -105,14 +120,47 @@ async function create(client: DetectiveClient, event: GraphEvent): Promise<Handl
       await client.send(new DeleteGraphCommand({ GraphArn: arn })).catch((cleanup) => {
         log.warn('Could not delete the graph after the failure', { graphArn: arn, error: errorMessage(cleanup) });
       });
+    } else if (before) {
+      await restoreGraphSettings(client, arn, before).catch((restoreErr) =>
+        log.warn('Could not restore the adopted graph\'s settings after the failure', { graphArn: arn, error: errorMessage(restoreErr) }));
     }
     throw err;
   }
-  return result(arn, !created);
+  return before ? { ...result(arn, true), physicalResourceId: withAdoptionRecord(arn, before) } : result(arn, !created);
+}
+
+/** What the create will change on an adopted graph, as it is now. */
+async function graphSettingsBefore(client: DetectiveClient, arn: string, props: BehaviorGraphResourceProperties): Promise<GraphSettingsBefore> {
+  const tags = tagsBefore(await graphTags(client, arn), Object.keys(props.Tags ?? {}));
+  // Only the organization's administrator may read it; for any other account the create's own
+  // UpdateOrganizationConfiguration fails with the explanation, so there is nothing to put back.
+  const autoEnable = props.AutoEnableOrganizationMembers === undefined ? undefined
+    : await client.send(new DescribeOrganizationConfigurationCommand({ GraphArn: arn })).then((out) => out.AutoEnable ?? false, (err) => {
+      if (!isErrorNamed(err, 'AccessDeniedException', 'ValidationException')) throw err;
+      return undefined;
+    });
+  const states = props.DatasourcePackages?.length ? await ingestStates(client, arn) : new Map<string, string>();
+  const startedPackages = (props.DatasourcePackages ?? []).filter((p) => states.get(p) !== 'STARTED');
+  return { tags, autoEnable, startedPackages: startedPackages.length > 0 ? startedPackages : undefined };
+}
+
+/** Put back what an adoption changed (all but the packages it started, which no call stops). */
+async function restoreGraphSettings(client: DetectiveClient, arn: string, before: GraphSettingsBefore): Promise<void> {
+  const retag = Object.fromEntries(Object.entries(before.tags).filter((e): e is [string, string] => e[1] !== null));
+  const untag = Object.entries(before.tags).filter(([, v]) => v === null).map(([k]) => k);
+  if (Object.keys(retag).length > 0) await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: retag }));
+  if (untag.length > 0) await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: untag }));
+  if (before.autoEnable !== undefined) {
+    await client.send(new UpdateOrganizationConfigurationCommand({ GraphArn: arn, AutoEnable: before.autoEnable }));
+  }
+  if (before.startedPackages) {
+    log.warn(`Datasource package(s) ${before.startedPackages.join(', ')} started by the adoption stay ingesting: Detective's API `
+      + 'cannot stop a package. Stop them in the Detective console if they should stop', { graphArn: arn, packages: before.startedPackages });
+  }
 }
 
 async function update(client: DetectiveClient, event: GraphEvent): Promise<HandlerResult<BehaviorGraphResourceAttributes>> {
-  const arn = event.PhysicalResourceId!;
+  const arn = parseAdoptionRecord(event.PhysicalResourceId!).base;
   const props = event.ResourceProperties;
   const old = event.OldResourceProperties ?? {};
   if ((await currentGraph(client)) !== arn) {
@@ -125,19 +173,27 @@ async function update(client: DetectiveClient, event: GraphEvent): Promise<Handl
   await applyDatasourcePackages(client, arn, props.DatasourcePackages, packages);
   await applyOrganizationConfiguration(client, arn, props.AutoEnableOrganizationMembers);
   const adopted = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG] !== creatorMark(event);
-  return result(arn, adopted, leftIngesting);
+  // The same physical id, the adoption record with it.
+  return { ...result(arn, adopted, leftIngesting), physicalResourceId: event.PhysicalResourceId! };
 }
 
-async function remove(client: DetectiveClient, event: GraphEvent): Promise<HandlerResult<BehaviorGraphResourceAttributes>> {
-  const arn = event.PhysicalResourceId!;
+async function remove(client: DetectiveClient, event: GraphEvent, context?: DeleteContext): Promise<HandlerResult<BehaviorGraphResourceAttributes>> {
+  const physicalResourceId = event.PhysicalResourceId!;
+  const { base: arn, record: before } = parseAdoptionRecord<GraphSettingsBefore>(physicalResourceId);
   if ((await currentGraph(client)) !== arn) {
     log.info('The behavior graph is already gone', { graphArn: arn });
-    return { physicalResourceId: arn };
+    return { physicalResourceId };
   }
   const mark = (await graphTags(client, arn))[GRAPH_CREATED_BY_TAG];
   if (mark !== creatorMark(event)) {
     log.info('Keeping the behavior graph: this resource adopted it, it did not create it', { graphArn: arn });
-    return { physicalResourceId: arn };
+    if (context?.undoesCreate && before) {
+      // The rollback of the create that adopted it: leave it as the create found it, never failing the rollback.
+      await restoreGraphSettings(client, arn, before).then(
+        () => log.info('Restored the settings the graph had before this stack adopted it', { graphArn: arn }),
+        (err) => log.warn('Could not restore the settings the graph had before adoption', { graphArn: arn, error: errorMessage(err) }));
+    }
+    return { physicalResourceId };
   }
   try {
     await client.send(new DeleteGraphCommand({ GraphArn: arn }));
@@ -145,7 +201,7 @@ async function remove(client: DetectiveClient, event: GraphEvent): Promise<Handl
   } catch (err) {
     if (!isResourceNotFound(err)) throw err;
   }
-  return { physicalResourceId: arn };
+  return { physicalResourceId };
 }
 
 /**

@@ -7,7 +7,11 @@
  * derived from the request (so a retried invocation gets its own detector back) and, when the
  * service answers that a detector already exists, adopts that detector: it applies the
  * configuration and tags and records the adoption in the physical id, so Delete never removes a
- * detector the stack did not create.
+ * detector the stack did not create. The physical id also keeps what the adoption changed (the
+ * status, frequency and features it set, the tags it wrote, each as it was before; see
+ * `shared/adoption.ts`): a Delete that undoes the create (a failed first deployment's rollback)
+ * puts them back, so the detector is left as the stack found it. A later stack deletion keeps the
+ * detector as it is then.
  */
 import {
   CreateDetectorCommand,
@@ -19,9 +23,11 @@ import {
   GuardDutyClient,
   paginateListDetectors,
   TagResourceCommand,
+  UntagResourceCommand,
   UpdateDetectorCommand,
 } from '@aws-sdk/client-guardduty';
 import { ADOPTED_DETECTOR_PREFIX, DetectorDataSourcesProperty, DetectorResourceAttributes, DetectorResourceProperties } from '../../src/private/resources/guardduty/detector';
+import { parseAdoptionRecord, TagsBefore, tagsBefore, withAdoptionRecord } from '../shared/adoption';
 import { guardDutyClient } from '../shared/clients';
 import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isDetectorAlreadyExists, isDetectorNotFound } from '../shared/errors';
@@ -29,7 +35,7 @@ import { clientToken } from '../shared/idempotency';
 import { log } from '../shared/log';
 import { createdBy, withCreatorMark } from '../shared/ownership';
 import { parseBoolean } from '../shared/props';
-import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
+import { DeleteContext, HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { eventually } from '../shared/retry';
 import { syncTags } from '../shared/tags';
 
@@ -50,8 +56,17 @@ interface DetectorConfiguration {
 export const detectorHandler: ResourceHandler<DetectorResourceProperties, DetectorResourceAttributes> = {
   create: (event) => create(guardDutyClient(), stackLocation(event.StackId), event),
   update: (event) => update(guardDutyClient(), stackLocation(event.StackId), event),
-  delete: (event) => remove(guardDutyClient(), event),
+  delete: (event, context) => remove(guardDutyClient(), event, context),
 };
+
+/** What an adoption changed, as it was before: kept in the physical id (`shared/adoption.ts`). */
+interface SettingsBefore {
+  readonly enabled: boolean;
+  readonly frequency?: string;
+  /** The features the stack set, each with its status (and its additional configuration's) before. */
+  readonly features?: DetectorFeatureConfiguration[];
+  readonly tags: TagsBefore;
+}
 
 async function create(client: GuardDutyClient, location: StackLocation, event: DetectorEvent): Promise<HandlerResult<DetectorResourceAttributes>> {
   const config = parseConfiguration(event.ResourceProperties);
@@ -79,32 +94,35 @@ async function create(client: GuardDutyClient, location: StackLocation, event: D
     return result(location, detectorId, false);
   }
   log.info('A detector already exists in this account and Region; adopting it', { detectorId });
-  await adopt(client, location, detectorId, config);
-  return result(location, detectorId, true);
+  const before = await adopt(client, location, detectorId, config);
+  return result(location, detectorId, true, before);
 }
 
 /**
- * Apply the configuration to an adopted detector. If a step fails, put back the settings it had,
- * so a failed create leaves the detector as it found it.
+ * Apply the configuration to an adopted detector, and answer what it changed as it was before. If
+ * a step fails, put that back, so a failed create leaves the detector as it found it.
  */
-async function adopt(client: GuardDutyClient, location: StackLocation, detectorId: string, config: DetectorConfiguration): Promise<void> {
-  const before = await client.send(new GetDetectorCommand({ DetectorId: detectorId }));
+async function adopt(client: GuardDutyClient, location: StackLocation, detectorId: string,
+  config: DetectorConfiguration): Promise<SettingsBefore> {
+  const before = settingsBefore(await client.send(new GetDetectorCommand({ DetectorId: detectorId })), config);
   try {
     await applyConfiguration(client, detectorId, config);
     if (Object.keys(config.tags).length > 0) {
       await client.send(new TagResourceCommand({ ResourceArn: detectorArn(location, detectorId), Tags: config.tags }));
     }
   } catch (err) {
-    await restoreSettings(client, detectorId, before, config).catch((restoreErr) =>
+    await restoreSettings(client, location, detectorId, before).catch((restoreErr) =>
       log.error('Could not restore the adopted detector settings', { detectorId, error: String(restoreErr) }));
     throw err;
   }
+  return before;
 }
 
 async function update(client: GuardDutyClient, location: StackLocation, event: DetectorEvent): Promise<HandlerResult<DetectorResourceAttributes>> {
   const { detectorId, adopted } = parsePhysicalId(event.PhysicalResourceId!);
   const config = parseConfiguration(event.ResourceProperties);
   const oldTags = event.OldResourceProperties?.Tags ?? {};
+  const unchangedPhysicalId = { physicalResourceId: event.PhysicalResourceId! };
   try {
     await applyConfiguration(client, detectorId, config);
   } catch (err) {
@@ -115,14 +133,22 @@ async function update(client: GuardDutyClient, location: StackLocation, event: D
     return create(client, location, event);
   }
   await syncTags(client, detectorArn(location, detectorId), oldTags, config.tags);
-  return result(location, detectorId, adopted);
+  // The same physical id, the adoption record with it.
+  return { ...result(location, detectorId, adopted), ...unchangedPhysicalId };
 }
 
-async function remove(client: GuardDutyClient, event: DetectorEvent): Promise<HandlerResult<DetectorResourceAttributes>> {
+async function remove(client: GuardDutyClient, event: DetectorEvent, context?: DeleteContext): Promise<HandlerResult<DetectorResourceAttributes>> {
   const physicalResourceId = event.PhysicalResourceId!;
-  const { detectorId, adopted } = parsePhysicalId(physicalResourceId);
+  const { detectorId, adopted, before } = parsePhysicalId(physicalResourceId);
   if (adopted) {
     log.info('Keeping the detector: it existed before this stack adopted it', { detectorId });
+    if (context?.undoesCreate && before) {
+      // The rollback of the create that adopted it: leave it as the create found it. A rollback
+      // never fails for this (the detector may be gone, or changed since by someone else).
+      await restoreSettings(client, stackLocation(event.StackId), detectorId, before).then(
+        () => log.info('Restored the settings the detector had before this stack adopted it', { detectorId }),
+        (err) => log.warn('Could not restore the settings the detector had before adoption', { detectorId, error: String(err) }));
+    }
     return { physicalResourceId };
   }
   try {
@@ -145,22 +171,37 @@ async function applyConfiguration(client: GuardDutyClient, detectorId: string, c
   }));
 }
 
-/** Put back what `applyConfiguration` may have changed on an adopted detector. */
-async function restoreSettings(client: GuardDutyClient, detectorId: string, before: GetDetectorCommandOutput, config: DetectorConfiguration) {
+/** What `applyConfiguration` and the tagging will change on an adopted detector, as it is now. */
+function settingsBefore(detector: GetDetectorCommandOutput, config: DetectorConfiguration): SettingsBefore {
   const touched = new Set((config.features ?? []).map((f) => f.Name));
-  const features = (before.Features ?? [])
+  const features = (detector.Features ?? [])
     .filter((f) => f.Name && touched.has(f.Name as any))
     .map((f) => ({
       Name: f.Name as any,
       Status: f.Status,
       AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({ Name: a.Name as any, Status: a.Status })),
     }));
+  return {
+    enabled: detector.Status === 'ENABLED',
+    frequency: config.findingPublishingFrequency !== undefined ? detector.FindingPublishingFrequency : undefined,
+    features: features.length > 0 ? features : undefined,
+    tags: tagsBefore(detector.Tags, Object.keys(config.tags)),
+  };
+}
+
+/** Put back what an adoption changed. */
+async function restoreSettings(client: GuardDutyClient, location: StackLocation, detectorId: string, before: SettingsBefore) {
   await client.send(new UpdateDetectorCommand({
     DetectorId: detectorId,
-    Enable: before.Status === 'ENABLED',
-    FindingPublishingFrequency: before.FindingPublishingFrequency,
-    Features: features.length > 0 ? features : undefined,
+    Enable: before.enabled,
+    FindingPublishingFrequency: before.frequency as any,
+    Features: before.features,
   }));
+  const arn = detectorArn(location, detectorId);
+  const retag = Object.fromEntries(Object.entries(before.tags).filter((e): e is [string, string] => e[1] !== null));
+  const untag = Object.entries(before.tags).filter(([, v]) => v === null).map(([k]) => k);
+  if (Object.keys(retag).length > 0) await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: retag }));
+  if (untag.length > 0) await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: untag }));
 }
 
 /** The account's detector, after CreateDetector said one exists (it may take a moment to list). */
@@ -213,24 +254,26 @@ function parseDataSources(ds: DetectorDataSourcesProperty): DataSourceConfigurat
   };
 }
 
-function parsePhysicalId(physicalResourceId: string): { detectorId: string; adopted: boolean } {
-  const adopted = physicalResourceId.startsWith(ADOPTED_DETECTOR_PREFIX);
-  const detectorId = adopted ? physicalResourceId.slice(ADOPTED_DETECTOR_PREFIX.length) : physicalResourceId;
-  return { detectorId, adopted };
+function parsePhysicalId(physicalResourceId: string): { detectorId: string; adopted: boolean; before?: SettingsBefore } {
+  const { base, record } = parseAdoptionRecord<SettingsBefore>(physicalResourceId);
+  const adopted = base.startsWith(ADOPTED_DETECTOR_PREFIX);
+  const detectorId = adopted ? base.slice(ADOPTED_DETECTOR_PREFIX.length) : base;
+  return { detectorId, adopted, before: adopted ? record : undefined };
 }
 
 function detectorArn(location: StackLocation, detectorId: string): string {
   return `arn:${location.partition}:guardduty:${location.region}:${location.account}:detector/${detectorId}`;
 }
 
-function result(location: StackLocation, detectorId: string, adopted: boolean): HandlerResult<DetectorResourceAttributes> {
+function result(location: StackLocation, detectorId: string, adopted: boolean, before?: SettingsBefore): HandlerResult<DetectorResourceAttributes> {
   const data: DetectorResourceAttributes = {
     DetectorId: detectorId,
     DetectorArn: detectorArn(location, detectorId),
     Adopted: adopted ? 'true' : 'false',
   };
   return {
-    physicalResourceId: adopted ? `${ADOPTED_DETECTOR_PREFIX}${detectorId}` : detectorId,
+    physicalResourceId: !adopted ? detectorId
+      : before ? withAdoptionRecord(`${ADOPTED_DETECTOR_PREFIX}${detectorId}`, before) : `${ADOPTED_DETECTOR_PREFIX}${detectorId}`,
     data: { ...data },
   };
 }

@@ -20,7 +20,9 @@
  *      sends exactly those deletes.
  *
  * Anything else is refused before any service call and without answering the ResponseURL, and
- * the log says why. CloudFormation sets a resource's status before it invokes the provider; a
+ * the log says why. A confirmed Delete also learns whether it undoes the resource's create (a
+ * rollback), which tells a handler to put back what its create changed on something it adopted.
+ * CloudFormation sets a resource's status before it invokes the provider; a
  * read that does not show it yet is repeated a few times over ~3 s before refusing.
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResource.html
@@ -80,29 +82,46 @@ export function eventProblem(event: CustomResourceEvent<unknown>, view: StackVie
   }
 }
 
-/** Whether a Delete's rule needs the stack's status (the resource is not being deleted itself). */
-function needsStackStatus(event: CustomResourceEvent<unknown>, resource: StackView['resource']): boolean {
-  return event.RequestType === 'Delete' && resource !== undefined && resource.PhysicalResourceId !== event.PhysicalResourceId;
+/** Stack statuses in which a Delete of the resource's own physical id undoes its create. */
+const ROLLBACK_STATUSES = ['ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'];
+
+/**
+ * Whether a confirmed Delete undoes the resource's create: the rollback of the failed create, or
+ * of the failed update that added the resource (CloudFormation deletes those in the rollback).
+ */
+export function undoesCreate(event: CustomResourceEvent<unknown>, view: StackView): boolean {
+  return event.RequestType === 'Delete' && view.resource?.PhysicalResourceId === event.PhysicalResourceId
+    && view.stackStatus !== undefined && ROLLBACK_STATUSES.includes(view.stackStatus);
+}
+
+/** The outcome of confirming an event. */
+export interface Verification {
+  /** Why the event is refused; undefined when it is confirmed. */
+  readonly refused?: string;
+  /** For a confirmed Delete: it undoes the resource's create (see `undoesCreate`). */
+  readonly undoesCreate: boolean;
 }
 
 /**
- * Confirm the event with CloudFormation: resolves with the reason to refuse it, or undefined to
- * go on. The StackId check comes first and needs no call.
+ * Confirm the event with CloudFormation. The StackId check comes first and needs no call; a
+ * Delete also reads the stack's status (a replacement's cleanup, or a rollback undoing a create).
  */
 export async function verifyEvent(event: CustomResourceEvent<unknown>,
-  client: CloudFormationClient = new CloudFormationClient({ maxAttempts: MAX_ATTEMPTS })): Promise<string | undefined> {
+  client: CloudFormationClient = new CloudFormationClient({ maxAttempts: MAX_ATTEMPTS })): Promise<Verification> {
   const ownStack = process.env[STACK_ID_VARIABLE];
-  if (!ownStack) return `the function has no ${STACK_ID_VARIABLE}: it cannot tell its own stack`;
-  if (event.StackId !== ownStack) return `the event's StackId is not the stack this function belongs to (${ownStack})`;
+  if (!ownStack) return { refused: `the function has no ${STACK_ID_VARIABLE}: it cannot tell its own stack`, undoesCreate: false };
+  if (event.StackId !== ownStack) {
+    return { refused: `the event's StackId is not the stack this function belongs to (${ownStack})`, undoesCreate: false };
+  }
 
   let problem: string | undefined;
   for (let read = 1; read <= READS; read++) {
     const view = await readView(event, client);
     problem = eventProblem(event, view);
-    if (!problem) return undefined;
+    if (!problem) return { undoesCreate: undoesCreate(event, view) };
     if (read < READS) await clock().sleep(READ_INTERVAL_MS);
   }
-  return problem;
+  return { refused: problem, undoesCreate: false };
 }
 
 async function readView(event: CustomResourceEvent<unknown>, client: CloudFormationClient): Promise<StackView> {
@@ -119,7 +138,7 @@ async function readView(event: CustomResourceEvent<unknown>, client: CloudFormat
     if ((err as { name?: string }).name !== 'ValidationError') throw err;
     return {};
   }
-  if (!needsStackStatus(event, resource)) return { resource };
+  if (event.RequestType !== 'Delete' || resource === undefined) return { resource };
   const stacks = await client.send(new DescribeStacksCommand({ StackName: event.StackId }));
   return { resource, stackStatus: stacks.Stacks?.[0]?.StackStatus };
 }

@@ -20,6 +20,16 @@ export type UpdateEvent<P> = CustomResourceEvent<P> & {
 /** A Delete of a resource a create made (never of a failed create's placeholder id). */
 export type DeleteEvent<P> = CustomResourceEvent<P> & { readonly RequestType: 'Delete'; readonly PhysicalResourceId: string };
 
+/** What CloudFormation's state tells a Delete (read when the event was confirmed, see event-verification.ts). */
+export interface DeleteContext {
+  /**
+   * The Delete undoes this resource's create: the rollback of a failed create
+   * (`ROLLBACK_IN_PROGRESS`) or of the failed update that added it. A handler that adopted
+   * something then puts back what the create changed on it.
+   */
+  readonly undoesCreate: boolean;
+}
+
 /** What a handler answers: the physical id and, on create and update, the attributes `Fn::GetAtt` reads. */
 export interface HandlerResult<A> {
   readonly physicalResourceId: string;
@@ -33,7 +43,7 @@ export interface HandlerResult<A> {
 export interface ResourceHandler<P, A = Record<string, string>> {
   create(event: CreateEvent<P>): Promise<HandlerResult<A>>;
   update(event: UpdateEvent<P>): Promise<HandlerResult<A>>;
-  delete(event: DeleteEvent<P>): Promise<HandlerResult<A>>;
+  delete(event: DeleteEvent<P>, context?: DeleteContext): Promise<HandlerResult<A>>;
 }
 
 /** The result in the protocol's untyped form. */

@@ -54,12 +54,16 @@ export interface BehaviorGraphProps {
   readonly autoEnableOrganizationMembers?: boolean;
 
   /**
-   * What happens to the graph when it leaves the stack. `RemovalPolicy.DESTROY` deletes the graph,
-   * and with it the data Detective collected, but only if this stack created it: a graph that
-   * existed before (made by the console or by delegation) is never deleted. `SNAPSHOT` is not
-   * supported.
+   * What happens to the graph when it leaves the stack. `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`
+   * (the default) keeps it, but a failed first deployment's rollback leaves the account as it
+   * found it: a graph the create made is deleted, and one it adopted gets back the tags and
+   * organization auto-enable it had (packages it started stay started: Detective's API cannot
+   * stop one). `RemovalPolicy.RETAIN` keeps the graph even then. `RemovalPolicy.DESTROY` deletes
+   * the graph, and with it the data Detective collected, but only if this stack created it: a
+   * graph that existed before (made by the console or by delegation) is never deleted. `SNAPSHOT`
+   * is not supported.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -165,7 +169,7 @@ export class BehaviorGraph extends BehaviorGraphBase implements ITaggable {
           ? undefined
           : (String(props.autoEnableOrganizationMembers) as 'true' | 'false'),
       },
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       permissions: behaviorGraphPermissions({
         autoEnableOrganizationMembers: props.autoEnableOrganizationMembers !== undefined,
         datasourcePackages: packages !== undefined && packages.length > 0,

@@ -129,11 +129,16 @@ export interface DetectorProps {
   /**
    * What happens to the detector when it is removed from the stack or the stack is deleted.
    *
-   * `RemovalPolicy.RETAIN` keeps GuardDuty running (its findings are kept). `RemovalPolicy.DESTROY`
-   * deletes the detector, and its findings, but only if this stack created it: a detector that
-   * existed before and was adopted is never deleted. `SNAPSHOT` is not supported.
+   * `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE` (the default) keeps GuardDuty running (its findings
+   * are kept) when the detector leaves the stack, but a failed first deployment's rollback leaves
+   * the account as it found it: a detector the create made is deleted, and one it adopted gets
+   * back the status, frequency, features and tags it had. `RemovalPolicy.RETAIN` keeps the
+   * detector even then (CloudFormation sends no delete, so an adopted detector keeps the stack's
+   * settings). `RemovalPolicy.DESTROY` deletes the detector, and its findings, but only if this
+   * stack created it: a detector that existed before and was adopted is never deleted. `SNAPSHOT`
+   * is not supported.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -269,7 +274,7 @@ export class Detector extends DetectorBase implements ITaggable {
         DataSources: renderDataSources(dataSources),
         Tags: Lazy.any({ produce: () => renderTags(this.tags) }) as unknown as Record<string, string>,
       },
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       permissions: (resource) => detectorPermissions({ resource, malwareProtection }),
     });
     this.detectorId = this.resource.attribute('DetectorId');

@@ -20,7 +20,7 @@ describe('BehaviorGraph', () => {
     const graph = new detective.BehaviorGraph(stack, 'Graph');
     const [[logicalId, resource]] = resources(stack, 'Custom::DetectiveBehaviorGraph');
     expect(resource.Properties).toEqual({ ServiceToken: expect.anything() });
-    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(stack.resolve(graph.graphArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'GraphArn'] });
     expect(stack.resolve(graph.adopted)).toEqual({ 'Fn::GetAtt': [logicalId, 'Adopted'] });
     const byId = Object.fromEntries(statements(stack).map((s: any) => [s.Sid, s]));

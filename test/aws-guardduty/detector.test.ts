@@ -41,18 +41,18 @@ describe('Detector', () => {
         DataSources: Match.absent(),
         Tags: Match.absent(),
       },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
   });
 
-  test('defaults: enabled, nothing else managed, retained', () => {
+  test('defaults: enabled, nothing else managed, retained but for a failed first deployment', () => {
     const s = stack();
     new guardduty.Detector(s, 'Detector');
     const props = Object.values(Template.fromStack(s).findResources('Custom::GuardDutyDetector'))[0];
     expect(Object.keys(props.Properties).sort()).toEqual(['Enable', 'ServiceToken']);
     expect(props.Properties.Enable).toBe('true');
-    expect(props.DeletionPolicy).toBe('Retain');
+    expect(props.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   test('suspend, legacy data sources and DESTROY', () => {
@@ -229,8 +229,12 @@ describe('the handler provider', () => {
     const sids = (s: Stack) => Object.values(Template.fromStack(s).findResources('AWS::IAM::ManagedPolicy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((st: any) => st.Sid));
     const retained = stack();
-    new guardduty.Detector(retained, 'Detector');
+    new guardduty.Detector(retained, 'Detector', { removalPolicy: RemovalPolicy.RETAIN });
     expect(sids(retained)).not.toContain('GuardDutyDetectorDelete');
+    // The default, RETAIN_ON_UPDATE_OR_DELETE: a failed first deployment deletes what it created.
+    const byDefault = stack();
+    new guardduty.Detector(byDefault, 'Detector');
+    expect(sids(byDefault)).toContain('GuardDutyDetectorDelete');
     const destroyedLater = stack();
     new guardduty.Detector(destroyedLater, 'Detector').applyRemovalPolicy(RemovalPolicy.DESTROY);
     expect(sids(destroyedLater)).toContain('GuardDutyDetectorDelete');

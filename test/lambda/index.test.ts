@@ -158,7 +158,7 @@ describe('events CloudFormation does not confirm are refused: no service call, n
     ['a Delete of a detector no stack has', () => undefined, () => detector('d-1'),
       /Detector \(Delete\): the stack has no such logical resource/],
     ['a Delete of the stack\'s detector while it is not being deleted', () => show('Detector', DetectorResource.type, 'd-1', 'UPDATE_COMPLETE'),
-      () => detector('d-1'), /the resource is UPDATE_COMPLETE and the stack is not in a cleanup phase: not a delete CloudFormation sends/],
+      () => detector('d-1'), /the resource is UPDATE_COMPLETE and the stack is UPDATE_COMPLETE: not a delete CloudFormation sends/],
     ['a Delete of another physical id outside a cleanup phase', () => show('Detector', DetectorResource.type, 'd-2', 'UPDATE_COMPLETE'),
       () => detector('d-1'), /on another physical id and the stack is UPDATE_COMPLETE: not a delete CloudFormation sends/],
     ['a Create of a delegated administrator already created', () => show('Admin', OrganizationAdminAccountResource.type, '222222222222', 'CREATE_COMPLETE'),

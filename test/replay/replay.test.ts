@@ -50,8 +50,10 @@ const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('the dep
 
 test.each([
   [RemovalPolicy.DESTROY, 0],
+  [RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 0],
+  [undefined, 0],
   [RemovalPolicy.RETAIN, 1],
-])('a failed create rolls back (ROLLBACK_COMPLETE); the detector it created under %s: %i left', async (removalPolicy, left) => {
+])('a failed create rolls back (ROLLBACK_COMPLETE); the detector it created under %s (undefined: the default): %i left', async (removalPolicy, left) => {
   api.guardduty.failLocation(UNREADABLE);
   const dir = synth((stack) => {
     const detector = new guardduty.Detector(stack, 'Detector', { removalPolicy });
@@ -143,4 +145,26 @@ test('a stack created again after its create rolled back is a new stack (a new s
   const second = String(api.callsOf('DescribeStackResource')[0].input.StackName);
   expect(second).toMatch(/^arn:aws:cloudformation:eu-west-1:222222222222:stack\/Security\//);
   expect(second).not.toBe(first);
+});
+
+test.each([
+  [undefined, 'ONE_HOUR', { owner: 'delegation' }],
+  [RemovalPolicy.RETAIN, 'FIFTEEN_MINUTES', { owner: 'platform', team: 'sec' }],
+])('a failed first deployment that adopted a detector (removal policy %s, undefined: the default) leaves it with frequency %s and tags %j', async (removalPolicy, frequency, tags) => {
+  api.guardduty.failLocation(UNREADABLE);
+  const existing = api.guardduty.seedDetector(ACCOUNT, REGION, { frequency: 'ONE_HOUR' });
+  api.guardduty.detector(ACCOUNT, REGION, existing)!.tags = { owner: 'delegation' };
+  const dir = synth((stack) => {
+    const detector = new guardduty.Detector(stack, 'Detector', { removalPolicy, findingPublishingFrequency: guardduty.FindingPublishingFrequency.FIFTEEN_MINUTES });
+    Tags.of(detector).add('owner', 'platform');
+    Tags.of(detector).add('team', 'sec');
+    detector.addIpSet('Trusted', { source: unreadableList(stack) });
+  });
+  const err = await failure(replay.deploy(dir, 'Security'));
+  expect(err.status).toBe('ROLLBACK_COMPLETE');
+  // Kept either way; put back only where CloudFormation sends the rollback's Delete (not under RETAIN).
+  const [detector] = api.guardduty.detectors(ACCOUNT, REGION);
+  expect(detector.id).toBe(existing);
+  expect(detector.findingPublishingFrequency).toBe(frequency);
+  expect(detector.tags).toEqual(tags);
 });

@@ -70,7 +70,11 @@ describe('create', () => {
   test('adopts the graph delegation made: no CreateGraph, tags and packages applied, Adopted', async () => {
     const arn = api.detective.seedGraph(ACCOUNT, REGION);
     const result = await create({ Tags: { owner: 'security' }, DatasourcePackages: ['ASFF_SECURITYHUB_FINDING'] });
-    expect(result).toEqual({ physicalResourceId: arn, data: { GraphArn: arn, Adopted: 'true', DatasourcePackagesLeftIngesting: '' } });
+    // The physical id: the ARN, and what the adoption changed as it was before (for a rollback of this create).
+    expect(result).toEqual({
+      physicalResourceId: expect.stringMatching(new RegExp(`^${arn}#[A-Za-z0-9_-]+$`)),
+      data: { GraphArn: arn, Adopted: 'true', DatasourcePackagesLeftIngesting: '' },
+    });
     expect(api.callsOf('CreateGraph')).toHaveLength(0);
     expect(graph()!.tags).toEqual({ owner: 'security' });
     expect(graph()!.packages.get('ASFF_SECURITYHUB_FINDING')?.state).toBe('STARTED');
@@ -120,6 +124,27 @@ describe('create', () => {
     const result = await create({ AutoEnableOrganizationMembers: 'true' });
     expect(result.data?.Adopted).toBe('true');
     expect(graph()!.autoEnable).toBe(true);
+  });
+
+  test('a Delete that undoes the adopting create puts back its tags and auto-enable; the packages it started stay, said in the log', async () => {
+    api.organization.create(MANAGEMENT, 'management@example.com');
+    api.organization.addAccount(ACCOUNT, 'security@example.com');
+    actAs(api, MANAGEMENT);
+    await dispatch(event('Create', DetectiveOrganizationAdminAccountResource.type, { AdminAccountId: ACCOUNT }, { account: MANAGEMENT }));
+    actAs(api, ACCOUNT);
+    graph()!.tags = { owner: 'delegation', team: 'sec' };
+    const props = { AutoEnableOrganizationMembers: 'true', Tags: { owner: 'security', env: 'prod' }, DatasourcePackages: ['EKS_AUDIT'] } as const;
+    const { physicalResourceId } = await create(props as BehaviorGraphResourceProperties);
+    expect(graph()).toMatchObject({ autoEnable: true, tags: { owner: 'security', env: 'prod', team: 'sec' } });
+    const logged: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((line: string) => { logged.push(line); });
+
+    await dispatch(event('Delete', TYPE, props as BehaviorGraphResourceProperties, { physicalResourceId }), { undoesCreate: true });
+
+    expect(graph()).toMatchObject({ autoEnable: false, tags: { owner: 'delegation', team: 'sec' } });
+    expect(graph()!.packages.get('EKS_AUDIT')).toBeDefined();
+    expect(logged.join('\n')).toMatch(/EKS_AUDIT started by the adoption stay ingesting/);
+    expect(api.callsOf('DeleteGraph')).toHaveLength(0);
   });
 });
 

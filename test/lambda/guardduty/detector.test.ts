@@ -94,7 +94,8 @@ describe('create', () => {
 
     const result = await dispatch(event('Create', TYPE, BASE));
 
-    expect(result.physicalResourceId).toBe(`adopted:${existing}`);
+    // The adoption, and what it changed as it was before (for a rollback of this create).
+    expect(result.physicalResourceId).toMatch(new RegExp(`^adopted:${existing}#[A-Za-z0-9_-]+$`));
     expect(result.data).toMatchObject({ DetectorId: existing, Adopted: 'true' });
     const detector = onlyDetector();
     expect(detector.findingPublishingFrequency).toBe('FIFTEEN_MINUTES');
@@ -120,6 +121,47 @@ describe('create', () => {
 
     expect(onlyDetector().findingPublishingFrequency).toBe('ONE_HOUR');
     expect(feature('LAMBDA_NETWORK_LOGS')?.status).toBe('ENABLED');
+  });
+
+  describe('a Delete that undoes the adopting create (a failed first deployment\'s rollback) puts back what it changed', () => {
+    const adoptThenDelete = async (undoesCreate: boolean) => {
+      const existing = api.guardduty.seedDetector(ACCOUNT, REGION, { frequency: 'ONE_HOUR', features: { LAMBDA_NETWORK_LOGS: 'ENABLED' } });
+      api.guardduty.detector(ACCOUNT, REGION, existing)!.tags = { owner: 'delegation', team: 'sec' };
+      const { physicalResourceId } = await dispatch(event('Create', TYPE, BASE));
+      expect(onlyDetector()).toMatchObject({ findingPublishingFrequency: 'FIFTEEN_MINUTES', tags: { owner: 'security', env: 'prod', team: 'sec' } });
+      const before = api.calls.length;
+      await dispatch(event('Delete', TYPE, BASE, { physicalResourceId }), { undoesCreate });
+      return api.calls.slice(before).map((c) => c.operation);
+    };
+
+    test('status, frequency, the features it set and the tags it wrote, as they were', async () => {
+      const calls = await adoptThenDelete(true);
+      expect(calls).toEqual(['UpdateDetector', 'TagResource', 'UntagResource']);
+      const detector = onlyDetector();
+      expect(detector.findingPublishingFrequency).toBe('ONE_HOUR');
+      expect(feature('LAMBDA_NETWORK_LOGS')?.status).toBe('ENABLED');
+      expect(detector.status).toBe('ENABLED');
+      expect(detector.tags).toEqual({ owner: 'delegation', team: 'sec' });
+    });
+
+    test('any other Delete (a stack deletion) keeps the detector as it is, without a call', async () => {
+      expect(await adoptThenDelete(false)).toEqual([]);
+      expect(onlyDetector().findingPublishingFrequency).toBe('FIFTEEN_MINUTES');
+    });
+
+    test('the rollback succeeds when the detector is gone meanwhile', async () => {
+      const existing = api.guardduty.seedDetector(ACCOUNT, REGION);
+      const { physicalResourceId } = await dispatch(event('Create', TYPE, BASE));
+      api.guardduty.removeDetector(ACCOUNT, REGION, existing);
+      await expect(dispatch(event('Delete', TYPE, BASE, { physicalResourceId }), { undoesCreate: true })).resolves.toEqual({ physicalResourceId });
+    });
+
+    test('a physical id of the earlier form (no record) is kept without a call', async () => {
+      const existing = api.guardduty.seedDetector(ACCOUNT, REGION);
+      const before = api.calls.length;
+      await dispatch(event('Delete', TYPE, BASE, { physicalResourceId: `adopted:${existing}` }), { undoesCreate: true });
+      expect(api.calls.slice(before)).toEqual([]);
+    });
   });
 
   test('a retried invocation (same request) gets its own detector back, not an adopted one', async () => {
@@ -252,7 +294,9 @@ describe('update', () => {
 
     const result = await dispatch(event('Update', TYPE, { ...BASE, Enable: 'false' }, { physicalResourceId, oldProperties: BASE }));
 
-    expect(result.physicalResourceId).toBe(`adopted:${existing}`);
+    // The physical id does not change (a change would make CloudFormation delete the old one).
+    expect(physicalResourceId).toMatch(new RegExp(`^adopted:${existing}#`));
+    expect(result.physicalResourceId).toBe(physicalResourceId);
     expect(result.data?.Adopted).toBe('true');
   });
 

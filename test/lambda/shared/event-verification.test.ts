@@ -6,7 +6,7 @@
 import { CloudFormationClient, ResourceStatus } from '@aws-sdk/client-cloudformation';
 import { useClock } from '../../../lambda/shared/clock';
 import { CustomResourceEvent } from '../../../lambda/shared/custom-resource';
-import { eventProblem, STACK_ID_VARIABLE, StackView, verifyEvent } from '../../../lambda/shared/event-verification';
+import { eventProblem, STACK_ID_VARIABLE, StackView, undoesCreate, verifyEvent } from '../../../lambda/shared/event-verification';
 import { emulatorClock } from '../../local-api/clock';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:111111111111:stack/Security/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
@@ -66,6 +66,22 @@ describe('what CloudFormation does not send is refused', () => {
   });
 });
 
+describe('a confirmed Delete knows whether it undoes the resource\'s create', () => {
+  test.each<[string, CustomResourceEvent<unknown>, StackView, boolean]>([
+    ['a failed create\'s rollback', event('Delete', 'd-1'), shown('DELETE_IN_PROGRESS', 'd-1', 'ROLLBACK_IN_PROGRESS'), true],
+    ['a failed update\'s rollback deleting what it added', event('Delete', 'd-1'),
+      shown('DELETE_IN_PROGRESS', 'd-1', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'), true],
+    ['the same, during UPDATE_ROLLBACK_IN_PROGRESS', event('Delete', 'd-1'), shown('DELETE_IN_PROGRESS', 'd-1', 'UPDATE_ROLLBACK_IN_PROGRESS'), true],
+    ['a stack deletion', event('Delete', 'd-1'), shown('DELETE_IN_PROGRESS', 'd-1', 'DELETE_IN_PROGRESS'), false],
+    ['a resource removed by an update', event('Delete', 'd-1'), shown('DELETE_IN_PROGRESS', 'd-1', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'), false],
+    ['a rolled-back replacement\'s new physical id', event('Delete', 'd-new'),
+      shown('UPDATE_COMPLETE', 'd-old', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'), false],
+  ])('%s: %s', (_name, e, view, expected) => {
+    expect(eventProblem(e, view)).toBeUndefined();
+    expect(undoesCreate(e, view)).toBe(expected);
+  });
+});
+
 describe('verifyEvent', () => {
   beforeAll(() => useClock(emulatorClock));
   beforeEach(() => { process.env[STACK_ID_VARIABLE] = STACK; });
@@ -86,19 +102,20 @@ describe('verifyEvent', () => {
 
   test('reads again while CloudFormation does not show the request yet, then accepts', async () => {
     const { fake, calls } = client('CREATE_COMPLETE', 'CREATE_COMPLETE', 'CREATE_IN_PROGRESS');
-    await expect(verifyEvent(event('Create'), fake)).resolves.toBeUndefined();
+    await expect(verifyEvent(event('Create'), fake)).resolves.toEqual({ undoesCreate: false });
     expect(calls).toEqual(['DescribeStackResourceCommand', 'DescribeStackResourceCommand', 'DescribeStackResourceCommand']);
   });
 
   test('refuses after four reads that never show it', async () => {
     const { fake, calls } = client('CREATE_COMPLETE');
-    await expect(verifyEvent(event('Create'), fake)).resolves.toMatch(/CREATE_COMPLETE, not CREATE_IN_PROGRESS/);
+    await expect(verifyEvent(event('Create'), fake)).resolves.toMatchObject({ refused: expect.stringMatching(/CREATE_COMPLETE, not CREATE_IN_PROGRESS/) });
     expect(calls).toHaveLength(4);
   });
 
   test('refuses another stack\'s event without a call', async () => {
     const { fake, calls } = client('CREATE_IN_PROGRESS');
-    await expect(verifyEvent({ ...event('Create'), StackId: STACK.replace('Security', 'Other') }, fake)).resolves.toMatch(/not the stack this function belongs to/);
+    await expect(verifyEvent({ ...event('Create'), StackId: STACK.replace('Security', 'Other') }, fake))
+      .resolves.toMatchObject({ refused: expect.stringMatching(/not the stack this function belongs to/) });
     expect(calls).toEqual([]);
   });
 });

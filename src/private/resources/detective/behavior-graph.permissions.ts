@@ -17,7 +17,8 @@ export function behaviorGraphPermissions(options: {
   const graphActions = ['detective:DeleteGraph', 'detective:TagResource', 'detective:UntagResource', 'detective:ListTagsForResource',
     'detective:ListDatasourcePackages'];
   if (options.datasourcePackages) graphActions.push('detective:UpdateDatasourcePackages');
-  if (options.autoEnableOrganizationMembers) graphActions.push('detective:UpdateOrganizationConfiguration');
+  // Describe: the setting before an adoption changed it, put back if that create is rolled back.
+  if (options.autoEnableOrganizationMembers) graphActions.push('detective:UpdateOrganizationConfiguration', 'detective:DescribeOrganizationConfiguration');
   return {
     grants: [
       { sid: 'DetectiveGraphCreate', actions: ['detective:CreateGraph', 'detective:ListGraphs'], resources: ['*'] },
