@@ -11,7 +11,7 @@
 import { REGISTRY, Registration } from './registry';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent, ResourceResult } from './shared/custom-resource';
 import { HandlerError } from './shared/errors';
-import { CreateEvent, DeleteContext, DeleteEvent, toResourceResult, UpdateEvent } from './shared/resource-handler';
+import { CreateEvent, DeleteContext, DeleteEvent, toResourceResult, UpdateContext, UpdateEvent } from './shared/resource-handler';
 
 const BY_TYPE = new Map<string, Registration>(REGISTRY.map((r) => [r.definition.type, r]));
 
@@ -22,7 +22,8 @@ export function resourceLabel(event: CustomResourceEvent<unknown>): string {
 }
 
 /** Run the event's handler: resolves with the result or rejects with the error to report. */
-export async function dispatch(event: CustomResourceEvent<unknown>, context: DeleteContext = { undoesCreate: false }): Promise<ResourceResult> {
+export async function dispatch(event: CustomResourceEvent<unknown>,
+  context: DeleteContext & UpdateContext = { undoesCreate: false, rollback: false }): Promise<ResourceResult> {
   const entry = BY_TYPE.get(event.ResourceType);
   if (!entry) {
     throw new HandlerError(`this handler does not manage resources of type ${event.ResourceType}`);
@@ -35,7 +36,7 @@ export async function dispatch(event: CustomResourceEvent<unknown>, context: Del
       if (event.PhysicalResourceId === undefined || event.OldResourceProperties === undefined) {
         throw new HandlerError('an Update event must carry PhysicalResourceId and OldResourceProperties');
       }
-      return toResourceResult(await handler.update(event as UpdateEvent<any>));
+      return toResourceResult(await handler.update(event as UpdateEvent<any>, context));
     case 'Delete':
       if (event.PhysicalResourceId === undefined || event.PhysicalResourceId === CREATE_FAILED_PHYSICAL_ID) {
         return { physicalResourceId: event.PhysicalResourceId ?? CREATE_FAILED_PHYSICAL_ID };

@@ -36,6 +36,7 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
   const verification = await verifyEvent(event).catch((err: unknown) => ({
     refused: `CloudFormation could not confirm the event: ${(err as { name?: string }).name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`,
     undoesCreate: false,
+    rollback: false,
   }));
   if (verification.refused) {
     log.error('Refused the event: nothing called, nothing answered', { reason: redactText(verification.refused) });
@@ -49,7 +50,7 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
     timer = setTimeout(() => resolve(failedResponse(event,
       `${label}: the handler did not finish within the function timeout; check its log`)), ms);
   });
-  const completed = dispatch(event, { undoesCreate: verification.undoesCreate }).then(
+  const completed = dispatch(event, { undoesCreate: verification.undoesCreate, rollback: verification.rollback }).then(
     (result) => successResponse(event, result),
     (err) => {
       log.error('Failed', { resource: label, error: String(err), stack: (err as Error)?.stack });

@@ -7,7 +7,10 @@
  *   ACCEPTED_BUT_DISABLED fails with Detective's reason. No invitation fails, saying the
  *   administrator must invite the account first.
  * - Update: as create (another graph is a new physical id: a replacement, and CloudFormation's
- *   cleanup leaves the old graph, whose ARN is in the old physical id).
+ *   cleanup leaves the old graph, whose ARN is in the old physical id), but looking for the
+ *   invitation only briefly: an update finding none (the membership was removed outside
+ *   CloudFormation) fails at once, saying that the administrator must invite the account again.
+ *   A rollback never fails for that: it says so in the log and succeeds.
  * - Delete: DisassociateMembership while the account contributes to the graph; already gone is
  *   success. An invitation still pending is left for the administrator.
  *
@@ -24,9 +27,9 @@ import {
 import { GraphMembershipResourceAttributes, GraphMembershipResourceProperties } from '../../src/private/resources/detective/graph-membership';
 import { detectiveClient } from '../shared/clients';
 import { CustomResourceEvent } from '../shared/custom-resource';
-import { HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
+import { errorMessage, HandlerError, isErrorNamed, isResourceNotFound } from '../shared/errors';
 import { log } from '../shared/log';
-import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
+import { HandlerResult, ResourceHandler, UpdateContext } from '../shared/resource-handler';
 import { eventually, writeThenConfirm } from '../shared/retry';
 import { waitForStatus } from '../shared/waiters';
 
@@ -35,6 +38,9 @@ type MembershipEvent = CustomResourceEvent<GraphMembershipResourceProperties>;
 /** How long an invitation may take to reach the invited account. */
 const INVITATION_WAIT_MS = 120_000;
 
+/** How long an update looks for the invitation (it is there already, ListInvitations' lag aside). */
+const UPDATE_INVITATION_WAIT_MS = 15_000;
+
 const DISABLED_ADVICE: Record<string, string> = {
   VOLUME_UNKNOWN: 'Detective cannot verify the data volume, usually because GuardDuty is not enabled in this account: enable '
     + 'GuardDuty here (in this Region); the administrator\'s next deployment of the member resumes it (StartMonitoringMember)',
@@ -42,8 +48,18 @@ const DISABLED_ADVICE: Record<string, string> = {
 };
 
 export const graphMembershipHandler: ResourceHandler<GraphMembershipResourceProperties, GraphMembershipResourceAttributes> = {
-  create: (event) => accept(detectiveClient(), event.ResourceProperties),
-  update: (event) => accept(detectiveClient(), event.ResourceProperties),
+  create: (event) => accept(detectiveClient(), event.ResourceProperties, INVITATION_WAIT_MS),
+  async update(event, context?: UpdateContext) {
+    if (!context?.rollback) return accept(detectiveClient(), event.ResourceProperties, UPDATE_INVITATION_WAIT_MS);
+    try {
+      return await accept(detectiveClient(), event.ResourceProperties, 0);
+    } catch (err) {
+      // No call the member can make brings back a membership that needs a new invitation.
+      log.warn(`Rollback: the membership stays as it is (${errorMessage(err)}); the rollback succeeds, since only the `
+        + 'graph\'s administrator can invite this account again', {});
+      return { physicalResourceId: event.PhysicalResourceId, data: { GraphArn: event.ResourceProperties.GraphArn ?? '', Status: '' } };
+    }
+  },
   delete: (event) => leave(detectiveClient(), event),
 };
 
@@ -63,11 +79,18 @@ async function invitation(client: DetectiveClient, match: (i: MemberDetail) => b
   return undefined;
 }
 
-async function accept(client: DetectiveClient, props: GraphMembershipResourceProperties): Promise<HandlerResult<GraphMembershipResourceAttributes>> {
-  const found = await eventually(() => invitation(client, matches(props)), { timeoutMs: INVITATION_WAIT_MS, initialDelayMs: 1_000 });
+async function accept(client: DetectiveClient, props: GraphMembershipResourceProperties,
+  waitMs: number): Promise<HandlerResult<GraphMembershipResourceAttributes>> {
+  const found = await eventually(() => invitation(client, matches(props)), { timeoutMs: waitMs, initialDelayMs: 1_000 });
+  const administrator = props.AdministratorAccountId ?? props.GraphArn?.split(':')[4];
+  const what = props.GraphArn ? `to behavior graph ${props.GraphArn}` : `from administrator ${administrator}`;
+  if (!found?.GraphArn && waitMs !== INVITATION_WAIT_MS) {
+    throw new HandlerError(`no membership and no invitation ${what} in this account and Region: the membership was removed outside `
+      + `CloudFormation (by the administrator, or by this account), or never made. Only the administrator (${administrator}) can `
+      + 'invite this account again: change its MemberAccount for this account (for example its invitation message) and deploy the '
+      + 'administrator\'s stack (an update invites again an account that left), then deploy this stack again');
+  }
   if (!found?.GraphArn) {
-    const administrator = props.AdministratorAccountId ?? props.GraphArn?.split(':')[4];
-    const what = props.GraphArn ? `to behavior graph ${props.GraphArn}` : `from administrator ${administrator}`;
     throw new HandlerError(`no invitation ${what} in this account and Region after ${INVITATION_WAIT_MS / 1000} s: `
       + `the graph's administrator (${administrator}) must add this account with \`invitation\` first, so deploy its stack first. `
       + 'Accounts of the organization are enabled by the Detective administrator and need no GraphMembership');

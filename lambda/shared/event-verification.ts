@@ -21,7 +21,8 @@
  *
  * Anything else is refused before any service call and without answering the ResponseURL, and
  * the log says why. A confirmed Delete also learns whether it undoes the resource's create (a
- * rollback), which tells a handler to put back what its create changed on something it adopted.
+ * rollback), which tells a handler to put back what its create changed on something it adopted;
+ * a confirmed Update, whether it is a rollback, which must not fail for what no call can undo.
  * CloudFormation sets a resource's status before it invokes the provider; a
  * read that does not show it yet is repeated a few times over ~3 s before refusing.
  *
@@ -94,34 +95,41 @@ export function undoesCreate(event: CustomResourceEvent<unknown>, view: StackVie
     && view.stackStatus !== undefined && ROLLBACK_STATUSES.includes(view.stackStatus);
 }
 
+/** Whether a confirmed Update is a rollback to the properties before a failed update. */
+export function isRollback(event: CustomResourceEvent<unknown>, view: StackView): boolean {
+  return event.RequestType === 'Update' && view.stackStatus === 'UPDATE_ROLLBACK_IN_PROGRESS';
+}
+
 /** The outcome of confirming an event. */
 export interface Verification {
   /** Why the event is refused; undefined when it is confirmed. */
   readonly refused?: string;
   /** For a confirmed Delete: it undoes the resource's create (see `undoesCreate`). */
   readonly undoesCreate: boolean;
+  /** For a confirmed Update: it is a rollback (see `isRollback`). */
+  readonly rollback: boolean;
 }
 
 /**
- * Confirm the event with CloudFormation. The StackId check comes first and needs no call; a
- * Delete also reads the stack's status (a replacement's cleanup, or a rollback undoing a create).
+ * Confirm the event with CloudFormation. The StackId check comes first and needs no call; an
+ * Update or a Delete also reads the stack's status (a rollback, a replacement's cleanup).
  */
 export async function verifyEvent(event: CustomResourceEvent<unknown>,
   client: CloudFormationClient = new CloudFormationClient({ maxAttempts: MAX_ATTEMPTS })): Promise<Verification> {
   const ownStack = process.env[STACK_ID_VARIABLE];
-  if (!ownStack) return { refused: `the function has no ${STACK_ID_VARIABLE}: it cannot tell its own stack`, undoesCreate: false };
+  if (!ownStack) return { refused: `the function has no ${STACK_ID_VARIABLE}: it cannot tell its own stack`, undoesCreate: false, rollback: false };
   if (event.StackId !== ownStack) {
-    return { refused: `the event's StackId is not the stack this function belongs to (${ownStack})`, undoesCreate: false };
+    return { refused: `the event's StackId is not the stack this function belongs to (${ownStack})`, undoesCreate: false, rollback: false };
   }
 
   let problem: string | undefined;
   for (let read = 1; read <= READS; read++) {
     const view = await readView(event, client);
     problem = eventProblem(event, view);
-    if (!problem) return { undoesCreate: undoesCreate(event, view) };
+    if (!problem) return { undoesCreate: undoesCreate(event, view), rollback: isRollback(event, view) };
     if (read < READS) await clock().sleep(READ_INTERVAL_MS);
   }
-  return { refused: problem, undoesCreate: false };
+  return { refused: problem, undoesCreate: false, rollback: false };
 }
 
 async function readView(event: CustomResourceEvent<unknown>, client: CloudFormationClient): Promise<StackView> {
@@ -138,7 +146,7 @@ async function readView(event: CustomResourceEvent<unknown>, client: CloudFormat
     if ((err as { name?: string }).name !== 'ValidationError') throw err;
     return {};
   }
-  if (event.RequestType !== 'Delete' || resource === undefined) return { resource };
+  if (event.RequestType === 'Create' || resource === undefined) return { resource };
   const stacks = await client.send(new DescribeStacksCommand({ StackName: event.StackId }));
   return { resource, stackStatus: stacks.Stacks?.[0]?.StackStatus };
 }

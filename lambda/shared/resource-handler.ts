@@ -30,6 +30,16 @@ export interface DeleteContext {
   readonly undoesCreate: boolean;
 }
 
+/** What CloudFormation's state tells an Update (read when the event was confirmed). */
+export interface UpdateContext {
+  /**
+   * The Update is a rollback (stack `UPDATE_ROLLBACK_IN_PROGRESS`): the properties are the ones
+   * before a failed update. A rollback must not fail for what the API cannot undo (the stack
+   * would end UPDATE_ROLLBACK_FAILED): a handler says so in the log and succeeds.
+   */
+  readonly rollback: boolean;
+}
+
 /** What a handler answers: the physical id and, on create and update, the attributes `Fn::GetAtt` reads. */
 export interface HandlerResult<A> {
   readonly physicalResourceId: string;
@@ -42,7 +52,7 @@ export interface HandlerResult<A> {
  */
 export interface ResourceHandler<P, A = Record<string, string>> {
   create(event: CreateEvent<P>): Promise<HandlerResult<A>>;
-  update(event: UpdateEvent<P>): Promise<HandlerResult<A>>;
+  update(event: UpdateEvent<P>, context?: UpdateContext): Promise<HandlerResult<A>>;
   delete(event: DeleteEvent<P>, context?: DeleteContext): Promise<HandlerResult<A>>;
 }
 

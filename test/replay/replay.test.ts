@@ -114,11 +114,12 @@ test('every event is confirmed with CloudFormation as the replay shows it: a ren
   const [detector] = api.guardduty.detectors(ACCOUNT, REGION);
   expect(detector.filters.map((f) => f.name)).toEqual(['archive-lowest']);
 
-  // Each event read its resource once; only the cleanup's Delete (of the old name) needed the stack's status.
+  // Each event read its resource once; the Update and the cleanup's Delete (of the old name) read the stack's status too.
   const custom = replay.events.length;
   expect(api.callsOf('DescribeStackResource').filter((c) => c.status === 200)).toHaveLength(custom);
   const stackReads = api.callsOf('DescribeStacks');
-  expect(stackReads).toHaveLength(1);
+  expect(replay.events.filter((e) => e.requestType !== 'Create').map((e) => e.requestType)).toEqual(['Update', 'Delete']);
+  expect(stackReads).toHaveLength(2);
   expect(replay.events.find((e) => e.requestType === 'Delete')).toMatchObject({
     logicalId: expect.stringMatching(/^DetectorArchive/),
     status: 'SUCCESS',

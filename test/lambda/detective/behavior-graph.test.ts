@@ -139,7 +139,7 @@ describe('create', () => {
     const logged: string[] = [];
     jest.spyOn(console, 'log').mockImplementation((line: string) => { logged.push(line); });
 
-    await dispatch(event('Delete', TYPE, props as BehaviorGraphResourceProperties, { physicalResourceId }), { undoesCreate: true });
+    await dispatch(event('Delete', TYPE, props as BehaviorGraphResourceProperties, { physicalResourceId }), { undoesCreate: true, rollback: false });
 
     expect(graph()).toMatchObject({ autoEnable: false, tags: { owner: 'delegation', team: 'sec' } });
     expect(graph()!.packages.get('EKS_AUDIT')).toBeDefined();

@@ -3,12 +3,14 @@
  * Detective administrator (management account), members enabled through the organization and
  * invited ones, the member side accepting and leaving, and the statuses that fail with a reason.
  */
+import { DetectiveClient, DisassociateMembershipCommand } from '@aws-sdk/client-detective';
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { BehaviorGraphResource } from '../../../src/private/resources/detective/behavior-graph';
 import { GraphMembershipResource, GraphMembershipResourceProperties } from '../../../src/private/resources/detective/graph-membership';
 import { DetectiveMemberProperties, DetectiveMemberResource, DetectiveMembersProperties, DetectiveMembersResource } from '../../../src/private/resources/detective/members';
 import { DetectiveOrganizationAdminAccountResource } from '../../../src/private/resources/detective/organization-admin-account';
+import { now } from '../../local-api/clock';
 import { LocalApi } from '../../local-api/server';
 import {
   ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi,
@@ -256,5 +258,45 @@ describe('invitation: MemberAccount (administrator) and GraphMembership (member)
     expect(api.callsOf('CreateMembers', ADMIN, 'detective')[0].input.Accounts).toEqual([{ AccountId: WORKLOAD, EmailAddress: 'workload@example.com' }]);
     await dispatch(event('Delete', MEMBER, props, { physicalResourceId: result.physicalResourceId }));
     expect(members().size).toBe(0);
+  });
+
+  describe('after the member left outside CloudFormation', () => {
+    async function left() {
+      const { props, result } = await invite();
+      actAs(api, OUTSIDE);
+      const membership: GraphMembershipResourceProperties = { GraphArn: graphArn };
+      const accepted = await dispatch(event('Create', MEMBERSHIP, membership, { account: OUTSIDE }));
+      const client = new DetectiveClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(OUTSIDE) });
+      await client.send(new DisassociateMembershipCommand({ GraphArn: graphArn }));
+      expect(api.detective.memberships(OUTSIDE, REGION)).toEqual([]);
+      return { props, memberPhysicalId: result.physicalResourceId, membership, physicalResourceId: accepted.physicalResourceId };
+    }
+
+    test('an update of the membership fails fast, saying the administrator must invite again and how', async () => {
+      const { membership, physicalResourceId } = await left();
+      const started = now();
+      const err = await dispatch(event('Update', MEMBERSHIP, membership, { account: OUTSIDE, physicalResourceId, oldProperties: membership }))
+        .catch((e) => e);
+      expect(now() - started).toBeLessThan(20_000);
+      expect(failureReason('GraphMembership G', err)).toMatch(new RegExp(`^GraphMembership G: no membership and no invitation to behavior graph ${graphArn}`
+        + ' in this account and Region: the membership was removed outside CloudFormation .* Only the administrator \\(111111111111\\) can invite'));
+    });
+
+    test('its rollback succeeds, saying so', async () => {
+      const { membership, physicalResourceId } = await left();
+      const result = await dispatch(event('Update', MEMBERSHIP, membership, { account: OUTSIDE, physicalResourceId, oldProperties: membership }),
+        { undoesCreate: false, rollback: true });
+      expect(result.physicalResourceId).toBe(physicalResourceId);
+    });
+
+    test('the administrator\'s update invites it again, and the member\'s next deployment accepts', async () => {
+      const { props, memberPhysicalId, membership, physicalResourceId } = await left();
+      actAs(api, ADMIN);
+      const changed = { ...props, Invitation: { Message: 'Join our graph again' } };
+      await dispatch(event('Update', MEMBER, changed, { physicalResourceId: memberPhysicalId, oldProperties: props }));
+      actAs(api, OUTSIDE);
+      await dispatch(event('Update', MEMBERSHIP, membership, { account: OUTSIDE, physicalResourceId, oldProperties: membership }));
+      expect(api.detective.memberships(OUTSIDE, REGION)).toEqual([{ graphArn, status: 'ENABLED', type: 'INVITATION' }]);
+    });
   });
 });

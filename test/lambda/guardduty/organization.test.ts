@@ -3,13 +3,14 @@
  * handlers (one account, a set, the member side) through the real SDK against the local API,
  * across accounts: the management account, the delegated administrator and members.
  */
-import { GuardDutyClient, ListMembersCommand } from '@aws-sdk/client-guardduty';
+import { DeleteMembersCommand, DisassociateMembersCommand, GuardDutyClient, ListMembersCommand } from '@aws-sdk/client-guardduty';
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { AdministratorAccountResource, AdministratorAccountResourceProperties } from '../../../src/private/resources/guardduty/administrator-account';
 import { GuardDutyMemberProperties, GuardDutyMemberResource, GuardDutyMembersProperties, GuardDutyMembersResource } from '../../../src/private/resources/guardduty/members';
 import { OrganizationAdminAccountResource } from '../../../src/private/resources/guardduty/organization-admin-account';
 import { OrganizationConfigurationResource, OrganizationConfigurationResourceProperties } from '../../../src/private/resources/guardduty/organization-configuration';
+import { now } from '../../local-api/clock';
 import { LocalApi } from '../../local-api/server';
 import {
   ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi,
@@ -316,6 +317,58 @@ describe('AdministratorAccount (member side)', () => {
       .catch((e) => e);
     expect(failureReason('AdministratorAccount A', err)).toMatch(
       /^AdministratorAccount A: this account is a member of administrator 111111111111, not 444444444444; an account has one administrator at a time/);
+  });
+});
+
+describe('AdministratorAccount after its membership was removed outside CloudFormation', () => {
+  const TYPE = AdministratorAccountResource.type;
+
+  /** An invited member that accepted; then the administrator removed it (outside the member's stack). */
+  async function removedMember() {
+    const adminDetectorId = api.guardduty.seedDetector(ADMIN, REGION);
+    const memberDetectorId = api.guardduty.seedDetector(OUTSIDE, REGION);
+    const member: GuardDutyMemberProperties = { DetectorId: adminDetectorId, AccountId: OUTSIDE, Email: 'outside@example.com', Invitation: { Message: 'Join' } };
+    const created = await dispatch(event('Create', GuardDutyMemberResource.type, member));
+    actAs(api, OUTSIDE);
+    const accept: AdministratorAccountResourceProperties = { DetectorId: memberDetectorId, AdministratorAccountId: ADMIN };
+    const accepted = await dispatch(event('Create', TYPE, accept, { account: OUTSIDE }));
+    // The administrator removes it with the API, not through its stack.
+    const admin = new GuardDutyClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(ADMIN) });
+    await admin.send(new DisassociateMembersCommand({ DetectorId: adminDetectorId, AccountIds: [OUTSIDE] }));
+    await admin.send(new DeleteMembersCommand({ DetectorId: adminDetectorId, AccountIds: [OUTSIDE] }));
+    expect(api.guardduty.multiAccount.administrator(OUTSIDE, REGION)).toBeUndefined();
+    return { member, memberPhysicalId: created.physicalResourceId, accept, physicalResourceId: accepted.physicalResourceId };
+  }
+
+  test('an update fails fast (no two-minute wait) saying the administrator must invite again, and which deployment does it', async () => {
+    const { accept, physicalResourceId } = await removedMember();
+    const started = now();
+    const err = await dispatch(event('Update', TYPE, accept, { account: OUTSIDE, physicalResourceId, oldProperties: accept })).catch((e) => e);
+    expect(now() - started).toBeLessThan(20_000);
+    expect(failureReason('AdministratorAccount A', err)).toMatch(new RegExp('^AdministratorAccount A: this account is not associated with '
+      + `administrator ${ADMIN} and has no invitation from it: the association was removed outside CloudFormation .* Only the administrator `
+      + 'can invite it again: change its MemberAccount for this account .* and deploy the administrator\'s stack'));
+  });
+
+  test('its rollback succeeds without the association (no member call can bring it back), saying so', async () => {
+    const { accept, physicalResourceId } = await removedMember();
+    const logged: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((line: string) => { logged.push(line); });
+    const result = await dispatch(event('Update', TYPE, accept, { account: OUTSIDE, physicalResourceId, oldProperties: accept }),
+      { undoesCreate: false, rollback: true });
+    expect(result).toEqual({ physicalResourceId, data: { AdministratorAccountId: ADMIN } });
+    expect(logged.join('\n')).toMatch(/Rollback: this account stays without its association with administrator/);
+  });
+
+  test('the administrator\'s update re-invites the account, and the member\'s next deployment accepts', async () => {
+    const { member, memberPhysicalId, accept, physicalResourceId } = await removedMember();
+    actAs(api, ADMIN);
+    const changed = { ...member, Invitation: { Message: 'Join again' } };
+    await dispatch(event('Update', GuardDutyMemberResource.type, changed, { physicalResourceId: memberPhysicalId, oldProperties: member }));
+    expect(api.guardduty.multiAccount.members(ADMIN, REGION)[0].status).toBe('Invited');
+    actAs(api, OUTSIDE);
+    await dispatch(event('Update', TYPE, accept, { account: OUTSIDE, physicalResourceId, oldProperties: accept }));
+    expect(api.guardduty.multiAccount.administrator(OUTSIDE, REGION)).toMatchObject({ accountId: ADMIN });
   });
 });
 

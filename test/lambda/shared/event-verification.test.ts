@@ -6,7 +6,7 @@
 import { CloudFormationClient, ResourceStatus } from '@aws-sdk/client-cloudformation';
 import { useClock } from '../../../lambda/shared/clock';
 import { CustomResourceEvent } from '../../../lambda/shared/custom-resource';
-import { eventProblem, STACK_ID_VARIABLE, StackView, undoesCreate, verifyEvent } from '../../../lambda/shared/event-verification';
+import { eventProblem, isRollback, STACK_ID_VARIABLE, StackView, undoesCreate, verifyEvent } from '../../../lambda/shared/event-verification';
 import { emulatorClock } from '../../local-api/clock';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:111111111111:stack/Security/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
@@ -82,6 +82,15 @@ describe('a confirmed Delete knows whether it undoes the resource\'s create', ()
   });
 });
 
+test.each<[string, string, boolean]>([
+  ['UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_IN_PROGRESS', true],
+  ['UPDATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', false],
+])('an Update in a stack %s is a rollback: %s', (stackStatus, status, expected) => {
+  const view = shown(status, 'd-1', stackStatus);
+  expect(eventProblem(event('Update', 'd-1'), view)).toBeUndefined();
+  expect(isRollback(event('Update', 'd-1'), view)).toBe(expected);
+});
+
 describe('verifyEvent', () => {
   beforeAll(() => useClock(emulatorClock));
   beforeEach(() => { process.env[STACK_ID_VARIABLE] = STACK; });
@@ -102,7 +111,7 @@ describe('verifyEvent', () => {
 
   test('reads again while CloudFormation does not show the request yet, then accepts', async () => {
     const { fake, calls } = client('CREATE_COMPLETE', 'CREATE_COMPLETE', 'CREATE_IN_PROGRESS');
-    await expect(verifyEvent(event('Create'), fake)).resolves.toEqual({ undoesCreate: false });
+    await expect(verifyEvent(event('Create'), fake)).resolves.toEqual({ undoesCreate: false, rollback: false });
     expect(calls).toEqual(['DescribeStackResourceCommand', 'DescribeStackResourceCommand', 'DescribeStackResourceCommand']);
   });
 
