@@ -8,6 +8,7 @@
  * the stack does not wait an hour for an answer that will never come.
  */
 import { dispatch, resourceLabel } from './dispatch';
+import { clock } from './shared/clock';
 import {
   CustomResourceEvent,
   failedResponse,
@@ -18,11 +19,21 @@ import {
 } from './shared/custom-resource';
 import { failureReason } from './shared/errors';
 import { verifyEvent } from './shared/event-verification';
+import { madePhysicalId, markAnswered, startInvocation } from './shared/invocation';
 import { log, redact, redactText } from './shared/log';
 import { responseUrlProblem } from './shared/response-url';
 
-/** Time kept back from the function timeout to send a FAILED response. */
-const TIMEOUT_MARGIN_MS = 10_000;
+/**
+ * Time kept back from the function timeout to send a FAILED response: the answer's PUT, retried,
+ * is bounded to fit in it.
+ */
+const ANSWER_MARGIN_MS = 20_000;
+
+/**
+ * Time kept back before that for a failed event to clean up (delete what its create made, remove
+ * the members it added): every wait ends this long before the answer margin.
+ */
+const CLEANUP_RESERVE_MS = 60_000;
 
 export async function handler(event: CustomResourceEvent<unknown>, context: LambdaContextLike): Promise<void> {
   log.info('Event', { event: redact(event) });
@@ -43,24 +54,33 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
     return;
   }
   const label = resourceLabel(event);
+  const remaining = context.getRemainingTimeInMillis();
+  const endsAt = Date.now() + remaining;
+  const answerBy = endsAt - ANSWER_MARGIN_MS;
+  startInvocation(clock().now() + remaining - ANSWER_MARGIN_MS - CLEANUP_RESERVE_MS);
 
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<CustomResourceResponse>((resolve) => {
-    const ms = Math.max(context.getRemainingTimeInMillis() - TIMEOUT_MARGIN_MS, 0);
-    timer = setTimeout(() => resolve(failedResponse(event,
-      `${label}: the handler did not finish within the function timeout; check its log`)), ms);
+    timer = setTimeout(() => {
+      // From here no API call is made: the work still running is abandoned, and what a create
+      // made is answered as the physical id, for the rollback's Delete to remove.
+      markAnswered();
+      resolve(failedResponse(event, `${label}: the handler did not finish within the function timeout; check its log`, madePhysicalId()));
+    }, Math.max(answerBy - Date.now(), 0));
   });
   const completed = dispatch(event, { undoesCreate: verification.undoesCreate, rollback: verification.rollback }).then(
     (result) => successResponse(event, result),
     (err) => {
       log.error('Failed', { resource: label, error: String(err), stack: (err as Error)?.stack });
       // The reason shows in CloudFormation's stack events: no email (e.g. quoted by a service error).
-      return failedResponse(event, redactText(failureReason(label, err)));
+      return failedResponse(event, redactText(failureReason(label, err)), madePhysicalId());
     },
   );
 
   const response = await Promise.race([completed, timedOut]);
   clearTimeout(timer);
+  markAnswered();
   log.info('Response', { response });
-  await sendResponse(event.ResponseURL, response);
+  // The answer's retries stop short of the function's end.
+  await sendResponse(event.ResponseURL, response, endsAt - 2_000);
 }

@@ -17,6 +17,7 @@ import { guardDutyClient } from '../shared/clients';
 import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isBadRequest, isDetectorNotFound } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
+import { madeResource } from '../shared/invocation';
 import { log } from '../shared/log';
 import { parseBoolean } from '../shared/props';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
@@ -83,6 +84,9 @@ async function create(api: ListApi, client: GuardDutyClient, location: StackLoca
     throw await explainCreateFailure(api, client, settings, err);
   }
   log.info(`Created ${api.kind}`, { detectorId: settings.detectorId, setId });
+  // From here a failure (or the function's timeout) answers with the set's physical id, so the
+  // rollback's Delete removes it if the cleanup below could not.
+  madeResource(physicalId(settings.detectorId, setId));
   try {
     await settle(api, client, settings, setId);
   } catch (err) {
@@ -198,6 +202,10 @@ function parseSettings(props: ThreatListResourceProperties): ListSettings {
   };
 }
 
+function physicalId(detectorId: string, setId: string): string {
+  return `${detectorId}:${setId}`;
+}
+
 function parsePhysicalId(physicalResourceId: string): { detectorId: string; setId: string } {
   const [detectorId, setId, ...rest] = physicalResourceId.split(':');
   if (!detectorId || !setId || rest.length > 0) throw new HandlerError(`physical id must be <detectorId>:<setId>, got: ${physicalResourceId}`);
@@ -210,7 +218,7 @@ function setArn(api: ListApi, location: StackLocation, detectorId: string, setId
 
 function result(api: ListApi, location: StackLocation, detectorId: string, setId: string): Result {
   const data: ThreatListResourceAttributes = { SetId: setId, SetArn: setArn(api, location, detectorId, setId) };
-  return { physicalResourceId: `${detectorId}:${setId}`, data: { ...data } };
+  return { physicalResourceId: physicalId(detectorId, setId), data: { ...data } };
 }
 
 /**

@@ -23,6 +23,7 @@ import { guardDutyClient } from '../shared/clients';
 import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isBadRequest, isDetectorNotFound, isPublishingDestinationNotFound } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
+import { madeResource } from '../shared/invocation';
 import { log } from '../shared/log';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { syncTags, tagsOrUndefined } from '../shared/tags';
@@ -61,6 +62,8 @@ async function create(client: GuardDutyClient, location: StackLocation, event: D
     throw await explainCreateFailure(client, props, err);
   }
   log.info('Created publishing destination', { detectorId: props.DetectorId, destinationId });
+  // From here a failure (or the timeout) answers with its physical id, for the rollback's Delete.
+  madeResource(result(location, props.DetectorId, destinationId).physicalResourceId);
   try {
     await verify(client, props, destinationId);
   } catch (err) {

@@ -6,6 +6,8 @@
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { HandlerError } from './errors';
+import { isAnswered } from './invocation';
 
 /**
  * Attempts per API call under the SDK's standard retry strategy (throttling, 5xx, transient
@@ -16,11 +18,17 @@ export const MAX_ATTEMPTS = 8;
 
 /**
  * Stamp the failing operation's name on service errors, so a failure reason can name the call
- * (`CreateDetector failed: BadRequestException: ...`).
+ * (`CreateDetector failed: BadRequestException: ...`); and refuse any call once the handler has
+ * answered (see `invocation.ts`).
  */
 function nameOperationsInErrors<C extends GuardDutyClient | DetectiveClient | OrganizationsClient>(client: C): C {
   (client.middlewareStack as GuardDutyClient['middlewareStack']).add(
     (next, context) => async (args) => {
+      // Work abandoned at the timeout stops here: CloudFormation was told the event failed.
+      if (isAnswered()) {
+        throw new HandlerError(`not calling ${String(context.commandName).replace(/Command$/, '')}: the handler already answered `
+          + '(the function ran out of time)');
+      }
       try {
         return await next(args);
       } catch (err) {
@@ -31,6 +39,18 @@ function nameOperationsInErrors<C extends GuardDutyClient | DetectiveClient | Or
       }
     },
     { step: 'initialize', name: 'nameOperationInErrors' },
+  );
+  // The same check on each attempt (inside the retry middleware): a call being retried when the
+  // handler answers makes no further attempt.
+  (client.middlewareStack as GuardDutyClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      if (isAnswered()) {
+        throw new HandlerError(`not retrying ${String(context.commandName).replace(/Command$/, '')}: the handler already answered `
+          + '(the function ran out of time)');
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'stopAfterAnswer' },
   );
   return client;
 }

@@ -87,12 +87,17 @@ export function successResponse(event: CustomResourceEvent<unknown>, result: Res
   };
 }
 
-export function failedResponse(event: CustomResourceEvent<unknown>, reason: string): CustomResourceResponse {
+/**
+ * A FAILED answer. A failed Create answers with the physical id of what it made (`made`, see
+ * `invocation.ts`), so the rollback's Delete removes it; with nothing made, the placeholder,
+ * whose Delete calls nothing.
+ */
+export function failedResponse(event: CustomResourceEvent<unknown>, reason: string, made?: string): CustomResourceResponse {
   const trimmed = reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 1)}…` : reason;
   return {
     Status: 'FAILED',
     Reason: trimmed,
-    PhysicalResourceId: event.PhysicalResourceId ?? CREATE_FAILED_PHYSICAL_ID,
+    PhysicalResourceId: event.PhysicalResourceId ?? made ?? CREATE_FAILED_PHYSICAL_ID,
     StackId: event.StackId,
     RequestId: event.RequestId,
     LogicalResourceId: event.LogicalResourceId,
@@ -102,35 +107,45 @@ export function failedResponse(event: CustomResourceEvent<unknown>, reason: stri
 
 const RESPONSE_ATTEMPTS = 5;
 
+/** The longest one PUT attempt may take. */
+const RESPONSE_ATTEMPT_TIMEOUT_MS = 10_000;
+
 /**
  * PUT the response to the pre-signed URL, retrying transient failures: a lost response leaves the
  * stack waiting for an hour. The body is sent with an empty content type, as the pre-signed URL's
- * signature expects.
+ * signature expects. Attempts and their backoff end by `deadline` (ms since the epoch, real
+ * time): the function must not time out while answering.
  */
-export async function sendResponse(responseUrl: string, response: CustomResourceResponse): Promise<void> {
+export async function sendResponse(responseUrl: string, response: CustomResourceResponse,
+  deadline = Number.POSITIVE_INFINITY): Promise<void> {
   const body = JSON.stringify(response);
   let lastError: unknown;
+  let attempts = 0;
   for (let attempt = 1; attempt <= RESPONSE_ATTEMPTS; attempt++) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    attempts = attempt;
     try {
-      await put(responseUrl, body);
+      await put(responseUrl, body, Math.min(RESPONSE_ATTEMPT_TIMEOUT_MS, left));
       return;
     } catch (err) {
       lastError = err;
       log.warn('Sending the response failed; retrying', { attempt, error: String(err) });
-      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5000)));
+      const backoff = Math.min(200 * 2 ** attempt, 5000, Math.max(deadline - Date.now(), 0));
+      await new Promise((resolve) => setTimeout(resolve, backoff));
     }
   }
-  throw new Error(`Could not send the response to CloudFormation after ${RESPONSE_ATTEMPTS} attempts: ${String(lastError)}`);
+  throw new Error(`Could not send the response to CloudFormation after ${attempts} attempt(s): ${String(lastError)}`);
 }
 
-function put(responseUrl: string, body: string): Promise<void> {
+function put(responseUrl: string, body: string, timeoutMs: number): Promise<void> {
   const url = new URL(responseUrl);
   const transport = url.protocol === 'http:' ? http : https;
   return new Promise((resolve, reject) => {
     const request = transport.request(url, {
       method: 'PUT',
       headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-      timeout: 10_000,
+      timeout: timeoutMs,
     }, (res) => {
       res.resume();
       res.on('end', () => {

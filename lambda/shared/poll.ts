@@ -7,8 +7,11 @@
  * or so): doubling delays see it only by about 2 t. The floor and cap keep the call rate of one
  * wait at 4 reads a second at most, and one read every few seconds in long waits, inside the
  * services' request rates.
+ *
+ * A wait never runs past the invocation's work deadline (`invocation.ts`), whatever its own timeout.
  */
 import { clock } from './clock';
+import { invocationDeadline } from './invocation';
 
 export interface PollOptions {
   /** How long the wait may last in all. */
@@ -23,9 +26,13 @@ export interface PollOptions {
 export class PollClock {
   private readonly started = clock().now();
   private readonly deadline: number;
+  /** Whether the invocation's work deadline, not this wait's own, ends it. */
+  public readonly endsWithInvocation: boolean;
 
   constructor(private readonly options: PollOptions) {
-    this.deadline = this.started + options.timeoutMs;
+    const own = this.started + options.timeoutMs;
+    this.endsWithInvocation = invocationDeadline() < own;
+    this.deadline = Math.min(own, invocationDeadline());
   }
 
   /** Milliseconds since the wait began. */

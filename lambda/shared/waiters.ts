@@ -38,6 +38,10 @@ export async function waitForStatus<S extends string>(wait: StatusWait<S>): Prom
     log.info('Waiting', { what: wait.what, status: status ?? 'gone', expected: wait.until.map((s) => s ?? 'gone') });
     if (!await clock.sleep()) break;
   }
-  throw new HandlerError(`${wait.what} is still ${status ?? 'gone'} after ${Math.round(wait.timeoutMs / 1000)} s, `
-    + `expected ${wait.until.map((s) => s ?? 'gone').join(' or ')}`);
+  const expected = wait.until.map((s) => s ?? 'gone').join(' or ');
+  if (clock.endsWithInvocation) {
+    throw new HandlerError(`${wait.what} is still ${status ?? 'gone'} after ${Math.round(clock.elapsedMs / 1000)} s, expected ${expected}, `
+      + 'and the function\'s time is running out: deploy again to continue');
+  }
+  throw new HandlerError(`${wait.what} is still ${status ?? 'gone'} after ${Math.round(wait.timeoutMs / 1000)} s, expected ${expected}`);
 }

@@ -15,6 +15,7 @@ import { AdministratorAccountResource } from '../../src/private/resources/guardd
 import { DetectorResource } from '../../src/private/resources/guardduty/detector';
 import { FilterResource } from '../../src/private/resources/guardduty/filter';
 import { OrganizationAdminAccountResource } from '../../src/private/resources/guardduty/organization-admin-account';
+import { IpSetResource } from '../../src/private/resources/guardduty/threat-list';
 import { LocalApi } from '../local-api/server';
 
 let api: LocalApi;
@@ -101,23 +102,29 @@ test('answers FAILED for a resource type it does not manage', async () => {
   expect(responses[0].body).toMatchObject({ Status: 'FAILED', Reason: 'Custom::Unknown Resource1A2B3C4D: this handler does not manage resources of type Custom::Unknown' });
 });
 
-test('answers FAILED before the function times out', async () => {
-  // Throttled calls: the SDK's backoff outlasts the 0.2 s the handler has before its margin.
+test('answers FAILED before the function times out, and the abandoned work makes no further call', async () => {
+  // Throttled calls: the SDK's backoff outlasts the 0.2 s the handler has before its answer margin (20 s).
   api.injectFault({ kind: 'throttle', service: 'guardduty', times: 4 });
   const e = withResponseUrl(event('Update', DetectorResource.type, { Enable: 'true' }, { physicalResourceId: 'abc', oldProperties: { Enable: 'true' } }));
   const started = Date.now();
 
-  await handler(e, context(10_200));
+  await handler(e, context(20_200));
 
   expect(Date.now() - started).toBeLessThan(1_000);
-  // In Lambda the environment is frozen here; in a test, let the abandoned work finish.
-  while (!api.calls.some((c) => c.service === 'guardduty' && c.status < 300)) await new Promise((r) => setTimeout(r, 50));
   expect(responses).toHaveLength(1);
   expect(responses[0].body).toMatchObject({
     Status: 'FAILED',
     PhysicalResourceId: 'abc',
     Reason: 'Detector Resource1A2B3C4D: the handler did not finish within the function timeout; check its log',
   });
+  // In Lambda the environment is frozen here; in a test the abandoned work goes on, and stops at
+  // its next attempt: the throttled call is not retried to success.
+  const attempts = () => api.calls.filter((c) => c.service === 'guardduty').length;
+  const atAnswer = attempts();
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(attempts()).toBeLessThanOrEqual(atAnswer + 1);
+  expect(api.calls.filter((c) => c.service === 'guardduty' && c.status < 300)).toEqual([]);
+  expect(logged.join('\n')).toMatch(/not retrying UpdateDetector: the handler already answered|not calling \w+: the handler already answered/);
 });
 
 test('logs neither the ResponseURL nor email addresses', async () => {
@@ -240,5 +247,42 @@ describe('events CloudFormation does not confirm are refused: no service call, n
     await handler(forged(event('Update', DetectorResource.type, { Enable: 'true' },
       { logicalId: 'Detector', physicalResourceId: id, oldProperties: { Enable: 'true', FindingPublishingFrequency: 'ONE_HOUR' } as any })), context(60_000));
     expect(responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+  });
+});
+
+describe('a create out of time answers with what it made, so the rollback removes exactly that', () => {
+  const LOCATION = 'https://s3.us-east-1.amazonaws.com/lists-bucket/trusted.txt';
+  const props = (detectorId: string) => ({
+    DetectorId: detectorId,
+    Name: 'Office networks',
+    Format: 'TXT',
+    Location: LOCATION,
+    Activate: 'true',
+    ExpectedBucketOwner: ACCOUNT_ID,
+    ContentHash: 'aaa',
+  });
+
+  test('an IP set still activating when the work deadline passes', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    // GuardDuty takes 10 minutes to read the list; the invocation has 5 s of work left.
+    api.setSettleTime(10 * 60_000);
+    const e = withResponseUrl(event('Create', IpSetResource.type, props(detectorId), { logicalId: 'Trusted' }));
+    await handler(e, context(20_000 + 60_000 + 5_000));
+
+    const sets = () => [...api.guardduty.detector(ACCOUNT_ID, 'us-east-1', detectorId)!.ipSets.values()];
+    expect(sets()).toHaveLength(1);
+    expect(responses[0].body.Status).toBe('FAILED');
+    expect(responses[0].body.Reason).toMatch(/IPSet \w+ \(.*\) is still ACTIVATING after \d+ s, expected ACTIVE, and the function's time is running out/);
+    // Not the placeholder: the set's own physical id.
+    expect(responses[0].body.PhysicalResourceId).toBe(`${detectorId}:${sets()[0].id}`);
+
+    // CloudFormation's rollback Delete, a fresh invocation, removes it.
+    api.setSettleTime(100);
+    const rollback = withResponseUrl(event('Delete', IpSetResource.type, props(detectorId),
+      { logicalId: 'Trusted', physicalResourceId: responses[0].body.PhysicalResourceId }));
+    api.cloudformation.setStack(rollback.StackId, 'ROLLBACK_IN_PROGRESS');
+    await handler(rollback, context(15 * 60_000));
+    expect(responses[1].body.Status).toBe('SUCCESS');
+    expect(sets().filter((s) => s.status !== 'DELETED')).toEqual([]);
   });
 });

@@ -292,7 +292,7 @@ describe('invitation: MemberAccount (administrator) and GraphMembership (member)
     test('the administrator\'s update invites it again, and the member\'s next deployment accepts', async () => {
       const { props, memberPhysicalId, membership, physicalResourceId } = await left();
       actAs(api, ADMIN);
-      const changed = { ...props, Invitation: { Message: 'Join our graph again' } };
+      const changed: DetectiveMemberProperties = { ...props, Invitation: { Message: 'Join our graph again' } };
       await dispatch(event('Update', MEMBER, changed, { physicalResourceId: memberPhysicalId, oldProperties: props }));
       actAs(api, OUTSIDE);
       await dispatch(event('Update', MEMBERSHIP, membership, { account: OUTSIDE, physicalResourceId, oldProperties: membership }));

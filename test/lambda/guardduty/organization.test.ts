@@ -363,7 +363,7 @@ describe('AdministratorAccount after its membership was removed outside CloudFor
   test('the administrator\'s update re-invites the account, and the member\'s next deployment accepts', async () => {
     const { member, memberPhysicalId, accept, physicalResourceId } = await removedMember();
     actAs(api, ADMIN);
-    const changed = { ...member, Invitation: { Message: 'Join again' } };
+    const changed: GuardDutyMemberProperties = { ...member, Invitation: { Message: 'Join again' } };
     await dispatch(event('Update', GuardDutyMemberResource.type, changed, { physicalResourceId: memberPhysicalId, oldProperties: member }));
     expect(api.guardduty.multiAccount.members(ADMIN, REGION)[0].status).toBe('Invited');
     actAs(api, OUTSIDE);
