@@ -75,8 +75,9 @@ interface ThreatDetectionStackProps extends StackProps {
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Delegation or organization enrolment made this account's detector before the stack: the stack
-   * adopts it and never deletes it, so it keeps the detector (RETAIN) and its handler gets no
-   * permission to delete one.
+   * adopts it and never deletes it, whatever `removalPolicy` says. It keeps the detector's default
+   * removal policy (RETAIN_ON_UPDATE_OR_DELETE), under which a failed first deployment's rollback
+   * puts back the settings the detector had before the stack adopted it.
    */
   readonly adoptsDetector?: boolean;
   /**
@@ -111,7 +112,7 @@ export class ThreatDetectionStack extends Stack {
           ec2AgentManagement: false,
         },
       },
-      removalPolicy: props.adoptsDetector ? RemovalPolicy.RETAIN : props.removalPolicy,
+      removalPolicy: props.adoptsDetector ? undefined : props.removalPolicy,
     });
     Tags.of(this.detector).add('owner', 'platform-security');
   }

@@ -64,7 +64,7 @@ const CREATE_CONFLICT_RETRY_MS = 120_000;
 
 export const behaviorGraphHandler: ResourceHandler<BehaviorGraphResourceProperties, BehaviorGraphResourceAttributes> = {
   create: (event) => create(detectiveClient(), event),
-  update: (event) => update(detectiveClient(), event),
+  update: (event, context) => update(detectiveClient(), event, context?.rollback ?? false),
   delete: (event, context) => remove(detectiveClient(), event, context),
 };
 
@@ -159,11 +159,17 @@ async function restoreGraphSettings(client: DetectiveClient, arn: string, before
   }
 }
 
-async function update(client: DetectiveClient, event: GraphEvent): Promise<HandlerResult<BehaviorGraphResourceAttributes>> {
+async function update(client: DetectiveClient, event: GraphEvent, rollback: boolean): Promise<HandlerResult<BehaviorGraphResourceAttributes>> {
   const arn = parseAdoptionRecord(event.PhysicalResourceId!).base;
   const props = event.ResourceProperties;
   const old = event.OldResourceProperties ?? {};
   if ((await currentGraph(client)) !== arn) {
+    if (rollback) {
+      // The graph was gone before the failed update (deleted outside CloudFormation): the
+      // rollback leaves it gone rather than fail making one Detective may refuse (48 hours).
+      log.warn('Rollback: the behavior graph is gone and stays gone; the next update creates or adopts one', { graphArn: arn });
+      return { ...result(arn, false), physicalResourceId: event.PhysicalResourceId! };
+    }
     log.warn('The behavior graph is gone (deleted outside the stack); creating or adopting the current one', { graphArn: arn });
     return create(client, event);
   }

@@ -9,7 +9,8 @@
  * detector's settings are chained by dependencies at synth, so their writes never interleave.
  * Delete (only under `RemovalPolicy.DESTROY`) sets what this resource manages back to NONE, and
  * succeeds when there is nothing left to reset (the detector gone, or the account no longer the
- * delegated administrator).
+ * delegated administrator). A create or update refused for those reasons fails saying which; a
+ * rollback Update refused for them succeeds (the configuration is not this account's to restore).
  */
 import {
   AutoEnableMembers,
@@ -24,25 +25,45 @@ import {
 import { OrganizationConfigurationResourceProperties, OrganizationFeatureProperty } from '../../src/private/resources/guardduty/organization-configuration';
 import { guardDutyClient } from '../shared/clients';
 import { CustomResourceEvent } from '../shared/custom-resource';
-import { errorMessage, isBadRequest } from '../shared/errors';
+import { errorMessage, HandlerError, isBadRequest } from '../shared/errors';
 import { log } from '../shared/log';
-import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
+import { HandlerResult, ResourceHandler, UpdateContext } from '../shared/resource-handler';
 
 type ConfigurationEvent = CustomResourceEvent<OrganizationConfigurationResourceProperties>;
 
 export const organizationConfigurationHandler: ResourceHandler<OrganizationConfigurationResourceProperties, Record<string, never>> = {
   create: (event) => converge(event),
-  update: (event) => converge(event),
+  update: (event, context?: UpdateContext) => converge(event, context?.rollback ?? false),
   async delete(event) {
     await reset(guardDutyClient(), event.ResourceProperties);
     return { physicalResourceId: event.PhysicalResourceId };
   },
 };
 
-async function converge(event: ConfigurationEvent): Promise<HandlerResult<Record<string, never>>> {
+async function converge(event: ConfigurationEvent, rollback = false): Promise<HandlerResult<Record<string, never>>> {
   const props = event.ResourceProperties;
-  await write(guardDutyClient(), props.DetectorId, props.AutoEnableOrganizationMembers, props.Features);
-  return { physicalResourceId: `${props.DetectorId}:organization-configuration:${event.LogicalResourceId}` };
+  const client = guardDutyClient();
+  const result = { physicalResourceId: `${props.DetectorId}:organization-configuration:${event.LogicalResourceId}` };
+  try {
+    await write(client, props.DetectorId, props.AutoEnableOrganizationMembers, props.Features);
+  } catch (err) {
+    if (!isBadRequest(err)) throw err;
+    const why = await whyRefused(client, props.DetectorId);
+    if (rollback) {
+      log.warn(`Rollback: the organization configuration is left as it is: ${why}`, { detectorId: props.DetectorId, error: errorMessage(err) });
+      return result;
+    }
+    throw new HandlerError(`${(err as { $operation?: string }).$operation ?? 'a call'} failed: ${errorMessage(err)}; ${why}`);
+  }
+  return result;
+}
+
+/** Why GuardDuty refuses this detector's organization configuration, read from the state. */
+async function whyRefused(client: GuardDutyClient, detectorId: string): Promise<string> {
+  return await listsDetector(client, detectorId)
+    ? 'this account is not (any more) GuardDuty\'s delegated administrator: make it the administrator again (OrganizationAdminAccount in '
+      + 'the management account; its stack must change for a new event, or enable it with EnableOrganizationAdminAccount) and deploy again'
+    : `the administrator detector ${detectorId} no longer exists: deploy the stack that owns it (its update creates it again) first`;
 }
 
 async function write(client: GuardDutyClient, detectorId: string, members: string | undefined,

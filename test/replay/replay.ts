@@ -181,9 +181,16 @@ export class CloudFormationReplay {
         stack.resources.set(logicalId, deployed);
         // CloudFormation rolls back the failed resource too: an Update back to its old
         // properties, or a Delete of what the failed Create reported.
-        if (old) {
+        if (old && event.status === 'SUCCESS' && old.physicalId !== deployed.physicalId) {
+          // A replacement: the rollback sends no Update; CloudFormation goes back to the old
+          // physical id (its cleanup has not run) and deletes the new one in the rollback's cleanup.
+          replaced.push(old);
+          undo.push(async () => {
+            this.options.api.cloudformation.setResource(stack.stackId, logicalId, { type: old.type, physicalId: old.physicalId, status: 'UPDATE_COMPLETE' });
+            rollbackCleanup.push(deployed);
+          });
+        } else if (old) {
           undo.push(() => this.rollbackUpdate(stack, artifact, stackName, deployed, old, rollbackCleanup));
-          if (event.status === 'SUCCESS' && old.physicalId !== deployed.physicalId) replaced.push(old);
         } else {
           // A resource created by the failed deployment is deleted on rollback unless its policy is
           // Retain (RetainExceptOnCreate deletes it: the reason that policy exists).

@@ -154,6 +154,16 @@ describe('update', () => {
     return (await create(props)).physicalResourceId;
   }
 
+  test('a rollback Update of a graph deleted outside CloudFormation leaves it gone and succeeds (no CreateGraph)', async () => {
+    const arn = await created({ Tags: { owner: 'security' } });
+    api.detective.reset();
+    const result = await dispatch(event('Update', TYPE, { Tags: { owner: 'security' } }, { physicalResourceId: arn, oldProperties: { Tags: { owner: 'x' } } }),
+      { undoesCreate: false, rollback: true });
+    expect(result.physicalResourceId).toBe(arn);
+    expect(api.callsOf('CreateGraph')).toHaveLength(1);
+    expect(graph()).toBeUndefined();
+  });
+
   test('tags are diffed (the creation mark stays), packages started, Adopted unchanged', async () => {
     const arn = await created({ Tags: { owner: 'security', team: 'a' } });
     const result = await dispatch(event('Update', TYPE, { Tags: { owner: 'secops' }, DatasourcePackages: ['EKS_AUDIT', 'ASFF_SECURITYHUB_FINDING'] },

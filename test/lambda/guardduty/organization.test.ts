@@ -3,7 +3,7 @@
  * handlers (one account, a set, the member side) through the real SDK against the local API,
  * across accounts: the management account, the delegated administrator and members.
  */
-import { DeleteMembersCommand, DisassociateMembersCommand, GuardDutyClient, ListMembersCommand } from '@aws-sdk/client-guardduty';
+import { DeleteMembersCommand, DisableOrganizationAdminAccountCommand, DisassociateMembersCommand, GuardDutyClient, ListMembersCommand } from '@aws-sdk/client-guardduty';
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { AdministratorAccountResource, AdministratorAccountResourceProperties } from '../../../src/private/resources/guardduty/administrator-account';
@@ -122,6 +122,24 @@ describe('OrganizationConfiguration (delegated administrator)', () => {
     expect(feature('EKS_AUDIT_LOGS')?.autoEnable).toBe('NONE');
   });
 
+  test('after the delegated administrator was disabled outside CloudFormation: an update fails saying so; its rollback succeeds', async () => {
+    await delegate();
+    const props: OrganizationConfigurationResourceProperties = { DetectorId: adminDetector()!, AutoEnableOrganizationMembers: 'NEW' };
+    const created = await dispatch(event('Create', TYPE, props, { logicalId: 'OrgConfig' }));
+    const management = new GuardDutyClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(MANAGEMENT) });
+    await management.send(new DisableOrganizationAdminAccountCommand({ AdminAccountId: ADMIN }));
+    const next = { ...props, AutoEnableOrganizationMembers: 'ALL' };
+    const update = (rollback: boolean) => dispatch(event('Update', TYPE, next, {
+      logicalId: 'OrgConfig',
+      physicalResourceId: created.physicalResourceId,
+      oldProperties: props,
+    }), { undoesCreate: false, rollback });
+
+    const err = await update(false).catch((e) => e);
+    expect(failureReason('OrganizationConfiguration O', err)).toMatch(/^OrganizationConfiguration O: DescribeOrganizationConfiguration failed: BadRequestException: .*; this account is not \(any more\) GuardDuty's delegated administrator: make it the administrator again/);
+    await expect(update(true)).resolves.toEqual({ physicalResourceId: created.physicalResourceId });
+  });
+
   test('two configurations of one detector applied in turn both hold: each writes only what it manages', async () => {
     await delegate();
     const detectorId = adminDetector()!;
@@ -166,7 +184,8 @@ describe('OrganizationConfiguration (delegated administrator)', () => {
   test('an account that is not the delegated administrator fails with GuardDuty\'s answer', async () => {
     const detectorId = api.guardduty.seedDetector(ADMIN, REGION);
     const err = await dispatch(event('Create', TYPE, { DetectorId: detectorId, AutoEnableOrganizationMembers: 'ALL' })).catch((e) => e);
-    expect(failureReason('OrganizationConfiguration C', err)).toMatch(/^OrganizationConfiguration C: DescribeOrganizationConfiguration failed: BadRequestException/);
+    expect(failureReason('OrganizationConfiguration C', err)).toMatch(
+      /^OrganizationConfiguration C: DescribeOrganizationConfiguration failed: BadRequestException: .*; this account is not \(any more\) GuardDuty's delegated administrator/);
   });
 });
 
