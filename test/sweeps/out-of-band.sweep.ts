@@ -84,12 +84,14 @@ const CASES: Array<[string, () => Promise<unknown>]> = [
   ['GuardDuty\'s delegated administrator disabled', () => guardDuty(MANAGEMENT_ACCOUNT).send(new DisableOrganizationAdminAccountCommand({ AdminAccountId: SECURITY_ACCOUNT }))],
   ['GuardDuty\'s organization auto-enable turned off', () => guardDuty(SECURITY_ACCOUNT).send(new UpdateOrganizationConfigurationCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, AutoEnableOrganizationMembers: 'NONE' }))],
   ['the workload member removed by the administrator', async () => {
-    await guardDuty(SECURITY_ACCOUNT).send(new DisassociateMembersCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, AccountIds: [WORKLOAD_ACCOUNT] }));
-    await guardDuty(SECURITY_ACCOUNT).send(new DeleteMembersCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, AccountIds: [WORKLOAD_ACCOUNT] }));
+    const members = { DetectorId: detectorOf(SECURITY_ACCOUNT).id, AccountIds: [WORKLOAD_ACCOUNT] };
+    await guardDuty(SECURITY_ACCOUNT).send(new DisassociateMembersCommand(members));
+    await guardDuty(SECURITY_ACCOUNT).send(new DeleteMembersCommand(members));
   }],
   ['the vended member removed by the administrator', async () => {
-    await guardDuty(SECURITY_ACCOUNT).send(new DisassociateMembersCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, AccountIds: [VENDED_ACCOUNT] }));
-    await guardDuty(SECURITY_ACCOUNT).send(new DeleteMembersCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, AccountIds: [VENDED_ACCOUNT] }));
+    const members = { DetectorId: detectorOf(SECURITY_ACCOUNT).id, AccountIds: [VENDED_ACCOUNT] };
+    await guardDuty(SECURITY_ACCOUNT).send(new DisassociateMembersCommand(members));
+    await guardDuty(SECURITY_ACCOUNT).send(new DeleteMembersCommand(members));
   }],
   ['the vended account left its GuardDuty administrator', () => guardDuty(VENDED_ACCOUNT).send(new DisassociateFromAdministratorAccountCommand({ DetectorId: detectorOf(VENDED_ACCOUNT).id }))],
   ['the behavior graph deleted', () => detective(SECURITY_ACCOUNT).send(new DeleteGraphCommand({ GraphArn: graphArn() }))],
