@@ -208,10 +208,12 @@ project.eslint?.addOverride({
   },
 });
 
-// The lost-answer sweep: the example's whole lifecycle once per write operation, with that write's
-// answer lost (about 9 minutes on 2 cores): CI runs it as a step of its own, not `npx projen test`.
+// The sweeps (test/sweeps): the example's lifecycle once per write operation with that write's
+// answer lost (about 9 minutes on 2 cores), once per resource removed out of band (about 5), and
+// its first deployment once per write denied (about 4). CI runs them as a step of its own, not
+// `npx projen test`.
 project.addTask('test:sweep', {
-  description: 'The example\'s lifecycle once per write operation, each with one lost answer (test/sweeps)',
+  description: 'The example\'s lifecycle under faults (test/sweeps): one lost answer per write, each resource removed out of band, each create step denied',
   env: { NODE_NO_WARNINGS: '1' },
   exec: "jest --ci --coverage=false --testMatch '<rootDir>/test/sweeps/**/*.sweep.ts'",
 });

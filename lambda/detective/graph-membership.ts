@@ -93,7 +93,9 @@ async function accept(client: DetectiveClient, props: GraphMembershipResourcePro
   if (!found?.GraphArn) {
     throw new HandlerError(`no invitation ${what} in this account and Region after ${INVITATION_WAIT_MS / 1000} s: `
       + `the graph's administrator (${administrator}) must add this account with \`invitation\` first, so deploy its stack first. `
-      + 'Accounts of the organization are enabled by the Detective administrator and need no GraphMembership');
+      + 'Accounts of the organization are enabled by the Detective administrator and need no GraphMembership. If an earlier '
+      + 'deployment of this stack accepted an invitation and was rolled back, the administrator must invite again (change its '
+      + 'MemberAccount for this account, for example its invitation message, and deploy its stack)');
   }
   const graphArn = found.GraphArn;
   if (found.Status === 'INVITED') {

@@ -110,7 +110,9 @@ async function associate(client: GuardDutyClient, props: AdministratorAccountRes
   if (!found && waitMs === INVITATION_WAIT_MS) {
     throw new HandlerError(`no invitation from administrator ${adminId} arrived within ${INVITATION_WAIT_MS / 1000} s: `
       + 'the administrator must add this account as a member with an invitation first (members of the administrator\'s '
-      + 'organization need no invitation: the delegated administrator adds them)');
+      + 'organization need no invitation: the delegated administrator adds them). If an earlier deployment of this stack accepted '
+      + 'an invitation and was rolled back, that invitation is used: the administrator must invite again (change its MemberAccount '
+      + 'for this account, for example its invitation message, and deploy its stack)');
   }
   if (!found) {
     throw new HandlerError(`this account is not associated with administrator ${adminId} and has no invitation from it: the `

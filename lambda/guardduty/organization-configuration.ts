@@ -11,6 +11,10 @@
  * succeeds when there is nothing left to reset (the detector gone, or the account no longer the
  * delegated administrator). A create or update refused for those reasons fails saying which; a
  * rollback Update refused for them succeeds (the configuration is not this account's to restore).
+ *
+ * A create records what it changes, as it was (the members setting, if managed, and each named
+ * feature's auto-enable), in the physical id (`shared/adoption.ts`); the Delete that undoes the
+ * create (a failed first deployment's rollback) writes those values back instead of NONE.
  */
 import {
   AutoEnableMembers,
@@ -23,28 +27,74 @@ import {
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-guardduty';
 import { OrganizationConfigurationResourceProperties, OrganizationFeatureProperty } from '../../src/private/resources/guardduty/organization-configuration';
+import { parseAdoptionRecord, withAdoptionRecord } from '../shared/adoption';
 import { guardDutyClient } from '../shared/clients';
 import { CustomResourceEvent } from '../shared/custom-resource';
 import { errorMessage, HandlerError, isBadRequest } from '../shared/errors';
 import { log } from '../shared/log';
-import { HandlerResult, ResourceHandler, UpdateContext } from '../shared/resource-handler';
+import { DeleteContext, HandlerResult, ResourceHandler, UpdateContext } from '../shared/resource-handler';
 
 type ConfigurationEvent = CustomResourceEvent<OrganizationConfigurationResourceProperties>;
 
 export const organizationConfigurationHandler: ResourceHandler<OrganizationConfigurationResourceProperties, Record<string, never>> = {
-  create: (event) => converge(event),
-  update: (event, context?: UpdateContext) => converge(event, context?.rollback ?? false),
-  async delete(event) {
-    await reset(guardDutyClient(), event.ResourceProperties);
+  create: (event) => converge(event, false, true),
+  update: (event, context?: UpdateContext) => converge(event, context?.rollback ?? false, false),
+  async delete(event, context?: DeleteContext) {
+    const before = parseAdoptionRecord<ConfigurationBefore>(event.PhysicalResourceId).record;
+    if (context?.undoesCreate && before) {
+      await restore(guardDutyClient(), event.ResourceProperties.DetectorId, before);
+    } else {
+      await reset(guardDutyClient(), event.ResourceProperties);
+    }
     return { physicalResourceId: event.PhysicalResourceId };
   },
 };
 
-async function converge(event: ConfigurationEvent, rollback = false): Promise<HandlerResult<Record<string, never>>> {
+/** What a create changed, as it was: kept in the physical id. */
+interface ConfigurationBefore {
+  /** The members setting before, when this resource manages it. */
+  readonly members?: string;
+  /** Each named feature's auto-enable before (and its additional configuration's). */
+  readonly features?: OrganizationFeatureProperty[];
+}
+
+/** The values a write of these properties will change, as they are now. */
+async function configurationBefore(client: GuardDutyClient, props: OrganizationConfigurationResourceProperties): Promise<ConfigurationBefore> {
+  const current = await client.send(new DescribeOrganizationConfigurationCommand({ DetectorId: props.DetectorId }));
+  const named = new Set((props.Features ?? []).map((f) => f.Name));
+  const features = (current.Features ?? []).filter((f) => f.Name && named.has(f.Name)).map((f) => ({
+    Name: f.Name!,
+    AutoEnable: f.AutoEnable ?? 'NONE',
+    AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({ Name: a.Name!, AutoEnable: a.AutoEnable ?? 'NONE' })),
+  }));
+  return {
+    members: props.AutoEnableOrganizationMembers !== undefined
+      ? current.AutoEnableOrganizationMembers ?? (current.AutoEnable ? 'NEW' : 'NONE') : undefined,
+    features: features.length > 0 ? features : undefined,
+  };
+}
+
+/** Write back what the create changed; a rollback never fails for a configuration no longer this account's. */
+async function restore(client: GuardDutyClient, detectorId: string, before: ConfigurationBefore): Promise<void> {
+  try {
+    await write(client, detectorId, before.members, before.features);
+    log.info('Restored the organization configuration the create changed', { detectorId });
+  } catch (err) {
+    if (!isBadRequest(err)) throw err;
+    log.warn(`Rollback: the organization configuration is left as it is: ${await whyRefused(client, detectorId)}`, { detectorId });
+  }
+}
+
+async function converge(event: ConfigurationEvent, rollback: boolean, creating: boolean): Promise<HandlerResult<Record<string, never>>> {
   const props = event.ResourceProperties;
   const client = guardDutyClient();
-  const result = { physicalResourceId: `${props.DetectorId}:organization-configuration:${event.LogicalResourceId}` };
+  const base = `${props.DetectorId}:organization-configuration:${event.LogicalResourceId}`;
+  // A create records what it changes; an update keeps its physical id (and the create's record),
+  // unless it moves to another detector (a replacement: CloudFormation then deletes the old one).
+  const moved = !creating && event.OldResourceProperties?.DetectorId !== props.DetectorId;
+  const result = { physicalResourceId: creating || moved ? base : event.PhysicalResourceId! };
   try {
+    if (creating) result.physicalResourceId = withAdoptionRecord(base, await configurationBefore(client, props));
     await write(client, props.DetectorId, props.AutoEnableOrganizationMembers, props.Features);
   } catch (err) {
     if (!isBadRequest(err)) throw err;

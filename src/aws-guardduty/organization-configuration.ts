@@ -31,11 +31,13 @@ export interface OrganizationConfigurationProps {
   readonly features?: OrganizationFeatures;
 
   /**
-   * What happens when this resource leaves the stack. RETAIN leaves the organization's settings
-   * as they are; DESTROY sets what this construct manages back to NONE (existing members keep
-   * GuardDuty and their plans; only automatic enabling stops).
+   * What happens when this resource leaves the stack. RETAIN_ON_UPDATE_OR_DELETE (the default)
+   * leaves the organization's settings as they are, but a failed first deployment's rollback puts
+   * back the values this construct's create changed; RETAIN leaves them even then; DESTROY sets
+   * what this construct manages back to NONE (existing members keep GuardDuty and their plans;
+   * only automatic enabling stops).
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -77,8 +79,8 @@ export class OrganizationConfiguration extends Construct {
         AutoEnableOrganizationMembers: props.autoEnableOrganizationMembers,
         Features: features,
       },
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      permissions: organizationConfigurationPermissions,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      permissions: () => organizationConfigurationPermissions(),
     });
     serializeDetectorWrites(resource, props.detector.detectorId);
   }

@@ -105,7 +105,7 @@ describe('OrganizationConfiguration', () => {
     expect(config.Properties.Features).toEqual([{ Name: 'AI_PROTECTION', AutoEnable: 'NEW' }]);
   });
 
-  test('renders members and features; retained by default', () => {
+  test('renders members and features; retained by default but for a failed first deployment', () => {
     const { stack, detector } = setup();
     new guardduty.OrganizationConfiguration(stack, 'Org', {
       detector,
@@ -123,7 +123,7 @@ describe('OrganizationConfiguration', () => {
         { Name: 'RUNTIME_MONITORING', AutoEnable: 'NEW', AdditionalConfiguration: [{ Name: 'EC2_AGENT_MANAGEMENT', AutoEnable: 'NONE' }] },
       ],
     });
-    expect(config.DeletionPolicy).toBe('Retain');
+    expect(config.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   test('writers of one detector\'s settings are chained in construct order, so their writes never interleave', () => {

@@ -110,7 +110,8 @@ describe('OrganizationConfiguration (delegated administrator)', () => {
       ],
     };
     const result = await dispatch(event('Create', TYPE, props, { logicalId: 'OrgConfig' }));
-    expect(result.physicalResourceId).toBe(`${adminDetector()}:organization-configuration:OrgConfig`);
+    // With what it changed, as it was, for a rollback of this create.
+    expect(result.physicalResourceId).toMatch(new RegExp(`^${adminDetector()}:organization-configuration:OrgConfig#[A-Za-z0-9_-]+$`));
     expect(config().autoEnableOrganizationMembers).toBe('ALL');
     expect(feature('S3_DATA_EVENTS')?.autoEnable).toBe('ALL');
     expect(feature('RUNTIME_MONITORING')).toEqual({
@@ -120,6 +121,31 @@ describe('OrganizationConfiguration (delegated administrator)', () => {
       ]),
     });
     expect(feature('EKS_AUDIT_LOGS')?.autoEnable).toBe('NONE');
+  });
+
+  test('the Delete undoing the create (a failed first deployment) writes back what it changed, not NONE', async () => {
+    await delegate();
+    const detectorId = adminDetector()!;
+    await dispatch(event('Create', TYPE, {
+      DetectorId: detectorId,
+      AutoEnableOrganizationMembers: 'NEW',
+      Features: [{ Name: 'EKS_AUDIT_LOGS', AutoEnable: 'ALL' }],
+    }, { logicalId: 'Earlier' }));
+    const props: OrganizationConfigurationResourceProperties = {
+      DetectorId: detectorId,
+      AutoEnableOrganizationMembers: 'ALL',
+      Features: [{ Name: 'EKS_AUDIT_LOGS', AutoEnable: 'NEW' }, { Name: 'S3_DATA_EVENTS', AutoEnable: 'ALL' }],
+    };
+    const { physicalResourceId } = await dispatch(event('Create', TYPE, props, { logicalId: 'OrgConfig' }));
+    expect(config().autoEnableOrganizationMembers).toBe('ALL');
+
+    await dispatch(event('Delete', TYPE, props, { logicalId: 'OrgConfig', physicalResourceId }), { undoesCreate: true, rollback: false });
+    expect(config().autoEnableOrganizationMembers).toBe('NEW');
+    expect(feature('EKS_AUDIT_LOGS')?.autoEnable).toBe('ALL');
+    expect(feature('S3_DATA_EVENTS')?.autoEnable).toBe('NONE');
+    // Any other Delete (DESTROY) resets what it manages to NONE.
+    await dispatch(event('Delete', TYPE, props, { logicalId: 'OrgConfig', physicalResourceId }));
+    expect(config().autoEnableOrganizationMembers).toBe('NONE');
   });
 
   test('after the delegated administrator was disabled outside CloudFormation: an update fails saying so; its rollback succeeds', async () => {

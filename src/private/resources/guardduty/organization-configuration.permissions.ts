@@ -3,15 +3,14 @@
  *
  * Not exported from the package.
  */
-import { CustomResource } from 'aws-cdk-lib';
-import { canDelete, PermissionSet, STAR_ONLY } from '../../permissions';
+import { PermissionSet, STAR_ONLY } from '../../permissions';
 
 /**
- * GuardDuty's organization configuration, set by the delegated administrator; a Delete (only where
- * CloudFormation can send one) also lists the detectors, to tell a detector that is gone from an
- * account that is no longer the administrator. Star-only actions.
+ * GuardDuty's organization configuration, set by the delegated administrator; a refused write
+ * (an update, its rollback, a delete) also lists the detectors, to tell a detector that is gone
+ * from an account that is no longer the administrator. Star-only actions.
  */
-export function organizationConfigurationPermissions(resource: CustomResource): PermissionSet {
+export function organizationConfigurationPermissions(): PermissionSet {
   return {
     grants: [
       {
@@ -19,7 +18,7 @@ export function organizationConfigurationPermissions(resource: CustomResource): 
         actions: ['guardduty:DescribeOrganizationConfiguration', 'guardduty:UpdateOrganizationConfiguration'],
         resources: ['*'],
       },
-      { sid: 'GuardDutyOrganizationConfigurationReset', actions: ['guardduty:ListDetectors'], resources: ['*'], when: canDelete(resource) },
+      { sid: 'GuardDutyOrganizationConfigurationReset', actions: ['guardduty:ListDetectors'], resources: ['*'] },
     ],
     nagSuppressions: [STAR_ONLY('guardduty:DescribeOrganizationConfiguration, guardduty:UpdateOrganizationConfiguration, guardduty:ListDetectors')],
   };

@@ -1,0 +1,189 @@
+/**
+ * The failed-create sweep: the landing-zone example's first deployment, once per write operation
+ * it makes, with that operation's first call denied (AccessDeniedException, which the SDK does not
+ * retry), so the stack that makes it fails at that step and rolls back. For each case:
+ * - the stack ends ROLLBACK_COMPLETE (never ROLLBACK_FAILED);
+ * - the services are left exactly as before that stack's deployment: nothing it made is left, and
+ *   what it adopted (the detectors delegation and enrolment made, the organization graph) has its
+ *   settings back. Not compared, because no API call the stack's account can make undoes them:
+ *   a Detective datasource package started; the detector GuardDuty enabled in an organization
+ *   account the administrator enrolled (removing the member leaves GuardDuty on there); and the
+ *   administrator's record of an invited member whose acceptance the rollback undid (Invited
+ *   becomes Resigned: the invitation was used);
+ * - deploying the stack again succeeds (a rolled-back stack is not stuck; a member stack whose
+ *   invitation the rolled-back acceptance used needs the administrator to invite it again, done
+ *   here as the administrator's MemberAccount update does it), and everything is then destroyed.
+ *
+ * Slow (about 10 s a case on 2 cores): run by `npx projen test:sweep` in CI, not by `npx projen test`.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CreateMembersCommand as CreateGraphMembersCommand, DetectiveClient } from '@aws-sdk/client-detective';
+import { CreateMembersCommand, GuardDutyClient, InviteMembersCommand } from '@aws-sdk/client-guardduty';
+import { App } from 'aws-cdk-lib';
+import {
+  buildLandingZone, INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, VENDED_ACCOUNT, VENDED_ACCOUNT_EMAIL, WORKLOAD_ACCOUNT,
+} from '../../examples/landing-zone/app';
+import { createOrganization, SANDBOX_ACCOUNTS } from '../../examples/landing-zone/organization';
+import { LocalApi } from '../local-api/server';
+import { CloudFormationReplay, DeploymentFailed } from '../replay/replay';
+
+/** Every write operation the example's first deployment makes (a clean run asserts the list is complete). */
+const CREATE_WRITES = [
+  'detective AcceptInvitation', 'detective CreateMembers', 'detective EnableOrganizationAdminAccount', 'detective TagResource',
+  'detective UpdateDatasourcePackages', 'detective UpdateOrganizationConfiguration',
+  'guardduty AcceptAdministratorInvitation', 'guardduty CreateDetector', 'guardduty CreateFilter', 'guardduty CreateIPSet',
+  'guardduty CreateMembers', 'guardduty CreatePublishingDestination', 'guardduty CreateThreatIntelSet',
+  'guardduty EnableOrganizationAdminAccount', 'guardduty InviteMembers', 'guardduty TagResource', 'guardduty UpdateDetector',
+  'guardduty UpdateMemberDetectors', 'guardduty UpdateOrganizationConfiguration',
+];
+const READ = /^(Get|List|Describe)/;
+const ACCOUNTS = [MANAGEMENT_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT, VENDED_ACCOUNT, ...SANDBOX_ACCOUNTS];
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'failed-creates-'));
+const app = new App({ outdir: dir });
+const stacks = buildLandingZone(app, INITIAL).map((s) => s.stackName);
+app.synth();
+
+let api: LocalApi;
+const outcomes: string[] = [];
+
+beforeAll(async () => {
+  api = await new LocalApi().start();
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+afterAll(async () => {
+  await api.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(`Failed-create sweep (${outcomes.length} cases):\n${outcomes.map((o) => `  ${o}`).join('\n')}\n`);
+});
+
+const sorted = <T>(items: T[]) => [...items].map((i) => JSON.stringify(i)).sort();
+
+/** What the services hold for the landing zone's accounts, without timestamps or generated ids. */
+function state(): unknown {
+  const gd = api.guardduty;
+  return {
+    guardDutyAdministrator: gd.multiAccount.delegatedAdministrator(REGION) ?? null,
+    detectiveAdministrator: api.detective.organizationAdministrator(REGION) ?? null,
+    accounts: Object.fromEntries(ACCOUNTS.map((account) => {
+      const detectors = gd.detectors(account, REGION).map((d) => ({
+        status: d.status,
+        frequency: d.findingPublishingFrequency,
+        features: sorted([...d.features].map(([name, f]) => `${name}=${f.status}${[...f.additional].map(([n, a]) => ` ${n}=${a.status}`).join('')}`)),
+        tags: d.tags,
+        filters: d.filters.map((f) => f.name),
+        ipSets: [...d.ipSets.values()].filter((s) => s.status !== 'DELETED').map((s) => s.name),
+        threatIntelSets: [...d.threatIntelSets.values()].filter((s) => s.status !== 'DELETED').map((s) => s.name),
+        destinations: [...d.destinations.values()].map((x) => x.destinationArn),
+        organizationConfiguration: (() => {
+          try {
+            const c = gd.multiAccount.organizationConfiguration(account, REGION);
+            return { members: c.autoEnableOrganizationMembers, features: sorted([...c.features].map(([n, f]) => `${n}=${f.autoEnable}`)) };
+          } catch {
+            return null;
+          }
+        })(),
+      }));
+      const graph = api.detective.graph(account, REGION);
+      return [account, {
+        detectors,
+        members: sorted(gd.multiAccount.members(account, REGION).map((m) => `${m.accountId} ${m.status}`)),
+        administrator: gd.multiAccount.administrator(account, REGION)?.accountId ?? null,
+        // Datasource packages are not compared: a started one cannot be stopped through the API.
+        graph: graph ? { tags: graph.tags, autoEnable: graph.autoEnable, members: sorted([...graph.members.values()].map((m) => `${m.accountId} ${m.status}`)) } : null,
+        memberships: sorted(api.detective.memberships(account, REGION).map((m) => `${m.graphArn} ${m.status}`)),
+      }];
+    })),
+  };
+}
+
+/**
+ * The state after a rollback, without what no call of the stack's account undoes (see the header):
+ * the detector enrolment made in an organization account that had none, and an invited member
+ * the rollback resigned.
+ */
+function comparable(after: any, before: any): unknown {
+  const copy = JSON.parse(JSON.stringify(after));
+  for (const account of [WORKLOAD_ACCOUNT, ...SANDBOX_ACCOUNTS]) {
+    if (before.accounts[account].detectors.length === 0) copy.accounts[account].detectors = [];
+  }
+  const wasInvited = JSON.stringify(`${VENDED_ACCOUNT} Invited`);
+  const members: string[] = copy.accounts[SECURITY_ACCOUNT].members;
+  if (before.accounts[SECURITY_ACCOUNT].members.includes(wasInvited)) {
+    copy.accounts[SECURITY_ACCOUNT].members = members.map((m) => (m === JSON.stringify(`${VENDED_ACCOUNT} Resigned`) ? wasInvited : m)).sort();
+  }
+  return copy;
+}
+
+/** The administrator invites the vended account again (what an update of its MemberAccount does). */
+async function inviteAgain(): Promise<void> {
+  const credentials = api.credentialsFor(SECURITY_ACCOUNT);
+  const detectorId = api.guardduty.detectors(SECURITY_ACCOUNT, REGION)[0].id;
+  const member = api.guardduty.multiAccount.members(SECURITY_ACCOUNT, REGION).find((m) => m.accountId === VENDED_ACCOUNT);
+  const guardDuty = new GuardDutyClient({ region: REGION, endpoint: api.url, credentials });
+  if (member && !['Invited', 'Enabled'].includes(member.status)) {
+    const accountDetails = [{ AccountId: VENDED_ACCOUNT, Email: VENDED_ACCOUNT_EMAIL }];
+    await guardDuty.send(new CreateMembersCommand({ DetectorId: detectorId, AccountDetails: accountDetails }));
+    await guardDuty.send(new InviteMembersCommand({ DetectorId: detectorId, AccountIds: [VENDED_ACCOUNT] }));
+  }
+  const graph = api.detective.graph(SECURITY_ACCOUNT, REGION);
+  const graphMember = graph?.members.get(VENDED_ACCOUNT);
+  if (graph && graphMember && !['INVITED', 'ENABLED'].includes(graphMember.status)) {
+    const accounts = [{ AccountId: VENDED_ACCOUNT, EmailAddress: VENDED_ACCOUNT_EMAIL }];
+    const detective = new DetectiveClient({ region: REGION, endpoint: api.url, credentials });
+    await detective.send(new CreateGraphMembersCommand({ GraphArn: graph.arn, Accounts: accounts }));
+  }
+}
+
+/** Deploy the first deployment, each stack in order; returns the stack that failed, if one did. */
+async function firstDeployment(replay: CloudFormationReplay, deployed: string[]) {
+  for (const s of stacks) {
+    const before = state();
+    const failure = await replay.deploy(dir, s).then(() => undefined, (err: unknown) => {
+      if (err instanceof DeploymentFailed) return err;
+      throw err;
+    });
+    if (failure) return { stack: s, failure, before };
+    deployed.push(s);
+  }
+  return undefined;
+}
+
+test('the list of writes is the first deployment\'s', async () => {
+  api.reset();
+  createOrganization(api);
+  const replay = new CloudFormationReplay({ api });
+  try {
+    expect(await firstDeployment(replay, [])).toBeUndefined();
+  } finally {
+    await replay.close();
+  }
+  const writes = [...new Set(api.calls.filter((c) => !READ.test(c.operation) && c.status < 400 && c.service !== 'cloudformation')
+    .map((c) => `${c.service} ${c.operation}`))];
+  expect(writes.sort()).toEqual([...CREATE_WRITES].sort());
+}, 120_000);
+
+test.each(CREATE_WRITES)('%s denied: the stack rolls back leaving the services as they were, and deploys again', async (write) => {
+  const [service, operation] = write.split(' ');
+  api.reset();
+  createOrganization(api);
+  api.injectFault({ kind: 'access-denied', operation, service, times: 1 });
+  const replay = new CloudFormationReplay({ api });
+  const deployed: string[] = [];
+  try {
+    const failed = await firstDeployment(replay, deployed);
+    expect(failed).toBeDefined();
+    const { stack, failure, before } = failed!;
+    expect(failure.status).toBe('ROLLBACK_COMPLETE');
+    expect(comparable(state(), before)).toEqual(before);
+    // Deployed again (the denial is spent), the stack and the rest of the deployment succeed.
+    if (stack === 'VendedAccountThreatDetection') await inviteAgain();
+    expect(await firstDeployment(replay, deployed)).toBeUndefined();
+    for (const s of [...deployed].reverse()) await replay.destroy(dir, s);
+    outcomes.push(`${write}: ${stack} rolled back clean (${failure.reason.slice(0, 120)}…), deployed again`);
+  } finally {
+    await replay.close();
+  }
+}, 240_000);
