@@ -249,21 +249,8 @@ export class LocalApi {
     }
     const operation = matched.operation.name;
     const authorization: AuthorizationRecord[] = [];
-    const record = (response: WireResponse, input: Record<string, unknown>, validation?: string) => {
-      this.calls.push({
-        principal: principal.arn,
-        authorization,
-        service: signingName,
-        operation,
-        account,
-        region,
-        input,
-        status: response.status,
-        error: response.status >= 300 ? response.headers['x-amzn-errortype'] : undefined,
-        validation,
-      });
-      return response;
-    };
+    const record = (response: WireResponse, input: Record<string, unknown>, validation?: string) =>
+      this.record(response, { principal: principal.arn, authorization, service: signingName, operation, account, region, input, validation });
 
     let input: Record<string, unknown>;
     try {
@@ -308,25 +295,19 @@ export class LocalApi {
     return record(response, input);
   }
 
+  /** Log a call with its answer's status and error type; answers the response. */
+  private record(response: WireResponse, call: Omit<CallRecord, 'status' | 'error'>): WireResponse {
+    this.calls.push({ ...call, status: response.status, error: response.status >= 300 ? response.headers['x-amzn-errortype'] : undefined });
+    return response;
+  }
+
   /** CloudFormation's query protocol (see `./cloudformation`): authorized, faulted and logged like the others. */
   private async handleCloudFormation(body: string, principal: Principal, region: string): Promise<WireResponse> {
     const account = principal.account;
     const { operation, input, error } = this.cloudformation.parse(body);
     const authorization: AuthorizationRecord[] = [];
-    const record = (response: WireResponse) => {
-      this.calls.push({
-        principal: principal.arn,
-        authorization,
-        service: 'cloudformation',
-        operation,
-        account,
-        region,
-        input,
-        status: response.status,
-        error: response.status >= 300 ? response.headers['x-amzn-errortype'] : undefined,
-      });
-      return response;
-    };
+    const record = (response: WireResponse) =>
+      this.record(response, { principal: principal.arn, authorization, service: 'cloudformation', operation, account, region, input });
     if (error) return record(error);
     // IAM evaluates the stack's ARN: the id given, or the id of the stack a name designates.
     const stackArn = input.StackName ? this.cloudformation.resolve(input.StackName, account, region) ?? input.StackName : undefined;

@@ -16,17 +16,13 @@
  *
  * Slow (about 10 s a case on 2 cores): run by `npx projen test:sweep` in CI, not by `npx projen test`.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { CreateMembersCommand as CreateGraphMembersCommand, DetectiveClient } from '@aws-sdk/client-detective';
 import { CreateMembersCommand, GuardDutyClient, InviteMembersCommand } from '@aws-sdk/client-guardduty';
-import { App } from 'aws-cdk-lib';
+import { synthLandingZone, sweepFixture } from './landing-zone';
 import {
-  buildLandingZone, INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, VENDED_ACCOUNT, VENDED_ACCOUNT_EMAIL, WORKLOAD_ACCOUNT,
+  INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, VENDED_ACCOUNT, VENDED_ACCOUNT_EMAIL, WORKLOAD_ACCOUNT,
 } from '../../examples/landing-zone/app';
 import { createOrganization, SANDBOX_ACCOUNTS } from '../../examples/landing-zone/organization';
-import { LocalApi } from '../local-api/server';
 import { CloudFormationReplay, DeploymentFailed } from '../replay/replay';
 
 /** Every write operation the example's first deployment makes (a clean run asserts the list is complete). */
@@ -41,32 +37,18 @@ const CREATE_WRITES = [
 const READ = /^(Get|List|Describe)/;
 const ACCOUNTS = [MANAGEMENT_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT, VENDED_ACCOUNT, ...SANDBOX_ACCOUNTS];
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'failed-creates-'));
-const app = new App({ outdir: dir });
-const stacks = buildLandingZone(app, INITIAL).map((s) => s.stackName);
-app.synth();
-
-let api: LocalApi;
+const { dir, stacks } = synthLandingZone(INITIAL, 'failed-creates');
 const outcomes: string[] = [];
-
-beforeAll(async () => {
-  api = await new LocalApi().start();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterAll(async () => {
-  await api.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-  process.stdout.write(`Failed-create sweep (${outcomes.length} cases):\n${outcomes.map((o) => `  ${o}`).join('\n')}\n`);
-});
+const api = sweepFixture([{ dir, stacks }], () => `Failed-create sweep (${outcomes.length} cases):\n${outcomes.map((o) => `  ${o}`).join('\n')}\n`);
 
 const sorted = <T>(items: T[]) => [...items].map((i) => JSON.stringify(i)).sort();
 
 /** What the services hold for the landing zone's accounts, without timestamps or generated ids. */
 function state(): unknown {
-  const gd = api.guardduty;
+  const gd = api().guardduty;
   return {
     guardDutyAdministrator: gd.multiAccount.delegatedAdministrator(REGION) ?? null,
-    detectiveAdministrator: api.detective.organizationAdministrator(REGION) ?? null,
+    detectiveAdministrator: api().detective.organizationAdministrator(REGION) ?? null,
     accounts: Object.fromEntries(ACCOUNTS.map((account) => {
       const detectors = gd.detectors(account, REGION).map((d) => ({
         status: d.status,
@@ -86,14 +68,14 @@ function state(): unknown {
           }
         })(),
       }));
-      const graph = api.detective.graph(account, REGION);
+      const graph = api().detective.graph(account, REGION);
       return [account, {
         detectors,
         members: sorted(gd.multiAccount.members(account, REGION).map((m) => `${m.accountId} ${m.status}`)),
         administrator: gd.multiAccount.administrator(account, REGION)?.accountId ?? null,
         // Datasource packages are not compared: a started one cannot be stopped through the API.
         graph: graph ? { tags: graph.tags, autoEnable: graph.autoEnable, members: sorted([...graph.members.values()].map((m) => `${m.accountId} ${m.status}`)) } : null,
-        memberships: sorted(api.detective.memberships(account, REGION).map((m) => `${m.graphArn} ${m.status}`)),
+        memberships: sorted(api().detective.memberships(account, REGION).map((m) => `${m.graphArn} ${m.status}`)),
       }];
     })),
   };
@@ -119,20 +101,20 @@ function comparable(after: any, before: any): unknown {
 
 /** The administrator invites the vended account again (what an update of its MemberAccount does). */
 async function inviteAgain(): Promise<void> {
-  const credentials = api.credentialsFor(SECURITY_ACCOUNT);
-  const detectorId = api.guardduty.detectors(SECURITY_ACCOUNT, REGION)[0].id;
-  const member = api.guardduty.multiAccount.members(SECURITY_ACCOUNT, REGION).find((m) => m.accountId === VENDED_ACCOUNT);
-  const guardDuty = new GuardDutyClient({ region: REGION, endpoint: api.url, credentials });
+  const credentials = api().credentialsFor(SECURITY_ACCOUNT);
+  const detectorId = api().guardduty.detectors(SECURITY_ACCOUNT, REGION)[0].id;
+  const member = api().guardduty.multiAccount.members(SECURITY_ACCOUNT, REGION).find((m) => m.accountId === VENDED_ACCOUNT);
+  const guardDuty = new GuardDutyClient({ region: REGION, endpoint: api().url, credentials });
   if (member && !['Invited', 'Enabled'].includes(member.status)) {
     const accountDetails = [{ AccountId: VENDED_ACCOUNT, Email: VENDED_ACCOUNT_EMAIL }];
     await guardDuty.send(new CreateMembersCommand({ DetectorId: detectorId, AccountDetails: accountDetails }));
     await guardDuty.send(new InviteMembersCommand({ DetectorId: detectorId, AccountIds: [VENDED_ACCOUNT] }));
   }
-  const graph = api.detective.graph(SECURITY_ACCOUNT, REGION);
+  const graph = api().detective.graph(SECURITY_ACCOUNT, REGION);
   const graphMember = graph?.members.get(VENDED_ACCOUNT);
   if (graph && graphMember && !['INVITED', 'ENABLED'].includes(graphMember.status)) {
     const accounts = [{ AccountId: VENDED_ACCOUNT, EmailAddress: VENDED_ACCOUNT_EMAIL }];
-    const detective = new DetectiveClient({ region: REGION, endpoint: api.url, credentials });
+    const detective = new DetectiveClient({ region: REGION, endpoint: api().url, credentials });
     await detective.send(new CreateGraphMembersCommand({ GraphArn: graph.arn, Accounts: accounts }));
   }
 }
@@ -152,25 +134,25 @@ async function firstDeployment(replay: CloudFormationReplay, deployed: string[])
 }
 
 test('the list of writes is the first deployment\'s', async () => {
-  api.reset();
-  createOrganization(api);
-  const replay = new CloudFormationReplay({ api });
+  api().reset();
+  createOrganization(api());
+  const replay = new CloudFormationReplay({ api: api() });
   try {
     expect(await firstDeployment(replay, [])).toBeUndefined();
   } finally {
     await replay.close();
   }
-  const writes = [...new Set(api.calls.filter((c) => !READ.test(c.operation) && c.status < 400 && c.service !== 'cloudformation')
+  const writes = [...new Set(api().calls.filter((c) => !READ.test(c.operation) && c.status < 400 && c.service !== 'cloudformation')
     .map((c) => `${c.service} ${c.operation}`))];
   expect(writes.sort()).toEqual([...CREATE_WRITES].sort());
 }, 120_000);
 
 test.each(CREATE_WRITES)('%s denied: the stack rolls back leaving the services as they were, and deploys again', async (write) => {
   const [service, operation] = write.split(' ');
-  api.reset();
-  createOrganization(api);
-  api.injectFault({ kind: 'access-denied', operation, service, times: 1 });
-  const replay = new CloudFormationReplay({ api });
+  api().reset();
+  createOrganization(api());
+  api().injectFault({ kind: 'access-denied', operation, service, times: 1 });
+  const replay = new CloudFormationReplay({ api: api() });
   const deployed: string[] = [];
   try {
     const failed = await firstDeployment(replay, deployed);

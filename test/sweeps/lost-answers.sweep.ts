@@ -6,13 +6,9 @@
  *
  * Slow (about 15 s a write on 2 cores): run by `npx projen test:sweep` in CI, not by `npx projen test`.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { buildLandingZone, INITIAL, UPDATED } from '../../examples/landing-zone/app';
+import { synthLandingZone, sweepFixture } from './landing-zone';
+import { INITIAL, UPDATED } from '../../examples/landing-zone/app';
 import { createOrganization } from '../../examples/landing-zone/organization';
-import { LocalApi } from '../local-api/server';
 import { CloudFormationReplay } from '../replay/replay';
 
 /** Every write operation the example makes (a clean run's log asserts this list is complete). */
@@ -30,33 +26,16 @@ const WRITES = [
 ];
 const READ = /^(Get|List|Describe)/;
 
-function synth(settings: typeof INITIAL) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-'));
-  const app = new App({ outdir: dir });
-  const stacks = buildLandingZone(app, settings).map((s) => s.stackName);
-  app.synth();
-  return { dir, stacks };
-}
-
-let api: LocalApi;
-const initial = synth(INITIAL);
-const updated = synth(UPDATED);
-
-beforeAll(async () => {
-  api = await new LocalApi().start();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterAll(async () => {
-  await api.stop();
-  for (const d of [initial.dir, updated.dir]) fs.rmSync(d, { recursive: true, force: true });
-});
+const initial = synthLandingZone(INITIAL, 'sweep');
+const updated = synthLandingZone(UPDATED, 'sweep');
+const api = sweepFixture([initial, updated], () => '');
 
 /** Deploy, update and destroy every stack; throws the first failure (no retry). */
 async function lifecycle(fault?: string): Promise<void> {
-  api.reset();
-  createOrganization(api);
-  if (fault) api.injectFault({ kind: 'internal-error-after-commit', operation: fault, times: 1 });
-  const replay = new CloudFormationReplay({ api });
+  api().reset();
+  createOrganization(api());
+  if (fault) api().injectFault({ kind: 'internal-error-after-commit', operation: fault, times: 1 });
+  const replay = new CloudFormationReplay({ api: api() });
   try {
     for (const s of initial.stacks) await replay.deploy(initial.dir, s);
     for (const s of updated.stacks) await replay.deploy(updated.dir, s);
@@ -68,7 +47,7 @@ async function lifecycle(fault?: string): Promise<void> {
 
 test('the list of writes is the example\'s', async () => {
   await lifecycle();
-  const writes = [...new Set(api.calls.filter((c) => !READ.test(c.operation) && c.status < 400).map((c) => `${c.service} ${c.operation}`))];
+  const writes = [...new Set(api().calls.filter((c) => !READ.test(c.operation) && c.status < 400).map((c) => `${c.service} ${c.operation}`))];
   expect(writes.sort()).toEqual([...WRITES].sort());
 }, 120_000);
 
@@ -76,5 +55,5 @@ test.each(WRITES)('one lost answer of %s: every event succeeds, every delete com
   const operation = write.split(' ')[1];
   await expect(lifecycle(operation)).resolves.toBeUndefined();
   // The lost answer happened: the operation's first call (in whichever service called it first) answered 500.
-  expect(api.calls.filter((c) => c.operation === operation && c.status === 500)).toHaveLength(1);
+  expect(api().calls.filter((c) => c.operation === operation && c.status === 500)).toHaveLength(1);
 }, 120_000);

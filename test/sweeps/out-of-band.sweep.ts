@@ -8,9 +8,6 @@
  *
  * Slow (about 20 s a case on 2 cores): run by `npx projen test:sweep` in CI, not by `npx projen test`.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   DeleteGraphCommand,
   DeleteMembersCommand as DeleteGraphMembersCommand,
@@ -32,41 +29,22 @@ import {
   GuardDutyClient,
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-guardduty';
-import { App } from 'aws-cdk-lib';
+import { synthLandingZone, sweepFixture } from './landing-zone';
 import {
-  buildLandingZone, INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
+  INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
 } from '../../examples/landing-zone/app';
 import { createOrganization } from '../../examples/landing-zone/organization';
-import { LocalApi } from '../local-api/server';
 import { CloudFormationReplay, DeploymentFailed } from '../replay/replay';
 
-function synth(settings: typeof INITIAL) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'out-of-band-'));
-  const app = new App({ outdir: dir });
-  const stacks = buildLandingZone(app, settings).map((s) => s.stackName);
-  app.synth();
-  return { dir, stacks };
-}
-
-let api: LocalApi;
-const initial = synth(INITIAL);
-const updated = synth(UPDATED);
+const initial = synthLandingZone(INITIAL, 'out-of-band');
+const updated = synthLandingZone(UPDATED, 'out-of-band');
 const outcomes: string[] = [];
+const api = sweepFixture([initial, updated], () => `Out-of-band sweep (${outcomes.length} cases):\n${outcomes.map((o) => `  ${o}`).join('\n')}\n`);
 
-beforeAll(async () => {
-  api = await new LocalApi().start();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterAll(async () => {
-  await api.stop();
-  for (const d of [initial.dir, updated.dir]) fs.rmSync(d, { recursive: true, force: true });
-  process.stdout.write(`Out-of-band sweep (${outcomes.length} cases):\n${outcomes.map((o) => `  ${o}`).join('\n')}\n`);
-});
-
-const guardDuty = (account: string) => new GuardDutyClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(account) });
-const detective = (account: string) => new DetectiveClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(account) });
-const detectorOf = (account: string) => api.guardduty.detectors(account, REGION)[0];
-const graphArn = () => api.detective.graph(SECURITY_ACCOUNT, REGION)!.arn;
+const guardDuty = (account: string) => new GuardDutyClient({ region: REGION, endpoint: api().url, credentials: api().credentialsFor(account) });
+const detective = (account: string) => new DetectiveClient({ region: REGION, endpoint: api().url, credentials: api().credentialsFor(account) });
+const detectorOf = (account: string) => api().guardduty.detectors(account, REGION)[0];
+const graphArn = () => api().detective.graph(SECURITY_ACCOUNT, REGION)!.arn;
 
 /** Each case: what is removed or reset outside CloudFormation, as the account that would do it. */
 const CASES: Array<[string, () => Promise<unknown>]> = [
@@ -110,9 +88,9 @@ const CASES: Array<[string, () => Promise<unknown>]> = [
 const FAIL_FAST_MS = 60_000;
 
 test.each(CASES)('%s: updates recover or fail fast, rollbacks and deletes succeed', async (name, removeOutOfBand) => {
-  api.reset();
-  createOrganization(api);
-  const replay = new CloudFormationReplay({ api });
+  api().reset();
+  createOrganization(api());
+  const replay = new CloudFormationReplay({ api: api() });
   const failures: DeploymentFailed[] = [];
   try {
     for (const s of initial.stacks) await replay.deploy(initial.dir, s);
