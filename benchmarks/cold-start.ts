@@ -2,14 +2,15 @@
  * Cold start, paired: a fresh Node.js process loads a handler and runs one event that makes one
  * GuardDuty call (CreateDetector) and answers CloudFormation, as a Lambda cold start does.
  *
- * - this library: assets/handler/index.js, a `Custom::GuardDutyDetector` create;
+ * - this library: assets/handler/index.js, a `Custom::GuardDutyDetector` create, which first
+ *   confirms the event with CloudFormation (one DescribeStackResource: part of its cost);
  * - aws-cdk-lib's `AwsCustomResource` handler (the usual alternative), the same CreateDetector,
  *   with the SDK client it loads from node_modules as Lambda's runtime provides it.
  *
  * Rounds alternate the order; each process's own CPU (user + system, module loading included) and
  * wall time from its start to its answer are reported, with the ratio of means. Both answer to a
  * local HTTPS endpoint on port 443 (a self-signed certificate made with openssl; binding 443 needs
- * root or CAP_NET_BIND_SERVICE); the local API serves GuardDuty.
+ * root or CAP_NET_BIND_SERVICE); the local API serves GuardDuty and CloudFormation.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
     NODE_NO_WARNINGS: '1',
     AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
     CDK_THREAT_DETECTION_TEST_RESPONSE_ORIGIN: endpoint.origin,
+    // The function's own stack (the provider sets it from AWS::StackId): this library's handler
+    // confirms the event with CloudFormation (one DescribeStackResource) before acting.
+    STACK_ID,
     // Lambda's Node.js runtime provides the AWS SDK for JavaScript v3; here, from node_modules.
     NODE_PATH: path.join(ROOT, 'node_modules'),
   };
@@ -93,6 +97,8 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of round % 2 === 0 ? cases : [...cases].reverse()) {
       api.reset();
+      api.cloudformation.setStack(STACK_ID, 'CREATE_IN_PROGRESS');
+      api.cloudformation.setResource(STACK_ID, 'Detector', { type: 'Custom::GuardDutyDetector', status: 'CREATE_IN_PROGRESS' });
       const calls = api.calls.length;
       runs.get(c.name)!.push(await run(c.file, c.event(), env));
       if (!api.calls.slice(calls).some((call) => call.operation === 'CreateDetector' && call.status < 300)) {

@@ -2,10 +2,10 @@
  * The Lambda entry point behind every custom resource of the library (one function per stack).
  * It refuses an event whose answer would go anywhere but CloudFormation's response bucket, or that
  * CloudFormation is not sending now for this function's stack (checked with DescribeStackResource),
- * before any service call and without answering. Otherwise
- * it runs the resource handler, then answers CloudFormation at the event's ResponseURL. If the
- * handler is still running shortly before the function's timeout, it answers FAILED instead, so
- * the stack does not wait an hour for an answer that will never come.
+ * before any service call and without answering. Otherwise it runs the resource handler, then
+ * answers CloudFormation at the event's ResponseURL. If the handler is still running shortly
+ * before the function's timeout, it answers FAILED instead (with what a create made, see
+ * shared/invocation.ts), so the stack does not wait an hour for an answer that will never come.
  */
 import { dispatch, resourceLabel } from './dispatch';
 import { clock } from './shared/clock';
