@@ -1,6 +1,7 @@
 import {
   ArnFormat, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ValidationError } from '../private/errors';
 import { BehaviorGraphResource } from '../private/resources/detective/behavior-graph';
@@ -29,6 +30,18 @@ export interface IBehaviorGraph extends IResource {
    * @attribute
    */
   readonly graphArn: string;
+
+  /**
+   * Let a principal investigate in this graph: search it and read its entities, findings groups,
+   * indicators, investigations, members and their data sources (`detective:SearchGraph`,
+   * `GetInvestigation`, `ListInvestigations`, `ListIndicators`, `ListHighDegreeEntities`,
+   * `GetMembers`, `ListMembers`, `BatchGetGraphMemberDatasources`, `ListDatasourcePackages`,
+   * `GetGraphIngestState`) on this graph's ARN, and `ListGraphs` (authorized on `*` only) to find
+   * it. Reads only: starting investigations or changing their state is not included.
+   *
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondetective.html
+   */
+  grantInvestigate(grantee: iam.IGrantable): iam.Grant;
 }
 
 /** Properties of a `BehaviorGraph`. */
@@ -36,8 +49,9 @@ export interface BehaviorGraphProps {
   /**
    * Optional datasource packages to ingest. Each listed package is started
    * (`UpdateDatasourcePackages`) when it is not ingesting. Detective's API cannot stop a package:
-   * removing one from the list fails the update while it is still ingesting, saying to stop it in
-   * the Detective console first; packages never listed are left as they are.
+   * one removed from the list that is still ingesting is left ingesting, said in the handler's log
+   * and the `DatasourcePackagesLeftIngesting` attribute (stop it in the Detective console); packages
+   * never listed are left as they are.
    *
    * @default - not managed: a new graph gets Detective's defaults, an adopted one keeps its own
    * @throws at synth for a package listed twice
@@ -70,7 +84,17 @@ export interface BehaviorGraphProps {
 
 abstract class BehaviorGraphBase extends Resource implements IBehaviorGraph {
   public abstract readonly graphArn: string;
+
+  public grantInvestigate(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: GRAPH_READS, resourceArns: [this.graphArn] })
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['detective:ListGraphs'], resourceArns: ['*'] }));
+  }
 }
+
+/** An analyst's reads of a graph, each authorized on the graph's ARN (AWS's authorization data). */
+const GRAPH_READS = ['detective:SearchGraph', 'detective:GetInvestigation', 'detective:ListInvestigations', 'detective:ListIndicators',
+  'detective:ListHighDegreeEntities', 'detective:GetMembers', 'detective:ListMembers', 'detective:BatchGetGraphMemberDatasources',
+  'detective:ListDatasourcePackages', 'detective:GetGraphIngestState'];
 
 /** Detective allows 50 tags on a graph; the library keeps one for its creation mark. */
 const MAX_USER_TAGS = 49;
@@ -83,10 +107,11 @@ const GRAPH_ARN = /^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}?:graph:[ab
  *
  * An account has one graph per Region, and delegation (`OrganizationAdminAccount`) or the console
  * may have created it already: `CreateGraph` then answers the existing graph. This construct
- * therefore adopts an existing graph, applies its tags and settings to it, and never deletes it.
- * A graph the stack created carries the tag `cdk-threat-detection:created-by`, which is how the
- * handler knows, since the physical id must be exactly the graph ARN; it is deleted only under
- * `RemovalPolicy.DESTROY`. Settings change in place; a graph is never replaced.
+ * therefore adopts an existing graph, applies its tags and settings to it, and never deletes it
+ * (a failed first deployment puts back the tags and auto-enable it changed). A graph the stack
+ * created carries the tag `cdk-threat-detection:created-by`, which is how the handler knows (the
+ * tag survives a retried create); it is deleted under `RemovalPolicy.DESTROY`, or by a failed first
+ * deployment under the default. Settings change in place; a graph is never replaced.
  *
  * Detective needs GuardDuty enabled in the account and Region for 48 hours before it can be
  * enabled. A refused create fails with a message that says so and how old the detector is: for a

@@ -10,6 +10,7 @@ import {
   ITaggable,
   Token,
 } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { DetectorDataSources, DetectorFeatures } from './features';
 import { Filter, FilterOptions } from './filter';
@@ -53,6 +54,36 @@ export interface IDetector extends IResource {
 
   /** Export this detector's findings to an S3 bucket. */
   addPublishingDestination(id: string, options: PublishingDestinationOptions): PublishingDestination;
+
+  /**
+   * Let a principal read this account's findings: `guardduty:GetFindings`, `ListFindings` and
+   * `GetFindingsStatistics`, with `ListDetectors` to find the detector and `GetDetector` on it.
+   *
+   * The finding actions have no resource type in AWS's authorization data (they are authorized on
+   * `*` only, whatever detector the request names), so they are granted on `*`; `GetDetector` is
+   * granted on this detector's ARN. In an administrator account the findings include its members'.
+   *
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonguardduty.html
+   */
+  grantReadFindings(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Let a principal read findings (as `grantReadFindings`) and manage them: archive and unarchive
+   * (`guardduty:ArchiveFindings`, `UnarchiveFindings`) and give feedback on them
+   * (`UpdateFindingsFeedback`). The finding actions are authorized on `*` only (see
+   * `grantReadFindings`). A member account cannot archive findings; its administrator can.
+   *
+   * @see https://docs.aws.amazon.com/guardduty/latest/ug/findings_suppression-rule.html
+   */
+  grantManageFindings(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Let a principal generate sample findings (`guardduty:CreateSampleFindings`, authorized on `*`
+   * only), to test the alerting built on them.
+   *
+   * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateSampleFindings.html
+   */
+  grantCreateSampleFindings(grantee: iam.IGrantable): iam.Grant;
 }
 
 /**
@@ -162,7 +193,31 @@ abstract class DetectorBase extends Resource implements IDetector {
   public addPublishingDestination(id: string, options: PublishingDestinationOptions): PublishingDestination {
     return new PublishingDestination(this, id, { ...options, detector: this });
   }
+
+  public grantReadFindings(grantee: iam.IGrantable): iam.Grant {
+    return this.grantFindings(grantee, FINDING_READS);
+  }
+
+  public grantManageFindings(grantee: iam.IGrantable): iam.Grant {
+    return this.grantFindings(grantee, [...FINDING_READS, ...FINDING_WRITES]);
+  }
+
+  public grantCreateSampleFindings(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['guardduty:CreateSampleFindings'], resourceArns: ['*'] });
+  }
+
+  /** The finding actions (authorized on `*` only), and the detector reads that find this detector. */
+  private grantFindings(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: [...actions, 'guardduty:ListDetectors'], resourceArns: ['*'] })
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['guardduty:GetDetector'], resourceArns: [this.detectorArn] }));
+  }
 }
+
+/** Reading findings. No resource type in AWS's authorization data: authorized on `*` only. */
+const FINDING_READS = ['guardduty:GetFindings', 'guardduty:ListFindings', 'guardduty:GetFindingsStatistics'];
+
+/** Managing findings. No resource type in AWS's authorization data: authorized on `*` only. */
+const FINDING_WRITES = ['guardduty:ArchiveFindings', 'guardduty:UnarchiveFindings', 'guardduty:UpdateFindingsFeedback'];
 
 /**
  * The GuardDuty detector of this stack's account and Region, created or adopted.
@@ -170,8 +225,12 @@ abstract class DetectorBase extends Resource implements IDetector {
  * GuardDuty allows one detector per account and Region, and organization auto-enable or a
  * delegated administrator often created it before the stack runs. This construct therefore adopts
  * an existing detector instead of failing: it applies the configured settings and tags to it and
- * records that it adopted it, and it never deletes an adopted detector. A detector the stack
- * created is deleted only under `RemovalPolicy.DESTROY`.
+ * records that it adopted it, and it never deletes an adopted detector (a failed first deployment
+ * puts back the settings it changed). A detector the stack created is deleted under
+ * `RemovalPolicy.DESTROY`, or by a failed first deployment under the default.
+ *
+ * `grantReadFindings`, `grantManageFindings` and `grantCreateSampleFindings` give a role what an
+ * analyst, a responder or an alerting test needs.
  *
  * Tags are applied with `Tags.of(...)`. Settings change in place; a detector is never replaced.
  *
