@@ -38,9 +38,10 @@ import {
 import { MAX_ATTEMPTS } from './clients';
 import { clock } from './clock';
 import { CustomResourceEvent } from './custom-resource';
+import { STACK_ID_VARIABLE } from '../../src/private/contracts';
 
-/** The function's environment variable holding its own stack's id (`AWS::StackId`). */
-export const STACK_ID_VARIABLE = 'STACK_ID';
+// The provider sets the variable; the name is their shared contract.
+export { STACK_ID_VARIABLE };
 
 /** Stack statuses in which CloudFormation deletes the physical ids a replacement left behind. */
 const CLEANUP_STATUSES = ['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'];

@@ -21,6 +21,13 @@
  */
 export const CREATED_BY_TAG = 'cdk-threat-detection:created-by';
 
+/**
+ * The handler function's environment variable holding its own stack's id: the provider sets it
+ * from `AWS::StackId`, the handler confirms every event's StackId against it (an event cannot
+ * change the environment).
+ */
+export const STACK_ID_VARIABLE = 'STACK_ID';
+
 /** `"true"` or `"false"`, as CloudFormation delivers booleans. */
 export type BooleanString = 'true' | 'false';
 

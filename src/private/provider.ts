@@ -23,6 +23,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { STACK_ID_VARIABLE } from './contracts';
 import { ValidationError } from './errors';
 import { Grant, NagSuppression, PermissionSet } from './permissions';
 import type { ThreatDetectionHandlerProps } from '../threat-detection-handler-props';
@@ -133,7 +134,7 @@ export class ThreatDetectionProvider extends Construct {
       reservedConcurrentExecutions: options.reservedConcurrentExecutions,
       // The handler acts only on events of its own stack, confirmed with CloudFormation
       // (lambda/shared/event-verification.ts); an event cannot change the environment.
-      environment: { STACK_ID: Stack.of(this).stackId },
+      environment: { [STACK_ID_VARIABLE]: Stack.of(this).stackId },
     });
     this.function.node.addDependency(this.permissionsPolicy);
     this.serviceToken = this.function.functionArn;
