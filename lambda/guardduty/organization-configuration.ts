@@ -19,6 +19,7 @@
 import {
   AutoEnableMembers,
   DescribeOrganizationConfigurationCommand,
+  DescribeOrganizationConfigurationCommandOutput,
   GuardDutyClient,
   OrgFeature,
   OrgFeatureAdditionalConfiguration,
@@ -58,9 +59,15 @@ interface ConfigurationBefore {
   readonly features?: OrganizationFeatureProperty[];
 }
 
+type CurrentConfiguration = DescribeOrganizationConfigurationCommandOutput;
+
+/** The members setting in effect (the legacy `AutoEnable` flag where the new field is absent). */
+function membersSetting(current: CurrentConfiguration): string {
+  return current.AutoEnableOrganizationMembers ?? (current.AutoEnable ? 'NEW' : 'NONE');
+}
+
 /** The values a write of these properties will change, as they are now. */
-async function configurationBefore(client: GuardDutyClient, props: OrganizationConfigurationResourceProperties): Promise<ConfigurationBefore> {
-  const current = await client.send(new DescribeOrganizationConfigurationCommand({ DetectorId: props.DetectorId }));
+function configurationBefore(current: CurrentConfiguration, props: OrganizationConfigurationResourceProperties): ConfigurationBefore {
   const named = new Set((props.Features ?? []).map((f) => f.Name));
   const features = (current.Features ?? []).filter((f) => f.Name && named.has(f.Name)).map((f) => ({
     Name: f.Name!,
@@ -68,8 +75,7 @@ async function configurationBefore(client: GuardDutyClient, props: OrganizationC
     AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({ Name: a.Name!, AutoEnable: a.AutoEnable ?? 'NONE' })),
   }));
   return {
-    members: props.AutoEnableOrganizationMembers !== undefined
-      ? current.AutoEnableOrganizationMembers ?? (current.AutoEnable ? 'NEW' : 'NONE') : undefined,
+    members: props.AutoEnableOrganizationMembers !== undefined ? membersSetting(current) : undefined,
     features: features.length > 0 ? features : undefined,
   };
 }
@@ -94,8 +100,9 @@ async function converge(event: ConfigurationEvent, rollback: boolean, creating: 
   const moved = !creating && event.OldResourceProperties?.DetectorId !== props.DetectorId;
   const result = { physicalResourceId: creating || moved ? base : event.PhysicalResourceId! };
   try {
-    if (creating) result.physicalResourceId = withAdoptionRecord(base, await configurationBefore(client, props));
-    await write(client, props.DetectorId, props.AutoEnableOrganizationMembers, props.Features);
+    const current = await read(client, props.DetectorId);
+    if (creating) result.physicalResourceId = withAdoptionRecord(base, configurationBefore(current, props));
+    await write(client, props.DetectorId, props.AutoEnableOrganizationMembers, props.Features, current);
   } catch (err) {
     if (!isBadRequest(err)) throw err;
     const why = await whyRefused(client, props.DetectorId);
@@ -116,10 +123,19 @@ async function whyRefused(client: GuardDutyClient, detectorId: string): Promise<
     : `the administrator detector ${detectorId} no longer exists: deploy the stack that owns it (its update creates it again) first`;
 }
 
+function read(client: GuardDutyClient, detectorId: string): Promise<CurrentConfiguration> {
+  return client.send(new DescribeOrganizationConfigurationCommand({ DetectorId: detectorId }));
+}
+
+/**
+ * Write the members setting (the current one when not given: the call requires it) and the
+ * given features. `current` is the configuration already read, if it was.
+ */
 async function write(client: GuardDutyClient, detectorId: string, members: string | undefined,
-  features: ReadonlyArray<OrganizationFeatureProperty> | undefined): Promise<void> {
-  const current = await client.send(new DescribeOrganizationConfigurationCommand({ DetectorId: detectorId }));
-  const autoEnableMembers = (members ?? current.AutoEnableOrganizationMembers ?? (current.AutoEnable ? 'NEW' : 'NONE')) as AutoEnableMembers;
+  features: ReadonlyArray<OrganizationFeatureProperty> | undefined, current?: CurrentConfiguration): Promise<void> {
+  // Read first (unless already read): an account that is not the administrator is refused here, before any write.
+  const now = current ?? await read(client, detectorId);
+  const autoEnableMembers = (members ?? membersSetting(now)) as AutoEnableMembers;
   await client.send(new UpdateOrganizationConfigurationCommand({
     DetectorId: detectorId,
     AutoEnableOrganizationMembers: autoEnableMembers,
@@ -152,10 +168,7 @@ async function reset(client: GuardDutyClient, props: OrganizationConfigurationRe
     // refuses its organization configuration, which it does only when this account is no longer
     // the delegated administrator. Either way there is nothing this resource can reset, and a
     // Delete that could never succeed would leave the stack in DELETE_FAILED.
-    const detectorListed = await listsDetector(client, props.DetectorId);
-    log.warn(detectorListed
-      ? 'This account is no longer GuardDuty\'s delegated administrator: the organization configuration is not its to reset'
-      : 'The administrator detector is gone; nothing to reset', { detectorId: props.DetectorId, error: errorMessage(err) });
+    log.warn(`Nothing to reset: ${await whyRefused(client, props.DetectorId)}`, { detectorId: props.DetectorId, error: errorMessage(err) });
   }
 }
 
