@@ -8,6 +8,11 @@ const SDK_DETECTIVE = '3.1048.0';
 const SDK_ORGANIZATIONS = '3.1169.0';
 /** CloudFormation: the handler confirms each event with DescribeStackResource (issue 17). */
 const SDK_CLOUDFORMATION = '3.1169.0';
+/**
+ * EventBridge (tests only): the local API serves `TestEventPattern`, so `onFinding` patterns are
+ * proven by the real client against EventBridge's matching rules, not by comparing pattern text.
+ */
+const SDK_EVENTBRIDGE = '3.1169.0';
 const ESBUILD = '0.28.2';
 // The bundle's credential provider (environment only, see lambda/shared/lambda-credentials.ts):
 // the release the pinned clients resolve, pinned so the asset hash does not move.
@@ -61,6 +66,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-sdk/client-detective@${SDK_DETECTIVE}`,
     `@aws-sdk/client-organizations@${SDK_ORGANIZATIONS}`,
     `@aws-sdk/client-cloudformation@${SDK_CLOUDFORMATION}`,
+    `@aws-sdk/client-eventbridge@${SDK_EVENTBRIDGE}`,
     `esbuild@${ESBUILD}`,
     `@aws-sdk/credential-provider-env@${SDK_CREDENTIAL_PROVIDER_ENV}`,
     '@types/aws-lambda@^8.10.164',

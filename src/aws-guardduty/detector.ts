@@ -10,10 +10,12 @@ import {
   ITaggable,
   Token,
 } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { DetectorDataSources, DetectorFeatures } from './features';
 import { Filter, FilterOptions } from './filter';
+import type { OnFindingOptions } from './finding-events';
 import { IpSet, IpSetOptions } from './ip-set';
 import { PublishingDestination, PublishingDestinationOptions } from './publishing-destination';
 import { ThreatIntelSet, ThreatIntelSetOptions } from './threat-intel-set';
@@ -84,6 +86,20 @@ export interface IDetector extends IResource {
    * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateSampleFindings.html
    */
   grantCreateSampleFindings(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * An EventBridge rule, in the detector's stack, on the findings this detector's account receives
+   * on its default event bus (`source` `aws.guardduty`, `detail-type` `GuardDuty Finding`),
+   * narrowed by severity, finding type, resource type and account (see `OnFindingOptions`). In an
+   * administrator account the findings include its members'.
+   *
+   * @throws if a filter is empty or holds an empty or malformed value, if `excludeFindingTypes` is
+   * combined with `findingTypes` or `findingTypePrefixes`, or if the detector is in another account
+   * or Region than the stack (EventBridge delivers findings only to the detector's own account and
+   * Region).
+   * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_cloudwatch.html
+   */
+  onFinding(id: string, options?: OnFindingOptions): events.Rule;
 }
 
 /**
@@ -204,6 +220,29 @@ abstract class DetectorBase extends Resource implements IDetector {
 
   public grantCreateSampleFindings(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: ['guardduty:CreateSampleFindings'], resourceArns: ['*'] });
+  }
+
+  public onFinding(id: string, options: OnFindingOptions = {}): events.Rule {
+    this.validateSameEnvironment('onFinding');
+    const rule = new events.Rule(this, id, options);
+    rule.addTarget(options.target);
+    rule.addEventPattern({
+      source: ['aws.guardduty'],
+      detailType: ['GuardDuty Finding'],
+      detail: findingDetailPattern(this, options),
+    });
+    return rule;
+  }
+
+  /** Findings go to the default event bus of the detector's account and Region only. */
+  protected validateSameEnvironment(method: string): void {
+    const stack = Stack.of(this);
+    for (const [what, mine, stacks] of [['account', this.env.account, stack.account], ['Region', this.env.region, stack.region]]) {
+      if (!Token.isUnresolved(mine) && !Token.isUnresolved(stacks) && mine !== stacks) {
+        throw new ValidationError(this, `${method}: the detector is in ${what} ${mine} and the stack in ${stacks}; GuardDuty sends `
+          + `findings to the default event bus of the detector's own ${what}, so the rule must be in a stack there`);
+      }
+    }
   }
 
   /** The finding actions (authorized on `*` only), and the detector reads that find this detector. */
@@ -366,6 +405,42 @@ export class Detector extends DetectorBase implements ITaggable {
     this.resource.applyRemovalPolicy(policy);
   }
 }
+
+/** The `detail` part of an `onFinding` pattern, after checking the options. */
+function findingDetailPattern(scope: Construct, options: OnFindingOptions): Record<string, unknown> | undefined {
+  const list = (property: keyof OnFindingOptions, values: string[] | undefined, rule?: { pattern: RegExp; description: string }) => {
+    if (values === undefined) return undefined;
+    if (!Token.isUnresolved(values) && values.length === 0) {
+      throw new ValidationError(scope, `onFinding: \`${property}\` must not be empty (leave it out to match any value)`);
+    }
+    values.forEach((v) => validateString(scope, `${property}`, v, { min: 1, max: 512, ...rule }));
+    return values;
+  };
+  const types = list('findingTypes', options.findingTypes, FINDING_TYPE);
+  const prefixes = list('findingTypePrefixes', options.findingTypePrefixes, FINDING_TYPE);
+  const excluded = list('excludeFindingTypes', options.excludeFindingTypes, FINDING_TYPE);
+  const resourceTypes = list('resourceTypes', options.resourceTypes, { pattern: /^[A-Za-z0-9]+$/, description: 'a resource type such as Instance or AccessKey' });
+  const accounts = list('accounts', options.accounts, { pattern: /^\d{12}$/, description: 'a 12-digit account id' });
+  if (excluded && (types || prefixes)) {
+    throw new ValidationError(scope, 'onFinding: `excludeFindingTypes` cannot be combined with `findingTypes` or `findingTypePrefixes`: '
+      + 'EventBridge ORs the matchers of one field, so the exclusion would let every other type through');
+  }
+  const detail: Record<string, unknown> = {};
+  if (options.minimumSeverity) detail.severity = events.Match.greaterThanOrEqual(options.minimumSeverity.minimumScore);
+  if (types || prefixes) {
+    detail.type = events.Match.anyOf(
+      ...(types ?? []).map((t) => events.Match.exactString(t)),
+      ...(prefixes ?? []).map((p) => events.Match.prefix(p)),
+    );
+  }
+  if (excluded) detail.type = events.Match.anythingBut(...excluded);
+  if (resourceTypes) detail.resource = { resourceType: resourceTypes };
+  if (accounts) detail.accountId = accounts;
+  return Object.keys(detail).length > 0 ? detail : undefined;
+}
+
+/** A finding type: `ThreatPurpose:ResourceTypeAffected/ThreatFamilyName.DetectionMechanism!Artifact`, no spaces. */
+const FINDING_TYPE = { pattern: /^\S+$/, description: 'a finding type (or its start) without spaces, e.g. Recon:EC2/PortProbeUnprotectedPort' };
 
 function renderDataSources(ds: DetectorDataSources | undefined): DetectorDataSourcesProperty | undefined {
   if (!ds || definedKeys(ds).length === 0) return undefined;

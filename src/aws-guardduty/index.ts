@@ -1,6 +1,7 @@
 export * from './detector';
 export * from './features';
 export * from './filter';
+export * from './finding-events';
 export * from './finding-criteria';
 export * from './ip-list-source';
 export * from './ip-set';

@@ -74,6 +74,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   detective: 'detective',
   organizations: 'organizations',
   cloudformation: 'cloudformation',
+  events: 'events',
 };
 
 /**

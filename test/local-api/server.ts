@@ -1,6 +1,8 @@
 /**
  * A local AWS API on loopback for the real SDK v3 clients: GuardDuty, Detective and AWS
- * Organizations (the organization both services' delegated administrators manage).
+ * Organizations (the organization both services' delegated administrators manage); beside them,
+ * the two CloudFormation reads the handler confirms its events with (`./cloudformation`) and
+ * EventBridge's `TestEventPattern` (`./eventbridge`), by hand in their documented shapes.
  *
  * - Routing and validation come from the official service models (`./models`), read at run time.
  * - State is per account (from the request's access key) and Region (from the SigV4 credential
@@ -19,6 +21,7 @@ import { CloudFormationState, errorResponse as cloudFormationError } from './clo
 import { DependentPermission, dependentPermissions, SERVICE_LINKED_ROLE_NAMES } from './dependent-permissions';
 import { DetectiveService } from './detective';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
+import { serveEventBridge } from './eventbridge';
 import { GuardDutyService } from './guardduty';
 import { accessDeniedMessage, actionFor, AuthorizationRecord, contextFor, IamAuthorizer, Principal, resourceFor } from './iam';
 import { ServiceModel, ValidationFailure, WireResponse } from './model';
@@ -182,6 +185,7 @@ export class LocalApi {
       AWS_ENDPOINT_URL_DETECTIVE: this.url,
       AWS_ENDPOINT_URL_ORGANIZATIONS: this.url,
       AWS_ENDPOINT_URL_CLOUDFORMATION: this.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: this.url,
     };
   }
 
@@ -236,6 +240,7 @@ export class LocalApi {
     }
     const account = principal.account;
     if (signingName === 'cloudformation') return this.handleCloudFormation(body, principal, region);
+    if (signingName === 'events') return this.handleEventBridge(String(req.headers['x-amz-target'] ?? ''), body, principal, region);
     const service = this.services.get(signingName);
     if (!service) {
       return plainError(400, 'UnknownServiceException', `The local API does not serve ${signingName}.`);
@@ -321,6 +326,20 @@ export class LocalApi {
       return record(cloudFormationError(500, 'InternalFailure', 'The request processing has failed because of an unknown error.'));
     }
     return record(this.cloudformation.invoke(operation, input, account, region));
+  }
+
+  /** EventBridge's `TestEventPattern` (see `./eventbridge`): authorized and logged like the others. */
+  private async handleEventBridge(target: string, body: string, principal: Principal, region: string): Promise<WireResponse> {
+    const { operation, input, response } = serveEventBridge(target, body);
+    const authorization: AuthorizationRecord[] = [];
+    const record = (answer: WireResponse) => this.record(answer, {
+      principal: principal.arn, authorization, service: 'events', operation, account: principal.account, region, input,
+    });
+    if (response.status === 200 || response.headers['x-amzn-errortype'] === 'InvalidEventPatternException') {
+      const denial = await this.authorize(principal, 'events', operation, region, input, authorization);
+      if (denial) return record(plainError(400, 'AccessDeniedException', denial));
+    }
+    return record(response);
   }
 
   /**
