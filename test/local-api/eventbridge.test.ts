@@ -8,11 +8,17 @@ import { testEventPattern } from './eventbridge';
 import { LocalApi } from './server';
 
 const BASE = {
-  'id': '1', 'account': '111111111111', 'source': 'aws.test', 'time': '2026-11-30T00:00:00Z',
-  'region': 'eu-west-1', 'resources': [], 'detail-type': 'Test',
+  'id': '1',
+  'account': '111111111111',
+  'source': 'aws.test',
+  'time': '2026-11-30T00:00:00Z',
+  'region': 'eu-west-1',
+  'resources': [],
+  'detail-type': 'Test',
 };
 const event = (detail: Record<string, unknown>) => JSON.stringify({ ...BASE, detail });
-const match = (pattern: Record<string, unknown>, detail: Record<string, unknown>) => testEventPattern(JSON.stringify({ detail: pattern }), event(detail));
+const match = (pattern: Record<string, unknown>, detail: Record<string, unknown>) =>
+  testEventPattern(JSON.stringify({ detail: pattern }), event(detail));
 
 describe('EventBridge matching rules', () => {
   test.each([
