@@ -28,6 +28,7 @@ module.exports = {
     '<rootDir>/test/private/**/*.test.ts',
     ...(cell === 'latest' ? ['<rootDir>/test/nag/**/*.test.ts'] : []),
     '<rootDir>/test/determinism.test.ts',
+    '<rootDir>/test/dependency-cycles.test.ts',
     '<rootDir>/test/threat-detection-handler.test.ts',
     '<rootDir>/test/member-account-source.test.ts',
   ],

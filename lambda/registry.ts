@@ -13,6 +13,7 @@ import { administratorAccountHandler } from './guardduty/administrator-account';
 import { detectorHandler } from './guardduty/detector';
 import { filterHandler } from './guardduty/filter';
 import { ipSetHandler } from './guardduty/ip-set';
+import { malwareProtectionPlanStatusHandler } from './guardduty/malware-protection-plan-status';
 import { memberHandler } from './guardduty/member';
 import { membersHandler } from './guardduty/members';
 import { organizationAdminAccountHandler } from './guardduty/organization-admin-account';
@@ -28,6 +29,7 @@ import { DetectiveOrganizationAdminAccountResource } from '../src/private/resour
 import { AdministratorAccountResource } from '../src/private/resources/guardduty/administrator-account';
 import { DetectorResource } from '../src/private/resources/guardduty/detector';
 import { FilterResource } from '../src/private/resources/guardduty/filter';
+import { MalwareProtectionPlanStatusResource } from '../src/private/resources/guardduty/malware-protection-plan-status';
 import { GuardDutyMemberResource, GuardDutyMembersResource } from '../src/private/resources/guardduty/members';
 import { OrganizationAdminAccountResource } from '../src/private/resources/guardduty/organization-admin-account';
 import { OrganizationConfigurationResource } from '../src/private/resources/guardduty/organization-configuration';
@@ -50,6 +52,7 @@ export const REGISTRY: ReadonlyArray<Registration> = [
   register(IpSetResource, ipSetHandler),
   register(ThreatIntelSetResource, threatIntelSetHandler),
   register(PublishingDestinationResource, publishingDestinationHandler),
+  register(MalwareProtectionPlanStatusResource, malwareProtectionPlanStatusHandler),
   register(GuardDutyMemberResource, memberHandler),
   register(GuardDutyMembersResource, membersHandler),
   register(AdministratorAccountResource, administratorAccountHandler),

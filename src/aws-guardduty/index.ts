@@ -12,3 +12,4 @@ export * from './member-accounts';
 export * from './administrator-account';
 export * from './organization-admin-account';
 export * from './organization-configuration';
+export * from './malware-protection-plan';

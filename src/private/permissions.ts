@@ -16,7 +16,8 @@
  *
  * Not exported from the package.
  */
-import { Aws, CfnDeletionPolicy, CfnResource, CustomResource, Token } from 'aws-cdk-lib';
+import { Aws, CfnDeletionPolicy, CfnResource, CustomResource, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 /** A cdk-nag suppression, in the metadata form cdk-nag reads (`cdk_nag.rules_to_suppress`). */
 export interface NagSuppression {
@@ -65,6 +66,24 @@ function nagResource(resource: string): string {
     .replace(Aws.PARTITION, '<AWS::Partition>')
     .replace(Aws.REGION, '<AWS::Region>')
     .replace(Aws.ACCOUNT_ID, '<AWS::AccountId>')}`;
+}
+
+/**
+ * A resource of a policy as cdk-nag writes it in a finding (`Resource::<Logical.Arn>/incoming/*`,
+ * `arn:<AWS::Partition>:…`), resolved in the scope's stack: `Fn::GetAtt` as `<Logical.Attribute>`,
+ * `Ref` as `<Logical>` (pseudo parameters as `<AWS::Region>`), `Fn::Join` joined. For
+ * acknowledgements of resources the construct names with tokens (a bucket of the app).
+ */
+export function nagResourceOf(scope: IConstruct, resource: string): string {
+  const render = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const v = value as Record<string, any>;
+    if (v['Fn::GetAtt']) return `<${[v['Fn::GetAtt']].flat().join('.')}>`;
+    if (v.Ref) return `<${v.Ref}>`;
+    if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(render).join(v['Fn::Join'][0]);
+    return JSON.stringify(value);
+  };
+  return `Resource::${render(Stack.of(scope).resolve(resource))}`;
 }
 
 export function iam5(reason: string, ...resources: string[]): NagSuppression {

@@ -297,6 +297,14 @@ function mergeSuppression(into: Array<{ id: string; reason: string; applies_to?:
   }
 }
 
+/**
+ * Acknowledge cdk-nag findings, with their reasons, on a resource a construct made beside the
+ * handler (e.g. a service role's policy); nothing when there is no resource.
+ */
+export function acknowledgeNagFindings(resource: IConstruct | undefined, suppressions: NagSuppression[]): void {
+  if (resource instanceof CfnResource) suppress(resource, suppressions);
+}
+
 /** Acknowledge findings on a resource, for cdk-nag 2 (metadata) and cdk-nag 3 (`Validations`). */
 function suppress(resource: CfnResource, suppressions: NagSuppression[]): void {
   resource.addMetadata('cdk_nag', {

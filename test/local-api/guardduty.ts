@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { now as emulatorNow } from './clock';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
+import { MalwareProtectionPlans } from './guardduty-malware-protection';
 import { GuardDutyMultiAccount, newOrganizationConfiguration } from './guardduty-multi-account';
 import {
   applyFeatures, badRequest, DestinationState, DetectorState, FilterState, GuardDutyMessages, GuardDutyQuotas, Handler, Input,
@@ -67,6 +68,8 @@ export class GuardDutyService implements ServiceImplementation {
    */
   /** Members, invitations, the delegated administrator and organization configuration. */
   public readonly multiAccount: GuardDutyMultiAccount;
+  /** Malware Protection plans (Malware Protection for S3). */
+  public readonly malwareProtection = new MalwareProtectionPlans();
 
   constructor(
     private readonly lagMs: () => number,
@@ -80,7 +83,7 @@ export class GuardDutyService implements ServiceImplementation {
       settleMs,
       organization,
     });
-    Object.assign(this.handlers, this.multiAccount.handlers);
+    Object.assign(this.handlers, this.multiAccount.handlers, this.malwareProtection.handlers);
   }
 
   public async invoke(context: ServiceContext, input: Input): Promise<Record<string, unknown>> {
@@ -147,6 +150,7 @@ export class GuardDutyService implements ServiceImplementation {
     this.ignoreClientTokens = false;
     this.regions.clear();
     this.multiAccount.reset();
+    this.malwareProtection.reset();
     this.unreadableLocations.clear();
     this.unwritableDestinations.clear();
   }

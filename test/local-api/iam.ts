@@ -253,8 +253,11 @@ export class IamAuthorizer {
     this.enforce = true;
   }
 
-  /** Evaluate one request of a principal; the allow-all caller is allowed without evaluation. */
-  public async authorize(principal: Principal, request: AuthorizationRequest): Promise<AuthorizationRecord> {
+  /**
+   * Evaluate one request of a principal; the allow-all caller is allowed without evaluation. A
+   * resource policy (a KMS key policy, say) is evaluated with it, as AWS does.
+   */
+  public async authorize(principal: Principal, request: AuthorizationRequest, resourcePolicy?: PolicyDocument): Promise<AuthorizationRecord> {
     if (!principal.policies) {
       return { ...request, decision: 'Allowed', grants: ['(allow-all caller)'] };
     }
@@ -271,6 +274,7 @@ export class IamAuthorizer {
         : undefined,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      resourcePolicy,
     }, { simulationMode: 'Strict' });
     if (result.resultType === 'error') {
       throw new Error(`local API: could not evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);

@@ -23,7 +23,8 @@ import { DetectiveService } from './detective';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
 import { serveEventBridge } from './eventbridge';
 import { GuardDutyService } from './guardduty';
-import { accessDeniedMessage, actionFor, AuthorizationRecord, contextFor, IamAuthorizer, Principal, resourceFor } from './iam';
+import { MalwareProtectionPlanState, PlanStatusReason } from './guardduty-malware-protection';
+import { accessDeniedMessage, actionFor, AuthorizationRecord, contextFor, IamAuthorizer, PolicyDocument, Principal, resourceFor } from './iam';
 import { ServiceModel, ValidationFailure, WireResponse } from './model';
 import { OrganizationState, OrganizationsService } from './organizations';
 
@@ -69,6 +70,17 @@ export interface FaultRule {
   readonly times: number;
 }
 
+/** A role of an account that a service may assume, as the services would use it. */
+export interface ServiceRole {
+  /** A session of the role, with its policies (see `IamAuthorizer.registerRole`). */
+  readonly principal: Principal;
+  /** The service principals its trust policy lets assume it (`sts:AssumeRole`). */
+  readonly trustedServices: string[];
+}
+
+/** The service principal GuardDuty's Malware Protection for S3 assumes a plan's role as. */
+export const MALWARE_PROTECTION_PLAN_SERVICE = 'malware-protection-plan.guardduty.amazonaws.com';
+
 const CREDENTIAL_SCOPE = /Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9.-]+)\/aws4_request/;
 
 /** Default duration of asynchronous transitions (see `setSettleTime`). */
@@ -91,6 +103,13 @@ export class LocalApi {
   public readonly cloudformation = new CloudFormationState();
   /** Callers and their policies: every request of a registered role is authorized (see `./iam`). */
   public readonly iam = new IamAuthorizer();
+  /**
+   * The roles the services may assume, by role ARN (the replay answers from the stacks it
+   * deployed). A service that acts as a role the local API cannot find does not check it.
+   */
+  public serviceRoles?: (roleArn: string) => ServiceRole | undefined;
+  /** The KMS key a bucket encrypts new objects with by default, when it has one: its ARN and key policy (set by the replay). */
+  public bucketKeys?: (bucketName: string) => { keyArn: string; keyPolicy?: PolicyDocument } | undefined;
   /** Service-linked roles the services made, by account. */
   private readonly serviceLinkedRoles = new Map<string, Set<string>>();
 
@@ -294,6 +313,12 @@ export class LocalApi {
       if (!(err instanceof ApiError)) throw err;
       response = service.model.serializeError(err.shape, err.members);
     }
+    if (response.status < 300 && signingName === 'guardduty'
+      && (operation === 'CreateMalwareProtectionPlan' || operation === 'UpdateMalwareProtectionPlan')) {
+      const id = operation === 'CreateMalwareProtectionPlan' ? JSON.parse(response.body).malwareProtectionPlanId : input.MalwareProtectionPlanId;
+      const plan = this.guardduty.malwareProtection.of(account, region).find((p) => p.id === id);
+      if (plan) await this.verifyMalwareProtectionPlan(account, region, plan);
+    }
     if (fault === 'internal-error-after-commit') {
       return record(service.model.serializeError(service.internalError, { Message: 'Internal server error' }), input);
     }
@@ -340,6 +365,50 @@ export class LocalApi {
       if (denial) return record(plainError(400, 'AccessDeniedException', denial));
     }
     return record(response);
+  }
+
+  /**
+   * What GuardDuty checks when a Malware Protection plan is created or updated: that it can assume
+   * the plan's role, and that the role allows the calls the GuardDuty User Guide's role policy
+   * exists for (its managed EventBridge rule, the bucket's EventBridge notification, the
+   * validation object, reading and, with tagging, tagging objects under each prefix, and the
+   * bucket's default key through S3). Each denial is a status reason; any makes the plan ERROR.
+   */
+  private async verifyMalwareProtectionPlan(account: string, region: string, plan: MalwareProtectionPlanState): Promise<void> {
+    const role = this.serviceRoles?.(plan.role);
+    if (!role) return;
+    const reasons: PlanStatusReason[] = [];
+    if (!role.trustedServices.includes(MALWARE_PROTECTION_PLAN_SERVICE)) {
+      reasons.push({ Code: 'ROLE_NOT_ASSUMABLE', Message: `GuardDuty cannot assume ${plan.role}: its trust policy does not allow ${MALWARE_PROTECTION_PLAN_SERVICE}` });
+    } else {
+      const bucket = `arn:aws:s3:::${plan.bucketName}`;
+      const rule = `arn:aws:events:${region}:${account}:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3-${plan.id}`;
+      const managedBy = { 'events:ManagedBy': MALWARE_PROTECTION_PLAN_SERVICE };
+      const objects = (plan.objectPrefixes.length > 0 ? plan.objectPrefixes : ['']).map((p) => `${bucket}/${p}uploaded-object`);
+      const key = this.bucketKeys?.(plan.bucketName);
+      const requests: Array<{ action: string; resource: string; context?: Record<string, string> }> = [
+        ...['events:PutRule', 'events:PutTargets', 'events:DeleteRule', 'events:RemoveTargets'].map((action) => ({ action, resource: rule, context: managedBy })),
+        ...['events:DescribeRule', 'events:ListTargetsByRule'].map((action) => ({ action, resource: rule })),
+        ...['s3:PutBucketNotification', 's3:GetBucketNotification', 's3:ListBucket'].map((action) => ({ action, resource: bucket })),
+        { action: 's3:PutObject', resource: `${bucket}/malware-protection-resource-validation-object` },
+        ...objects.flatMap((resource) => ['s3:GetObject', 's3:GetObjectVersion'].map((action) => ({ action, resource }))),
+        ...(plan.tagging === 'ENABLED'
+          ? objects.flatMap((resource) => ['s3:GetObjectTagging', 's3:PutObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObjectVersionTagging']
+            .map((action) => ({ action, resource })))
+          : []),
+        ...(key ? ['kms:Decrypt', 'kms:GenerateDataKey'].map((action) => ({ action, resource: key.keyArn, context: { 'kms:ViaService': `s3.${region}.amazonaws.com` } })) : []),
+      ];
+      for (const request of requests) {
+        const keyPolicy = key && request.resource === key.keyArn ? key.keyPolicy : undefined;
+        const decision = await this.iam.authorize(role.principal,
+          { action: request.action, resource: request.resource, context: request.context ?? {} }, keyPolicy);
+        if (decision.decision !== 'Allowed') {
+          reasons.push({ Code: 'ACCESS_DENIED', Message: `The role ${plan.role} does not allow ${request.action} on ${request.resource}` });
+        }
+      }
+    }
+    plan.status = reasons.length > 0 ? 'ERROR' : 'ACTIVE';
+    plan.statusReasons = reasons;
   }
 
   /**

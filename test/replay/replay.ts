@@ -15,9 +15,10 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { evaluateCondition, references, resolve, ResolveContext } from './intrinsics';
+import { NATIVE_RESOURCES } from './native-resources';
 import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
 import type { NamedPolicy, PolicyDocument, Principal } from '../local-api/iam';
-import { LocalApi } from '../local-api/server';
+import { LocalApi, ServiceRole } from '../local-api/server';
 
 interface TemplateResource {
   readonly Type: string;
@@ -124,7 +125,16 @@ export class CloudFormationReplay {
   private readonly responses = new Map<string, (body: any) => void>();
   private server?: http.Server;
 
-  constructor(private readonly options: ReplayOptions) {}
+  /** The stack being deployed (not yet in `stacks` when it is new). */
+  private deploying?: DeployedStack;
+
+  constructor(private readonly options: ReplayOptions) {
+    if (options.enforceIam !== false) {
+      // The services act as the roles the stacks deployed (e.g. GuardDuty as a Malware Protection plan's role).
+      options.api.serviceRoles = (roleArn) => this.serviceRole(roleArn);
+      options.api.bucketKeys = (bucketName) => this.bucketKey(bucketName);
+    }
+  }
 
   /** Deploy (create or update) a stack to the template in a cloud assembly. */
   public async deploy(assemblyDir: string, stackName: string): Promise<void> {
@@ -138,6 +148,7 @@ export class CloudFormationReplay {
       resources: new Map(),
       exports: {},
     };
+    this.deploying = stack;
     const before = new Map(stack.resources);
     const undo: Array<() => Promise<void>> = [];
     const replaced: DeployedResource[] = [];
@@ -160,6 +171,38 @@ export class CloudFormationReplay {
         if (resource.Condition && !conditions[resource.Condition]) continue;
         const properties = resolve(resource.Properties ?? {}, ctx) as Record<string, unknown>;
         const old = stack.resources.get(logicalId);
+        const native = NATIVE_RESOURCES[resource.Type];
+        if (native) {
+          if (old && JSON.stringify(old.properties) === JSON.stringify(properties)) continue;
+          const context = { api: this.options.api, account: stack.account, region: stack.region, clientToken: createHash('sha256').update(`${stack.stackId}/${logicalId}`).digest('hex').slice(0, 64) };
+          let result;
+          try {
+            result = old ? await native.update(context, old.physicalId, properties, old.properties) : await native.create(context, properties);
+          } catch (e) {
+            throw new DeploymentFailed(stackName, `${logicalId}: Resource handler returned message: "${(e as Error).message}" (${(e as Error).name})`);
+          }
+          const deployed: DeployedResource = {
+            logicalId,
+            type: resource.Type,
+            physicalId: result.physicalId,
+            properties,
+            attributes: result.attributes,
+            deletionPolicy: resource.DeletionPolicy,
+            updateReplacePolicy: resource.UpdateReplacePolicy,
+            dependsOn: graph.get(logicalId)!,
+          };
+          stack.resources.set(logicalId, deployed);
+          cfn.setResource(stack.stackId, logicalId, { type: resource.Type, physicalId: result.physicalId, status: old ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE' });
+          if (old && old.physicalId !== result.physicalId) {
+            replaced.push(old);
+            undo.push(async () => { rollbackCleanup.push(deployed); });
+          } else if (old) {
+            undo.push(async () => { await native.update(context, old.physicalId, old.properties, properties); });
+          } else {
+            undo.push(() => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain'));
+          }
+          continue;
+        }
         if (!isCustomResource(resource.Type)) {
           stack.resources.set(logicalId, standIn(logicalId, resource, properties, artifact, stack, graph.get(logicalId)!));
           continue;
@@ -298,8 +341,17 @@ export class CloudFormationReplay {
   }
 
   private async deleteResource(stack: DeployedStack, artifact: StackArtifact, stackName: string, r: DeployedResource, force: boolean) {
-    if (!isCustomResource(r.type)) return;
+    const native = NATIVE_RESOURCES[r.type];
+    if (!isCustomResource(r.type) && !native) return;
     if (!force && (r.deletionPolicy === 'Retain' || r.deletionPolicy === 'RetainExceptOnCreate')) return;
+    if (native) {
+      try {
+        await native.delete({ api: this.options.api, account: stack.account, region: stack.region, clientToken: '' }, r.physicalId);
+      } catch (e) {
+        throw new DeploymentFailed(stackName, `${r.logicalId}: Resource handler returned message: "${(e as Error).message}" (${(e as Error).name})`);
+      }
+      return;
+    }
     const event = await this.send(stack, artifact, stackName, 'Delete', r.logicalId, r.type, r.properties, r);
     if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${r.logicalId}: ${event.reason}`);
   }
@@ -410,9 +462,14 @@ export class CloudFormationReplay {
   private principalOf(fn: DeployedResource, stack: DeployedStack): Principal | undefined {
     if (this.options.enforceIam === false) return undefined;
     const roleArn = String(fn.properties.Role ?? '');
-    const resources = [...stack.resources.values()];
-    const role = resources.find((r) => r.type === 'AWS::IAM::Role' && r.attributes.Arn === roleArn);
+    const role = [...stack.resources.values()].find((r) => r.type === 'AWS::IAM::Role' && r.attributes.Arn === roleArn);
     if (!role) throw new Error(`${fn.logicalId}: its role ${roleArn} is not a role of this stack; the replay cannot tell its permissions`);
+    return this.roleSession(role, stack, fn.logicalId, fn.physicalId);
+  }
+
+  /** A session of a role of a deployed stack, with the policies the stack gave it (see `enforceIam`). */
+  private roleSession(role: DeployedResource, stack: DeployedStack, user: string, sessionName: string): Principal {
+    const resources = [...stack.resources.values()];
     const name = role.physicalId;
     const managedArns = new Set((role.properties.ManagedPolicyArns as string[] | undefined) ?? []);
     const policies: NamedPolicy[] = [];
@@ -429,7 +486,7 @@ export class CloudFormationReplay {
         policies.push({ name: r.logicalId, document: r.properties.PolicyDocument as PolicyDocument });
       }
     }
-    for (const arn of managedArns) this.warn(`${fn.logicalId}: managed policy ${arn} is not in the stack; its permissions are not counted`);
+    for (const arn of managedArns) this.warn(`${user}: managed policy ${arn} is not in the stack; its permissions are not counted`);
     let permissionsBoundary: NamedPolicy | undefined;
     const boundaryArn = role.properties.PermissionsBoundary as string | undefined;
     if (boundaryArn) {
@@ -437,12 +494,48 @@ export class CloudFormationReplay {
       if (boundary) {
         permissionsBoundary = { name: boundary.logicalId, document: boundary.properties.PolicyDocument as PolicyDocument };
       } else {
-        this.warn(`${fn.logicalId}: permissions boundary ${boundaryArn} is not in the stack; it is not applied`);
+        this.warn(`${user}: permissions boundary ${boundaryArn} is not in the stack; it is not applied`);
       }
     }
     return this.options.api.iam.registerRole({
-      account: stack.account, roleName: name, sessionName: fn.physicalId, policies, permissionsBoundary,
+      account: stack.account, roleName: name, sessionName, policies, permissionsBoundary,
     });
+  }
+
+  /** Every deployed stack, and the one being deployed. */
+  private allStacks(): DeployedStack[] {
+    const stacks = [...this.stacks.values()];
+    if (this.deploying && !stacks.includes(this.deploying)) stacks.push(this.deploying);
+    return stacks;
+  }
+
+  /** A role of a deployed stack as a service would assume it: its policies now, and the services its trust policy names. */
+  private serviceRole(roleArn: string): ServiceRole | undefined {
+    for (const stack of this.allStacks()) {
+      const role = [...stack.resources.values()].find((r) => r.type === 'AWS::IAM::Role' && r.attributes.Arn === roleArn);
+      if (!role) continue;
+      const trust = (role.properties.AssumeRolePolicyDocument as PolicyDocument | undefined)?.Statement ?? [];
+      const trustedServices = [trust].flat().filter((st: any) => st.Effect === 'Allow' && [st.Action].flat().includes('sts:AssumeRole'))
+        .flatMap((st: any) => [st.Principal?.Service ?? []].flat().map(String));
+      return { principal: this.roleSession(role, stack, role.logicalId, 'service'), trustedServices };
+    }
+    return undefined;
+  }
+
+  /**
+   * The KMS key a deployed bucket encrypts new objects with by default: its ARN, and its key
+   * policy when the key is a key of a deployed stack (KMS evaluates it with the caller's policies).
+   */
+  private bucketKey(bucketName: string): { keyArn: string; keyPolicy?: PolicyDocument } | undefined {
+    for (const stack of this.allStacks()) {
+      const bucket = [...stack.resources.values()].find((r) => r.type === 'AWS::S3::Bucket' && r.physicalId === bucketName);
+      const rules = (bucket?.properties.BucketEncryption as any)?.ServerSideEncryptionConfiguration ?? [];
+      const keyArn = rules.map((rule: any) => rule.ServerSideEncryptionByDefault?.KMSMasterKeyID).find(Boolean);
+      if (!keyArn) continue;
+      const key = this.allStacks().flatMap((s) => [...s.resources.values()]).find((r) => r.type === 'AWS::KMS::Key' && r.attributes.Arn === keyArn);
+      return { keyArn: String(keyArn), keyPolicy: key?.properties.KeyPolicy as PolicyDocument | undefined };
+    }
+    return undefined;
   }
 
   /** The first stack of a name has a deterministic id from its name; each later one, from its name and count. */
@@ -585,7 +678,7 @@ export function roleName(stackName: string, logicalId: string, properties: Recor
 }
 
 /** Each resource's dependencies within the template (DependsOn and references). */
-function dependencyGraph(template: Template): Map<string, string[]> {
+export function dependencyGraph(template: Template): Map<string, string[]> {
   return new Map(Object.entries(template.Resources).map(([id, r]) => {
     const set = references(r.Properties ?? {});
     for (const d of [r.DependsOn ?? []].flat()) set.add(d);
@@ -593,8 +686,8 @@ function dependencyGraph(template: Template): Map<string, string[]> {
   }));
 }
 
-/** Topological order: every resource after what it depends on. */
-function dependencyOrder(graph: Map<string, string[]>): string[] {
+/** Topological order: every resource after what it depends on; throws on a dependency cycle. */
+export function dependencyOrder(graph: Map<string, string[]>): string[] {
   const order: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (id: string) => {
