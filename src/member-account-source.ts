@@ -39,6 +39,18 @@ export interface OrganizationMemberOptions {
    * @default - none
    */
   readonly excludeAccountIds?: string[];
+
+  /**
+   * Organizational units (`ou-...`) whose accounts, including those of every OU below them, are
+   * never made members (e.g. a suspended or a sandbox OU under an enrolled root). Read from AWS
+   * Organizations at each deployment, like `parentIds`. As with `parentIds`, a deployment adds and
+   * removes the accounts its old and new sources name: an account that was made a member and
+   * later moved into an excluded OU is left as it is (neither named any more).
+   *
+   * @throws at synth if an id is not an OU id, or is also in `parentIds`
+   * @default - none
+   */
+  readonly excludeParentIds?: string[];
 }
 
 /**

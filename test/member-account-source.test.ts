@@ -22,6 +22,29 @@ test('one source serves both services: the same OUs and exclusions in both resou
   template.hasResourceProperties('Custom::DetectiveMembers', { Organization: organization });
 });
 
+test('excluded OUs: rendered for both services, and the handler may walk them (even for a whole-organization source)', () => {
+  const s = stack();
+  const allButSandboxes = MemberAccountSource.fromOrganization({ excludeParentIds: ['ou-ab12-sandboxes1'] });
+  new guardduty.MemberAccounts(s, 'GuardDutyMembers', { detector: new guardduty.Detector(s, 'Detector'), accounts: allButSandboxes });
+  new detective.MemberAccounts(s, 'DetectiveMembers', { graph: new detective.BehaviorGraph(s, 'Graph'), accounts: allButSandboxes });
+  const template = Template.fromStack(s);
+  template.hasResourceProperties('Custom::GuardDutyMembers', { Organization: { ExcludeParentIds: ['ou-ab12-sandboxes1'] } });
+  template.hasResourceProperties('Custom::DetectiveMembers', { Organization: { ExcludeParentIds: ['ou-ab12-sandboxes1'] } });
+  const actions = JSON.stringify(Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties.PolicyDocument));
+  for (const action of ['organizations:ListAccounts', 'organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent']) {
+    expect(actions).toContain(`"${action}"`);
+  }
+});
+
+test.each([
+  [{ excludeParentIds: ['r-ab12'] }, /`excludeParentIds\[0\]` must be an OU id \(ou-\.\.\.-\.\.\.\), got: "r-ab12"/],
+  [{ parentIds: ['ou-ab12-workloads1'], excludeParentIds: ['ou-ab12-workloads1'] }, /`excludeParentIds\[0\]` is also in `parentIds`/],
+])('excluded OUs are checked at synth: %j', (options, message) => {
+  const s = stack();
+  expect(() => new guardduty.MemberAccounts(s, 'Members', { detector: new guardduty.Detector(s, 'Detector'), accounts: MemberAccountSource.fromOrganization(options) }))
+    .toThrow(message);
+});
+
 test('a listed source is checked for the service that adds the members', () => {
   const s = stack();
   const listed = MemberAccountSource.fromAccounts([{ accountId: '444444444444' }]);

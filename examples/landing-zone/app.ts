@@ -3,7 +3,8 @@
  * management account delegates GuardDuty and Detective to the security account; the security
  * account (delegated administrator) sets the organization's auto-enable settings, enrols the
  * workload OUs as members of both, adopts the behavior graph delegation made and starts its
- * optional datasource packages, and manages suppression rules, IP lists and the findings export;
+ * optional datasource packages, and manages suppression rules, IP lists and the findings export,
+ * alerts on severe findings and scans a partner upload bucket for malware;
  * workload accounts adopt the detector the organization gave them; and an account-vending pair of
  * stacks invites an account outside the organization to both services and accepts in it.
  *
@@ -12,8 +13,11 @@
  */
 import * as path from 'node:path';
 import { App, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { aws_detective as detective, aws_guardduty as guardduty, MemberAccountSource } from '../../src';
 
@@ -46,6 +50,10 @@ export interface LandingZoneSettings {
   readonly datasourcePackages: detective.DatasourcePackage[];
   /** The cost center every resource of the landing zone is tagged with. */
   readonly costCenter: string;
+  /** Findings (the organization's, in the administrator account) at or above this band page the SOC. */
+  readonly alertSeverity: guardduty.FindingSeverity;
+  /** The upload bucket's prefixes scanned for malware. */
+  readonly scannedPrefixes: string[];
 }
 
 export const INITIAL: LandingZoneSettings = {
@@ -57,6 +65,8 @@ export const INITIAL: LandingZoneSettings = {
   memberOus: [WORKLOADS_OU],
   datasourcePackages: [detective.DatasourcePackage.EKS_AUDIT],
   costCenter: 'security-1001',
+  alertSeverity: guardduty.FindingSeverity.HIGH,
+  scannedPrefixes: ['incoming/'],
 };
 
 export const UPDATED: LandingZoneSettings = {
@@ -68,6 +78,8 @@ export const UPDATED: LandingZoneSettings = {
   memberOus: [WORKLOADS_OU, SANDBOX_OU],
   datasourcePackages: [detective.DatasourcePackage.EKS_AUDIT, detective.DatasourcePackage.ASFF_SECURITYHUB_FINDING],
   costCenter: 'security-2002',
+  alertSeverity: guardduty.FindingSeverity.MEDIUM,
+  scannedPrefixes: ['incoming/', 'partner-drop/'],
 };
 
 interface ThreatDetectionStackProps extends StackProps {
@@ -171,6 +183,31 @@ export class SecurityAccountStack extends ThreatDetectionStack {
       serverAccessLogsPrefix: 'access-logs/',
     });
     detector.addPublishingDestination('FindingsExport', { bucket, key, prefix: 'guardduty/' });
+
+    // Alerts: the organization's findings at or above a severity band (this administrator account
+    // receives its members' findings too) and malware found in uploads, to the SOC's topic. A
+    // delivery EventBridge cannot make lands in a dead-letter queue.
+    const alerts = new sns.Topic(this, 'SecurityAlerts', { displayName: 'GuardDuty alerts', enforceSSL: true });
+    const undelivered = new sqs.Queue(this, 'UndeliveredAlerts', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    const toSoc = new targets.SnsTopic(alerts, { deadLetterQueue: undelivered });
+    detector.onFinding('SevereFindings', { minimumSeverity: props.settings.alertSeverity, target: toSoc });
+
+    // Malware Protection for S3 on the partner upload bucket: new objects under the scanned
+    // prefixes are scanned and tagged with the result; malware pages the SOC.
+    const uploads = new s3.Bucket(this, 'PartnerUploads', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: new kms.Key(this, 'UploadsKey', { enableKeyRotation: true, description: 'Partner uploads' }),
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      serverAccessLogsPrefix: 'access-logs/',
+    });
+    const scan = new guardduty.MalwareProtectionPlan(this, 'PartnerUploadsScan', {
+      bucket: uploads,
+      objectPrefixes: props.settings.scannedPrefixes,
+      tagScannedObjects: true,
+    });
+    scan.onMalwareScanResult('MalwareFound', { scanResultStatuses: [guardduty.MalwareScanResultStatus.THREATS_FOUND], target: toSoc });
 
     // The organization: GuardDuty on in every new (then every) account, with S3 Protection and
     // Runtime Monitoring for new accounts; and the workload OUs' accounts enrolled as members now,

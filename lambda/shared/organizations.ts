@@ -95,7 +95,26 @@ export async function organizationAccounts(reader: OrganizationReader, source: O
     }
   }
   for (const excluded of source.ExcludeAccountIds ?? []) accounts.delete(excluded);
+  if (source.ExcludeParentIds && source.ExcludeParentIds.length > 0) {
+    for (const excluded of await accountsBelow(reader, source.ExcludeParentIds)) accounts.delete(excluded);
+  }
   return accounts;
+}
+
+/** Every account (whatever its state) under the given OUs and every OU below them. */
+async function accountsBelow(reader: OrganizationReader, parentIds: ReadonlyArray<string>): Promise<Set<string>> {
+  const found = new Set<string>();
+  const queue = [...parentIds];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const parentId = queue.shift()!;
+    if (seen.has(parentId)) continue;
+    seen.add(parentId);
+    const { accounts, ous } = await reader.under(parentId);
+    for (const a of accounts) if (a.Id) found.add(a.Id);
+    queue.push(...ous);
+  }
+  return found;
 }
 
 /** The email of an account of the organization; fails with advice when it is not in it. */

@@ -59,6 +59,8 @@ export interface OrganizationSourceProperty {
   readonly ParentIds?: ReadonlyArray<string>;
   /** Accounts never made members. */
   readonly ExcludeAccountIds?: ReadonlyArray<string>;
+  /** OUs whose accounts (recursively, through child OUs) are never made members. */
+  readonly ExcludeParentIds?: ReadonlyArray<string>;
 }
 
 /** Attributes of a member set (both services). */

@@ -135,15 +135,17 @@ export function memberSourceReads(source: {
   readonly Accounts?: ReadonlyArray<MemberAccountProperty>;
   readonly Organization?: OrganizationSourceProperty;
 }): MemberSourceReads {
-  const byParent = source.Organization?.ParentIds !== undefined;
-  const wholeOrganization = source.Organization !== undefined && !byParent;
+  // Excluded OUs are walked like included ones (ListAccountsForParent, ListOrganizationalUnitsForParent).
+  const byParent = source.Organization?.ParentIds !== undefined || source.Organization?.ExcludeParentIds !== undefined;
+  const wholeOrganization = source.Organization !== undefined && source.Organization.ParentIds === undefined;
   const lookups = (source.Accounts ?? []).some((a) => a.Email === undefined);
   return { byParent, allAccounts: wholeOrganization || lookups, oneAccount: false };
 }
 
 /** Check and render an organization source (roots/OUs and exclusions). */
 export function bindOrganizationSource(scope: IConstruct,
-  options: { readonly parentIds?: string[]; readonly excludeAccountIds?: string[] }, invitation: boolean): OrganizationSourceProperty {
+  options: { readonly parentIds?: string[]; readonly excludeAccountIds?: string[]; readonly excludeParentIds?: string[] },
+  invitation: boolean): OrganizationSourceProperty {
   if (invitation) {
     throw new ValidationError(scope, '`invitation` cannot be used with MemberAccountSource.fromOrganization(): accounts of the '
       + 'organization are added by the delegated administrator without an invitation');
@@ -160,8 +162,19 @@ export function bindOrganizationSource(scope: IConstruct,
       throw new ValidationError(scope, `\`excludeAccountIds[${i}]\` must be a 12-digit AWS account id, got: "${id}"`);
     }
   });
+  const excludedParentsToken = options.excludeParentIds !== undefined && Token.isUnresolved(options.excludeParentIds);
+  for (const [i, parentId] of (excludedParentsToken ? [] : options.excludeParentIds ?? []).entries()) {
+    if (!Token.isUnresolved(parentId) && !/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/.test(parentId)) {
+      throw new ValidationError(scope, `\`excludeParentIds[${i}]\` must be an OU id (ou-...-...), got: "${parentId}"`);
+    }
+    if (!excludedParentsToken && !parentIdsToken && (options.parentIds ?? []).includes(parentId)) {
+      throw new ValidationError(scope, `\`excludeParentIds[${i}]\` is also in \`parentIds\`: "${parentId}" would enrol and exclude the same accounts`);
+    }
+  }
   return {
     ParentIds: options.parentIds && options.parentIds.length > 0 ? [...options.parentIds] : undefined,
     ExcludeAccountIds: options.excludeAccountIds && options.excludeAccountIds.length > 0 ? [...options.excludeAccountIds] : undefined,
+    ExcludeParentIds: options.excludeParentIds && (excludedParentsToken || options.excludeParentIds.length > 0)
+      ? [...options.excludeParentIds] : undefined,
   };
 }

@@ -91,6 +91,10 @@ describe('replayed lifecycle', () => {
       ['PUBLISHING', expect.stringMatching(/^arn:aws:s3:::securityaccountthreatdetection-findingsbucket\w+\/guardduty\/$/)],
     ]);
     const firstLocation = threatList[0].location;
+    // Malware Protection for S3 on the partner uploads: ACTIVE (GuardDuty checked the plan's role, the bucket key's policy included).
+    const plans = () => api.guardduty.malwareProtection.of(SECURITY_ACCOUNT, REGION);
+    expect(plans().map((p) => [p.objectPrefixes, p.tagging, p.status, p.statusReasons])).toEqual([[['incoming/'], 'ENABLED', 'ACTIVE', []]]);
+    const planId = plans()[0].id;
 
     for (const s of updated.stacks) await replay.deploy(updated.dir, s);
     // The sandbox OU joined the member set; the organization now auto-enables every account.
@@ -111,6 +115,8 @@ describe('replayed lifecycle', () => {
     expect(graphMembers()).toEqual([`${WORKLOAD_ACCOUNT} ENABLED ORGANIZATION`, `${VENDED_ACCOUNT} ENABLED INVITATION`,
       ...SANDBOX_ACCOUNTS.map((a) => `${a} ENABLED ORGANIZATION`)].sort());
     expect(packages()).toEqual(['ASFF_SECURITYHUB_FINDING', 'DETECTIVE_CORE', 'EKS_AUDIT']);
+    // The plan changed in place (a new prefix) and was waited for again.
+    expect(plans().map((p) => [p.id, p.objectPrefixes, p.status])).toEqual([[planId, ['incoming/', 'partner-drop/'], 'ACTIVE']]);
     // The cost center changed on every resource (TagResource on each GuardDuty resource type and the graph).
     const costCenters = [created.tags, graph()!.tags, ...created.filters.map((f) => f.tags), ...[...created.ipSets.values()].map((x) => x.tags),
       ...threatList.map((x) => x.tags), ...[...created.destinations.values()].map((d) => d.tags)].map((t) => t['cost-center']);
@@ -119,7 +125,7 @@ describe('replayed lifecycle', () => {
       'Custom::GuardDutyDetector SUCCESS', 'Custom::DetectiveBehaviorGraph SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
       'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyPublishingDestination SUCCESS',
       'Custom::GuardDutyThreatIntelSet SUCCESS', 'Custom::GuardDutyIPSet SUCCESS', 'Custom::GuardDutyOrganizationConfiguration SUCCESS',
-      'Custom::GuardDutyMembers SUCCESS', 'Custom::DetectiveMembers SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
+      'Custom::GuardDutyMalwareProtectionPlanStatus SUCCESS', 'Custom::GuardDutyMembers SUCCESS', 'Custom::DetectiveMembers SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
       'Custom::GuardDutyDetector SUCCESS',
     ]);
 
@@ -138,14 +144,20 @@ describe('replayed lifecycle', () => {
     expect(graph()).toBeUndefined();
     expect(replay.events.filter((e) => e.resourceType === 'Custom::DetectiveBehaviorGraph').map((e) => e.requestType)).toEqual(['Create', 'Update']);
     expect(replay.events.map((e) => `${e.requestType} ${e.status}`)).toEqual([
-      ...Array(19).fill('Create SUCCESS'), ...Array(13).fill('Update SUCCESS'), ...Array(15).fill('Delete SUCCESS'),
+      ...Array(20).fill('Create SUCCESS'), ...Array(14).fill('Update SUCCESS'), ...Array(16).fill('Delete SUCCESS'),
     ]);
     expect(created.filters).toEqual([]);
     expect(created.ipSets.size + created.threatIntelSets.size + created.destinations.size).toBe(0);
+    expect(plans()).toEqual([]);
 
-    // Every call ran under IAM evaluation of the handler's own policies, and none was denied.
+    // Every call ran under IAM evaluation of the handler's own policies, and none was denied; the
+    // only other caller is CloudFormation itself, running the plan's L1 as the deployer.
     const byRoles = api.calls.filter((c) => c.principal.includes(':assumed-role/'));
-    expect(byRoles).toHaveLength(api.calls.length);
+    const byCloudFormation = api.calls.filter((c) => !c.principal.includes(':assumed-role/'));
+    expect(byRoles.length + byCloudFormation.length).toBe(api.calls.length);
+    expect([...new Set(byCloudFormation.map((c) => c.operation))].sort()).toEqual([
+      'CreateMalwareProtectionPlan', 'DeleteMalwareProtectionPlan', 'GetMalwareProtectionPlan', 'UpdateMalwareProtectionPlan',
+    ]);
     expect(byRoles.length).toBeGreaterThan(100);
     expect(byRoles.flatMap((c) => c.authorization).filter((a) => a.decision !== 'Allowed')).toEqual([]);
     expect(replay.warnings).toEqual([]);

@@ -84,6 +84,14 @@ export class OrganizationState {
     this.accounts.set(id, { id, email, name: `account-${id}`, parentId, state });
   }
 
+  /** Move an account to another parent, as MoveAccount would (for tests). */
+  public moveAccount(id: string, parentId: string): void {
+    this.requireParent(parentId);
+    const account = this.accounts.get(id);
+    if (!account) throw new Error(`local API: no account ${id} in the organization`);
+    this.accounts.set(id, { ...account, parentId });
+  }
+
   public isMember(account: string): boolean {
     return this.accounts.has(account);
   }

@@ -20,13 +20,14 @@ const { MANAGEMENT, WORKLOAD, SANDBOX, OUTSIDE } = ORGANIZATION;
 
 let api: LocalApi;
 let workloadsOu: string;
+let sandboxOu: string;
 
 beforeAll(async () => {
   api = await startLocalApi();
 });
 afterAll(async () => api.stop());
 beforeEach(() => {
-  ({ workloadsOu } = createTestOrganization(api));
+  ({ workloadsOu, sandboxOu } = createTestOrganization(api));
   silenceHandlerLogs();
 });
 afterEach(() => {
@@ -444,6 +445,34 @@ describe('MemberAccounts (a set)', () => {
 
     await dispatch(event('Delete', TYPE, narrower, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId }));
     expect(ids()).toEqual([]);
+  });
+
+  test('excluded OUs leave out their accounts and those of the OUs below them', async () => {
+    await delegate();
+    const root = api.organization.rootId;
+    const detectorId = adminDetector()!;
+    const ids = () => api.guardduty.multiAccount.members(ADMIN, REGION).map((m) => m.accountId).sort();
+    const SHARED = '777777777777';
+    api.organization.addAccount(SHARED, 'shared@example.com', root);
+    const organization = (o: { ParentIds?: string[]; ExcludeParentIds: string[] }) => ({ ...o, ExcludeAccountIds: [ORGANIZATION.MANAGEMENT] });
+    // Everything under the root but the workloads OU (and its sandbox child).
+    const props: GuardDutyMembersProperties = {
+      DetectorId: detectorId, Organization: organization({ ParentIds: [root], ExcludeParentIds: [workloadsOu] }),
+    };
+    const created = await dispatch(event('Create', TYPE, props, { logicalId: 'AllButWorkloads' }));
+    expect(ids()).toEqual([SHARED]);
+    // The whole organization but the sandbox OU (a child of workloads).
+    const wholeButSandbox: GuardDutyMembersProperties = { DetectorId: detectorId, Organization: organization({ ExcludeParentIds: [sandboxOu] }) };
+    const physicalResourceId = created.physicalResourceId;
+    await dispatch(event('Update', TYPE, wholeButSandbox, { logicalId: 'AllButWorkloads', physicalResourceId, oldProperties: props }));
+    expect(ids()).toEqual([WORKLOAD, SHARED]);
+    // WORKLOAD moves into the sandbox OU: a set removes only accounts its old properties name (read
+    // now), so a member that moved out of the source is left alone, as one that left an included OU is.
+    api.organization.moveAccount(WORKLOAD, sandboxOu);
+    const again = { ...wholeButSandbox, Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' as const }] };
+    await dispatch(event('Update', TYPE, again, { logicalId: 'AllButWorkloads', physicalResourceId, oldProperties: wholeButSandbox }));
+    expect(ids()).toEqual([WORKLOAD, SHARED]);
+    expect(api.callsOf('UpdateMemberDetectors').at(-1)!.input.AccountIds).toEqual([SHARED]);
   });
 
   test('a listed set: emails missing from the list are read from the organization', async () => {
