@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
 import { IamAuthorizer, PolicyDocument } from '../local-api/iam';
-import { resolve } from '../replay/intrinsics';
+import { deploymentContext, resolve } from '../replay/intrinsics';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -30,15 +30,7 @@ function setup() {
 function policyOf(stack: Stack): PolicyDocument {
   const template = Template.fromStack(stack).toJSON();
   const [policy] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
-  return resolve(policy.Properties.PolicyDocument, {
-    pseudo: { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::URLSuffix': 'amazonaws.com' },
-    parameters: {},
-    mappings: {},
-    conditions: {},
-    exports: {},
-    ref: (id) => id,
-    getAtt: (id, attribute) => `${id}.${attribute}`,
-  }) as PolicyDocument;
+  return resolve(policy.Properties.PolicyDocument, deploymentContext(ACCOUNT, REGION)) as PolicyDocument;
 }
 
 /** Evaluate requests against the policy, as AWS would for the role. */

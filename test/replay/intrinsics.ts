@@ -17,6 +17,24 @@ export interface ResolveContext {
   getAtt(logicalId: string, attribute: string): unknown;
 }
 
+/**
+ * A context for resolving a template's values outside a replay (tests that evaluate a rendered
+ * policy): the pseudo parameters of `account` and `region`, each `Ref` the logical id itself, and
+ * `Fn::GetAtt` as `getAtt` gives it (by default `<logicalId>.<attribute>`).
+ */
+export function deploymentContext(account: string, region: string,
+  getAtt: (logicalId: string, attribute: string) => unknown = (id, attribute) => `${id}.${attribute}`): ResolveContext {
+  return {
+    pseudo: { 'AWS::Partition': 'aws', 'AWS::Region': region, 'AWS::AccountId': account, 'AWS::URLSuffix': 'amazonaws.com' },
+    parameters: {},
+    mappings: {},
+    conditions: {},
+    exports: {},
+    ref: (id) => id,
+    getAtt,
+  };
+}
+
 export function resolve(value: unknown, ctx: ResolveContext): unknown {
   if (Array.isArray(value)) {
     return value.map((v) => resolve(v, ctx)).filter((v) => v !== NO_VALUE);

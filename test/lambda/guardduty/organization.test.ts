@@ -469,7 +469,7 @@ describe('MemberAccounts (a set)', () => {
     // WORKLOAD moves into the sandbox OU: a set removes only accounts its old properties name (read
     // now), so a member that moved out of the source is left alone, as one that left an included OU is.
     api.organization.moveAccount(WORKLOAD, sandboxOu);
-    const again = { ...wholeButSandbox, Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' as const }] };
+    const again: GuardDutyMembersProperties = { ...wholeButSandbox, Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' }] };
     await dispatch(event('Update', TYPE, again, { logicalId: 'AllButWorkloads', physicalResourceId, oldProperties: wholeButSandbox }));
     expect(ids()).toEqual([WORKLOAD, SHARED]);
     expect(api.callsOf('UpdateMemberDetectors').at(-1)!.input.AccountIds).toEqual([SHARED]);
