@@ -30,6 +30,8 @@ const CREATE_WRITES = [
   'detective AcceptInvitation', 'detective CreateMembers', 'detective EnableOrganizationAdminAccount', 'detective TagResource',
   'detective UpdateDatasourcePackages', 'detective UpdateOrganizationConfiguration',
   'guardduty AcceptAdministratorInvitation', 'guardduty CreateDetector', 'guardduty CreateFilter', 'guardduty CreateIPSet',
+  // CloudFormation's own write for the Malware Protection plan's L1 (the replay runs it as the deployer).
+  'guardduty CreateMalwareProtectionPlan',
   'guardduty CreateMembers', 'guardduty CreatePublishingDestination', 'guardduty CreateThreatIntelSet',
   'guardduty EnableOrganizationAdminAccount', 'guardduty InviteMembers', 'guardduty TagResource', 'guardduty UpdateDetector',
   'guardduty UpdateMemberDetectors', 'guardduty UpdateOrganizationConfiguration',
@@ -76,6 +78,7 @@ function state(): unknown {
         // Datasource packages are not compared: a started one cannot be stopped through the API.
         graph: graph ? { tags: graph.tags, autoEnable: graph.autoEnable, members: sorted([...graph.members.values()].map((m) => `${m.accountId} ${m.status}`)) } : null,
         memberships: sorted(api().detective.memberships(account, REGION).map((m) => `${m.graphArn} ${m.status}`)),
+        malwareProtectionPlans: sorted(gd.malwareProtection.of(account, REGION).map((p) => p.bucketName)),
       }];
     })),
   };
