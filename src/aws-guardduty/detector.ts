@@ -235,7 +235,7 @@ abstract class DetectorBase extends Resource implements IDetector {
   }
 
   /** Findings go to the default event bus of the detector's account and Region only. */
-  protected validateSameEnvironment(method: string): void {
+  private validateSameEnvironment(method: string): void {
     const stack = Stack.of(this);
     for (const [what, mine, stacks] of [['account', this.env.account, stack.account], ['Region', this.env.region, stack.region]]) {
       if (!Token.isUnresolved(mine) && !Token.isUnresolved(stacks) && mine !== stacks) {
