@@ -83,27 +83,18 @@ export async function organizationAccounts(reader: OrganizationReader, source: O
   if (!source.ParentIds || source.ParentIds.length === 0) {
     add(await reader.allAccounts());
   } else {
-    const queue = [...source.ParentIds];
-    const seen = new Set<string>();
-    while (queue.length > 0) {
-      const parentId = queue.shift()!;
-      if (seen.has(parentId)) continue;
-      seen.add(parentId);
-      const { accounts: direct, ous } = await reader.under(parentId);
-      add(direct);
-      queue.push(...ous);
-    }
+    add(await accountsBelow(reader, source.ParentIds));
   }
   for (const excluded of source.ExcludeAccountIds ?? []) accounts.delete(excluded);
   if (source.ExcludeParentIds && source.ExcludeParentIds.length > 0) {
-    for (const excluded of await accountsBelow(reader, source.ExcludeParentIds)) accounts.delete(excluded);
+    for (const excluded of await accountsBelow(reader, source.ExcludeParentIds)) if (excluded.Id) accounts.delete(excluded.Id);
   }
   return accounts;
 }
 
-/** Every account (whatever its state) under the given OUs and every OU below them. */
-async function accountsBelow(reader: OrganizationReader, parentIds: ReadonlyArray<string>): Promise<Set<string>> {
-  const found = new Set<string>();
+/** The accounts (whatever their state) under the given roots/OUs and every OU below them, each OU read once. */
+async function accountsBelow(reader: OrganizationReader, parentIds: ReadonlyArray<string>): Promise<Account[]> {
+  const found: Account[] = [];
   const queue = [...parentIds];
   const seen = new Set<string>();
   while (queue.length > 0) {
@@ -111,7 +102,7 @@ async function accountsBelow(reader: OrganizationReader, parentIds: ReadonlyArra
     if (seen.has(parentId)) continue;
     seen.add(parentId);
     const { accounts, ous } = await reader.under(parentId);
-    for (const a of accounts) if (a.Id) found.add(a.Id);
+    found.push(...accounts);
     queue.push(...ous);
   }
   return found;
