@@ -47,7 +47,10 @@ async function lifecycle(fault?: string): Promise<void> {
 
 test('the list of writes is the example\'s', async () => {
   await lifecycle();
-  const writes = [...new Set(api().calls.filter((c) => !READ.test(c.operation) && c.status < 400).map((c) => `${c.service} ${c.operation}`))];
+  // The handlers' writes: CloudFormation's own calls for the Malware Protection plan's L1 (the
+  // replay makes them as the deployer) are not answers a handler can lose.
+  const writes = [...new Set(api().calls.filter((c) => !READ.test(c.operation) && c.status < 400 && c.principal.includes(':assumed-role/'))
+    .map((c) => `${c.service} ${c.operation}`))];
   expect(writes.sort()).toEqual([...WRITES].sort());
 }, 120_000);
 
