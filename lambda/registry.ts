@@ -14,12 +14,15 @@ import { detectorHandler } from './guardduty/detector';
 import { filterHandler } from './guardduty/filter';
 import { ipSetHandler } from './guardduty/ip-set';
 import { malwareProtectionPlanStatusHandler } from './guardduty/malware-protection-plan-status';
+import { malwareScanSettingsHandler } from './guardduty/malware-scan-settings';
 import { memberHandler } from './guardduty/member';
 import { membersHandler } from './guardduty/members';
 import { organizationAdminAccountHandler } from './guardduty/organization-admin-account';
 import { organizationConfigurationHandler } from './guardduty/organization-configuration';
 import { publishingDestinationHandler } from './guardduty/publishing-destination';
+import { threatEntitySetHandler } from './guardduty/threat-entity-set';
 import { threatIntelSetHandler } from './guardduty/threat-intel-set';
+import { trustedEntitySetHandler } from './guardduty/trusted-entity-set';
 import { ResourceHandler } from './shared/resource-handler';
 import { ResourceTypeDefinition } from '../src/private/resource-definition';
 import { BehaviorGraphResource } from '../src/private/resources/detective/behavior-graph';
@@ -30,11 +33,14 @@ import { AdministratorAccountResource } from '../src/private/resources/guardduty
 import { DetectorResource } from '../src/private/resources/guardduty/detector';
 import { FilterResource } from '../src/private/resources/guardduty/filter';
 import { MalwareProtectionPlanStatusResource } from '../src/private/resources/guardduty/malware-protection-plan-status';
+import { MalwareScanSettingsResource } from '../src/private/resources/guardduty/malware-scan-settings';
 import { GuardDutyMemberResource, GuardDutyMembersResource } from '../src/private/resources/guardduty/members';
 import { OrganizationAdminAccountResource } from '../src/private/resources/guardduty/organization-admin-account';
 import { OrganizationConfigurationResource } from '../src/private/resources/guardduty/organization-configuration';
 import { PublishingDestinationResource } from '../src/private/resources/guardduty/publishing-destination';
-import { IpSetResource, ThreatIntelSetResource } from '../src/private/resources/guardduty/threat-list';
+import {
+  IpSetResource, ThreatEntitySetResource, ThreatIntelSetResource, TrustedEntitySetResource,
+} from '../src/private/resources/guardduty/threat-list';
 
 /** A definition and its handler; the types tie the handler to the definition's contracts. */
 export interface Registration {
@@ -51,8 +57,11 @@ export const REGISTRY: ReadonlyArray<Registration> = [
   register(FilterResource, filterHandler),
   register(IpSetResource, ipSetHandler),
   register(ThreatIntelSetResource, threatIntelSetHandler),
+  register(TrustedEntitySetResource, trustedEntitySetHandler),
+  register(ThreatEntitySetResource, threatEntitySetHandler),
   register(PublishingDestinationResource, publishingDestinationHandler),
   register(MalwareProtectionPlanStatusResource, malwareProtectionPlanStatusHandler),
+  register(MalwareScanSettingsResource, malwareScanSettingsHandler),
   register(GuardDutyMemberResource, memberHandler),
   register(GuardDutyMembersResource, membersHandler),
   register(AdministratorAccountResource, administratorAccountHandler),

@@ -54,6 +54,10 @@ export interface LandingZoneSettings {
   readonly alertSeverity: guardduty.FindingSeverity;
   /** The upload bucket's prefixes scanned for malware. */
   readonly scannedPrefixes: string[];
+  /** Partner services the workloads call, trusted by domain name and address (a trusted entity list). */
+  readonly trustedPartners: string[];
+  /** EC2 instances GuardDuty-initiated malware scans skip, by tag (for the organization's members too). */
+  readonly malwareScanExclusions: guardduty.ScanTag[];
 }
 
 export const INITIAL: LandingZoneSettings = {
@@ -67,6 +71,8 @@ export const INITIAL: LandingZoneSettings = {
   costCenter: 'security-1001',
   alertSeverity: guardduty.FindingSeverity.HIGH,
   scannedPrefixes: ['incoming/'],
+  trustedPartners: ['updates.example.com', '198.51.100.0/24'],
+  malwareScanExclusions: [{ key: 'malware-scan', value: 'skip' }],
 };
 
 export const UPDATED: LandingZoneSettings = {
@@ -80,6 +86,8 @@ export const UPDATED: LandingZoneSettings = {
   costCenter: 'security-2002',
   alertSeverity: guardduty.FindingSeverity.MEDIUM,
   scannedPrefixes: ['incoming/', 'partner-drop/'],
+  trustedPartners: ['updates.example.com', 'telemetry.example.net', '198.51.100.0/24'],
+  malwareScanExclusions: [{ key: 'malware-scan', value: 'skip' }, { key: 'workload-type', value: 'forensics' }],
 };
 
 interface ThreatDetectionStackProps extends StackProps {
@@ -169,6 +177,19 @@ export class SecurityAccountStack extends ThreatDetectionStack {
     detector.addThreatIntelSet('KnownBadAddresses', {
       threatIntelSetName: 'Known bad addresses',
       source: guardduty.IpListSource.fromEntries(props.settings.knownBadAddresses),
+    });
+    // EBS malware scans: keep the snapshots of infected volumes for the SOC, and skip tagged
+    // instances. The administrator's settings are its organization members' too.
+    new guardduty.MalwareScanSettings(this, 'MalwareScanSettings', {
+      detector,
+      ebsSnapshotPreservation: guardduty.EbsSnapshotPreservation.RETENTION_WITH_FINDING,
+      scanResourceCriteria: { exclude: props.settings.malwareScanExclusions },
+    });
+    // Partner services trusted by domain name as well as address: an entity list, which GuardDuty
+    // reads with the handler's access (it is granted s3:GetObject on this one list object).
+    detector.addTrustedEntitySet('TrustedPartners', {
+      trustedEntitySetName: 'trusted-partners',
+      source: guardduty.IpListSource.fromEntries(props.settings.trustedPartners),
     });
 
     // Findings exported to an encrypted bucket kept for a year.

@@ -1,10 +1,12 @@
 /**
- * The lifecycle shared by `Custom::GuardDutyIPSet` and `Custom::GuardDutyThreatIntelSet`: the two
- * APIs have the same shape, statuses and quirks, and differ in names and quota.
+ * The lifecycle shared by the list resource types (`Custom::GuardDutyIPSet`, `…ThreatIntelSet`,
+ * `…TrustedEntitySet`, `…ThreatEntitySet`): the four APIs have the same shape, statuses and
+ * quirks, and differ in names, quota and how GuardDuty reads the list.
  *
  * - Create: Create* with a client token, then wait until ACTIVE (or INACTIVE when not activated).
  *   ERROR means GuardDuty could not read or parse the list; the set is deleted again (a failed
- *   create leaves nothing behind) and the failure says what to check.
+ *   create leaves nothing behind) and the failure says what to check, with GuardDuty's error
+ *   details where the API gives them (entity lists).
  * - Update: a new format or detector is a replacement (create the new set, return its id;
  *   CloudFormation deletes the old one). Otherwise wait out a transitional status, Update* with
  *   name, location and activation (activating again makes GuardDuty read a changed list), wait,
@@ -39,22 +41,32 @@ export interface ListSettings {
   readonly expectedBucketOwner?: string;
 }
 
-/** The calls of one set API (IPSet or ThreatIntelSet). */
+/** The calls of one set API (IPSet, ThreatIntelSet, TrustedEntitySet or ThreatEntitySet). */
 export interface ListApi {
-  /** "IPSet" or "ThreatIntelSet", for messages. */
+  /** "IPSet", "ThreatIntelSet", "TrustedEntitySet" or "ThreatEntitySet", for messages. */
   readonly kind: string;
-  /** The ARN path segment, `ipset` or `threatintelset`. */
+  /** The ARN path segment, e.g. `ipset` or `trustedentityset`. */
   readonly arnSegment: string;
-  /** Sets per account and Region. */
-  readonly quota: number;
+  /** Sets per account and Region, where GuardDuty documents it (a refused create is then explained by it). */
+  readonly quota?: number;
+  /** What an ERROR status means and what to check. */
+  readonly errorAdvice: string;
   create(client: GuardDutyClient, settings: ListSettings, token: string, tags?: Record<string, string>): Promise<string>;
   /** The set's status (Get*); throws whatever the service answers for a set it does not have. */
   status(client: GuardDutyClient, detectorId: string, setId: string): Promise<ListStatus>;
-  /** The set's name and location as GuardDuty holds them (Get*). */
-  describe(client: GuardDutyClient, detectorId: string, setId: string): Promise<{ readonly name?: string; readonly location?: string }>;
+  /** The set's name and location as GuardDuty holds them, and its error details when it has them (Get*). */
+  describe(client: GuardDutyClient, detectorId: string, setId: string): Promise<ListDescription>;
   update(client: GuardDutyClient, setId: string, settings: ListSettings): Promise<void>;
   delete(client: GuardDutyClient, detectorId: string, setId: string): Promise<void>;
   list(client: GuardDutyClient, detectorId: string): Promise<string[]>;
+}
+
+/** What Get* tells of a set beyond its status. */
+export interface ListDescription {
+  readonly name?: string;
+  readonly location?: string;
+  /** "The error details when the status is shown as ERROR" (entity lists only). */
+  readonly errorDetails?: string;
 }
 
 type ListEvent = CustomResourceEvent<ThreatListResourceProperties>;
@@ -62,9 +74,14 @@ type ListEvent = CustomResourceEvent<ThreatListResourceProperties>;
 /** How long to wait for a set to settle. GuardDuty reads the list from S3 while ACTIVATING. */
 const SETTLE_TIMEOUT_MS = 10 * 60_000;
 const TRANSITIONAL: ListStatus[] = ['ACTIVATING', 'DEACTIVATING', 'DELETE_PENDING'];
-const ERROR_ADVICE = 'GuardDuty could not read or parse the list. Check that the object exists at the location, that its '
+/** What an IP list's ERROR means: GuardDuty reads IP lists as its service-linked role. */
+export const IP_LIST_ERROR_ADVICE = 'GuardDuty could not read or parse the list. Check that the object exists at the location, that its '
   + 'format matches `format`, that the bucket is owned by the expected account, and that GuardDuty\'s service-linked role '
   + 'may read it (and decrypt it, for SSE-KMS)';
+/** What an entity list's ERROR means: GuardDuty reads entity lists with the caller's access. */
+export const ENTITY_LIST_ERROR_ADVICE = 'GuardDuty could not read or parse the list. Check that the object exists at the location, that '
+  + 'its format matches `format`, that the bucket is owned by the expected account (this account when none is given), and that the '
+  + 'handler\'s role may read it (s3:GetObject, and kms:Decrypt for SSE-KMS): GuardDuty reads entity lists with the caller\'s access';
 
 /** The handler of one set API: the same lifecycle for IPSet and ThreatIntelSet. */
 export function listHandler(api: ListApi): ResourceHandler<ThreatListResourceProperties, ThreatListResourceAttributes> {
@@ -151,13 +168,18 @@ async function deleteAndWait(api: ListApi, client: GuardDutyClient, detectorId: 
   log.info(`Deleted ${api.kind}`, { detectorId, setId });
 }
 
-/** Wait until the set is ACTIVE, or INACTIVE when not activated; ERROR fails. */
+/** Wait until the set is ACTIVE, or INACTIVE when not activated; ERROR fails, with GuardDuty's details when it gives them. */
 async function settle(api: ListApi, client: GuardDutyClient, settings: ListSettings, setId: string): Promise<void> {
   await waitForStatus<ListStatus>({
     what: `${api.kind} ${setId} (${settings.location})`,
     read: () => statusOf(api, client, settings.detectorId, setId),
     until: [settings.activate ? 'ACTIVE' : 'INACTIVE'],
-    failOn: { ERROR: ERROR_ADVICE, DELETED: 'it was deleted while being configured', DELETE_PENDING: 'it is being deleted' },
+    failOn: { ERROR: api.errorAdvice, DELETED: 'it was deleted while being configured', DELETE_PENDING: 'it is being deleted' },
+    failureDetails: async (status) => {
+      if (status !== 'ERROR') return undefined;
+      const details = (await api.describe(client, settings.detectorId, setId)).errorDetails;
+      return details ? `GuardDuty: ${details}` : undefined;
+    },
     timeoutMs: SETTLE_TIMEOUT_MS,
   });
 }
@@ -182,7 +204,7 @@ async function explainCreateFailure(api: ListApi, client: GuardDutyClient, setti
   } catch {
     return err;
   }
-  if (ids.length >= api.quota) {
+  if (api.quota !== undefined && ids.length >= api.quota) {
     return new HandlerError(`detector ${settings.detectorId} already has ${ids.length} ${api.kind}(s) (${ids.join(', ')}), `
       + `GuardDuty's quota per account and Region (${api.quota}); a replacement (new format or detector) needs room for the `
       + 'new set before the old one is deleted: remove the old set in one deployment and add the new one in the next '

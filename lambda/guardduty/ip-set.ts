@@ -7,12 +7,13 @@ import {
   paginateListIPSets,
   UpdateIPSetCommand,
 } from '@aws-sdk/client-guardduty';
-import { ListApi, ListStatus, listHandler } from './ip-list';
+import { IP_LIST_ERROR_ADVICE, ListApi, ListStatus, listHandler } from './ip-list';
 
 export const IP_SET_API: ListApi = {
   kind: 'IPSet',
   arnSegment: 'ipset',
   quota: 1,
+  errorAdvice: IP_LIST_ERROR_ADVICE,
   async create(client, s, token, tags) {
     const out = await client.send(new CreateIPSetCommand({
       DetectorId: s.detectorId,

@@ -7,12 +7,13 @@ import {
   paginateListThreatIntelSets,
   UpdateThreatIntelSetCommand,
 } from '@aws-sdk/client-guardduty';
-import { ListApi, ListStatus, listHandler } from './ip-list';
+import { IP_LIST_ERROR_ADVICE, ListApi, ListStatus, listHandler } from './ip-list';
 
 export const THREAT_INTEL_SET_API: ListApi = {
   kind: 'ThreatIntelSet',
   arnSegment: 'threatintelset',
   quota: 6,
+  errorAdvice: IP_LIST_ERROR_ADVICE,
   async create(client, s, token, tags) {
     const out = await client.send(new CreateThreatIntelSetCommand({
       DetectorId: s.detectorId,

@@ -17,6 +17,11 @@ export interface StatusWait<S extends string> {
   readonly until: ReadonlyArray<S | undefined>;
   /** Statuses that end the wait with a failure; the message says what to do. */
   readonly failOn?: Partial<Record<S, string>>;
+  /**
+   * What the service says of a failure status (e.g. a set's error details), appended to the
+   * failure in parentheses; nothing when it answers `undefined` or the read fails.
+   */
+  readonly failureDetails?: (status: S) => Promise<string | undefined>;
   readonly timeoutMs: number;
   /** The shortest delay between reads (see `PollClock`). */
   readonly initialDelayMs?: number;
@@ -33,7 +38,8 @@ export async function waitForStatus<S extends string>(wait: StatusWait<S>): Prom
     if (wait.until.includes(status)) return status;
     const failure = status !== undefined ? wait.failOn?.[status] : undefined;
     if (failure !== undefined) {
-      throw new HandlerError(`${wait.what} is ${status}: ${failure}`);
+      const details = wait.failureDetails ? await wait.failureDetails(status!).catch(() => undefined) : undefined;
+      throw new HandlerError(`${wait.what} is ${status}: ${failure}${details ? ` (${details})` : ''}`);
     }
     log.info('Waiting', { what: wait.what, status: status ?? 'gone', expected: wait.until.map((s) => s ?? 'gone') });
     if (!await clock.sleep()) break;

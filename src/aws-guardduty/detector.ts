@@ -18,7 +18,9 @@ import { Filter, FilterOptions } from './filter';
 import type { OnFindingOptions } from './finding-events';
 import { IpSet, IpSetOptions } from './ip-set';
 import { PublishingDestination, PublishingDestinationOptions } from './publishing-destination';
+import { ThreatEntitySet, ThreatEntitySetOptions } from './threat-entity-set';
 import { ThreatIntelSet, ThreatIntelSetOptions } from './threat-intel-set';
+import { TrustedEntitySet, TrustedEntitySetOptions } from './trusted-entity-set';
 import { recordAdministratorGoverned } from '../private/administrator-governed';
 import { ValidationError } from '../private/errors';
 import { definedKeys, renderFeatures, validateFeatureChoice } from '../private/features';
@@ -53,6 +55,12 @@ export interface IDetector extends IResource {
 
   /** Add a threat IP list (ThreatIntelSet) to this detector. */
   addThreatIntelSet(id: string, options: ThreatIntelSetOptions): ThreatIntelSet;
+
+  /** Add a trusted entity list (TrustedEntitySet: IP addresses and domain names) to this detector. */
+  addTrustedEntitySet(id: string, options: TrustedEntitySetOptions): TrustedEntitySet;
+
+  /** Add a threat entity list (ThreatEntitySet: IP addresses and domain names) to this detector. */
+  addThreatEntitySet(id: string, options: ThreatEntitySetOptions): ThreatEntitySet;
 
   /** Export this detector's findings to an S3 bucket. */
   addPublishingDestination(id: string, options: PublishingDestinationOptions): PublishingDestination;
@@ -204,6 +212,14 @@ abstract class DetectorBase extends Resource implements IDetector {
 
   public addThreatIntelSet(id: string, options: ThreatIntelSetOptions): ThreatIntelSet {
     return new ThreatIntelSet(this, id, { ...options, detector: this });
+  }
+
+  public addTrustedEntitySet(id: string, options: TrustedEntitySetOptions): TrustedEntitySet {
+    return new TrustedEntitySet(this, id, { ...options, detector: this });
+  }
+
+  public addThreatEntitySet(id: string, options: ThreatEntitySetOptions): ThreatEntitySet {
+    return new ThreatEntitySet(this, id, { ...options, detector: this });
   }
 
   public addPublishingDestination(id: string, options: PublishingDestinationOptions): PublishingDestination {

@@ -1,9 +1,9 @@
 /**
- * What `IpSet` and `ThreatIntelSet` share: the same API shape (name, format, location,
- * activate), the same grants and the same custom resource properties; they differ in resource
- * type, quota and entry limit.
+ * What `IpSet`, `ThreatIntelSet`, `TrustedEntitySet` and `ThreatEntitySet` share: the same API
+ * shape (name, format, location, activate) and custom resource properties; they differ in
+ * resource type, quota, entries and how GuardDuty reads the list (see `KINDS`).
  *
- * Construct-layer code of two constructs (it reads the public `IpListSource`), so it sits beside
+ * Construct-layer code of four constructs (it reads the public `IpListSource`), so it sits beside
  * them rather than in the ground layer; not a construct, and not exported from the package.
  */
 import { Annotations, Lazy, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
@@ -15,16 +15,76 @@ import type { IDetector } from './detector';
 import { IpListFormat, IpListKind, IpListSource } from './ip-list-source';
 import { ValidationError } from '../private/errors';
 import { GUARDDUTY_SERVICE_LINKED_ROLE_ARN } from '../private/permissions';
-import { IpSetResource, ThreatIntelSetResource, ThreatListResourceAttributes, ThreatListResourceProperties } from '../private/resources/guardduty/threat-list';
-import { threatListPermissions } from '../private/resources/guardduty/threat-list.permissions';
+import { ResourceTypeDefinition } from '../private/resource-definition';
+import {
+  IpSetResource, ThreatEntitySetResource, ThreatIntelSetResource, ThreatListResourceAttributes, ThreatListResourceProperties,
+  TrustedEntitySetResource,
+} from '../private/resources/guardduty/threat-list';
+import { ThreatListApi, threatListPermissions } from '../private/resources/guardduty/threat-list.permissions';
 import { joinSiblings } from '../private/siblings';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
 import { renderTags, validateString } from '../private/validation';
 
-/** Sets per account and Region: 1 trusted IP list, 6 threat IP lists. */
-export const MAX_SETS: Record<IpListKind, number> = {
-  [IpListKind.TRUSTED]: 1,
-  [IpListKind.THREAT]: 6,
+/** What differs between the four kinds of list. */
+interface ListKind {
+  readonly api: ThreatListApi;
+  readonly definition: ResourceTypeDefinition<ThreatListResourceProperties, ThreatListResourceAttributes>;
+  /** The construct property that names the set, for errors. */
+  readonly nameProperty: string;
+  /** GuardDuty's name rule for this API, when it documents one. */
+  readonly namePattern?: { readonly pattern: RegExp; readonly description: string };
+  /** Sets per account and Region, where GuardDuty documents the quota. */
+  readonly maxSets?: number;
+  /** How the quota error names the sets. */
+  readonly plural: string;
+  /** Entity lists are read with the caller's access; IP lists through GuardDuty's service-linked role. */
+  readonly readByCaller: boolean;
+}
+
+/**
+ * The four kinds of list: trusted IP lists (1 per account and Region) and threat IP lists (6),
+ * read by GuardDuty's service-linked role; trusted entity lists (1: "at any given time, you can
+ * have only one trusted entity set") and threat entity lists (no documented quota, so none
+ * checked here), read with the caller's access.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html
+ * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateTrustedEntitySet.html
+ */
+const KINDS: Record<IpListKind, ListKind> = {
+  [IpListKind.TRUSTED]: {
+    api: 'IPSet',
+    definition: IpSetResource,
+    nameProperty: 'ipSetName',
+    maxSets: 1,
+    plural: 'trusted IP list (IPSet)',
+    readByCaller: false,
+    namePattern: { pattern: /^[A-Za-z0-9 _-]+$/, description: 'letters, digits, spaces, "-" and "_" only' },
+  },
+  [IpListKind.THREAT]: {
+    api: 'ThreatIntelSet',
+    definition: ThreatIntelSetResource,
+    nameProperty: 'threatIntelSetName',
+    maxSets: 6,
+    plural: 'threat IP lists (ThreatIntelSets)',
+    readByCaller: false,
+  },
+  [IpListKind.TRUSTED_ENTITIES]: {
+    api: 'TrustedEntitySet',
+    definition: TrustedEntitySetResource,
+    nameProperty: 'trustedEntitySetName',
+    maxSets: 1,
+    plural: 'trusted entity list (TrustedEntitySet)',
+    readByCaller: true,
+    namePattern: { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, digits, "-" and "_" only' },
+  },
+  [IpListKind.THREAT_ENTITIES]: {
+    api: 'ThreatEntitySet',
+    definition: ThreatEntitySetResource,
+    nameProperty: 'threatEntitySetName',
+    plural: 'threat entity lists (ThreatEntitySets)',
+    readByCaller: true,
+    namePattern: { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, digits, "-" and "_" only' },
+  },
 };
 
 export interface IpListResourceOptions {
@@ -43,28 +103,30 @@ export type IpListResource = ThreatDetectionResource<ThreatListResourcePropertie
 
 /** Create the custom resource of a set, grant what reading its list needs, and return it. */
 export function createIpListResource(scope: Resource, options: IpListResourceOptions): IpListResource {
-  const isTrusted = options.kind === IpListKind.TRUSTED;
-  validateString(scope, isTrusted ? 'ipSetName' : 'threatIntelSetName', options.name, isTrusted
-    ? { min: 1, max: 300, pattern: /^[A-Za-z0-9 _-]+$/, description: 'letters, digits, spaces, "-" and "_" only' }
-    : { min: 1, max: 300 });
+  const kind = KINDS[options.kind];
+  validateString(scope, kind.nameProperty, options.name, { min: 1, max: 300, ...kind.namePattern });
 
   const list = options.source.bind(scope, { kind: options.kind, format: options.format });
   if (!Token.isUnresolved(list.location) && list.location.length > 300) {
     throw new ValidationError(scope, `GuardDuty takes list locations of at most 300 characters, got ${list.location.length}: ${list.location}`);
   }
 
-  // GuardDuty reads the list as its service-linked role, to which it gives read access itself
-  // (an inline policy it puts in the caller's name: iam:PutRolePolicy). The guide documents no
-  // read of the object by the caller for IP lists, so the handler gets none. The set waits for
-  // the bucket (and its key) this app makes.
+  // IP lists: GuardDuty reads the list as its service-linked role, to which it gives read access
+  // itself (an inline policy it puts in the caller's name: iam:PutRolePolicy); the handler reads
+  // no object, and the key policy must let that role decrypt. Entity lists: GuardDuty reads with
+  // the caller's access, so the handler may read the one object (and decrypt it through S3).
+  // The set waits for the bucket (and its key) this app makes.
   const dependencies: IConstruct[] = [];
   if (list.bucket instanceof s3.Bucket) dependencies.push(list.bucket);
   if (list.encryptionKey) {
-    grantServiceRoleDecrypt(scope, list.encryptionKey);
+    if (!kind.readByCaller) grantServiceRoleDecrypt(scope, list.encryptionKey);
     if (list.encryptionKey instanceof kms.Key) dependencies.push(list.encryptionKey);
   }
+  const read = kind.readByCaller
+    ? { objectArn: list.bucket.arnForObjects(list.objectKey), keyArn: list.encryptionKey?.keyArn }
+    : undefined;
 
-  const resource = new ThreatDetectionResource(scope, 'Resource', isTrusted ? IpSetResource : ThreatIntelSetResource, {
+  const resource = new ThreatDetectionResource(scope, 'Resource', kind.definition, {
     properties: {
       DetectorId: options.detector.detectorId,
       Name: options.name,
@@ -76,7 +138,7 @@ export function createIpListResource(scope: Resource, options: IpListResourceOpt
       Tags: Lazy.any({ produce: () => renderTags(options.tags) }) as unknown as Record<string, string>,
     },
     removalPolicy: options.removalPolicy,
-    permissions: threatListPermissions(isTrusted ? 'IPSet' : 'ThreatIntelSet'),
+    permissions: threatListPermissions(kind.api, read),
   });
   for (const d of dependencies) resource.node.addDependency(d);
   return resource;
@@ -111,10 +173,9 @@ function grantServiceRoleDecrypt(scope: Resource, key: kms.IKey): void {
 export function setQuotaValidation(scope: Resource, kind: IpListKind, detector: IDetector): () => string[] {
   const sets = joinSiblings(scope, `ip-list:${kind}`, detector.detectorId);
   return () => {
-    const max = MAX_SETS[kind];
-    if (sets.length > max && sets[0] === scope) {
-      const what = kind === IpListKind.TRUSTED ? 'trusted IP list (IPSet)' : 'threat IP lists (ThreatIntelSets)';
-      return [`GuardDuty allows ${max} ${what} per account and Region; this stack gives the detector ${sets.length}: `
+    const { maxSets, plural } = KINDS[kind];
+    if (maxSets !== undefined && sets.length > maxSets && sets[0] === scope) {
+      return [`GuardDuty allows ${maxSets} ${plural} per account and Region; this stack gives the detector ${sets.length}: `
         + sets.map((s) => s.node.path).join(', ')];
     }
     return [];

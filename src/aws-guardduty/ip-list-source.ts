@@ -11,12 +11,13 @@ import { Construct } from 'constructs';
 import { ValidationError } from '../private/errors';
 
 /**
- * The file format of a trusted IP list or threat IP list.
+ * The file format of a list: trusted and threat IP lists, trusted and threat entity lists (the
+ * four APIs take the same formats).
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html#prepare_list
  */
 export enum IpListFormat {
-  /** Plaintext: one IP address or CIDR range per line. */
+  /** Plaintext: one entry per line (an IP address or CIDR range; for entity lists also a domain name). */
   TXT = 'TXT',
   /** Structured Threat Information Expression. */
   STIX = 'STIX',
@@ -30,12 +31,16 @@ export enum IpListFormat {
   FIRE_EYE = 'FIRE_EYE',
 }
 
-/** What a list is for; sets the entry limit GuardDuty applies. */
+/** What a list is for; sets the entries GuardDuty takes in it and their limit. */
 export enum IpListKind {
   /** A trusted IP list (`IpSet`): at most 2,000 IP addresses and CIDR ranges. */
   TRUSTED = 'TRUSTED',
   /** A threat IP list (`ThreatIntelSet`): at most 250,000 IP addresses and CIDR ranges. */
   THREAT = 'THREAT',
+  /** A trusted entity list (`TrustedEntitySet`): IP addresses, CIDR ranges and domain names. */
+  TRUSTED_ENTITIES = 'TRUSTED_ENTITIES',
+  /** A threat entity list (`ThreatEntitySet`): IP addresses, CIDR ranges and domain names. */
+  THREAT_ENTITIES = 'THREAT_ENTITIES',
 }
 
 /** Options for `IpListSource.bind`. */
@@ -79,22 +84,40 @@ export interface IpListBucketOptions {
   /**
    * The account that owns the bucket; GuardDuty refuses to read a bucket owned by another account.
    *
-   * @default - the owning stack's account for a bucket defined in this app; not checked for an imported bucket
+   * @default - the owning stack's account for a bucket defined in this app; for an imported bucket, not checked for an IP
+   * list, and for an entity list GuardDuty checks that the list's own account owns the bucket
    */
   readonly expectedBucketOwner?: string;
 }
 
-/** GuardDuty's entry limits per list ("You can't request a quota increase"). */
-const MAX_ENTRIES: Record<IpListKind, number> = {
+/**
+ * GuardDuty's entry limits per IP list ("You can't request a quota increase"). The quotas page
+ * gives none for entity lists, so their entries are not counted here.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_limits.html
+ */
+const MAX_ENTRIES: Partial<Record<IpListKind, number>> = {
   [IpListKind.TRUSTED]: 2_000,
   [IpListKind.THREAT]: 250_000,
 };
+
+/** Whether a kind of list is an entity list (IP addresses and domain names). */
+function isEntityList(kind: IpListKind): boolean {
+  return kind === IpListKind.TRUSTED_ENTITIES || kind === IpListKind.THREAT_ENTITIES;
+}
+
+/** Whether a kind of list is a trusted one (GuardDuty generates no findings for its entries). */
+function isTrustedList(kind: IpListKind): boolean {
+  return kind === IpListKind.TRUSTED || kind === IpListKind.TRUSTED_ENTITIES;
+}
 /** "The maximum file size for the file used to upload a list". */
 const MAX_FILE_BYTES = 35 * 1024 * 1024;
 
 /**
- * The list a trusted IP list (`IpSet`) or threat IP list (`ThreatIntelSet`) reads: an object in
- * an S3 bucket, a local file deployed as an asset, or entries written at synth time.
+ * The list a trusted or threat IP list (`IpSet`, `ThreatIntelSet`) or a trusted or threat entity
+ * list (`TrustedEntitySet`, `ThreatEntitySet`) reads: an object in an S3 bucket, a local file
+ * deployed as an asset, or entries written at synth time. IP lists take IP addresses and CIDR
+ * ranges; entity lists also take domain names.
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html
  */
@@ -112,7 +135,8 @@ export abstract class IpListSource {
   }
 
   /**
-   * A local file, uploaded as a CDK asset. For TXT lists the entries are checked at synth time.
+   * A local file, uploaded as a CDK asset. For TXT lists the entries are checked at synth time
+   * (as `fromEntries` checks them).
    * A change to the file re-activates the set so GuardDuty reads the new entries.
    */
   public static fromAsset(file: string): IpListSource {
@@ -120,11 +144,13 @@ export abstract class IpListSource {
   }
 
   /**
-   * IP addresses and CIDR ranges (IPv4 or IPv6) given inline, written to a TXT asset at synth
-   * time. The asset's hash is the hash of the entries, so the same list gives the same template.
+   * Entries given inline, written to a TXT asset at synth time: IP addresses and CIDR ranges
+   * (IPv4 or IPv6), and for an entity list also domain names (`example.com`, `api.example.com`;
+   * internationalized names in their `xn--` form). The asset's hash is the hash of the entries,
+   * so the same list gives the same template.
    *
-   * @throws at synth time for an entry that is not an IP address or CIDR range, naming it, and
-   * for more entries than GuardDuty allows in the list.
+   * @throws at synth time for an entry the list does not take (a domain name in an IP list, a
+   * URL, a wildcard), naming it, and for more entries than GuardDuty allows in an IP list.
    */
   public static fromEntries(entries: string[]): IpListSource {
     return new EntriesSource(entries);
@@ -220,21 +246,42 @@ function parseTxt(content: string): string[] {
 }
 
 function validateEntries(scope: Construct, entries: string[], kind: IpListKind, where: string): void {
+  const entity = isEntityList(kind);
+  const what = entity ? 'IP address, CIDR range or domain name' : 'IP address or CIDR range';
   if (entries.length === 0) {
-    throw new ValidationError(scope, `${where} must have at least one IP address or CIDR range, got none`);
+    throw new ValidationError(scope, `${where} must have at least one ${what}, got none`);
   }
   const max = MAX_ENTRIES[kind];
-  if (entries.length > max) {
+  if (max !== undefined && entries.length > max) {
     throw new ValidationError(scope, `GuardDuty allows at most ${max.toLocaleString('en-US')} IP addresses and CIDR ranges in a `
       + `${kind === IpListKind.TRUSTED ? 'trusted' : 'threat'} IP list, ${where} has ${entries.length}`);
   }
   entries.forEach((entry, index) => {
-    if (!isIpOrCidr(entry)) {
-      throw new ValidationError(scope, `${where}: entry ${index + 1} must be an IPv4 or IPv6 address or CIDR range (IP lists `
-        + `take no domain names or IPv6 zone ids), got: "${entry}"`);
+    if (isIpOrCidr(entry) || (entity && isDomainName(entry))) return;
+    if (entity) {
+      throw new ValidationError(scope, `${where}: entry ${index + 1} must be an IPv4 or IPv6 address, a CIDR range or a domain name `
+        + '(letters, digits and "-" in dot-separated labels of 1-63 characters, at most 253 characters, no scheme, path, port or '
+        + `wildcard; internationalized names in their xn-- form), got: "${entry}"`);
     }
+    throw new ValidationError(scope, `${where}: entry ${index + 1} must be an IPv4 or IPv6 address or CIDR range (IP lists `
+      + 'take no domain names or IPv6 zone ids: put domain names in an entity list, TrustedEntitySet or ThreatEntitySet), '
+      + `got: "${entry}"`);
   });
-  if (kind === IpListKind.TRUSTED) warnIfTrustingEverything(scope, entries, where);
+  if (isTrustedList(kind)) warnIfTrustingEverything(scope, entries, where);
+}
+
+/**
+ * A domain name as DNS writes it (RFC 1123 host names): dot-separated labels of letters, digits
+ * and hyphens (not at a label's ends), each 1-63 characters, at most 253 in all, at least two
+ * labels, a top-level label that is not all digits (that would be an IPv4 address's form).
+ */
+function isDomainName(entry: string): boolean {
+  const name = entry.endsWith('.') ? entry.slice(0, -1) : entry;
+  if (name.length === 0 || name.length > 253) return false;
+  const labels = name.split('.');
+  if (labels.length < 2) return false;
+  if (/^\d+$/.test(labels[labels.length - 1])) return false;
+  return labels.every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
 }
 
 /**

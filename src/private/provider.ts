@@ -8,7 +8,10 @@
  * properties need; they are rendered at synth into one customer managed policy (`Permissions`),
  * statements merged by Sid, so a grant that depends on a removal policy set after construction is
  * decided then. The function depends on its role and policy, and every custom resource depends on
- * the function, so permissions exist before the first event and outlive the last.
+ * the function, so permissions exist before the first event and outlive the last. Grants naming
+ * the app's own resources (an entity list's bucket and key) go in a second policy
+ * (`ResourceReads`, named by its content) that only the resources needing them wait for, so they
+ * make no cycle and a rollback finds the old grants in place.
  *
  * What cdk-nag would report and the library cannot satisfy by default is acknowledged on the
  * resource it concerns, with its reason, in both forms cdk-nag reads: the `cdk_nag` metadata
@@ -16,6 +19,7 @@
  *
  * Not exported from the package.
  */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
@@ -88,6 +92,9 @@ export class ThreatDetectionProvider extends Construct {
   public readonly permissionsPolicy: iam.CfnManagedPolicy;
 
   private readonly grants: Grant[] = [];
+  private readonly resourceGrants: Grant[] = [];
+  /** Holds the one policy of `resourceGrants`, whose id names its content (see `addResourceGrants`). */
+  private resourceReads?: Construct;
   private readonly policySuppressions: Array<{ id: string; reason: string; applies_to?: string[] }> = [];
   /** Finding ids acknowledged on the policy already (constructs of one type add the same ones). */
   private readonly acknowledged = new Set<string>();
@@ -114,7 +121,7 @@ export class ThreatDetectionProvider extends Construct {
     this.permissionsPolicy = new iam.CfnManagedPolicy(this, 'Permissions', {
       description: 'cdk-threat-detection: what the custom resource handler of this stack may do',
       roles: [this.role.roleName],
-      policyDocument: Lazy.any({ produce: () => this.renderPolicy() }),
+      policyDocument: Lazy.any({ produce: () => this.renderPolicy(this.grants) }),
     });
 
     this.function = new lambda.Function(this, 'Handler', {
@@ -166,9 +173,13 @@ export class ThreatDetectionProvider extends Construct {
     this.acknowledgeDefaults(options);
   }
 
-  /** Give the handler what one construct needs (grants already given are merged, not repeated). */
-  public addPermissions(set: PermissionSet): void {
+  /**
+   * Give the handler what one construct needs (grants already given are merged, not repeated).
+   * Returns the policy holding its resource grants, which the construct's resource must wait for.
+   */
+  public addPermissions(set: PermissionSet): IConstruct | undefined {
     this.grants.push(...set.grants);
+    const resourcePolicy = set.resourceGrants && set.resourceGrants.length > 0 ? this.addResourceGrants(set.resourceGrants) : undefined;
     for (const suppression of set.nagSuppressions) {
       mergeSuppression(this.policySuppressions, suppression);
       const ids = findingIds(suppression).filter((id) => !this.acknowledged.has(id));
@@ -178,6 +189,33 @@ export class ThreatDetectionProvider extends Construct {
     if (this.policySuppressions.length > 0 && !this.permissionsPolicy.getMetadata('cdk_nag')) {
       this.permissionsPolicy.addMetadata('cdk_nag', { rules_to_suppress: this.policySuppressions });
     }
+    return resourcePolicy;
+  }
+
+  /**
+   * The grants that name the app's own resources, in a second customer managed policy on the
+   * handler's role, under `ResourceReads`. The function does not depend on it (the named
+   * resources may depend on the function, through a detector in a key policy); each resource
+   * that needs its grants depends on `ResourceReads` instead.
+   *
+   * The policy's construct id carries a hash of its content, so a change of what it grants (an
+   * entity list's new object) is a new policy: CloudFormation creates it before the resources
+   * that depend on it and deletes the old one only in the cleanup after a successful update.
+   * A rollback therefore finds the old grants still in place when it puts a resource back (an
+   * entity list re-read at its old object, in the caller's name); updating one policy in place
+   * would have taken them away before the rollback reached the resource.
+   */
+  private addResourceGrants(grants: Grant[]): IConstruct {
+    this.resourceGrants.push(...grants);
+    const holder = this.resourceReads ??= new Construct(this, 'ResourceReads');
+    for (const child of [...holder.node.children]) holder.node.tryRemoveChild(child.node.id);
+    const content = JSON.stringify(Stack.of(this).resolve(this.renderPolicy(this.resourceGrants)));
+    new iam.CfnManagedPolicy(holder, `Policy${createHash('sha256').update(content).digest('hex').slice(0, 8)}`, {
+      description: 'cdk-threat-detection: what the custom resource handler of this stack may read of the app\'s own resources',
+      roles: [this.role.roleName],
+      policyDocument: Lazy.any({ produce: () => this.renderPolicy(this.resourceGrants) }),
+    });
+    return holder;
   }
 
   /**
@@ -223,10 +261,10 @@ export class ThreatDetectionProvider extends Construct {
   }
 
   /** The grants that apply, one statement per Sid, in the order they were first given. */
-  private renderPolicy(): Record<string, unknown> {
+  private renderPolicy(grants: Grant[]): Record<string, unknown> {
     const statements = new Map<string, MergedGrant>();
     const stack = Stack.of(this);
-    for (const grant of this.grants) {
+    for (const grant of grants) {
       if (grant.when && !grant.when()) continue;
       const existing = statements.get(grant.sid);
       if (!existing) {

@@ -38,7 +38,9 @@ export class ThreatDetectionResource<P, A> extends CustomResource {
       properties: { ...props.properties } as Record<string, unknown>,
       removalPolicy: props.removalPolicy,
     });
-    provider.addPermissions(typeof props.permissions === 'function' ? props.permissions(this) : props.permissions);
+    const resourcePolicy = provider.addPermissions(typeof props.permissions === 'function' ? props.permissions(this) : props.permissions);
+    // Grants on the app's own resources are in a policy the function does not wait for: this resource does.
+    if (resourcePolicy) this.node.addDependency(resourcePolicy);
   }
 
   /** A string attribute of the contract (a token resolved at deploy time). */

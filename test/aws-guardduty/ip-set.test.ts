@@ -109,7 +109,7 @@ test('an imported key is a warning with the statement to add', () => {
 });
 
 test.each([
-  [() => IpListSource.fromEntries(['203.0.113.0/24', 'example.com']), /the inline list: entry 2 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids\), got: "example.com"/],
+  [() => IpListSource.fromEntries(['203.0.113.0/24', 'example.com']), /the inline list: entry 2 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids: put domain names in an entity list, TrustedEntitySet or ThreatEntitySet\), got: "example.com"/],
   [() => IpListSource.fromEntries(['10.0.0.0/33']), /entry 1 must be an IPv4 or IPv6 address or CIDR range .*got: "10.0.0.0\/33"/],
   [() => IpListSource.fromEntries([]), /the inline list must have at least one IP address or CIDR range/],
   [() => IpListSource.fromEntries(Array.from({ length: 2001 }, (_, i) => `10.0.${Math.floor(i / 256)}.${i % 256}`)), /at most 2,000 IP addresses and CIDR ranges in a trusted IP list, the inline list has 2001/],
@@ -171,7 +171,7 @@ describe('a trusted list that trusts everything is a warning, naming the entries
 test('an IPv6 zone id is refused, as GuardDuty refuses it', () => {
   const { detector } = setup();
   expect(() => detector.addIpSet('Trusted', { source: IpListSource.fromEntries(['fe80::1%eth0']) }))
-    .toThrow(/entry 1 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids\), got: "fe80::1%eth0"/);
+    .toThrow(/entry 1 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids: .*\), got: "fe80::1%eth0"/);
 });
 
 describe('a bucket key becomes a location GuardDuty reads as that key', () => {

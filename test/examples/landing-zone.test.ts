@@ -91,6 +91,21 @@ describe('replayed lifecycle', () => {
       ['PUBLISHING', expect.stringMatching(/^arn:aws:s3:::securityaccountthreatdetection-findingsbucket\w+\/guardduty\/$/)],
     ]);
     const firstLocation = threatList[0].location;
+    // The trusted entity list (a domain among its entries): GuardDuty read it with the handler's
+    // access (s3:GetObject on its one object, evaluated under IAM) and activated it.
+    const partners = () => [...created.trustedEntitySets.values()];
+    expect(partners().map((x) => [x.name, x.status, x.reads, x.errorDetails])).toEqual([['trusted-partners', 'ACTIVE', 1, undefined]]);
+    const partnersLocation = partners()[0].location;
+    // EBS malware scans: snapshots kept when malware is found, tagged instances skipped.
+    expect(created.malwareScanSettings).toEqual({
+      ebsSnapshotPreservation: 'RETENTION_WITH_FINDING',
+      scanResourceCriteria: { Include: {}, Exclude: { EC2_INSTANCE_TAG: { MapEquals: [{ Key: 'malware-scan', Value: 'skip' }] } } },
+    });
+    const entityListReads = () => api.calls.filter((c) => c.operation.endsWith('TrustedEntitySet') && /^(Create|Update)/.test(c.operation))
+      .flatMap((c) => c.authorization).filter((a) => a.action === 's3:GetObject');
+    expect(entityListReads().map((a) => [a.decision, a.resource])).toEqual([
+      ['Allowed', `arn:aws:s3:::cdk-hnb659fds-assets-${SECURITY_ACCOUNT}-${REGION}/${partnersLocation.split('/').pop()}`],
+    ]);
     // Malware Protection for S3 on the partner uploads: ACTIVE (GuardDuty checked the plan's role, the bucket key's policy included).
     const plans = () => api.guardduty.malwareProtection.of(SECURITY_ACCOUNT, REGION);
     expect(plans().map((p) => [p.objectPrefixes, p.tagging, p.status, p.statusReasons])).toEqual([[['incoming/'], 'ENABLED', 'ACTIVE', []]]);
@@ -112,6 +127,13 @@ describe('replayed lifecycle', () => {
     // New entries: a new asset at a new location, and GuardDuty read the list again.
     expect(threatList[0].location).not.toBe(firstLocation);
     expect(threatList[0].reads).toBe(2);
+    // A new partner domain: a new list object, read again (with its own s3:GetObject) and re-activated in place.
+    expect(partners().map((x) => [x.status, x.reads])).toEqual([['ACTIVE', 2]]);
+    expect(partners()[0].location).not.toBe(partnersLocation);
+    expect(entityListReads().map((a) => a.decision)).toEqual(['Allowed', 'Allowed']);
+    expect(created.malwareScanSettings.scanResourceCriteria).toEqual({
+      Include: {}, Exclude: { EC2_INSTANCE_TAG: { MapEquals: [{ Key: 'malware-scan', Value: 'skip' }, { Key: 'workload-type', Value: 'forensics' }] } },
+    });
     expect(graphMembers()).toEqual([`${WORKLOAD_ACCOUNT} ENABLED ORGANIZATION`, `${VENDED_ACCOUNT} ENABLED INVITATION`,
       ...SANDBOX_ACCOUNTS.map((a) => `${a} ENABLED ORGANIZATION`)].sort());
     expect(packages()).toEqual(['ASFF_SECURITYHUB_FINDING', 'DETECTIVE_CORE', 'EKS_AUDIT']);
@@ -119,12 +141,14 @@ describe('replayed lifecycle', () => {
     expect(plans().map((p) => [p.id, p.objectPrefixes, p.status])).toEqual([[planId, ['incoming/', 'partner-drop/'], 'ACTIVE']]);
     // The cost center changed on every resource (TagResource on each GuardDuty resource type and the graph).
     const costCenters = [created.tags, graph()!.tags, ...created.filters.map((f) => f.tags), ...[...created.ipSets.values()].map((x) => x.tags),
-      ...threatList.map((x) => x.tags), ...[...created.destinations.values()].map((d) => d.tags)].map((t) => t['cost-center']);
-    expect(costCenters).toEqual(Array(7).fill('security-2002'));
+      ...threatList.map((x) => x.tags), ...partners().map((x) => x.tags), ...[...created.destinations.values()].map((d) => d.tags)]
+      .map((t) => t['cost-center']);
+    expect(costCenters).toEqual(Array(8).fill('security-2002'));
     expect(replay.events.filter((e) => e.requestType === 'Update').map((e) => `${e.resourceType} ${e.status}`)).toEqual([
       'Custom::GuardDutyDetector SUCCESS', 'Custom::DetectiveBehaviorGraph SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
       'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyFilter SUCCESS', 'Custom::GuardDutyPublishingDestination SUCCESS',
-      'Custom::GuardDutyThreatIntelSet SUCCESS', 'Custom::GuardDutyIPSet SUCCESS', 'Custom::GuardDutyOrganizationConfiguration SUCCESS',
+      'Custom::GuardDutyThreatIntelSet SUCCESS', 'Custom::GuardDutyIPSet SUCCESS', 'Custom::GuardDutyTrustedEntitySet SUCCESS',
+      'Custom::GuardDutyMalwareScanSettings SUCCESS', 'Custom::GuardDutyOrganizationConfiguration SUCCESS',
       'Custom::GuardDutyMalwareProtectionPlanStatus SUCCESS', 'Custom::GuardDutyMembers SUCCESS', 'Custom::DetectiveMembers SUCCESS', 'Custom::GuardDutyDetector SUCCESS',
       'Custom::GuardDutyDetector SUCCESS',
     ]);
@@ -144,11 +168,13 @@ describe('replayed lifecycle', () => {
     expect(graph()).toBeUndefined();
     expect(replay.events.filter((e) => e.resourceType === 'Custom::DetectiveBehaviorGraph').map((e) => e.requestType)).toEqual(['Create', 'Update']);
     expect(replay.events.map((e) => `${e.requestType} ${e.status}`)).toEqual([
-      ...Array(20).fill('Create SUCCESS'), ...Array(14).fill('Update SUCCESS'), ...Array(16).fill('Delete SUCCESS'),
+      ...Array(22).fill('Create SUCCESS'), ...Array(16).fill('Update SUCCESS'), ...Array(18).fill('Delete SUCCESS'),
     ]);
     expect(created.filters).toEqual([]);
-    expect(created.ipSets.size + created.threatIntelSets.size + created.destinations.size).toBe(0);
+    expect(created.ipSets.size + created.threatIntelSets.size + created.trustedEntitySets.size + created.destinations.size).toBe(0);
     expect(plans()).toEqual([]);
+    // The adopted detector stays; its malware scan settings went back to the service defaults.
+    expect(created.malwareScanSettings).toEqual({ ebsSnapshotPreservation: 'NO_RETENTION', scanResourceCriteria: { Include: {}, Exclude: {} } });
 
     // Every call ran under IAM evaluation of the handler's own policies, and none was denied; the
     // only other caller is CloudFormation itself, running the plan's L1 as the deployer.

@@ -176,6 +176,25 @@ export async function dependentPermissions(operation: string, input: Input, acco
   }
 }
 
+/**
+ * What GuardDuty reads in the caller's name when it activates an entity list ("the role you use
+ * to create entity lists must have the s3:GetObject permission"): the object, and, for a bucket
+ * whose default key is known, `kms:Decrypt` on it through S3 (evaluated with the key policy).
+ * Unlike the permissions above, a denial does not refuse the call: the list ends in ERROR (see
+ * the server's `readEntityList`).
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-lists-prerequisites.html
+ */
+export function entityListReads(bucket: string, key: string, region: string, bucketKey?: { keyArn: string }):
+Array<AuthorizationRequest & { readonly usesKeyPolicy: boolean }> {
+  return [
+    { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}`, context: {}, usesKeyPolicy: false },
+    ...(bucketKey
+      ? [{ action: 'kms:Decrypt', resource: bucketKey.keyArn, context: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, usesKeyPolicy: true }]
+      : []),
+  ];
+}
+
 /** Role names the services above create, for state kept by the caller of `dependentPermissions`. */
 export const SERVICE_LINKED_ROLE_NAMES = {
   guardDuty: GUARDDUTY_ROLE.roleName,

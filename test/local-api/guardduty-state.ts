@@ -19,15 +19,20 @@ export const GuardDutyMessages = {
   invalidParameter: (name: string) => `The request is rejected because the parameter ${name} has an invalid value.`,
   NO_SUCH_RESOURCE: 'The request is rejected since no such resource found.',
   DESTINATION_EXISTS: 'The request failed because a publishingDestination already exists',
+  /** The local API's own wording (GuardDuty documents none) for an organization member setting what its administrator governs. */
+  ADMINISTRATOR_GOVERNED: 'local API: the request is rejected because the delegated administrator manages this setting for the organization\'s members.',
 } as const;
 
 /**
  * Quotas per account and Region (GuardDuty quotas page): filters 100, trusted IP sets 1, threat
- * intel sets 6; and one publishing destination per detector. GuardDuty's exact message for a
- * quota refusal is not in the sources available here, so the local API answers its generic
- * "invalid or out-of-range value" BadRequest, which handlers must explain themselves.
+ * intel sets 6; trusted entity sets 1 ("At any given time, you can have only one trusted entity
+ * set", CreateTrustedEntitySet); and one publishing destination per detector. GuardDuty documents
+ * no quota of threat entity sets, so none is enforced here (said in the README, "Not emulated").
+ * GuardDuty's exact message for a quota refusal is not in the sources available here, so the
+ * local API answers its generic "invalid or out-of-range value" BadRequest, which handlers must
+ * explain themselves.
  */
-export const GuardDutyQuotas = { FILTERS: 100, IP_SETS: 1, THREAT_INTEL_SETS: 6, PUBLISHING_DESTINATIONS: 1 } as const;
+export const GuardDutyQuotas = { FILTERS: 100, IP_SETS: 1, THREAT_INTEL_SETS: 6, TRUSTED_ENTITY_SETS: 1, PUBLISHING_DESTINATIONS: 1 } as const;
 
 /** Statuses a set passes through before it settles; Update and Delete are refused meanwhile. */
 export const TRANSITIONAL_SET_STATUSES = ['ACTIVATING', 'DEACTIVATING', 'DELETE_PENDING'];
@@ -86,6 +91,8 @@ export interface ListSetState {
   /** How many times GuardDuty read the list (each activation). */
   reads: number;
   tags: Record<string, string>;
+  /** Entity lists: "the error details when the status is shown as ERROR". */
+  errorDetails?: string;
 }
 
 export interface DestinationState {
@@ -114,7 +121,11 @@ export interface DetectorState {
   filters: FilterState[];
   readonly ipSets: Map<string, ListSetState>;
   readonly threatIntelSets: Map<string, ListSetState>;
+  readonly trustedEntitySets: Map<string, ListSetState>;
+  readonly threatEntitySets: Map<string, ListSetState>;
   readonly destinations: Map<string, DestinationState>;
+  /** Malware Protection for EC2 settings (GetMalwareScanSettings); the service defaults until written. */
+  malwareScanSettings: { ebsSnapshotPreservation: string; scanResourceCriteria?: Record<string, unknown> };
 }
 
 export interface RegionState {
@@ -164,7 +175,10 @@ export function newDetector(lagMs: number): DetectorState {
     filters: [],
     ipSets: new Map(),
     threatIntelSets: new Map(),
+    trustedEntitySets: new Map(),
+    threatEntitySets: new Map(),
     destinations: new Map(),
+    malwareScanSettings: { ebsSnapshotPreservation: 'NO_RETENTION' },
   };
 }
 
@@ -187,7 +201,56 @@ export const FILTER_NAME = /^[A-Za-z0-9._-]+$/;
 export const CONDITION_OPERATORS = ['Eq', 'Neq', 'Gt', 'Gte', 'Lt', 'Lte', 'Equals', 'NotEquals', 'GreaterThan', 'GreaterThanOrEqual',
   'LessThan', 'LessThanOrEqual', 'Matches', 'NotMatches'];
 
-export type SetCollection = 'ipSets' | 'threatIntelSets';
+/** Entity list names: "lowercase letters, uppercase letters, numbers, dash (-), and underscore (_)" (CreateTrustedEntitySet). */
+export const ENTITY_SET_NAME = /^[A-Za-z0-9_-]+$/;
+
+export type SetCollection = 'ipSets' | 'threatIntelSets' | 'trustedEntitySets' | 'threatEntitySets';
+
+/** What differs between the four list APIs. */
+export interface SetApi {
+  /** The set id's member name in requests and Create's output, e.g. `IpSetId`. */
+  readonly idMember: string;
+  /** List*'s output member, e.g. `IpSetIds`. */
+  readonly listMember: string;
+  readonly namePattern?: RegExp;
+  readonly quota?: number;
+  /** Entity lists give error details; GuardDuty reads them with the caller's access. */
+  readonly entityList: boolean;
+}
+
+export const SET_APIS: Record<SetCollection, SetApi> = {
+  ipSets: { idMember: 'IpSetId', listMember: 'IpSetIds', namePattern: IP_SET_NAME, quota: GuardDutyQuotas.IP_SETS, entityList: false },
+  threatIntelSets: { idMember: 'ThreatIntelSetId', listMember: 'ThreatIntelSetIds', quota: GuardDutyQuotas.THREAT_INTEL_SETS, entityList: false },
+  trustedEntitySets: {
+    idMember: 'TrustedEntitySetId',
+    listMember: 'TrustedEntitySetIds',
+    namePattern: ENTITY_SET_NAME,
+    quota: GuardDutyQuotas.TRUSTED_ENTITY_SETS,
+    entityList: true,
+  },
+  threatEntitySets: { idMember: 'ThreatEntitySetId', listMember: 'ThreatEntitySetIds', namePattern: ENTITY_SET_NAME, entityList: true },
+};
+
+/**
+ * The S3 object a list location names (the URL forms GuardDuty documents for a location:
+ * path-style and virtual-hosted-style HTTPS, with or without the Region, and `s3://`), its key
+ * percent-decoded; `undefined` for anything else.
+ */
+export function s3ObjectOf(location: string): { readonly bucket: string; readonly key: string } | undefined {
+  const decode = (key: string) => key.split('/').map((segment) => decodeURIComponent(segment)).join('/');
+  const s3Uri = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
+  if (s3Uri) return { bucket: s3Uri[1], key: decode(s3Uri[2]) };
+  const url = /^https?:\/\/([^/]+)\/(.+)$/.exec(location);
+  if (!url) return undefined;
+  const host = url[1];
+  const pathStyle = /^s3([.-][a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/.test(host) || /^s3\.[a-z0-9-]+\.[a-z0-9.]+$/.test(host);
+  if (pathStyle) {
+    const [bucket, ...rest] = url[2].split('/');
+    return rest.length > 0 ? { bucket, key: decode(rest.join('/')) } : undefined;
+  }
+  const hosted = /^(.+)\.s3([.-][a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/.exec(host);
+  return hosted ? { bucket: hosted[1], key: decode(url[2]) } : undefined;
+}
 
 export interface RequestedFeature {
   readonly name: string;

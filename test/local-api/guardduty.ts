@@ -10,8 +10,8 @@ import { MalwareProtectionPlans } from './guardduty-malware-protection';
 import { GuardDutyMultiAccount, newOrganizationConfiguration } from './guardduty-multi-account';
 import {
   applyFeatures, badRequest, DestinationState, DetectorState, FilterState, GuardDutyMessages, GuardDutyQuotas, Handler, Input,
-  ListSetState, newDetector, RegionState, requestedFeatures, settle, TRANSITIONAL_SET_STATUSES, MAX_TAGS_PER_RESOURCE, S3_LOCATION,
-  IP_SET_NAME, FILTER_NAME, CONDITION_OPERATORS, SetCollection,
+  ListSetState, newDetector, RegionState, requestedFeatures, settle, TRANSITIONAL_SET_STATUSES, MAX_TAGS_PER_RESOURCE, S3_LOCATION, s3ObjectOf,
+  FILTER_NAME, CONDITION_OPERATORS, SetCollection, SET_APIS,
 } from './guardduty-state';
 import { ValidationFailure } from './model';
 import { OrganizationState } from './organizations';
@@ -50,6 +50,18 @@ export class GuardDutyService implements ServiceImplementation {
     UpdateThreatIntelSet: (r, i) => this.updateSet(r, i, 'threatIntelSets'),
     DeleteThreatIntelSet: (r, i) => this.deleteSet(r, i, 'threatIntelSets'),
     ListThreatIntelSets: (r, i) => this.listSets(r, i, 'threatIntelSets'),
+    CreateTrustedEntitySet: (r, i) => this.createSet(r, i, 'trustedEntitySets'),
+    GetTrustedEntitySet: (r, i) => this.getSet(r, i, 'trustedEntitySets'),
+    UpdateTrustedEntitySet: (r, i) => this.updateSet(r, i, 'trustedEntitySets'),
+    DeleteTrustedEntitySet: (r, i) => this.deleteSet(r, i, 'trustedEntitySets'),
+    ListTrustedEntitySets: (r, i) => this.listSets(r, i, 'trustedEntitySets'),
+    CreateThreatEntitySet: (r, i) => this.createSet(r, i, 'threatEntitySets'),
+    GetThreatEntitySet: (r, i) => this.getSet(r, i, 'threatEntitySets'),
+    UpdateThreatEntitySet: (r, i) => this.updateSet(r, i, 'threatEntitySets'),
+    DeleteThreatEntitySet: (r, i) => this.deleteSet(r, i, 'threatEntitySets'),
+    ListThreatEntitySets: (r, i) => this.listSets(r, i, 'threatEntitySets'),
+    GetMalwareScanSettings: (r, i) => this.getMalwareScanSettings(r, i),
+    UpdateMalwareScanSettings: (r, i) => this.updateMalwareScanSettings(r, i),
     CreatePublishingDestination: (r, i) => this.createDestination(r, i),
     DescribePublishingDestination: (r, i) => this.describeDestination(r, i),
     UpdatePublishingDestination: (r, i) => this.updateDestination(r, i),
@@ -276,7 +288,8 @@ export class GuardDutyService implements ServiceImplementation {
   /** The taggable resource an ARN names, in the caller's account and Region. */
   private taggable(region: RegionState, arn: string, context: ServiceContext): { tags: Record<string, string> } {
     const [, , , arnRegion, arnAccount, resource] = arn.split(':');
-    const match = /^detector\/([^/]+)(?:\/(filter|ipset|threatintelset|publishingdestination)\/([^/]+))?$/.exec(resource ?? '');
+    const match = /^detector\/([^/]+)(?:\/(filter|ipset|threatintelset|trustedentityset|threatentityset|publishingdestination)\/([^/]+))?$/
+      .exec(resource ?? '');
     if (arnRegion !== context.region || arnAccount !== context.account || !match) {
       throw badRequest(GuardDutyMessages.invalidParameter('resourceArn'));
     }
@@ -286,6 +299,8 @@ export class GuardDutyService implements ServiceImplementation {
       case 'filter': return this.filter(detector, match[3]);
       case 'ipset': return this.set(detector, 'ipSets', match[3]);
       case 'threatintelset': return this.set(detector, 'threatIntelSets', match[3]);
+      case 'trustedentityset': return this.set(detector, 'trustedEntitySets', match[3]);
+      case 'threatentityset': return this.set(detector, 'threatEntitySets', match[3]);
       default: return this.destination(detector, match[3]);
     }
   }
@@ -389,7 +404,7 @@ export class GuardDutyService implements ServiceImplementation {
     return { FilterNames: result.items, NextToken: result.nextToken };
   }
 
-  // ---- IPSets and ThreatIntelSets ----
+  // ---- IPSets, ThreatIntelSets, TrustedEntitySets and ThreatEntitySets ----
 
   private set(detector: DetectorState, collection: SetCollection, id: string): ListSetState {
     const set = detector[collection].get(id);
@@ -407,7 +422,9 @@ export class GuardDutyService implements ServiceImplementation {
     if (activate) {
       set.reads += 1;
       set.status = 'ACTIVATING';
+      set.errorDetails = undefined;
       set.next = this.unreadableLocations.has(set.location) ? 'ERROR' : 'ACTIVE';
+      if (set.next === 'ERROR') set.errorDetails = `The list at ${set.location} could not be read`;
     } else {
       set.status = set.status === 'ACTIVE' ? 'DEACTIVATING' : 'INACTIVE';
       set.next = 'INACTIVE';
@@ -418,15 +435,14 @@ export class GuardDutyService implements ServiceImplementation {
 
   private createSet(region: RegionState, input: Input, collection: SetCollection): Record<string, unknown> {
     const detector = this.ownDetector(region, input.DetectorId);
-    const idMember = collection === 'ipSets' ? 'IpSetId' : 'ThreatIntelSetId';
+    const api = SET_APIS[collection];
     const token = this.childToken(`Create/${collection}`, input);
     const previous = token ? region.childTokens.get(token) : undefined;
-    if (previous && detector[collection].has(previous)) return { [idMember]: previous };
-    if (collection === 'ipSets' && !IP_SET_NAME.test(input.Name)) throw badRequest(GuardDutyMessages.invalidParameter('name'));
+    if (previous && detector[collection].has(previous)) return { [api.idMember]: previous };
+    if (api.namePattern && !api.namePattern.test(input.Name)) throw badRequest(GuardDutyMessages.invalidParameter('name'));
     if (!S3_LOCATION.test(input.Location)) throw badRequest(GuardDutyMessages.invalidParameter('location'));
-    const quota = collection === 'ipSets' ? GuardDutyQuotas.IP_SETS : GuardDutyQuotas.THREAT_INTEL_SETS;
     const live = [...detector[collection].values()].filter((x) => settle(x).status !== 'DELETED');
-    if (live.length >= quota) throw badRequest(GuardDutyMessages.INVALID_VALUE);
+    if (api.quota !== undefined && live.length >= api.quota) throw badRequest(GuardDutyMessages.INVALID_VALUE);
     const set: ListSetState = {
       id: randomBytes(16).toString('hex'),
       name: input.Name,
@@ -441,11 +457,15 @@ export class GuardDutyService implements ServiceImplementation {
     if (input.Activate) this.transition(set, true);
     detector[collection].set(set.id, set);
     if (token) region.childTokens.set(token, set.id);
-    return { [idMember]: set.id };
+    return { [api.idMember]: set.id };
+  }
+
+  private setOf(region: RegionState, input: Input, collection: SetCollection): ListSetState {
+    return this.set(this.ownDetector(region, input.DetectorId), collection, input[SET_APIS[collection].idMember]);
   }
 
   private getSet(region: RegionState, input: Input, collection: SetCollection): Record<string, unknown> {
-    const set = this.set(this.ownDetector(region, input.DetectorId), collection, input.IpSetId ?? input.ThreatIntelSetId);
+    const set = this.setOf(region, input, collection);
     return {
       Name: set.name,
       Format: set.format,
@@ -453,15 +473,17 @@ export class GuardDutyService implements ServiceImplementation {
       Status: set.status,
       ExpectedBucketOwner: set.expectedBucketOwner,
       Tags: Object.keys(set.tags).length > 0 ? { ...set.tags } : undefined,
+      ...(SET_APIS[collection].entityList && set.status === 'ERROR' ? { ErrorDetails: set.errorDetails } : {}),
     };
   }
 
   private updateSet(region: RegionState, input: Input, collection: SetCollection): Record<string, unknown> {
-    const set = this.set(this.ownDetector(region, input.DetectorId), collection, input.IpSetId ?? input.ThreatIntelSetId);
+    const set = this.setOf(region, input, collection);
+    const api = SET_APIS[collection];
     // "If the status of a list is Activating, Deactivating, or Delete Pending, you must wait."
     if (TRANSITIONAL_SET_STATUSES.includes(set.status)) throw badRequest(GuardDutyMessages.INVALID_PARAMETERS);
     if (input.Name !== undefined) {
-      if (collection === 'ipSets' && !IP_SET_NAME.test(input.Name)) throw badRequest(GuardDutyMessages.invalidParameter('name'));
+      if (api.namePattern && !api.namePattern.test(input.Name)) throw badRequest(GuardDutyMessages.invalidParameter('name'));
       set.name = input.Name;
     }
     if (input.Location !== undefined) {
@@ -474,7 +496,7 @@ export class GuardDutyService implements ServiceImplementation {
   }
 
   private deleteSet(region: RegionState, input: Input, collection: SetCollection): Record<string, unknown> {
-    const set = this.set(this.ownDetector(region, input.DetectorId), collection, input.IpSetId ?? input.ThreatIntelSetId);
+    const set = this.setOf(region, input, collection);
     if (TRANSITIONAL_SET_STATUSES.includes(set.status)) throw badRequest(GuardDutyMessages.INVALID_PARAMETERS);
     set.status = 'DELETE_PENDING';
     set.next = 'DELETED';
@@ -487,7 +509,64 @@ export class GuardDutyService implements ServiceImplementation {
     const detector = this.ownDetector(region, input.DetectorId);
     const ids = [...detector[collection].values()].filter((x) => settle(x).status !== 'DELETED').map((x) => x.id);
     const result = page(ids, input.MaxResults, input.NextToken, 50, () => badRequest(GuardDutyMessages.INVALID_VALUE));
-    return { [collection === 'ipSets' ? 'IpSetIds' : 'ThreatIntelSetIds']: result.items, NextToken: result.nextToken };
+    return { [SET_APIS[collection].listMember]: result.items, NextToken: result.nextToken };
+  }
+
+  /**
+   * An entity list being activated after its create or update, and the object GuardDuty reads
+   * for it in the caller's name (for the server's IAM evaluation); `undefined` otherwise.
+   */
+  public activatingEntityList(account: string, region: string, operation: string, input: Input, output: Record<string, unknown>):
+  { readonly set: ListSetState; readonly bucket: string; readonly key: string } | undefined {
+    const collection = ({
+      CreateTrustedEntitySet: 'trustedEntitySets',
+      UpdateTrustedEntitySet: 'trustedEntitySets',
+      CreateThreatEntitySet: 'threatEntitySets',
+      UpdateThreatEntitySet: 'threatEntitySets',
+    } as Record<string, SetCollection>)[operation];
+    if (!collection) return undefined;
+    if (input.Activate !== true) return undefined;
+    const id = (output[SET_APIS[collection].idMember] ?? input[SET_APIS[collection].idMember]) as string | undefined;
+    const set = id ? this.detector(account, region, input.DetectorId)?.[collection].get(id) : undefined;
+    if (!set || set.status === 'ERROR' || set.next === 'ERROR') return undefined;
+    const object = s3ObjectOf(set.location);
+    return object ? { set, ...object } : undefined;
+  }
+
+  /** GuardDuty could not read an entity list it was activating: the set ends in ERROR with the details. */
+  public failActivation(set: ListSetState, details: string): void {
+    if (set.next !== undefined) set.next = 'ERROR';
+    else set.status = 'ERROR';
+    set.errorDetails = details;
+  }
+
+  // ---- Malware scan settings (Malware Protection for EC2) ----
+
+  private getMalwareScanSettings(region: RegionState, input: Input): Record<string, unknown> {
+    const settings = this.ownDetector(region, input.DetectorId).malwareScanSettings;
+    return { EbsSnapshotPreservation: settings.ebsSnapshotPreservation, ScanResourceCriteria: settings.scanResourceCriteria };
+  }
+
+  /**
+   * Each field given replaces the detector's; a field left out is kept. An organization member
+   * is refused: "As a delegated GuardDuty administrator account, only you can make this update on
+   * behalf of the organization member accounts. However, if a member account is managed by
+   * invitation method, they can make this change on their own."
+   *
+   * @see https://docs.aws.amazon.com/guardduty/latest/ug/malware-protection-customizations.html
+   */
+  private updateMalwareScanSettings(region: RegionState, input: Input): Record<string, unknown> {
+    const detector = this.ownDetector(region, input.DetectorId);
+    if (region.administrator && region.administrator.invitationId === undefined) throw badRequest(GuardDutyMessages.ADMINISTRATOR_GOVERNED);
+    const criteria = input.ScanResourceCriteria as Record<string, Record<string, { MapEquals?: unknown[] }> | undefined> | undefined;
+    for (const criterion of [criteria?.Include, criteria?.Exclude]) {
+      for (const [key, condition] of Object.entries(criterion ?? {})) {
+        if (key !== 'EC2_INSTANCE_TAG' || !Array.isArray(condition?.MapEquals)) throw badRequest(GuardDutyMessages.invalidParameter('scanResourceCriteria'));
+      }
+    }
+    if (input.EbsSnapshotPreservation !== undefined) detector.malwareScanSettings.ebsSnapshotPreservation = input.EbsSnapshotPreservation;
+    if (criteria !== undefined) detector.malwareScanSettings.scanResourceCriteria = JSON.parse(JSON.stringify(criteria));
+    return {};
   }
 
   // ---- Publishing destinations ----

@@ -18,12 +18,13 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { CloudFormationState, errorResponse as cloudFormationError } from './cloudformation';
-import { DependentPermission, dependentPermissions, SERVICE_LINKED_ROLE_NAMES } from './dependent-permissions';
+import { DependentPermission, dependentPermissions, entityListReads, SERVICE_LINKED_ROLE_NAMES } from './dependent-permissions';
 import { DetectiveService } from './detective';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
 import { serveEventBridge } from './eventbridge';
 import { GuardDutyService } from './guardduty';
 import { MalwareProtectionPlanState, PlanStatusReason } from './guardduty-malware-protection';
+import type { ListSetState } from './guardduty-state';
 import { accessDeniedMessage, actionFor, AuthorizationRecord, contextFor, IamAuthorizer, PolicyDocument, Principal, resourceFor } from './iam';
 import { ServiceModel, ValidationFailure, WireResponse } from './model';
 import { OrganizationState, OrganizationsService } from './organizations';
@@ -306,8 +307,9 @@ export class LocalApi {
 
     const context: ServiceContext = { account, region, operation };
     let response: WireResponse;
+    let output: Record<string, unknown> = {};
     try {
-      const output = await service.implementation.invoke(context, input);
+      output = await service.implementation.invoke(context, input);
       response = service.model.serializeOutput(matched.operation, output);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -318,6 +320,10 @@ export class LocalApi {
       const id = operation === 'CreateMalwareProtectionPlan' ? JSON.parse(response.body).malwareProtectionPlanId : input.MalwareProtectionPlanId;
       const plan = this.guardduty.malwareProtection.of(account, region).find((p) => p.id === id);
       if (plan) await this.verifyMalwareProtectionPlan(account, region, plan);
+    }
+    if (response.status < 300 && signingName === 'guardduty') {
+      const activating = this.guardduty.activatingEntityList(account, region, operation, input, output);
+      if (activating) await this.readEntityList(principal, region, activating, authorization);
     }
     if (fault === 'internal-error-after-commit') {
       return record(service.model.serializeError(service.internalError, { Message: 'Internal server error' }), input);
@@ -409,6 +415,28 @@ export class LocalApi {
     }
     plan.status = reasons.length > 0 ? 'ERROR' : 'ACTIVE';
     plan.statusReasons = reasons;
+  }
+
+  /**
+   * GuardDuty reads an entity list with the caller's access when it activates the list ("the role
+   * you use to create entity lists must have the s3:GetObject permission"): `s3:GetObject` on the
+   * object as the caller, and, for a bucket whose key the local API knows, `kms:Decrypt` through
+   * S3 under the key policy too. A denial puts the set in ERROR with the details (the wording is
+   * the local API's own: GuardDuty documents none).
+   *
+   * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-lists-prerequisites.html
+   */
+  private async readEntityList(principal: Principal, region: string,
+    activating: { readonly set: ListSetState; readonly bucket: string; readonly key: string }, records: AuthorizationRecord[]): Promise<void> {
+    const bucketKey = this.bucketKeys?.(activating.bucket);
+    for (const request of entityListReads(activating.bucket, activating.key, region, bucketKey)) {
+      const decision = await this.iam.authorize(principal, request, request.usesKeyPolicy ? bucketKey?.keyPolicy : undefined);
+      records.push(decision);
+      if (decision.decision !== 'Allowed' && this.iam.enforce) {
+        this.guardduty.failActivation(activating.set, `Access denied: ${principal.arn} is not allowed ${request.action} on ${request.resource}`);
+        return;
+      }
+    }
   }
 
   /**

@@ -32,9 +32,9 @@ const CREATE_WRITES = [
   'guardduty AcceptAdministratorInvitation', 'guardduty CreateDetector', 'guardduty CreateFilter', 'guardduty CreateIPSet',
   // CloudFormation's own write for the Malware Protection plan's L1 (the replay runs it as the deployer).
   'guardduty CreateMalwareProtectionPlan',
-  'guardduty CreateMembers', 'guardduty CreatePublishingDestination', 'guardduty CreateThreatIntelSet',
+  'guardduty CreateMembers', 'guardduty CreatePublishingDestination', 'guardduty CreateThreatIntelSet', 'guardduty CreateTrustedEntitySet',
   'guardduty EnableOrganizationAdminAccount', 'guardduty InviteMembers', 'guardduty TagResource', 'guardduty UpdateDetector',
-  'guardduty UpdateMemberDetectors', 'guardduty UpdateOrganizationConfiguration',
+  'guardduty UpdateMalwareScanSettings', 'guardduty UpdateMemberDetectors', 'guardduty UpdateOrganizationConfiguration',
 ];
 const READ = /^(Get|List|Describe)/;
 const ACCOUNTS = [MANAGEMENT_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT, VENDED_ACCOUNT, ...SANDBOX_ACCOUNTS];

@@ -17,12 +17,13 @@ const WRITES = [
   'detective DisassociateMembership', 'detective EnableOrganizationAdminAccount', 'detective TagResource',
   'detective UpdateDatasourcePackages', 'detective UpdateOrganizationConfiguration',
   'guardduty AcceptAdministratorInvitation', 'guardduty CreateDetector', 'guardduty CreateFilter', 'guardduty CreateIPSet',
-  'guardduty CreateMembers', 'guardduty CreatePublishingDestination', 'guardduty CreateThreatIntelSet', 'guardduty DeleteDetector',
+  'guardduty CreateMembers', 'guardduty CreatePublishingDestination', 'guardduty CreateThreatIntelSet', 'guardduty CreateTrustedEntitySet',
+  'guardduty DeleteDetector',
   'guardduty DeleteFilter', 'guardduty DeleteIPSet', 'guardduty DeleteMembers', 'guardduty DeletePublishingDestination',
-  'guardduty DeleteThreatIntelSet', 'guardduty DisableOrganizationAdminAccount', 'guardduty DisassociateFromAdministratorAccount',
+  'guardduty DeleteThreatIntelSet', 'guardduty DeleteTrustedEntitySet', 'guardduty DisableOrganizationAdminAccount', 'guardduty DisassociateFromAdministratorAccount',
   'guardduty DisassociateMembers', 'guardduty EnableOrganizationAdminAccount', 'guardduty InviteMembers', 'guardduty TagResource',
-  'guardduty UpdateDetector', 'guardduty UpdateFilter', 'guardduty UpdateIPSet', 'guardduty UpdateMemberDetectors',
-  'guardduty UpdateOrganizationConfiguration', 'guardduty UpdateThreatIntelSet',
+  'guardduty UpdateDetector', 'guardduty UpdateFilter', 'guardduty UpdateIPSet', 'guardduty UpdateMalwareScanSettings', 'guardduty UpdateMemberDetectors',
+  'guardduty UpdateOrganizationConfiguration', 'guardduty UpdateThreatIntelSet', 'guardduty UpdateTrustedEntitySet',
 ];
 const READ = /^(Get|List|Describe)/;
 

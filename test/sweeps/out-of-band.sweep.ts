@@ -1,7 +1,7 @@
 /**
  * The out-of-band sweep: the landing-zone example deployed, then one of its resources removed or
  * reset outside CloudFormation (through the service's API, as the account that would do it), then
- * the update deployed and everything destroyed. For each of the 20 cases, every update either
+ * the update deployed and everything destroyed. For each of the 22 cases, every update either
  * recovers (the handler re-creates or re-applies what is gone) or fails fast (within a minute)
  * with the reason, its rollback succeeds (never UPDATE_ROLLBACK_FAILED), and every delete
  * succeeds (never DELETE_FAILED). The outcome of each case is printed.
@@ -23,10 +23,12 @@ import {
   DeleteMembersCommand,
   DeletePublishingDestinationCommand,
   DeleteThreatIntelSetCommand,
+  DeleteTrustedEntitySetCommand,
   DisableOrganizationAdminAccountCommand,
   DisassociateFromAdministratorAccountCommand,
   DisassociateMembersCommand,
   GuardDutyClient,
+  UpdateMalwareScanSettingsCommand,
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-guardduty';
 import { synthLandingZone, sweepFixture } from './landing-zone';
@@ -58,6 +60,10 @@ const CASES: Array<[string, () => Promise<unknown>]> = [
   ['the port-scan archive filter deleted', () => guardDuty(SECURITY_ACCOUNT).send(new DeleteFilterCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, FilterName: 'archive-scanner-portscans' }))],
   ['the trusted IP set deleted', () => guardDuty(SECURITY_ACCOUNT).send(new DeleteIPSetCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, IpSetId: [...detectorOf(SECURITY_ACCOUNT).ipSets.keys()][0] }))],
   ['the threat intel set deleted', () => guardDuty(SECURITY_ACCOUNT).send(new DeleteThreatIntelSetCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, ThreatIntelSetId: [...detectorOf(SECURITY_ACCOUNT).threatIntelSets.keys()][0] }))],
+  ['the malware scan settings reset', () => guardDuty(SECURITY_ACCOUNT).send(new UpdateMalwareScanSettingsCommand({
+    DetectorId: detectorOf(SECURITY_ACCOUNT).id, EbsSnapshotPreservation: 'NO_RETENTION', ScanResourceCriteria: { Include: {}, Exclude: {} },
+  }))],
+  ['the trusted entity set deleted', () => guardDuty(SECURITY_ACCOUNT).send(new DeleteTrustedEntitySetCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, TrustedEntitySetId: [...detectorOf(SECURITY_ACCOUNT).trustedEntitySets.keys()][0] }))],
   ['the findings export deleted', () => guardDuty(SECURITY_ACCOUNT).send(new DeletePublishingDestinationCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, DestinationId: [...detectorOf(SECURITY_ACCOUNT).destinations.keys()][0] }))],
   ['GuardDuty\'s delegated administrator disabled', () => guardDuty(MANAGEMENT_ACCOUNT).send(new DisableOrganizationAdminAccountCommand({ AdminAccountId: SECURITY_ACCOUNT }))],
   ['GuardDuty\'s organization auto-enable turned off', () => guardDuty(SECURITY_ACCOUNT).send(new UpdateOrganizationConfigurationCommand({ DetectorId: detectorOf(SECURITY_ACCOUNT).id, AutoEnableOrganizationMembers: 'NONE' }))],

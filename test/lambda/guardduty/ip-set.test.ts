@@ -1,10 +1,13 @@
 /**
- * The IPSet and ThreatIntelSet handlers (one lifecycle, two APIs) through the real SDK v3 client
- * against the local GuardDuty API, whose sets activate and delete asynchronously.
+ * The list handlers (one lifecycle, four APIs: IPSet, ThreatIntelSet, TrustedEntitySet,
+ * ThreatEntitySet) through the real SDK v3 client against the local GuardDuty API, whose sets
+ * activate and delete asynchronously.
  */
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
-import { IpSetResource, ThreatIntelSetResource, ThreatListResourceProperties } from '../../../src/private/resources/guardduty/threat-list';
+import {
+  IpSetResource, ThreatEntitySetResource, ThreatIntelSetResource, ThreatListResourceProperties, TrustedEntitySetResource,
+} from '../../../src/private/resources/guardduty/threat-list';
 import { now as emulatorNow } from '../../local-api/clock';
 import { GuardDutyMessages } from '../../local-api/guardduty-state';
 import { LocalApi } from '../../local-api/server';
@@ -27,14 +30,21 @@ afterEach(() => jest.restoreAllMocks());
 
 const LOCATION = 'https://s3.us-east-1.amazonaws.com/lists-bucket/trusted.txt';
 
-describe.each([
-  { kind: 'IPSet', type: IpSetResource.type, collection: 'ipSets' as const, get: 'GetIPSet', update: 'UpdateIPSet', segment: 'ipset', quota: 1 },
-  { kind: 'ThreatIntelSet', type: ThreatIntelSetResource.type, collection: 'threatIntelSets' as const, get: 'GetThreatIntelSet', update: 'UpdateThreatIntelSet', segment: 'threatintelset', quota: 6 },
-])('$kind', ({ kind, type, collection, get, update, segment, quota }) => {
+const KINDS = [
+  { kind: 'IPSet', type: IpSetResource.type, collection: 'ipSets' as const, segment: 'ipset', quota: 1 as number | undefined, name: 'Office networks' },
+  { kind: 'ThreatIntelSet', type: ThreatIntelSetResource.type, collection: 'threatIntelSets' as const, segment: 'threatintelset', quota: 6, name: 'Office networks' },
+  { kind: 'TrustedEntitySet', type: TrustedEntitySetResource.type, collection: 'trustedEntitySets' as const, segment: 'trustedentityset', quota: 1, name: 'Office-networks' },
+  // GuardDuty documents no quota of threat entity sets.
+  { kind: 'ThreatEntitySet', type: ThreatEntitySetResource.type, collection: 'threatEntitySets' as const, segment: 'threatentityset', quota: undefined, name: 'Office-networks' },
+];
+
+describe.each(KINDS)('$kind', ({ kind, type, collection, segment, quota, name }) => {
+  const get = `Get${kind}`;
+  const update = `Update${kind}`;
   function props(overrides: Partial<ThreatListResourceProperties> = {}): ThreatListResourceProperties {
     return {
       DetectorId: detectorId,
-      Name: 'Office networks',
+      Name: name,
       Format: 'TXT',
       Location: LOCATION,
       Activate: 'true',
@@ -49,7 +59,7 @@ describe.each([
   test('create waits until ACTIVE and returns <detectorId>:<setId> and the ARN', async () => {
     const result = await dispatch(event('Create', type, props()));
     const [set] = sets();
-    expect(set).toMatchObject({ status: 'ACTIVE', name: 'Office networks', location: LOCATION, expectedBucketOwner: ACCOUNT, tags: { owner: 'security' } });
+    expect(set).toMatchObject({ status: 'ACTIVE', name, location: LOCATION, expectedBucketOwner: ACCOUNT, tags: { owner: 'security' } });
     expect(result).toEqual({
       physicalResourceId: `${detectorId}:${set.id}`,
       data: { SetId: set.id, SetArn: `arn:aws:guardduty:${REGION}:${ACCOUNT}:detector/${detectorId}/${segment}/${set.id}` },
@@ -93,7 +103,7 @@ describe.each([
     if (quota === 1) {
       // One trusted list per account and Region: the replacement cannot be made before the old one goes.
       const err = await dispatch(event('Update', type, props({ Format: 'STIX' }), { physicalResourceId: created.physicalResourceId, oldProperties: props() })).catch((e) => e);
-      expect(failureReason(`${kind} L`, err)).toMatch(/already has 1 IPSet\(s\) .*GuardDuty's quota per account and Region \(1\); a replacement/);
+      expect(failureReason(`${kind} L`, err)).toMatch(new RegExp(`already has 1 ${kind}\\(s\\) .*GuardDuty's quota per account and Region \\(1\\); a replacement`));
       return;
     }
     const replaced = await dispatch(event('Update', type, props({ Format: 'STIX' }), { physicalResourceId: created.physicalResourceId, oldProperties: props() }));
@@ -102,11 +112,14 @@ describe.each([
     expect(sets().map((s) => s.format)).toEqual(['STIX']);
   });
 
-  test(`past the quota of ${quota}, the failure names the quota and the existing sets`, async () => {
-    for (let i = 0; i < quota; i++) await dispatch(event('Create', type, props({ Name: `list-${i}` })));
-    const err = await dispatch(event('Create', type, props({ Name: 'one-more' }))).catch((e) => e);
-    expect(failureReason(`${kind} L`, err)).toMatch(new RegExp(`already has ${quota} ${kind}\\(s\\)`));
-  });
+  // A kind without a documented quota gets no quota explanation (ThreatEntitySet).
+  if (quota !== undefined) {
+    test(`past the quota of ${quota}, the failure names the quota and the existing sets`, async () => {
+      for (let i = 0; i < quota!; i++) await dispatch(event('Create', type, props({ Name: `list-${i}` })));
+      const err = await dispatch(event('Create', type, props({ Name: 'one-more' }))).catch((e) => e);
+      expect(failureReason(`${kind} L`, err)).toMatch(new RegExp(`already has ${quota} ${kind}\\(s\\)`));
+    });
+  }
 
   test('delete waits until the set is gone; delete again (already gone) succeeds', async () => {
     const created = await dispatch(event('Create', type, props()));
@@ -118,7 +131,7 @@ describe.each([
   });
 
   test('gone is decided by listing, whatever GuardDuty\'s words for an unknown set: AWS documents "An invalid ipSetId is specified"', async () => {
-    jest.replaceProperty(GuardDutyMessages, 'NO_SUCH_RESOURCE', `The request is rejected because an invalid ${kind === 'IPSet' ? 'ipSetId' : 'threatIntelSetId'} is specified.` as any);
+    jest.replaceProperty(GuardDutyMessages, 'NO_SUCH_RESOURCE', `The request is rejected because an invalid ${kind[0].toLowerCase()}${kind.slice(1)}Id is specified.` as any);
     const created = await dispatch(event('Create', type, props()));
     const setId = created.physicalResourceId.split(':')[1];
     // Deleted out of band: the Delete and the Update's "create it again" both see it gone.
@@ -127,7 +140,7 @@ describe.each([
     expect(updated.physicalResourceId).not.toBe(created.physicalResourceId);
     api.guardduty.detector(ACCOUNT, REGION, detectorId)![collection].clear();
     await dispatch(event('Delete', type, props(), { physicalResourceId: updated.physicalResourceId }));
-    expect(api.callsOf(kind === 'IPSet' ? 'ListIPSets' : 'ListThreatIntelSets').length).toBeGreaterThan(0);
+    expect(api.callsOf(`List${kind}s`).length).toBeGreaterThan(0);
   });
 
   test('a refused read of a set that is still listed is an error, not gone', async () => {
@@ -139,8 +152,56 @@ describe.each([
   });
 
   test('a 5xx on create is retried with the same client token: one set', async () => {
-    api.injectFault({ kind: 'internal-error-after-commit', operation: kind === 'IPSet' ? 'CreateIPSet' : 'CreateThreatIntelSet', times: 1 });
+    api.injectFault({ kind: 'internal-error-after-commit', operation: `Create${kind}`, times: 1 });
     await dispatch(event('Create', type, props()));
     expect(sets()).toHaveLength(1);
+  });
+});
+
+describe.each(KINDS.filter((k) => k.kind.endsWith('EntitySet')))('$kind: GuardDuty reads the list with the caller\'s access', ({ kind, type, collection }) => {
+  const OBJECT = 'arn:aws:s3:::lists-bucket/trusted.txt';
+  function props(overrides: Partial<ThreatListResourceProperties> = {}): ThreatListResourceProperties {
+    return { DetectorId: detectorId, Name: 'partners', Format: 'TXT', Location: LOCATION, Activate: 'true', ...overrides };
+  }
+  const sets = () => [...api.guardduty.detector(ACCOUNT, REGION, detectorId)![collection].values()];
+  function actAsRole(statements: unknown[]): void {
+    const principal = api.iam.registerRole({
+      account: ACCOUNT,
+      roleName: 'Handler',
+      sessionName: 'handler',
+      policies: [{ name: 'handler', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'guardduty:*', Resource: '*' }, ...statements] } }],
+    });
+    Object.assign(process.env, api.environmentFor(ACCOUNT, REGION, principal));
+  }
+  afterEach(() => Object.assign(process.env, api.environmentFor(ACCOUNT, REGION)));
+
+  test('a caller without s3:GetObject on the list: ERROR, and the failure carries GuardDuty\'s error details; no set left', async () => {
+    actAsRole([]);
+    const err = await dispatch(event('Create', type, props())).catch((e) => e);
+    const reason = failureReason(`${kind} L`, err);
+    expect(reason).toMatch(new RegExp(`^${kind} L: ${kind} \\w+ \\(${LOCATION}\\) is ERROR: GuardDuty could not read or parse the list.*handler's role may read it \\(s3:GetObject`));
+    expect(reason).toContain(`(GuardDuty: Access denied: arn:aws:sts::${ACCOUNT}:assumed-role/Handler/handler is not allowed s3:GetObject on ${OBJECT})`);
+    expect(sets()).toHaveLength(0);
+  });
+
+  test('with s3:GetObject on that object (and nothing else of S3), the set activates', async () => {
+    actAsRole([{ Effect: 'Allow', Action: 's3:GetObject', Resource: OBJECT }]);
+    await dispatch(event('Create', type, props()));
+    expect(sets()[0].status).toBe('ACTIVE');
+  });
+
+  test('re-activating after a list moved checks the new object: a grant on the old one is not enough', async () => {
+    actAsRole([{ Effect: 'Allow', Action: 's3:GetObject', Resource: OBJECT }]);
+    const created = await dispatch(event('Create', type, props()));
+    const moved = 'https://s3.us-east-1.amazonaws.com/lists-bucket/v2/trusted.txt';
+    const err = await dispatch(event('Update', type, props({ Location: moved }), { physicalResourceId: created.physicalResourceId, oldProperties: props() }))
+      .catch((e) => e);
+    expect(failureReason(`${kind} L`, err)).toContain('s3:GetObject on arn:aws:s3:::lists-bucket/v2/trusted.txt');
+  });
+
+  test('an unreadable object: ERROR with the details', async () => {
+    api.guardduty.failLocation(LOCATION);
+    const err = await dispatch(event('Create', type, props())).catch((e) => e);
+    expect(failureReason(`${kind} L`, err)).toContain(`(GuardDuty: The list at ${LOCATION} could not be read)`);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * `Custom::GuardDutyIPSet` and `Custom::GuardDutyThreatIntelSet`: one contract (the two APIs have
- * the same shape) between the `IpSet` and `ThreatIntelSet` constructs and their handlers, and the
- * handlers' permissions.
+ * `Custom::GuardDutyIPSet`, `Custom::GuardDutyThreatIntelSet`, `Custom::GuardDutyTrustedEntitySet`
+ * and `Custom::GuardDutyThreatEntitySet`: one contract (the four APIs have the same shape) between
+ * the list constructs and their handlers.
  *
  * Not exported from the package.
  */
@@ -9,7 +9,7 @@ import { BooleanString } from '../../contracts';
 import { defineResourceType } from '../../resource-definition';
 
 /**
- * Properties of `Custom::GuardDutyIPSet` and `Custom::GuardDutyThreatIntelSet` (same API shape).
+ * Properties of the four list resource types (same API shape).
  * Physical id: `<detectorId>:<setId>`.
  */
 export interface ThreatListResourceProperties {
@@ -32,9 +32,9 @@ export interface ThreatListResourceProperties {
   readonly Tags?: Readonly<Record<string, string>>;
 }
 
-/** Attributes of the two set resources. */
+/** Attributes of the set resources. */
 export interface ThreatListResourceAttributes {
-  /** The IPSet id or ThreatIntelSet id. */
+  /** The IPSet, ThreatIntelSet, TrustedEntitySet or ThreatEntitySet id. */
   readonly SetId: string;
   readonly SetArn: string;
 }
@@ -47,4 +47,14 @@ export const IpSetResource = defineResourceType<ThreatListResourceProperties, Th
 /** `Custom::GuardDutyThreatIntelSet`: a threat IP list. */
 export const ThreatIntelSetResource = defineResourceType<ThreatListResourceProperties, ThreatListResourceAttributes>({
   type: 'Custom::GuardDutyThreatIntelSet', label: 'ThreatIntelSet', noun: 'a threat intel set',
+});
+
+/** `Custom::GuardDutyTrustedEntitySet`: a trusted entity list (IP addresses and domain names). */
+export const TrustedEntitySetResource = defineResourceType<ThreatListResourceProperties, ThreatListResourceAttributes>({
+  type: 'Custom::GuardDutyTrustedEntitySet', label: 'TrustedEntitySet', noun: 'a trusted entity set',
+});
+
+/** `Custom::GuardDutyThreatEntitySet`: a threat entity list (IP addresses and domain names). */
+export const ThreatEntitySetResource = defineResourceType<ThreatListResourceProperties, ThreatListResourceAttributes>({
+  type: 'Custom::GuardDutyThreatEntitySet', label: 'ThreatEntitySet', noun: 'a threat entity set',
 });
