@@ -250,6 +250,8 @@ export class SecurityAccountStack extends ThreatDetectionStack {
       detector,
       accounts: workloads,
       features: { lambdaNetworkLogs: props.settings.lambdaNetworkLogs },
+      // The workload account serves the AI applications: AI Protection there only.
+      featureOverrides: [{ accountIds: [WORKLOAD_ACCOUNT], features: { aiProtection: true } }],
     });
 
     // Detective: delegation made the organization behavior graph, which this adopts (and never

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-guardduty';
 import { DetectorFeatureProperty } from '../../src/private/contracts';
 import { ACCOUNTS_PER_CALL, chunks, failOnUnprocessed, UnprocessedAccount } from '../shared/batches';
-import { isDetectorNotFound } from '../shared/errors';
+import { HandlerError, isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
 import { MemberAdapter, MemberProgress, MembershipMode } from '../shared/member-engine';
 import { lookUpOrganizationEmail } from '../shared/organizations';
@@ -63,6 +63,8 @@ const ASSOCIATION_PROPAGATION_MS = 60_000;
 export interface GuardDutyMemberSettings {
   /** Features to push; absent: not managed. */
   readonly features?: ReadonlyArray<DetectorFeatureProperty>;
+  /** Accounts whose features differ (each with its effective list); each must be a member of the set. */
+  readonly overrides?: ReadonlyArray<{ readonly AccountIds: ReadonlyArray<string>; readonly Features: ReadonlyArray<DetectorFeatureProperty> }>;
   /** Whether they differ from what the previous properties pushed (else only new members get them). */
   readonly featuresChanged: boolean;
 }
@@ -134,9 +136,20 @@ export function guardDutyMemberAdapter(client: GuardDutyClient, detectorId: stri
         + 'or the account is not in the organization (add it by invitation instead)'
       : '',
     async afterReady({ accountIds, created }) {
-      if (!settings.features || accountIds.length === 0) return;
+      const overrides = settings.overrides ?? [];
+      const members = new Set(accountIds);
+      const strangers = overrides.flatMap((o) => o.AccountIds).filter((a) => !members.has(a));
+      if (strangers.length > 0) {
+        throw new HandlerError(`featureOverrides name ${strangers.length} account(s) that are not members of this set: `
+          + `${strangers.slice(0, 10).join(', ')}${strangers.length > 10 ? ', …' : ''} (an account's override applies to members of this set only)`);
+      }
       const targets = settings.featuresChanged ? accountIds : created;
-      await updateMemberDetectors(client, detectorId, targets, settings.features);
+      // One UpdateMemberDetectors series per distinct feature list: the overridden accounts, then the rest.
+      const overridden = new Set(overrides.flatMap((o) => o.AccountIds));
+      for (const override of overrides) {
+        await updateMemberDetectors(client, detectorId, targets.filter((a) => override.AccountIds.includes(a)), override.Features);
+      }
+      if (settings.features) await updateMemberDetectors(client, detectorId, targets.filter((a) => !overridden.has(a)), settings.features);
     },
     lookUpEmail: lookUpOrganizationEmail,
     isContainerGone: isDetectorNotFound,

@@ -97,6 +97,82 @@ describe('MemberAccounts', () => {
   });
 });
 
+describe('MemberAccounts feature overrides', () => {
+  const OU = MemberAccountSource.fromOrganization({ parentIds: ['ou-ab12-workload'] });
+
+  test('each override carries its accounts\' effective list: the set\'s features with its own merged in', () => {
+    const { stack, detector } = setup();
+    new guardduty.MemberAccounts(stack, 'Members', {
+      detector,
+      accounts: OU,
+      features: { s3DataEvents: true, runtimeMonitoring: { enabled: true, eksAddonManagement: true } },
+      featureOverrides: [
+        { accountIds: ['333333333333', '444444444444'], features: { s3DataEvents: false, runtimeMonitoring: { enabled: true, ec2AgentManagement: true } } },
+        { accountIds: ['555555555555'], features: { rdsLoginEvents: true } },
+      ],
+    });
+    const [[, members]] = resources(stack, 'Custom::GuardDutyMembers');
+    expect(members.Properties.FeatureOverrides).toEqual([
+      {
+        AccountIds: ['333333333333', '444444444444'],
+        Features: [
+          { Name: 'S3_DATA_EVENTS', Status: 'DISABLED' },
+          {
+            Name: 'RUNTIME_MONITORING',
+            Status: 'ENABLED',
+            AdditionalConfiguration: [{ Name: 'EKS_ADDON_MANAGEMENT', Status: 'ENABLED' }, { Name: 'EC2_AGENT_MANAGEMENT', Status: 'ENABLED' }],
+          },
+        ],
+      },
+      {
+        AccountIds: ['555555555555'],
+        Features: expect.arrayContaining([{ Name: 'S3_DATA_EVENTS', Status: 'ENABLED' }, { Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' }]),
+      },
+    ]);
+    // Overrides alone (no set features) need UpdateMemberDetectors too.
+    const other = setup();
+    new guardduty.MemberAccounts(other.stack, 'Members', {
+      detector: other.detector, accounts: OU, featureOverrides: [{ accountIds: ['333333333333'], features: { s3DataEvents: true } }],
+    });
+    expect(statements(other.stack)).toContainEqual(expect.objectContaining({ Action: 'guardduty:UpdateMemberDetectors', Resource: '*' }));
+  });
+
+  test.each([
+    [OU, [{ accountIds: [], features: { s3DataEvents: true } }], /`featureOverrides\[0\].accountIds` must name at least one account, got none/],
+    [OU, [{ accountIds: ['3333'], features: { s3DataEvents: true } }], /`featureOverrides\[0\].accountIds\[0\]` must be a 12-digit AWS account id, got: "3333"/],
+    [OU, [{ accountIds: ['333333333333'], features: { s3DataEvents: true } }, { accountIds: ['333333333333'], features: { rdsLoginEvents: true } }],
+      /`featureOverrides\[1\]` names account 333333333333, which `featureOverrides\[0\]` names already/],
+    [OU, [{ accountIds: ['333333333333'], features: {} }], /`featureOverrides\[0\].features` must name at least one feature, got none/],
+    [MemberAccountSource.fromAccounts([{ accountId: '444444444444' }]), [{ accountIds: ['333333333333'], features: { s3DataEvents: true } }],
+      /`featureOverrides\[0\]` names account 333333333333, which is not in `accounts`/],
+    [OU, [{ accountIds: ['222222222222'], features: { s3DataEvents: true } }], /is this stack's own account/],
+  ])('synth error %#', (accounts, featureOverrides, message) => {
+    const { stack, detector } = setup();
+    expect(() => new guardduty.MemberAccounts(stack, 'Members', { detector, accounts, featureOverrides })).toThrow(message);
+  });
+
+  test('an override that would name both Runtime Monitoring plans is refused, as GuardDuty refuses it', () => {
+    const { stack, detector } = setup();
+    expect(() => new guardduty.MemberAccounts(stack, 'Members', {
+      detector,
+      accounts: OU,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      features: { eksRuntimeMonitoring: { enabled: true } },
+      featureOverrides: [{ accountIds: ['333333333333'], features: { runtimeMonitoring: { enabled: true } } }],
+    })).toThrow(/runtimeMonitoring` and `features.eksRuntimeMonitoring` cannot be used together/);
+  });
+
+  test('invited members take no overrides (features reach associated members only)', () => {
+    const { stack, detector } = setup();
+    expect(() => new guardduty.MemberAccounts(stack, 'Members', {
+      detector,
+      accounts: MemberAccountSource.fromAccounts([{ accountId: '333333333333', email: 'a@example.com' }]),
+      invitation: {},
+      featureOverrides: [{ accountIds: ['333333333333'], features: { s3DataEvents: true } }],
+    })).toThrow(/`features` cannot be pushed to invited members/);
+  });
+});
+
 describe('OrganizationConfiguration', () => {
   test('AI Protection auto-enables like every other plan (AI_PROTECTION, the model\'s OrgFeature)', () => {
     const { stack, detector } = setup();

@@ -67,6 +67,8 @@ describe('replayed lifecycle', () => {
     expect(status(SECURITY_ACCOUNT, 'RUNTIME_MONITORING')).toBe('ENABLED');
     expect(created.tags).toEqual({ 'cost-center': 'security-1001', 'landing-zone': 'example', 'owner': 'platform-security' });
     expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
+    // The member set's feature override: AI Protection in the workload account only.
+    expect(status(WORKLOAD_ACCOUNT, 'AI_PROTECTION')).toBe('ENABLED');
     expect(replay.attributes('WorkloadAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: preexisting, Adopted: 'true' });
     expect(replay.attributes('SecurityAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ DetectorId: created.id, Adopted: 'true' });
     expect(replay.attributes('ManagementAccountThreatDetection', 'Detector8252EF51')).toMatchObject({ Adopted: 'false' });
@@ -116,6 +118,11 @@ describe('replayed lifecycle', () => {
     expect(members()).toEqual([`${WORKLOAD_ACCOUNT} Enabled`, `${VENDED_ACCOUNT} Enabled`, ...SANDBOX_ACCOUNTS.map((a) => `${a} Enabled`)].sort());
     expect(api.guardduty.multiAccount.organizationConfiguration(SECURITY_ACCOUNT, REGION).autoEnableOrganizationMembers).toBe('ALL');
     expect(api.guardduty.detectors(SANDBOX_ACCOUNTS[0], REGION)[0].features.get('LAMBDA_NETWORK_LOGS')?.status).toBe('ENABLED');
+    // The sandbox accounts got the set's list, not the workload account's override: AI Protection was pushed to the workload account only.
+    const aiPushedTo = api.callsOf('UpdateMemberDetectors').filter((c) => JSON.stringify(c.input.Features).includes('AI_PROTECTION'))
+      .flatMap((c) => c.input.AccountIds);
+    expect([...new Set(aiPushedTo)]).toEqual([WORKLOAD_ACCOUNT]);
+    expect(status(WORKLOAD_ACCOUNT, 'AI_PROTECTION')).toBe('ENABLED');
     for (const account of [MANAGEMENT_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT]) {
       expect(detector(account)!.findingPublishingFrequency).toBe('FIFTEEN_MINUTES');
       expect(status(account, 'LAMBDA_NETWORK_LOGS')).toBe('ENABLED');

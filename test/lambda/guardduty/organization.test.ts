@@ -447,6 +447,61 @@ describe('MemberAccounts (a set)', () => {
     expect(ids()).toEqual([]);
   });
 
+  test('feature overrides: the overridden accounts get their own list, the others the set\'s; an override removed gives the set\'s back', async () => {
+    await delegate();
+    const detectorId = adminDetector()!;
+    const status = (account: string, feature: string) => api.guardduty.detectors(account, REGION)[0].features.get(feature);
+    const base: GuardDutyMembersProperties = {
+      DetectorId: detectorId,
+      Organization: { ParentIds: [workloadsOu] },
+      Features: [{ Name: 'RDS_LOGIN_EVENTS', Status: 'DISABLED' }],
+    };
+    // Sandbox: RDS login events on (replacing the set's), and Runtime Monitoring with its EC2 agent, named only there.
+    const withOverride: GuardDutyMembersProperties = {
+      ...base,
+      FeatureOverrides: [{
+        AccountIds: [SANDBOX],
+        Features: [
+          { Name: 'RDS_LOGIN_EVENTS', Status: 'ENABLED' },
+          { Name: 'RUNTIME_MONITORING', Status: 'ENABLED', AdditionalConfiguration: [{ Name: 'EC2_AGENT_MANAGEMENT', Status: 'ENABLED' }] },
+        ],
+      }],
+    };
+    const created = await dispatch(event('Create', TYPE, withOverride, { logicalId: 'Workloads' }));
+    expect(status(WORKLOAD, 'RDS_LOGIN_EVENTS')?.status).toBe('DISABLED');
+    expect(status(SANDBOX, 'RDS_LOGIN_EVENTS')?.status).toBe('ENABLED');
+    expect(status(SANDBOX, 'RUNTIME_MONITORING')?.status).toBe('ENABLED');
+    expect(status(SANDBOX, 'RUNTIME_MONITORING')?.additional.get('EC2_AGENT_MANAGEMENT')?.status).toBe('ENABLED');
+    // One call per distinct list, each with its own accounts.
+    expect(api.callsOf('UpdateMemberDetectors').map((c) => c.input.AccountIds)).toEqual([[SANDBOX], [WORKLOAD]]);
+
+    // The override removed: the sandbox gets the set's list again; Runtime Monitoring, named only in the override, stays.
+    api.calls.length = 0;
+    await dispatch(event('Update', TYPE, base, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId, oldProperties: withOverride }));
+    expect(status(SANDBOX, 'RDS_LOGIN_EVENTS')?.status).toBe('DISABLED');
+    expect(status(SANDBOX, 'RUNTIME_MONITORING')?.status).toBe('ENABLED');
+    expect(api.callsOf('UpdateMemberDetectors').map((c) => [...c.input.AccountIds].sort())).toEqual([[WORKLOAD, SANDBOX].sort()]);
+
+    // An unchanged update pushes nothing.
+    api.calls.length = 0;
+    await dispatch(event('Update', TYPE, { ...base, Organization: { ParentIds: [workloadsOu], ExcludeAccountIds: [] } },
+      { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId, oldProperties: base }));
+    expect(api.callsOf('UpdateMemberDetectors')).toHaveLength(0);
+  });
+
+  test('an override naming an account outside the set fails naming it, and the failed create leaves no member', async () => {
+    await delegate();
+    const props: GuardDutyMembersProperties = {
+      DetectorId: adminDetector()!,
+      Organization: { ParentIds: [sandboxOu] },
+      FeatureOverrides: [{ AccountIds: [WORKLOAD], Features: [{ Name: 'S3_DATA_EVENTS', Status: 'ENABLED' }] }],
+    };
+    const err = await dispatch(event('Create', TYPE, props, { logicalId: 'Sandbox' })).catch((e) => e);
+    expect(failureReason('MemberAccounts Sandbox', err)).toMatch(
+      new RegExp(`featureOverrides name 1 account\\(s\\) that are not members of this set: ${WORKLOAD}`));
+    expect(api.guardduty.multiAccount.members(ADMIN, REGION)).toEqual([]);
+  });
+
   test('excluded OUs leave out their accounts and those of the OUs below them', async () => {
     await delegate();
     const root = api.organization.rootId;

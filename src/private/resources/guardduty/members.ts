@@ -33,6 +33,15 @@ export interface GuardDutyMemberAttributes {
 }
 
 /**
+ * Protection plans for some accounts of a set: the effective feature list of those accounts (the
+ * set's `Features` with the override's merged in at synth), pushed instead of the set's.
+ */
+export interface MemberFeatureOverrideProperty {
+  readonly AccountIds: ReadonlyArray<string>;
+  readonly Features: ReadonlyArray<DetectorFeatureProperty>;
+}
+
+/**
  * Properties of `Custom::GuardDutyMembers` (a set of accounts). Exactly one of `Accounts` and
  * `Organization`. Physical id: `<detectorId>:members:<logicalId>`; a new detector replaces it.
  */
@@ -42,6 +51,8 @@ export interface GuardDutyMembersProperties {
   readonly Organization?: OrganizationSourceProperty;
   readonly Invitation?: MemberInvitationProperty;
   readonly Features?: ReadonlyArray<DetectorFeatureProperty>;
+  /** Accounts whose features differ from the set's; each account in at most one, each a member of the set. */
+  readonly FeatureOverrides?: ReadonlyArray<MemberFeatureOverrideProperty>;
 }
 
 /** `Custom::GuardDutyMember`. */
