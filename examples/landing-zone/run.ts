@@ -24,14 +24,19 @@ import {
   GetDetectorCommand,
   GetFilterCommand,
   GetIPSetCommand,
+  GetMalwareScanSettingsCommand,
+  GetThreatEntitySetCommand,
   GetThreatIntelSetCommand,
+  GetTrustedEntitySetCommand,
   GuardDutyClient,
   ListDetectorsCommand,
   ListFiltersCommand,
   ListIPSetsCommand,
   ListMembersCommand,
   ListPublishingDestinationsCommand,
+  ListThreatEntitySetsCommand,
   ListThreatIntelSetsCommand,
+  ListTrustedEntitySetsCommand,
 } from '@aws-sdk/client-guardduty';
 import { App } from 'aws-cdk-lib';
 import {
@@ -95,6 +100,21 @@ async function printGuardDuty(api: LocalApi): Promise<void> {
       for (const setId of (await client.send(new ListThreatIntelSetsCommand({ DetectorId: id }))).ThreatIntelSetIds ?? []) {
         const set = await client.send(new GetThreatIntelSetCommand({ DetectorId: id, ThreatIntelSetId: setId }));
         console.log(`    threat IP list "${set.Name}" ${set.Status} (${set.Format}) ${set.Location}`);
+      }
+      for (const setId of (await client.send(new ListTrustedEntitySetsCommand({ DetectorId: id }))).TrustedEntitySetIds ?? []) {
+        const set = await client.send(new GetTrustedEntitySetCommand({ DetectorId: id, TrustedEntitySetId: setId }));
+        console.log(`    trusted entity list "${set.Name}" ${set.Status} (${set.Format}) ${set.Location}`);
+      }
+      for (const setId of (await client.send(new ListThreatEntitySetsCommand({ DetectorId: id }))).ThreatEntitySetIds ?? []) {
+        const set = await client.send(new GetThreatEntitySetCommand({ DetectorId: id, ThreatEntitySetId: setId }));
+        console.log(`    threat entity list "${set.Name}" ${set.Status} (${set.Format}) ${set.Location}`);
+      }
+      const scans = await client.send(new GetMalwareScanSettingsCommand({ DetectorId: id }));
+      const exclusions = scans.ScanResourceCriteria?.Exclude?.EC2_INSTANCE_TAG?.MapEquals ?? [];
+      const inclusions = scans.ScanResourceCriteria?.Include?.EC2_INSTANCE_TAG?.MapEquals ?? [];
+      if (scans.EbsSnapshotPreservation !== 'NO_RETENTION' || exclusions.length + inclusions.length > 0) {
+        const tags = (pairs: typeof exclusions) => pairs.map((p) => (p.Value === undefined ? p.Key : `${p.Key}=${p.Value}`)).join(', ');
+        console.log(`    malware scans: snapshots ${scans.EbsSnapshotPreservation}; include [${tags(inclusions)}]; exclude [${tags(exclusions)}]`);
       }
       for (const dest of (await client.send(new ListPublishingDestinationsCommand({ DetectorId: id }))).Destinations ?? []) {
         const p = await client.send(new DescribePublishingDestinationCommand({ DetectorId: id, DestinationId: dest.DestinationId }));
