@@ -234,6 +234,18 @@ project.addTask('example', {
   ],
 });
 
+// The replay command from this repository (the example runs its typed API, test/replay/landing-zone-replay.ts):
+// `npx projen replay --organization org.json cdk.out [cdk.out.updated]`.
+project.addTask('replay', {
+  description: 'Replay cloud assemblies (cdk.out) in an organization against the local GuardDuty, Detective and Organizations API',
+  env: { NODE_NO_WARNINGS: '1' },
+  receiveArgs: true,
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json test/replay/bin.ts replay', receiveArgs: true },
+  ],
+});
+
 project.addTask('benchmark', {
   description: 'Print the handler\'s cold start beside AwsCustomResource\'s, what member accounts cost in four forms at 100 to '
     + '49,995 accounts (synth, template, resources, API calls, CPU, memory, projected time), and the replay\'s cost per event',

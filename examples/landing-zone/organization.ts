@@ -1,20 +1,32 @@
 /**
- * The organization the example runs in, set up in the local API (in AWS it already exists):
- * a management account, the security account, and two OUs of workload accounts (the update
- * enrols the second).
+ * The organization the example runs in (in AWS it already exists): a management account, the
+ * security account, two OUs of workload accounts (the update enrols the second), and the vended
+ * account outside the organization. The same description a user gives the replay command in a
+ * file (`organization-file.json` here is this, written out; a test keeps the two equal).
  */
-import { MANAGEMENT_ACCOUNT, SANDBOX_OU, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT, WORKLOADS_OU } from './app';
-import { LocalApi } from '../../test/local-api/server';
+import { MANAGEMENT_ACCOUNT, REGION, SANDBOX_OU, SECURITY_ACCOUNT, VENDED_ACCOUNT, WORKLOAD_ACCOUNT, WORKLOADS_OU } from './app';
+import type { LocalApi } from '../../test/local-api/server';
+import { applyOrganization, OrganizationDescription } from '../../test/replay/organization-file';
 
 /** Accounts of the sandbox OU. */
 export const SANDBOX_ACCOUNTS = ['555555555555', '666666666666'];
 
+export const ORGANIZATION: OrganizationDescription = {
+  managementAccount: { id: MANAGEMENT_ACCOUNT, email: 'aws-management@example.com', name: 'management' },
+  rootId: 'r-exmp',
+  organizationalUnits: [
+    { id: WORKLOADS_OU, name: 'Workloads' },
+    { id: SANDBOX_OU, name: 'Sandbox' },
+  ],
+  accounts: [
+    { id: SECURITY_ACCOUNT, email: 'aws-security@example.com', name: 'security' },
+    { id: WORKLOAD_ACCOUNT, email: 'aws-workload@example.com', name: 'workload', parent: WORKLOADS_OU },
+    ...SANDBOX_ACCOUNTS.map((id, i) => ({ id, email: `aws-sandbox-${i + 1}@example.com`, name: `sandbox-${i + 1}`, parent: SANDBOX_OU })),
+  ],
+  outsideAccounts: [{ id: VENDED_ACCOUNT, name: 'vended' }],
+};
+
+/** Set the organization up in the local API (tests that drive the replay themselves). */
 export function createOrganization(api: LocalApi): void {
-  const org = api.organization;
-  const root = org.create(MANAGEMENT_ACCOUNT, 'aws-management@example.com', 'r-exmp');
-  org.addAccount(SECURITY_ACCOUNT, 'aws-security@example.com', root);
-  const workloads = org.addOrganizationalUnit(root, 'Workloads', WORKLOADS_OU);
-  org.addAccount(WORKLOAD_ACCOUNT, 'aws-workload@example.com', workloads);
-  const sandbox = org.addOrganizationalUnit(root, 'Sandbox', SANDBOX_OU);
-  SANDBOX_ACCOUNTS.forEach((id, i) => org.addAccount(id, `aws-sandbox-${i + 1}@example.com`, sandbox));
+  applyOrganization(api, ORGANIZATION, REGION);
 }

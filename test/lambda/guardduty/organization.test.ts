@@ -480,7 +480,7 @@ describe('MemberAccounts (a set)', () => {
     await dispatch(event('Update', TYPE, base, { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId, oldProperties: withOverride }));
     expect(status(SANDBOX, 'RDS_LOGIN_EVENTS')?.status).toBe('DISABLED');
     expect(status(SANDBOX, 'RUNTIME_MONITORING')?.status).toBe('ENABLED');
-    expect(api.callsOf('UpdateMemberDetectors').map((c) => [...c.input.AccountIds].sort())).toEqual([[WORKLOAD, SANDBOX].sort()]);
+    expect(api.callsOf('UpdateMemberDetectors').map((c) => [...(c.input.AccountIds as string[])].sort())).toEqual([[WORKLOAD, SANDBOX].sort()]);
 
     // An unchanged update pushes nothing.
     api.calls.length = 0;
