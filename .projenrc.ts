@@ -246,6 +246,14 @@ project.addTask('replay', {
   ],
 });
 
+// The companion package users install to replay their own landing zones (see test/replay/package-replay.ts
+// for why it is not part of the jsii library): dist/replay/cdk-threat-detection-replay-<version>.tgz.
+project.addTask('package:replay', {
+  description: 'Pack the replay command and its typed API as the companion package cdk-threat-detection-replay (dist/replay)',
+  env: { NODE_NO_WARNINGS: '1' },
+  exec: 'ts-node --transpile-only --project test/tsconfig.json test/replay/package-replay.ts',
+});
+
 project.addTask('benchmark', {
   description: 'Print the handler\'s cold start beside AwsCustomResource\'s, what member accounts cost in four forms at 100 to '
     + '49,995 accounts (synth, template, resources, API calls, CPU, memory, projected time), and the replay\'s cost per event',

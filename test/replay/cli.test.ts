@@ -56,7 +56,9 @@ async function run(args: string[], columns = 400): Promise<{ status: number; out
 
 test('create, update, destroy with one command: exit 0, each event, the state after each step, the summary', async () => {
   const org = writeOrganization(ORG);
-  const { status, output } = await run(['--organization', org, userApp(['updates.example.com']), userApp(['updates.example.com', 'telemetry.example.net'])]);
+  // The first assembly as a path relative to the working directory, as a user types it.
+  const first = path.relative(process.cwd(), userApp(['updates.example.com']));
+  const { status, output } = await run(['--organization', org, first, userApp(['updates.example.com', 'telemetry.example.net'])]);
   expect(status).toBe(0);
   expect(output).toMatch(/^1\. Deploy .* \(create\)$/m);
   expect(output).toMatch(/^ {2}Security Create Custom::GuardDutyTrustedEntitySet DetectorPartners\w+: SUCCESS /m);

@@ -442,6 +442,8 @@ export class CloudFormationReplay {
     const output: string[] = [];
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
+    // The runtime's own failure (the code could not be loaded, the handler threw) comes over IPC.
+    child.on('message', (m: { ok?: boolean; error?: string }) => { if (m && m.ok === false) output.push(`runtime: ${m.error}\n`); });
     const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.send({ codeDir, handler: fn.properties.Handler, event, timeoutMs });
@@ -611,7 +613,8 @@ export class CloudFormationReplay {
       if (a?.type !== 'cdk:asset-manifest') continue;
       const assetManifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, a.properties.file), 'utf-8'));
       for (const [hash, file] of Object.entries<any>(assetManifest.files ?? {})) {
-        assets.set(hash, path.join(assemblyDir, file.source.path));
+        // Absolute: the handler's process loads its code from here, whatever the caller's directory.
+        assets.set(hash, path.resolve(assemblyDir, file.source.path));
       }
     }
     return {
