@@ -4,46 +4,20 @@
  * the reads policy must hold the list's object whenever GuardDuty reads it, including when a
  * rollback puts a list back at its old object.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CloudFormationReplay, DeploymentFailed } from './replay';
+import { useReplay } from './harness';
+import { DeploymentFailed } from './replay';
 import { aws_guardduty as guardduty } from '../../src';
-import { LocalApi } from '../local-api/server';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '222222222222';
 
-let api: LocalApi;
-let replay: CloudFormationReplay;
-const dirs: string[] = [];
+const h = useReplay('Lists', { account: ACCOUNT, region: REGION });
+const synth = (build: (stack: Stack) => void) => h.synth(build);
 
-beforeAll(async () => {
-  api = await new LocalApi().start();
-});
-beforeEach(() => {
-  api.reset();
-  replay = new CloudFormationReplay({ api });
-});
-afterEach(() => replay.close());
-afterAll(async () => {
-  await api.stop();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function synth(build: (stack: Stack) => void): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-entity-'));
-  dirs.push(dir);
-  const cdkApp = new App({ outdir: dir });
-  build(new Stack(cdkApp, 'Lists', { env: { account: ACCOUNT, region: REGION } }));
-  cdkApp.synth();
-  return dir;
-}
-
-const detector = () => api.guardduty.detectors(ACCOUNT, REGION)[0];
+const detector = () => h.api.guardduty.detectors(ACCOUNT, REGION)[0];
 const trusted = () => [...detector().trustedEntitySets.values()];
 
 /** A detector with a trusted entity list, and a filter made after the list (to fail an update after the list changed). */
@@ -62,26 +36,26 @@ function listsApp(entries: string[], filterDescription: string): string {
 }
 
 test('a failed update after a list changed rolls the list back to its old object, which the old reads policy still allows', async () => {
-  await replay.deploy(listsApp(['updates.example.com'], 'first'), 'Lists');
+  await h.replay.deploy(listsApp(['updates.example.com'], 'first'), 'Lists');
   const [created] = trusted();
   expect(created).toMatchObject({ status: 'ACTIVE', reads: 1 });
   const oldLocation = created.location;
 
   // The update changes the list (a new object, a new reads policy), then the filter's update is denied.
-  api.injectFault({ kind: 'access-denied', operation: 'UpdateFilter', times: 1 });
-  const err = await replay.deploy(listsApp(['updates.example.com', 'telemetry.example.net'], 'second'), 'Lists').catch((e) => e);
+  h.api.injectFault({ kind: 'access-denied', operation: 'UpdateFilter', times: 1 });
+  const err = await h.replay.deploy(listsApp(['updates.example.com', 'telemetry.example.net'], 'second'), 'Lists').catch((e) => e);
   expect(err).toBeInstanceOf(DeploymentFailed);
   expect((err as DeploymentFailed).status).toBe('UPDATE_ROLLBACK_COMPLETE');
 
   // The list was read at the new object, then at the old one again by the rollback: both allowed.
   expect(trusted()).toEqual([expect.objectContaining({ id: created.id, status: 'ACTIVE', location: oldLocation, reads: 3 })]);
-  const reads = api.calls.filter((c) => c.operation === 'UpdateTrustedEntitySet').flatMap((c) => c.authorization)
+  const reads = h.api.calls.filter((c) => c.operation === 'UpdateTrustedEntitySet').flatMap((c) => c.authorization)
     .filter((a) => a.action === 's3:GetObject').map((a) => [a.decision, a.resource.split('/').pop()]);
   expect(reads).toEqual([['Allowed', expect.stringMatching(/\.txt$/)], ['Allowed', oldLocation.split('/').pop()]]);
-  expect(replay.events.filter((e) => e.status === 'FAILED').map((e) => e.logicalId)).toEqual([expect.stringMatching(/^DetectorArchive/)]);
+  expect(h.replay.events.filter((e) => e.status === 'FAILED').map((e) => e.logicalId)).toEqual([expect.stringMatching(/^DetectorArchive/)]);
 
-  await replay.destroy(listsApp(['updates.example.com'], 'first'), 'Lists');
-  expect(api.guardduty.detectors(ACCOUNT, REGION)).toEqual([]);
+  await h.replay.destroy(listsApp(['updates.example.com'], 'first'), 'Lists');
+  expect(h.api.guardduty.detectors(ACCOUNT, REGION)).toEqual([]);
 });
 
 test('a list in a bucket under the app\'s key: read (and decrypted through S3) with the handler\'s grants, which the list waits for', async () => {
@@ -93,13 +67,13 @@ test('a list in a bucket under the app\'s key: read (and decrypted through S3) w
     d.addPublishingDestination('Export', { bucket: new s3.Bucket(stack, 'Findings', { bucketName: 'findings-bucket' }), key });
     d.addThreatEntitySet('Feeds', { source: guardduty.IpListSource.fromBucket(bucket, 'feeds/bad.txt') });
   });
-  await replay.deploy(dir, 'Lists');
+  await h.replay.deploy(dir, 'Lists');
   expect([...detector().threatEntitySets.values()]).toEqual([expect.objectContaining({ status: 'ACTIVE', errorDetails: undefined })]);
-  const decisions = api.calls.filter((c) => c.operation === 'CreateThreatEntitySet').flatMap((c) => c.authorization)
+  const decisions = h.api.calls.filter((c) => c.operation === 'CreateThreatEntitySet').flatMap((c) => c.authorization)
     .filter((a) => ['s3:GetObject', 'kms:Decrypt'].includes(a.action)).map((a) => [a.action, a.decision, a.resource]);
   expect(decisions).toEqual([
     ['s3:GetObject', 'Allowed', 'arn:aws:s3:::lists-bucket/feeds/bad.txt'],
     ['kms:Decrypt', 'Allowed', expect.stringMatching(/^arn:aws:kms:eu-west-1:222222222222:key\//)],
   ]);
-  await replay.destroy(dir, 'Lists');
+  await h.replay.destroy(dir, 'Lists');
 });
