@@ -83,7 +83,7 @@ export const ENTITY_LIST_ERROR_ADVICE = 'GuardDuty could not read or parse the l
   + 'its format matches `format`, that the bucket is owned by the expected account (this account when none is given), and that the '
   + 'handler\'s role may read it (s3:GetObject, and kms:Decrypt for SSE-KMS): GuardDuty reads entity lists with the caller\'s access';
 
-/** The handler of one set API: the same lifecycle for IPSet and ThreatIntelSet. */
+/** The handler of one set API: the same lifecycle for the four list APIs. */
 export function listHandler(api: ListApi): ResourceHandler<ThreatListResourceProperties, ThreatListResourceAttributes> {
   return {
     create: (event) => create(api, guardDutyClient(), stackLocation(event.StackId), event),

@@ -110,6 +110,7 @@ function isEntityList(kind: IpListKind): boolean {
 function isTrustedList(kind: IpListKind): boolean {
   return kind === IpListKind.TRUSTED || kind === IpListKind.TRUSTED_ENTITIES;
 }
+
 /** "The maximum file size for the file used to upload a list". */
 const MAX_FILE_BYTES = 35 * 1024 * 1024;
 
