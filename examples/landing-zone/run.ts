@@ -57,7 +57,6 @@ async function main(): Promise<void> {
     },
   });
   const { api } = result;
-  const replay = result;
   try {
     if (!result.ok) throw new Error(`the example failed: ${result.failures.map((f) => f.message).join('; ')}`);
     const calls = api.calls.filter((c) => c.service === 'guardduty');
@@ -66,11 +65,11 @@ async function main(): Promise<void> {
     const errors = [...calls, ...detectiveCalls].filter((c) => c.status >= 400).map((c) => `${c.service} ${c.operation}`);
     const byAccount = (list: typeof calls) => [...ACCOUNTS]
       .map(([id, name]) => `${name} ${list.filter((c) => c.account === id).length}`).join(', ');
-    console.log(`\n${replay.events.length} custom resource events; ${calls.length} GuardDuty API calls (${byAccount(calls)}), `
+    console.log(`\n${result.events.length} custom resource events; ${calls.length} GuardDuty API calls (${byAccount(calls)}), `
       + `${detectiveCalls.length} Detective API calls (${byAccount(detectiveCalls)}) and ${organizationCalls.length} AWS Organizations calls; `
       + `${errors.length} answered with an error, as designed (${errors.join(', ')}): "detector already exists" for each adopted `
       + 'detector, and "no such resource" once a deleted set is gone');
-    const durations = replay.events.map((e) => e.durationMs).sort((a, b) => a - b);
+    const durations = result.events.map((e) => e.durationMs).sort((a, b) => a - b);
     console.log(`Replay: each event in a fresh handler process, ${Math.round(durations.reduce((a, b) => a + b, 0) / durations.length)} ms `
       + `on average (median ${durations[Math.floor(durations.length / 2)]} ms, longest ${durations[durations.length - 1]} ms, waits included)`);
     const handlerCalls = api.calls.filter((c) => c.principal.includes(':assumed-role/'));

@@ -27,7 +27,9 @@ import { definedKeys, renderFeatures, validateFeatureChoice } from '../private/f
 import { DetectorDataSourcesProperty, DetectorResource } from '../private/resources/guardduty/detector';
 import { detectorPermissions } from '../private/resources/guardduty/detector.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
-import { GUARDDUTY_OWNED_TAG_LIMIT, renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
+import {
+  GUARDDUTY_OWNED_TAG_LIMIT, renderTags, validateRemovalPolicy, validateSameEnvironment, validateString, validateTags,
+} from '../private/validation';
 
 /**
  * A GuardDuty detector: the resource that represents GuardDuty in one account and Region.
@@ -252,13 +254,8 @@ abstract class DetectorBase extends Resource implements IDetector {
 
   /** Findings go to the default event bus of the detector's account and Region only. */
   private validateSameEnvironment(method: string): void {
-    const stack = Stack.of(this);
-    for (const [what, mine, stacks] of [['account', this.env.account, stack.account], ['Region', this.env.region, stack.region]]) {
-      if (!Token.isUnresolved(mine) && !Token.isUnresolved(stacks) && mine !== stacks) {
-        throw new ValidationError(this, `${method}: the detector is in ${what} ${mine} and the stack in ${stacks}; GuardDuty sends `
-          + `findings to the default event bus of the detector's own ${what}, so the rule must be in a stack there`);
-      }
-    }
+    validateSameEnvironment(this, this.env, (what, mine, stacks) => `${method}: the detector is in ${what} ${mine} and the stack in `
+      + `${stacks}; GuardDuty sends findings to the default event bus of the detector's own ${what}, so the rule must be in a stack there`);
   }
 
   /** The finding actions (authorized on `*` only), and the detector reads that find this detector. */

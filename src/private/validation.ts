@@ -4,7 +4,7 @@
  *
  * Not exported from the package.
  */
-import { RemovalPolicy, TagManager, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, TagManager, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CREATED_BY_TAG } from './contracts';
 import { ValidationError } from './errors';
@@ -22,6 +22,32 @@ export const GUARDDUTY_OWNED_TAG_LIMIT = { service: 'GuardDuty', maxTags: MAX_TA
 const TAG_KEY_PATTERN = /^(?!aws:)[a-zA-Z0-9+\-=._:/]{1,128}$/;
 const MAX_TAG_VALUE_LENGTH = 256;
 
+/** Whether a tag key breaks GuardDuty's `TagKey` rule, as the message that says so (`undefined` when valid or a token). */
+export function tagKeyError(key: string): string | undefined {
+  if (Token.isUnresolved(key) || TAG_KEY_PATTERN.test(key)) return undefined;
+  return `tag key must be 1-128 characters of letters, digits and + - = . _ : /, not starting with "aws:", got: "${key}"`;
+}
+
+/** Whether a tag value is too long (`TagValue`: at most 256 characters), as the message that says so. */
+export function tagValueError(key: string, value: string): string | undefined {
+  if (Token.isUnresolved(value) || value.length <= MAX_TAG_VALUE_LENGTH) return undefined;
+  return `tag "${key}" value must be at most ${MAX_TAG_VALUE_LENGTH} characters, got: ${value.length}`;
+}
+
+/**
+ * Throw unless a resource (by its `env`) is in the scope's stack's account and Region, when both
+ * are known at synth: `why(what)` says why it must be (`what` is "account" or "Region").
+ */
+export function validateSameEnvironment(scope: IConstruct, env: { readonly account: string; readonly region: string },
+  why: (what: string, resourceValue: string, stackValue: string) => string): void {
+  const stack = Stack.of(scope);
+  for (const [what, mine, stacks] of [['account', env.account, stack.account], ['Region', env.region, stack.region]]) {
+    if (!Token.isUnresolved(mine) && !Token.isUnresolved(stacks) && mine !== stacks) {
+      throw new ValidationError(scope, why(what, mine, stacks));
+    }
+  }
+}
+
 /**
  * The errors (empty when valid) of a resource's tags; `kind` names the resource, e.g. "a filter".
  * Detective's tags follow the same rules (`TagResource`: up to 50, same key and value limits).
@@ -36,13 +62,7 @@ export function validateTags(tags: Record<string, string>, kind: string,
   for (const key of keys) {
     if (Token.isUnresolved(key)) continue;
     if (key === CREATED_BY_TAG) errors.push(`the tag key ${CREATED_BY_TAG} is reserved by this library (its ownership record)`);
-    if (!TAG_KEY_PATTERN.test(key)) {
-      errors.push(`tag key must be 1-128 characters of letters, digits and + - = . _ : /, not starting with "aws:", got: "${key}"`);
-    }
-    const value = tags[key];
-    if (!Token.isUnresolved(value) && value.length > MAX_TAG_VALUE_LENGTH) {
-      errors.push(`tag "${key}" value must be at most ${MAX_TAG_VALUE_LENGTH} characters, got: ${value.length}`);
-    }
+    for (const error of [tagKeyError(key), tagValueError(key, tags[key])]) if (error) errors.push(error);
   }
   return errors;
 }
