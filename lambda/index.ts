@@ -19,7 +19,7 @@ import {
 } from './shared/custom-resource';
 import { failureReason } from './shared/errors';
 import { verifyEvent } from './shared/event-verification';
-import { madePhysicalId, markAnswered, startInvocation } from './shared/invocation';
+import { madePhysicalId, markAnswered, runInvocation } from './shared/invocation';
 import { log, redact, redactText } from './shared/log';
 import { responseUrlProblem } from './shared/response-url';
 
@@ -57,29 +57,32 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
   const remaining = context.getRemainingTimeInMillis();
   const endsAt = Date.now() + remaining;
   const answerBy = endsAt - ANSWER_MARGIN_MS;
-  startInvocation(clock().now() + remaining - ANSWER_MARGIN_MS - CLEANUP_RESERVE_MS);
+  // The work runs as this invocation (see shared/invocation.ts): work it abandons at the timeout
+  // stays answered, even when the next event reaches the same warm environment.
+  const response = await runInvocation(clock().now() + remaining - ANSWER_MARGIN_MS - CLEANUP_RESERVE_MS, async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<CustomResourceResponse>((resolve) => {
+      timer = setTimeout(() => {
+        // From here no API call is made: the work still running is abandoned, and what a create
+        // made is answered as the physical id, for the rollback's Delete to remove.
+        markAnswered();
+        resolve(failedResponse(event, `${label}: the handler did not finish within the function timeout; check its log`, madePhysicalId()));
+      }, Math.max(answerBy - Date.now(), 0));
+    });
+    const completed = dispatch(event, { undoesCreate: verification.undoesCreate, rollback: verification.rollback }).then(
+      (result) => successResponse(event, result),
+      (err) => {
+        log.error('Failed', { resource: label, error: String(err), stack: (err as Error)?.stack });
+        // The reason shows in CloudFormation's stack events: no email (e.g. quoted by a service error).
+        return failedResponse(event, redactText(failureReason(label, err)), madePhysicalId());
+      },
+    );
 
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<CustomResourceResponse>((resolve) => {
-    timer = setTimeout(() => {
-      // From here no API call is made: the work still running is abandoned, and what a create
-      // made is answered as the physical id, for the rollback's Delete to remove.
-      markAnswered();
-      resolve(failedResponse(event, `${label}: the handler did not finish within the function timeout; check its log`, madePhysicalId()));
-    }, Math.max(answerBy - Date.now(), 0));
+    const answer = await Promise.race([completed, timedOut]);
+    clearTimeout(timer);
+    markAnswered();
+    return answer;
   });
-  const completed = dispatch(event, { undoesCreate: verification.undoesCreate, rollback: verification.rollback }).then(
-    (result) => successResponse(event, result),
-    (err) => {
-      log.error('Failed', { resource: label, error: String(err), stack: (err as Error)?.stack });
-      // The reason shows in CloudFormation's stack events: no email (e.g. quoted by a service error).
-      return failedResponse(event, redactText(failureReason(label, err)), madePhysicalId());
-    },
-  );
-
-  const response = await Promise.race([completed, timedOut]);
-  clearTimeout(timer);
-  markAnswered();
   log.info('Response', { response });
   // The answer's retries stop short of the function's end.
   await sendResponse(event.ResponseURL, response, endsAt - 2_000);

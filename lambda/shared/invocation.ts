@@ -13,39 +13,65 @@
  *   is made: the client middleware refuses it, so abandoned work stops instead of completing after
  *   CloudFormation was told it failed.
  *
+ * The state belongs to the invocation, not to the module: Lambda reuses a warm execution
+ * environment for the next event, and work an earlier invocation abandoned at its timeout resumes
+ * there when the environment thaws. Each invocation's work runs in its own async context
+ * (`AsyncLocalStorage`), so abandoned work still sees its own invocation answered, and the next
+ * event's start does not make it live again.
+ *
  * Outside the entry point (handler tests calling `dispatch`), there is no deadline.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
-let deadline = Number.POSITIVE_INFINITY;
-let made: string | undefined;
-let answered = false;
+import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** Start an invocation: its work deadline (ms since the epoch, on the handler's clock). */
-export function startInvocation(workDeadline: number): void {
-  deadline = workDeadline;
-  made = undefined;
-  answered = false;
+interface InvocationState {
+  /** The work deadline, ms since the epoch on the handler's clock. */
+  readonly deadline: number;
+  /** What a create made, if anything. */
+  made?: string;
+  /** Whether the answer is sent. */
+  answered: boolean;
+}
+
+const invocations = new AsyncLocalStorage<InvocationState>();
+
+/** What code outside an invocation sees (handler tests calling `dispatch` directly). */
+const OUTSIDE: InvocationState = { deadline: Number.POSITIVE_INFINITY, answered: false };
+
+function current(): InvocationState {
+  return invocations.getStore() ?? OUTSIDE;
+}
+
+/**
+ * Run `work` as one invocation with its work deadline (ms since the epoch, on the handler's clock):
+ * everything it starts, including timers and work it abandons, sees this invocation's state.
+ */
+export function runInvocation<T>(workDeadline: number, work: () => T): T {
+  return invocations.run({ deadline: workDeadline, answered: false }, work);
 }
 
 /** The work deadline of the running invocation (infinite outside one). */
 export function invocationDeadline(): number {
-  return deadline;
+  return current().deadline;
 }
 
 /** A create made this resource: a failure from here on answers with its physical id. */
 export function madeResource(physicalResourceId: string): void {
-  made = physicalResourceId;
+  current().made = physicalResourceId;
 }
 
 /** What the running create made, if anything. */
 export function madePhysicalId(): string | undefined {
-  return made;
+  return current().made;
 }
 
-/** The answer is sent: no further API call. */
+/** The answer is sent: no further API call in this invocation. */
 export function markAnswered(): void {
-  answered = true;
+  current().answered = true;
 }
 
+/** Whether the invocation this code runs in has answered. */
 export function isAnswered(): boolean {
-  return answered;
+  return current().answered;
 }
