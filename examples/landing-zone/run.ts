@@ -69,9 +69,15 @@ async function main(): Promise<void> {
       + `${detectiveCalls.length} Detective API calls (${byAccount(detectiveCalls)}) and ${organizationCalls.length} AWS Organizations calls; `
       + `${errors.length} answered with an error, as designed (${errors.join(', ')}): "detector already exists" for each adopted `
       + 'detector, and "no such resource" once a deleted set is gone');
-    const durations = result.events.map((e) => e.durationMs).sort((a, b) => a - b);
-    console.log(`Replay: each event in a fresh handler process, ${Math.round(durations.reduce((a, b) => a + b, 0) / durations.length)} ms `
-      + `on average (median ${durations[Math.floor(durations.length / 2)]} ms, longest ${durations[durations.length - 1]} ms, waits included)`);
+    const wall = (events: typeof result.events) => {
+      const ms = events.map((e) => e.durationMs).sort((a, b) => a - b);
+      return `${Math.round(ms.reduce((a, b) => a + b, 0) / Math.max(ms.length, 1))} ms on average, median ${ms[Math.floor(ms.length / 2)] ?? 0} ms`;
+    };
+    const cold = result.events.filter((e) => e.coldStart);
+    const warm = result.events.filter((e) => !e.coldStart);
+    const waited = result.events.reduce((sum, e) => sum + e.waitedMs, 0);
+    console.log(`Replay: ${cold.length} cold starts (${wall(cold)}) and ${warm.length} events in a warm handler process (${wall(warm)}); `
+      + `the handlers' waits took ${(waited / 1000).toFixed(1)} s on the emulator's clock and no real time`);
     const handlerCalls = api.calls.filter((c) => c.principal.includes(':assumed-role/'));
     const decisions = handlerCalls.flatMap((c) => c.authorization);
     console.log(`IAM: each handler ran as its role with the policies its stack deployed; ${handlerCalls.length} calls, `

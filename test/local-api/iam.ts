@@ -219,9 +219,8 @@ export class IamAuthorizer {
 
   /**
    * A session of a role with identity policies (and a permissions boundary): what a Lambda
-   * function runs as. Each call makes a new access key; registering again replaces nothing, so
-   * a session keeps the policies it started with, as a real session keeps its role's (IAM's
-   * eventual consistency aside).
+   * function runs as. Each call makes a new session with a new access key; `updateRole` gives an
+   * existing session the role's policies as they are later.
    */
   public registerRole(options: {
     account: string; roleName: string; sessionName: string; policies: NamedPolicy[]; permissionsBoundary?: NamedPolicy;
@@ -236,6 +235,21 @@ export class IamAuthorizer {
     };
     this.principals.set(accessKeyId, principal);
     return principal;
+  }
+
+  /**
+   * Give a registered role session its role's policies as they are now. IAM evaluates a role
+   * session's requests against the role's current identity policies, so a warm Lambda environment
+   * (one session for its life) gains or loses permissions when its stack updates the role's
+   * policies. Returns the session as updated, or `undefined` for a key that is not a registered
+   * session (e.g. after `reset()`).
+   */
+  public updateRole(accessKeyId: string, policies: { policies: NamedPolicy[]; permissionsBoundary?: NamedPolicy }): Principal | undefined {
+    const session = this.principals.get(accessKeyId);
+    if (!session?.policies) return undefined;
+    const updated: Principal = { ...session, policies: policies.policies, permissionsBoundary: policies.permissionsBoundary };
+    this.principals.set(accessKeyId, updated);
+    return updated;
   }
 
   /** The caller behind an access key. */

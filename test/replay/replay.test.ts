@@ -9,9 +9,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { replayTimeout } from './harness';
 import { CloudFormationReplay, DeploymentFailed } from './replay';
 import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
 import { LocalApi } from '../local-api/server';
+
+// Each test replays at most a few dozen events: its timeout is derived from that work (see replayTimeout).
+jest.setTimeout(replayTimeout(30));
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '222222222222';
@@ -168,4 +172,49 @@ test.each([
   expect(detector.id).toBe(existing);
   expect(detector.findingPublishingFrequency).toBe(frequency);
   expect(detector.tags).toEqual(tags);
+});
+
+describe('execution environments', () => {
+  const detectorWithFilter = (stack: Stack) => {
+    const detector = new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY });
+    detector.addFilter('Archive', { filterName: 'archive-low', action: guardduty.FilterAction.ARCHIVE, findingCriteria: { severity: guardduty.Condition.lessThan(4) } });
+  };
+
+  test('a function\'s first event is a cold start and its next events reuse the warm environment, as Lambda reuses a sandbox', async () => {
+    const dir = synth(detectorWithFilter);
+    await replay.deploy(dir, 'Security');
+    await replay.destroy(dir, 'Security');
+    // One function for the stack: create detector, create filter, delete filter, delete detector.
+    expect(replay.events.map((e) => `${e.requestType} ${e.resourceType} ${e.coldStart ? 'cold' : 'warm'} ${e.status}`)).toEqual([
+      'Create Custom::GuardDutyDetector cold SUCCESS',
+      'Create Custom::GuardDutyFilter warm SUCCESS',
+      'Delete Custom::GuardDutyFilter warm SUCCESS',
+      'Delete Custom::GuardDutyDetector warm SUCCESS',
+    ]);
+    expect(api.guardduty.detectors(ACCOUNT, REGION)).toEqual([]);
+  });
+
+  test('without sandbox reuse every event is a cold start', async () => {
+    await replay.close();
+    replay = new CloudFormationReplay({ api, sandboxReuse: false });
+    const dir = synth(detectorWithFilter);
+    await replay.deploy(dir, 'Security');
+    await replay.destroy(dir, 'Security');
+    expect(replay.events.map((e) => e.coldStart)).toEqual([true, true, true, true]);
+  });
+
+  test('the handler\'s waits run on the emulator\'s clock: a wait for a status that takes 10 minutes gives up at its bound in emulator time', async () => {
+    // An IP set activates after the settle time; the handler waits for ACTIVE (up to its own bound).
+    api.setSettleTime(600_000);
+    const dir = synth((stack) => {
+      const detector = new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY });
+      detector.addIpSet('Trusted', { source: guardduty.IpListSource.fromEntries(['198.51.100.0/24']) });
+    });
+    await failure(replay.deploy(dir, 'Security'));
+    const create = replay.events.find((e) => e.resourceType === 'Custom::GuardDutyIPSet' && e.requestType === 'Create')!;
+    // The wait gave up at its bound on the emulator's clock, and said what it waited for.
+    expect(create.status).toBe('FAILED');
+    expect(create.reason).toMatch(/ACTIVATING/);
+    expect(create.waitedMs).toBeGreaterThan(60_000);
+  });
 });

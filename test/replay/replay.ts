@@ -1,14 +1,14 @@
 /**
  * Replay a synthesized app (`cdk.out`) against the local API, as CloudFormation would deploy it:
  * resources in dependency order, intrinsics resolved between them, and every custom resource sent
- * to the **bundled handler from its asset folder** with Create, Update (with the old properties),
+ * to the **bundled handler from its asset folder** (in an execution environment kept warm between a
+ * function's events, as Lambda keeps one; see `./sandbox.ts`) with Create, Update (with the old properties),
  * and Delete events, including the Delete of an old physical id after a replacement, and a
  * rollback (Update back to the old properties, Delete of what was created) when a resource fails.
  *
  * Resources other than custom resources and their functions are not run: they get deterministic
  * stand-in physical ids and attributes, so templates resolve.
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -16,6 +16,7 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { evaluateCondition, references, resolve, ResolveContext } from './intrinsics';
 import { NATIVE_RESOURCES } from './native-resources';
+import { InvocationOutcome, SandboxPool } from './sandbox';
 import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
 import type { NamedPolicy, PolicyDocument, Principal } from '../local-api/iam';
 import { LocalApi, ServiceRole } from '../local-api/server';
@@ -60,8 +61,19 @@ export interface ReplayEvent {
   readonly physicalId: string;
   readonly reason?: string;
   readonly data?: Record<string, string>;
-  /** Wall time of the handler's fresh process, from its start to its exit (the answer included). */
+  /**
+   * Wall time of the invocation, from the event sent to the handler's return (the answer
+   * included; a cold start includes starting the environment and loading the code). Machine
+   * dependent: for figures, not for assertions.
+   */
   readonly durationMs: number;
+  /** The invocation started a new execution environment (the function's first event, or one after a timeout). */
+  readonly coldStart: boolean;
+  /**
+   * Time the handler's waits took on the emulator's clock, ms: what the event would have waited in
+   * AWS for the statuses the local API settles, and the same on any machine.
+   */
+  readonly waitedMs: number;
 }
 
 /** The status CloudFormation leaves a stack in after a failed deployment or deletion. */
@@ -112,6 +124,15 @@ export interface ReplayOptions {
    * @default true
    */
   readonly enforceIam?: boolean;
+  /**
+   * Keep each function's execution environment warm between its events, as Lambda reuses a
+   * sandbox: the first event of a function (and the first after a timeout or a change of the
+   * function) is a cold start, the next ones run in the same process. Off, every event is a cold
+   * start in a new process.
+   *
+   * @default true
+   */
+  readonly sandboxReuse?: boolean;
 }
 
 export class CloudFormationReplay {
@@ -124,11 +145,13 @@ export class CloudFormationReplay {
   private readonly creations = new Map<string, number>();
   private readonly responses = new Map<string, (body: any) => void>();
   private server?: http.Server;
+  private readonly sandboxes: SandboxPool;
 
   /** The stack being deployed (not yet in `stacks` when it is new). */
   private deploying?: DeployedStack;
 
   constructor(private readonly options: ReplayOptions) {
+    this.sandboxes = new SandboxPool(options.sandboxReuse !== false);
     if (options.enforceIam !== false) {
       // The services act as the roles the stacks deployed (e.g. GuardDuty as a Malware Protection plan's role).
       options.api.serviceRoles = (roleArn) => this.serviceRole(roleArn);
@@ -322,7 +345,9 @@ export class CloudFormationReplay {
     return found[0].attributes;
   }
 
+  /** Stop every execution environment and the response endpoint. */
   public async close(): Promise<void> {
+    this.sandboxes.close();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -385,7 +410,7 @@ export class CloudFormationReplay {
       cfn.setResource(stack.stackId, logicalId, { type: resourceType, physicalId: existing?.physicalId, status: `${verb}_IN_PROGRESS` });
     }
     const started = Date.now();
-    const answer = await this.invoke(fn, artifact, stack, event);
+    const { answer, outcome } = await this.invoke(fn, artifact, stack, event);
     if (ownsPhysicalId) {
       if (requestType === 'Delete' && answer.Status === 'SUCCESS') {
         cfn.removeResource(stack.stackId, logicalId);
@@ -399,6 +424,8 @@ export class CloudFormationReplay {
     }
     const replayEvent: ReplayEvent = {
       durationMs: Date.now() - started,
+      coldStart: outcome.coldStart,
+      waitedMs: outcome.waitedMs,
       stack: stackName,
       requestType,
       logicalId,
@@ -413,8 +440,12 @@ export class CloudFormationReplay {
     return replayEvent;
   }
 
-  /** Run the function's bundled code in a fresh process and wait for its answer at the ResponseURL. */
-  private async invoke(fn: DeployedResource, artifact: StackArtifact, stack: DeployedStack, event: Record<string, any>): Promise<any> {
+  /**
+   * Run the function's bundled code in one of its execution environments (warm when one is idle,
+   * see `./sandbox.ts`) and wait for its answer at the ResponseURL.
+   */
+  private async invoke(fn: DeployedResource, artifact: StackArtifact, stack: DeployedStack, event: Record<string, any>)
+    : Promise<{ answer: any; outcome: InvocationOutcome }> {
     const code = fn.properties.Code as { S3Key: string };
     const hash = code.S3Key.replace(/\.zip$/, '');
     const codeDir = artifact.assets.get(hash);
@@ -422,39 +453,29 @@ export class CloudFormationReplay {
     const timeoutMs = Number(fn.properties.Timeout ?? 3) * 1000;
     const variables = ((fn.properties.Environment as any)?.Variables ?? {}) as Record<string, string>;
     const answered = new Promise<any>((resolveAnswer) => this.responses.set(event.RequestId, resolveAnswer));
-
-    const child: ChildProcess = fork(path.join(__dirname, 'lambda-runtime.js'), [], {
-      // A plain node process, as Lambda's: not the parent's ts-node or jest arguments, whose
-      // loading cost ~0.65 s of CPU per event before the event arrived.
-      execArgv: [],
-      env: {
-        PATH: process.env.PATH,
-        NODE_NO_WARNINGS: '1',
-        AWS_LAMBDA_FUNCTION_NAME: fn.physicalId,
-        AWS_LAMBDA_FUNCTION_TIMEOUT: String(timeoutMs / 1000),
-        ...variables,
-        ...this.options.api.environmentFor(stack.account, stack.region, this.principalOf(fn, stack)),
-        // The harness's response endpoint, allowed by the handler in tests only (see response-url.ts).
-        [TEST_RESPONSE_ORIGIN_VARIABLE]: new URL(event.ResponseURL).origin,
-      },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Lambda keeps an environment for one version and configuration of a function.
+    const key = JSON.stringify([stack.stackId, fn.physicalId, codeDir, fn.properties]);
+    const environment = () => ({
+      PATH: process.env.PATH,
+      NODE_NO_WARNINGS: '1',
+      AWS_LAMBDA_FUNCTION_NAME: fn.physicalId,
+      AWS_LAMBDA_FUNCTION_TIMEOUT: String(timeoutMs / 1000),
+      ...variables,
+      ...this.options.api.environmentFor(stack.account, stack.region, this.principalOf(fn, stack)),
+      // The harness's response endpoint, allowed by the handler in tests only (see response-url.ts).
+      [TEST_RESPONSE_ORIGIN_VARIABLE]: new URL(event.ResponseURL).origin,
     });
-    const output: string[] = [];
-    child.stdout!.on('data', (d) => output.push(String(d)));
-    child.stderr!.on('data', (d) => output.push(String(d)));
-    // The runtime's own failure (the code could not be loaded, the handler threw) comes over IPC.
-    child.on('message', (m: { ok?: boolean; error?: string }) => { if (m && m.ok === false) output.push(`runtime: ${m.error}\n`); });
-    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.send({ codeDir, handler: fn.properties.Handler, event, timeoutMs });
-    await exited;
-    clearTimeout(killer);
+    // A warm environment keeps its session; IAM evaluates it against the role's policies as they
+    // are now. A session the local API no longer knows (it was reset) needs a new environment.
+    const warm = (env: Record<string, string | undefined>) => this.options.enforceIam === false
+      || this.options.api.iam.updateRole(env.AWS_ACCESS_KEY_ID!, this.rolePolicies(this.roleOf(fn, stack), stack, fn.logicalId)) !== undefined;
+    const outcome = await this.sandboxes.invoke(key, environment, { codeDir, handler: String(fn.properties.Handler), event, timeoutMs }, warm);
     const answer = await Promise.race([answered, Promise.resolve(undefined)]);
     this.responses.delete(event.RequestId);
     if (!answer) {
-      throw new Error(`${event.LogicalResourceId}: the handler sent no response (CloudFormation would wait an hour). Its output:\n${output.join('')}`);
+      throw new Error(`${event.LogicalResourceId}: the handler sent no response (CloudFormation would wait an hour). Its output:\n${outcome.output}`);
     }
-    return answer;
+    return { answer, outcome };
   }
 
   /**
@@ -463,14 +484,26 @@ export class CloudFormationReplay {
    */
   private principalOf(fn: DeployedResource, stack: DeployedStack): Principal | undefined {
     if (this.options.enforceIam === false) return undefined;
+    return this.roleSession(this.roleOf(fn, stack), stack, fn.logicalId, fn.physicalId);
+  }
+
+  /** The role of a deployed stack a function runs as. */
+  private roleOf(fn: DeployedResource, stack: DeployedStack): DeployedResource {
     const roleArn = String(fn.properties.Role ?? '');
     const role = [...stack.resources.values()].find((r) => r.type === 'AWS::IAM::Role' && r.attributes.Arn === roleArn);
     if (!role) throw new Error(`${fn.logicalId}: its role ${roleArn} is not a role of this stack; the replay cannot tell its permissions`);
-    return this.roleSession(role, stack, fn.logicalId, fn.physicalId);
+    return role;
   }
 
   /** A session of a role of a deployed stack, with the policies the stack gave it (see `enforceIam`). */
   private roleSession(role: DeployedResource, stack: DeployedStack, user: string, sessionName: string): Principal {
+    return this.options.api.iam.registerRole({
+      account: stack.account, roleName: role.physicalId, sessionName, ...this.rolePolicies(role, stack, user),
+    });
+  }
+
+  /** The policies a deployed stack gives one of its roles now: inline, attached, managed, and its permissions boundary. */
+  private rolePolicies(role: DeployedResource, stack: DeployedStack, user: string): { policies: NamedPolicy[]; permissionsBoundary?: NamedPolicy } {
     const resources = [...stack.resources.values()];
     const name = role.physicalId;
     const managedArns = new Set((role.properties.ManagedPolicyArns as string[] | undefined) ?? []);
@@ -499,9 +532,7 @@ export class CloudFormationReplay {
         this.warn(`${user}: permissions boundary ${boundaryArn} is not in the stack; it is not applied`);
       }
     }
-    return this.options.api.iam.registerRole({
-      account: stack.account, roleName: name, sessionName, policies, permissionsBoundary,
-    });
+    return { policies, permissionsBoundary };
   }
 
   /** Every deployed stack, and the one being deployed. */
