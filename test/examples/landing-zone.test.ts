@@ -12,6 +12,7 @@ import {
 } from '../../examples/landing-zone/app';
 import { createOrganization, SANDBOX_ACCOUNTS } from '../../examples/landing-zone/organization';
 import { LocalApi } from '../local-api/server';
+import { replayTimeout } from '../replay/harness';
 import { unneededStatements } from '../replay/iam-coverage';
 import { CloudFormationReplay } from '../replay/replay';
 
@@ -207,7 +208,7 @@ describe('replayed lifecycle', () => {
       'WorkloadAccountThreatDetection|CdkThreatDetectionProviderPermissions31E003AC/GuardDutyDetectorDelete',
     ];
     expect(unneededStatements(api, [initial.dir, updated.dir]).map((r) => `${r.stack}|${r.statement}`).sort()).toEqual(coveredElsewhere.sort());
-  });
+  }, replayTimeout(56));
 
   test('a failed update rolls back to the old properties', async () => {
     api.reset();
@@ -225,5 +226,5 @@ describe('replayed lifecycle', () => {
     expect(detector(MANAGEMENT_ACCOUNT)!.findingPublishingFrequency).toBe(before.findingPublishingFrequency);
     expect(status(MANAGEMENT_ACCOUNT, 'LAMBDA_NETWORK_LOGS')).toBe('DISABLED');
     await replay.destroy(initial.dir, initial.stacks[0]);
-  });
+  }, replayTimeout(8));
 });

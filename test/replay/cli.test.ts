@@ -8,9 +8,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { main, wrap } from './cli';
+import { replayTimeout } from './harness';
 import { checkOrganization, OrganizationDescription } from './organization-file';
 import { ORGANIZATION } from '../../examples/landing-zone/organization';
 import { aws_guardduty as guardduty } from '../../src';
+
+// Each test replays at most a few dozen events: its timeout is derived from that work (see replayTimeout).
+jest.setTimeout(replayTimeout(30));
 
 const MANAGEMENT = '111111111111';
 const SECURITY = '222222222222';

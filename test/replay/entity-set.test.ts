@@ -7,9 +7,12 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { useReplay } from './harness';
+import { replayTimeout, useReplay } from './harness';
 import { DeploymentFailed } from './replay';
 import { aws_guardduty as guardduty } from '../../src';
+
+// Each test replays at most a few dozen events: its timeout is derived from that work (see replayTimeout).
+jest.setTimeout(replayTimeout(30));
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '222222222222';

@@ -8,10 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { replayTimeout } from './harness';
 import { unneededStatements } from './iam-coverage';
 import { CloudFormationReplay, DeploymentFailed } from './replay';
 import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
 import { LocalApi } from '../local-api/server';
+
+// Each test replays at most a few dozen events: its timeout is derived from that work (see replayTimeout).
+jest.setTimeout(replayTimeout(30));
 
 const REGION = 'eu-west-1';
 const MANAGEMENT = '111111111111';

@@ -14,11 +14,11 @@
  *   invitation the rolled-back acceptance used needs the administrator to invite it again, done
  *   here as the administrator's MemberAccount update does it), and everything is then destroyed.
  *
- * Slow (about 10 s a case on 2 cores): run by `npx projen test:sweep` in CI, not by `npx projen test`.
+ * Run by `npx projen test:sweep` in CI, not by `npx projen test`.
  */
 import { CreateMembersCommand as CreateGraphMembersCommand, DetectiveClient } from '@aws-sdk/client-detective';
 import { CreateMembersCommand, GuardDutyClient, InviteMembersCommand } from '@aws-sdk/client-guardduty';
-import { synthLandingZone, sweepFixture } from './landing-zone';
+import { LIFECYCLE_TIMEOUT_MS, synthLandingZone, sweepFixture } from './landing-zone';
 import {
   INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, VENDED_ACCOUNT, VENDED_ACCOUNT_EMAIL, WORKLOAD_ACCOUNT,
 } from '../../examples/landing-zone/app';
@@ -148,7 +148,7 @@ test('the list of writes is the first deployment\'s', async () => {
   const writes = [...new Set(api().calls.filter((c) => !READ.test(c.operation) && c.status < 400 && c.service !== 'cloudformation')
     .map((c) => `${c.service} ${c.operation}`))];
   expect(writes.sort()).toEqual([...CREATE_WRITES].sort());
-}, 120_000);
+}, LIFECYCLE_TIMEOUT_MS);
 
 test.each(CREATE_WRITES)('%s denied: the stack rolls back leaving the services as they were, and deploys again', async (write) => {
   const [service, operation] = write.split(' ');
@@ -160,6 +160,8 @@ test.each(CREATE_WRITES)('%s denied: the stack rolls back leaving the services a
   try {
     const failed = await firstDeployment(replay, deployed);
     expect(failed).toBeDefined();
+    // The denial landed where it was aimed: one call, of that service's operation.
+    expect(api().calls.filter((c) => c.status === 403).map((c) => `${c.service} ${c.operation}`)).toEqual([write]);
     const { stack, failure, before } = failed!;
     expect(failure.status).toBe('ROLLBACK_COMPLETE');
     expect(comparable(state(), before)).toEqual(before);
@@ -171,4 +173,4 @@ test.each(CREATE_WRITES)('%s denied: the stack rolls back leaving the services a
   } finally {
     await replay.close();
   }
-}, 240_000);
+}, LIFECYCLE_TIMEOUT_MS);

@@ -9,6 +9,13 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildLandingZone, LandingZoneSettings } from '../../examples/landing-zone/app';
 import { LocalApi } from '../local-api/server';
+import { replayTimeout } from '../replay/harness';
+
+/**
+ * The timeout of one test of the example's lifecycle: deploy, update and destroy (56 events), and
+ * a second deployment or a rollback on top (see `replayTimeout`).
+ */
+export const LIFECYCLE_TIMEOUT_MS = replayTimeout(2 * 56);
 
 /** A synthesized landing zone: its assembly folder and its stacks in deployment order. */
 export interface SynthesizedLandingZone {

@@ -1,12 +1,19 @@
 /**
  * The lost-answer sweep: the landing-zone example's whole lifecycle (deploy every stack, update
  * every stack, destroy every stack), once per write operation the example makes, with that
- * operation's first call taking effect and answering 500 (the answer lost, as happens in AWS; the
- * SDK retries it). Every event must succeed without a user's retry and every delete must complete.
+ * operation's first call (in the service named) taking effect and answering 500 (the answer lost,
+ * as happens in AWS; the SDK retries it). Every event must succeed without a user's retry and
+ * every delete must complete.
  *
- * Slow (about 15 s a write on 2 cores): run by `npx projen test:sweep` in CI, not by `npx projen test`.
+ * Each fault names its service and operation: six operation names (CreateMembers, DeleteMembers,
+ * DisableOrganizationAdminAccount, EnableOrganizationAdminAccount, TagResource,
+ * UpdateOrganizationConfiguration) are both GuardDuty's and Detective's.
+ *
+ * Run by `npx projen test:sweep` in CI, not by `npx projen test`.
  */
-import { synthLandingZone, sweepFixture } from './landing-zone';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LIFECYCLE_TIMEOUT_MS, synthLandingZone, sweepFixture } from './landing-zone';
 import { INITIAL, UPDATED } from '../../examples/landing-zone/app';
 import { createOrganization } from '../../examples/landing-zone/organization';
 import { CloudFormationReplay } from '../replay/replay';
@@ -27,15 +34,56 @@ const WRITES = [
 ];
 const READ = /^(Get|List|Describe)/;
 
+/**
+ * The handlers' writes the example's lifecycle never makes, so this sweep cannot lose their
+ * answers; each with why, and where a lost answer of it is tested instead, if anywhere.
+ */
+const LEFT_OUT: Record<string, string> = {
+  'detective CreateGraph': 'the example adopts the graph Detective\'s delegation made; a created graph is replayed in test/replay',
+  'detective DeleteGraph': 'the example never deletes the graph it adopted (removal policy RETAIN)',
+  'detective StartMonitoringMember': 'only for a member ACCEPTED_BUT_DISABLED, which the example\'s accounts never are (test/lambda/detective/members.test.ts)',
+  'detective UntagResource': 'the example\'s updates add tags and change values, and remove none',
+  'guardduty CreateThreatEntitySet': 'the example has no threat entity list (its create path is the trusted entity list\'s, swept here)',
+  'guardduty UpdateThreatEntitySet': 'the example has no threat entity list (its update path is the trusted entity list\'s, swept here)',
+  'guardduty DeleteThreatEntitySet': 'the example has no threat entity list (its delete path is the trusted entity list\'s, swept here)',
+  'guardduty UntagResource': 'the example\'s updates add tags and change values, and remove none',
+  'guardduty UpdatePublishingDestination': 'the example\'s update keeps the findings export\'s bucket and key',
+  'organizations DeregisterDelegatedAdministrator': 'only when the last Region\'s Detective administrator goes and the registration is asked to go too; the example keeps it',
+};
+
+/** Every write the handler bundle can make: the SDK commands its sources import, by service, less the reads. */
+function handlerWrites(): string[] {
+  const writes = new Set<string>();
+  const visit = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) { visit(file); continue; }
+      if (!file.endsWith('.ts')) continue;
+      for (const m of fs.readFileSync(file, 'utf-8').matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z]+)'/g)) {
+        for (const name of m[1].split(',').map((n) => n.trim().split(/\s+as\s+/)[0])) {
+          const operation = name.replace(/Command$/, '');
+          if (name.endsWith('Command') && !READ.test(operation) && m[2] !== 'cloudformation') writes.add(`${m[2]} ${operation}`);
+        }
+      }
+    }
+  };
+  visit(path.join(__dirname, '..', '..', 'lambda'));
+  return [...writes].sort();
+}
+
 const initial = synthLandingZone(INITIAL, 'sweep');
 const updated = synthLandingZone(UPDATED, 'sweep');
 const api = sweepFixture([initial, updated], () => '');
 
 /** Deploy, update and destroy every stack; throws the first failure (no retry). */
 async function lifecycle(fault?: string): Promise<void> {
+  // `fault`: '<service> <Operation>', the write whose first answer is lost.
   api().reset();
   createOrganization(api());
-  if (fault) api().injectFault({ kind: 'internal-error-after-commit', operation: fault, times: 1 });
+  if (fault) {
+    const [service, operation] = fault.split(' ');
+    api().injectFault({ kind: 'internal-error-after-commit', service, operation, times: 1 });
+  }
   const replay = new CloudFormationReplay({ api: api() });
   try {
     for (const s of initial.stacks) await replay.deploy(initial.dir, s);
@@ -53,11 +101,19 @@ test('the list of writes is the example\'s', async () => {
   const writes = [...new Set(api().calls.filter((c) => !READ.test(c.operation) && c.status < 400 && c.principal.includes(':assumed-role/'))
     .map((c) => `${c.service} ${c.operation}`))];
   expect(writes.sort()).toEqual([...WRITES].sort());
-}, 120_000);
+}, LIFECYCLE_TIMEOUT_MS);
+
+test('the sweep covers every write of the handlers but the ones left out, each with its reason', () => {
+  expect(Object.keys(LEFT_OUT).filter((w) => WRITES.includes(w))).toEqual([]);
+  expect([...WRITES, ...Object.keys(LEFT_OUT)].sort()).toEqual(handlerWrites());
+});
 
 test.each(WRITES)('one lost answer of %s: every event succeeds, every delete completes', async (write) => {
-  const operation = write.split(' ')[1];
-  await expect(lifecycle(operation)).resolves.toBeUndefined();
-  // The lost answer happened: the operation's first call (in whichever service called it first) answered 500.
-  expect(api().calls.filter((c) => c.operation === operation && c.status === 500)).toHaveLength(1);
-}, 120_000);
+  const [service, operation] = write.split(' ');
+  await expect(lifecycle(write)).resolves.toBeUndefined();
+  // The lost answer happened where it was aimed: that service's operation answered 500 once,
+  // a handler had made the call, and no other call was answered 500.
+  const lost = api().calls.filter((c) => c.status === 500);
+  expect(lost.map((c) => `${c.service} ${c.operation}`)).toEqual([write]);
+  expect(lost[0]).toMatchObject({ service, operation, principal: expect.stringMatching(/:assumed-role\//) });
+}, LIFECYCLE_TIMEOUT_MS);

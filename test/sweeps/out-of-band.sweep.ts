@@ -2,11 +2,12 @@
  * The out-of-band sweep: the landing-zone example deployed, then one of its resources removed or
  * reset outside CloudFormation (through the service's API, as the account that would do it), then
  * the update deployed and everything destroyed. For each of the 22 cases, every update either
- * recovers (the handler re-creates or re-applies what is gone) or fails fast (within a minute)
+ * recovers (the handler re-creates or re-applies what is gone) or fails fast (after waiting less
+ * than a minute on the emulator's clock)
  * with the reason, its rollback succeeds (never UPDATE_ROLLBACK_FAILED), and every delete
  * succeeds (never DELETE_FAILED). The outcome of each case is printed.
  *
- * Slow (about 20 s a case on 2 cores): run by `npx projen test:sweep` in CI, not by `npx projen test`.
+ * Run by `npx projen test:sweep` in CI, not by `npx projen test`.
  */
 import {
   DeleteGraphCommand,
@@ -31,7 +32,7 @@ import {
   UpdateMalwareScanSettingsCommand,
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-guardduty';
-import { synthLandingZone, sweepFixture } from './landing-zone';
+import { LIFECYCLE_TIMEOUT_MS, synthLandingZone, sweepFixture } from './landing-zone';
 import {
   INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
 } from '../../examples/landing-zone/app';
@@ -90,7 +91,10 @@ const CASES: Array<[string, () => Promise<unknown>]> = [
   }],
 ];
 
-/** A failed update must be reported within this long (no long wait for what will not come back). */
+/**
+ * A failed update must be reported after waiting less than this on the emulator's clock (no long
+ * wait for what will not come back). Emulator time, not wall time: the same on any machine.
+ */
 const FAIL_FAST_MS = 60_000;
 
 test.each(CASES)('%s: updates recover or fail fast, rollbacks and deletes succeed', async (name, removeOutOfBand) => {
@@ -111,11 +115,11 @@ test.each(CASES)('%s: updates recover or fail fast, rollbacks and deletes succee
     // Every stack that did not update rolled back cleanly, and quickly, with a reason.
     expect(failures.filter((f) => f.status !== 'UPDATE_ROLLBACK_COMPLETE').map((f) => f.message)).toEqual([]);
     const failed = replay.events.slice(updateEvents).filter((e) => e.status === 'FAILED');
-    expect(failed.filter((e) => e.durationMs >= FAIL_FAST_MS).map((e) => `${e.logicalId} ${e.durationMs} ms: ${e.reason}`)).toEqual([]);
+    expect(failed.filter((e) => e.waitedMs >= FAIL_FAST_MS).map((e) => `${e.logicalId} waited ${e.waitedMs} ms: ${e.reason}`)).toEqual([]);
     // And everything is deleted (a failed delete rejects here).
     for (const s of [...updated.stacks].reverse()) await replay.destroy(updated.dir, s);
     outcomes.push(failures.length === 0 ? `${name}: recovered` : `${name}: failed fast (${failures.map((f) => f.reason).join('; ')})`);
   } finally {
     await replay.close();
   }
-}, 240_000);
+}, LIFECYCLE_TIMEOUT_MS);
