@@ -27,21 +27,23 @@ const THEIRS = path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'custom-resource-h
 
 interface Run { readonly cpuMs: number; readonly wallMs: number; readonly loadedMs: number }
 
-function responseServer(): Promise<{ origin: string; close: () => void; answers: () => number }> {
+function responseServer(): Promise<{ origin: string; close: () => void; answers: () => number; statuses: string[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cold-start-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out',
     path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
   let answers = 0;
+  const statuses: string[] = [];
   const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
     (req, res) => {
-      req.resume();
-      req.on('end', () => { answers++; res.writeHead(200); res.end(); });
+      let body = '';
+      req.on('data', (d) => { body += d; });
+      req.on('end', () => { answers++; statuses.push(JSON.parse(body).Status); res.writeHead(200); res.end(); });
     });
   // Port 443: the AwsCustomResource handler answers to the URL's host on the default HTTPS port,
   // whatever port the URL names (as it may, since CloudFormation's URLs name none).
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(443, '127.0.0.1', () => resolve({ origin: 'https://127.0.0.1', close: () => server.close(), answers: () => answers }));
+    server.listen(443, '127.0.0.1', () => resolve({ origin: 'https://127.0.0.1', close: () => server.close(), answers: () => answers, statuses }));
   });
 }
 
@@ -109,6 +111,8 @@ async function main(): Promise<void> {
   endpoint.close();
   await api.stop();
   if (endpoint.answers() !== ROUNDS * cases.length) throw new Error(`${endpoint.answers()} answers for ${ROUNDS * cases.length} events`);
+  const notSuccess = endpoint.statuses.filter((s) => s !== 'SUCCESS');
+  if (notSuccess.length > 0) throw new Error(`${notSuccess.length} of ${endpoint.answers()} events answered ${notSuccess.join(', ')}, not SUCCESS`);
 
   const [ours, theirs] = cases.map((c) => runs.get(c.name)!);
   const line = (name: string, rs: Run[]) => `${name.padEnd(20)} CPU ${mean(rs.map((r) => r.cpuMs)).toFixed(0).padStart(5)} ms   `

@@ -19,7 +19,12 @@
  * - Projected time: calls × 100 ms (one at a time, as the handler makes them) + the handler's CPU,
  *   against Lambda's 15 minutes.
  *
- * A benchmark, not a test: it prints figures and asserts nothing.
+ * The handler runs as the replay runs it: its stack and resource shown by the local API's
+ * CloudFormation (the handler confirms each event with DescribeStackResource before acting, and
+ * those calls are counted apart), its `STACK_ID` set as the provider sets it.
+ *
+ * A benchmark, not a test: it prints figures. It checks its own answers, and fails (exit 1) when an
+ * event is refused or answered other than SUCCESS, or makes no call: a figure of no work is no figure.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,7 +34,8 @@ import * as path from 'node:path';
 import { dispatch } from '../lambda/dispatch';
 import { GuardDutyMemberResource, GuardDutyMembersProperties, GuardDutyMembersResource } from '../src/private/resources/guardduty/members';
 import { OrganizationAdminAccountResource } from '../src/private/resources/guardduty/organization-admin-account';
-import { actAs, event, REGION, startLocalApi } from '../test/lambda/events';
+import { STACK_ID_VARIABLE } from '../lambda/shared/event-verification';
+import { actAs, event, REGION, STACK_ID, startLocalApi } from '../test/lambda/events';
 import { LocalApi } from '../test/local-api/server';
 
 const ADMIN = '111111111111';
@@ -48,7 +54,15 @@ const BUNDLE = path.join(ROOT, 'assets', 'handler', 'index.js');
 const accountId = (i: number) => String(600_000_000_000 + i);
 
 interface Synth { readonly ms: number; readonly bytes: number; readonly resources: number; readonly customResources: number; readonly stacks: number }
-interface Cost { readonly calls: number; readonly cpuMs: number; readonly maxRssMb: number; readonly ops: string }
+interface Cost {
+  /** GuardDuty and Organizations calls. */
+  readonly calls: number;
+  /** CloudFormation calls confirming the event. */
+  readonly confirmations: number;
+  readonly cpuMs: number;
+  readonly maxRssMb: number;
+  readonly ops: string;
+}
 
 function synth(form: string, n: number): Synth {
   const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'members-synth.ts'), form, String(n)],
@@ -56,11 +70,16 @@ function synth(form: string, n: number): Synth {
   return JSON.parse(String(out).trim().split('\n').pop()!);
 }
 
-/** An HTTP endpoint for the handler's answers (allowed by the handler's test-only origin setting). */
-function answers(): Promise<{ origin: string; close: () => void }> {
-  const server = http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200); res.end(); }); });
+/** An HTTP endpoint for the handler's answers (allowed by the handler's test-only origin setting), keeping each answer's body. */
+function answers(): Promise<{ origin: string; close: () => void; received: Array<{ Status?: string; Reason?: string }> }> {
+  const received: Array<{ Status?: string; Reason?: string }> = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => { received.push(JSON.parse(body)); res.writeHead(200); res.end(); });
+  });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close(),
+    origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close(), received,
   })));
 }
 
@@ -69,12 +88,22 @@ const OPS = ['CreateMembers', 'UpdateMemberDetectors', 'DisassociateMembers', 'D
 
 const caseFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'members-bench-')), 'case.json');
 
-/** Run one event in a fresh handler process; its calls, CPU and peak memory. */
-async function inProcess(api: LocalApi, origin: string, e: Record<string, unknown>): Promise<Cost> {
+/**
+ * Run one event in a fresh handler process, shown by CloudFormation as in progress, as the replay
+ * runs it; its calls, CPU and peak memory. Throws unless the event was answered SUCCESS after calls.
+ */
+async function inProcess(api: LocalApi, endpoint: Awaited<ReturnType<typeof answers>>, e: ReturnType<typeof event>): Promise<Cost> {
+  const origin = endpoint.origin;
   api.calls.length = 0;
+  const verb = e.RequestType === 'Create' ? 'CREATE' : e.RequestType === 'Update' ? 'UPDATE' : 'DELETE';
+  api.cloudformation.setStack(STACK_ID, `${verb === 'CREATE' ? 'CREATE' : 'UPDATE'}_IN_PROGRESS`);
+  api.cloudformation.setResource(STACK_ID, e.LogicalResourceId, { type: e.ResourceType, physicalId: e.PhysicalResourceId, status: `${verb}_IN_PROGRESS` });
+  const answered = endpoint.received.length;
   const env = {
     PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
     ...api.environmentFor(ADMIN, REGION), CDK_THREAT_DETECTION_TEST_RESPONSE_ORIGIN: origin,
+    // The function's own stack, as the provider sets it from AWS::StackId.
+    [STACK_ID_VARIABLE]: STACK_ID,
     HANDLER_PROCESS_CASE_FILE: caseFile,
   };
   fs.writeFileSync(caseFile, JSON.stringify({ file: BUNDLE, event: { ...e, ResponseURL: `${origin}/answer` } }));
@@ -89,9 +118,17 @@ async function inProcess(api: LocalApi, origin: string, e: Record<string, unknow
       else resolve(JSON.parse(last));
     });
   });
+  const got = endpoint.received.slice(answered);
+  const label = `${e.RequestType} ${e.ResourceType} ${e.LogicalResourceId}`;
+  if (got.length !== 1) throw new Error(`${label}: ${got.length} answers (the event was refused or never answered)`);
+  if (got[0].Status !== 'SUCCESS') throw new Error(`${label}: answered ${got[0].Status}: ${got[0].Reason}`);
   const failed = api.calls.filter((c) => c.status >= 400 && c.operation !== 'CreateDetector');
-  if (failed.length > 0) throw new Error(`${failed.length} calls failed, e.g. ${failed[0].operation}`);
-  return { calls: api.calls.length, ...result, ops: OPS.map((op) => `${op} ${api.callsOf(op).length}`).filter((s) => !s.endsWith(' 0')).join(', ') };
+  if (failed.length > 0) throw new Error(`${label}: ${failed.length} calls failed, e.g. ${failed[0].operation}`);
+  const confirmations = api.calls.filter((c) => c.service === 'cloudformation').length;
+  const calls = api.calls.length - confirmations;
+  if (confirmations === 0) throw new Error(`${label}: the handler acted without confirming the event with CloudFormation`);
+  if (calls === 0) throw new Error(`${label}: answered SUCCESS without a GuardDuty or Organizations call`);
+  return { calls, confirmations, ...result, ops: OPS.map((op) => `${op} ${api.callsOf(op).length}`).filter((s) => !s.endsWith(' 0')).join(', ') };
 }
 
 /** An organization of nine OUs of N/9 accounts, and a tenth OU to swap in; ADMIN its delegated administrator. */
@@ -112,7 +149,7 @@ async function organization(api: LocalApi, n: number): Promise<{ ous: string[]; 
 }
 
 /** A set form: create, then swap 10% of the accounts. */
-async function setCosts(api: LocalApi, origin: string, n: number, listed: boolean): Promise<{ create: Cost; update: Cost }> {
+async function setCosts(api: LocalApi, endpoint: Awaited<ReturnType<typeof answers>>, n: number, listed: boolean): Promise<{ create: Cost; update: Cost }> {
   const { ous, detectorId } = await organization(api, n);
   const perOu = Math.ceil(n / 9);
   const accounts = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ AccountId: accountId(from + i) }));
@@ -124,10 +161,10 @@ async function setCosts(api: LocalApi, origin: string, n: number, listed: boolea
     ...props, ...(listed ? { Accounts: accounts(perOu, perOu * 10) } : { Organization: { ParentIds: ous.slice(1, 10) } }),
   };
   const created = event('Create', GuardDutyMembersResource.type, props, { logicalId: 'Members' });
-  const create = await inProcess(api, origin, created as any);
+  const create = await inProcess(api, endpoint, created);
   const physicalResourceId = `${detectorId}:members:Members`;
-  const update = await inProcess(api, origin, event('Update', GuardDutyMembersResource.type, next,
-    { logicalId: 'Members', physicalResourceId, oldProperties: props }) as any);
+  const update = await inProcess(api, endpoint, event('Update', GuardDutyMembersResource.type, next,
+    { logicalId: 'Members', physicalResourceId, oldProperties: props }));
   return { create, update };
 }
 
@@ -137,9 +174,11 @@ async function perAccountCalls(api: LocalApi, n: number): Promise<number> {
   silence(true);  // the handler logs a line per step
   api.calls.length = 0;
   for (let i = 0; i < n; i++) {
+    // dispatch throws when the event fails: only answered events are counted.
     await dispatch(event('Create', GuardDutyMemberResource.type, { DetectorId: detectorId, AccountId: accountId(i) }, { logicalId: `Member${i}` }));
   }
   silence(false);
+  if (api.callsOf('CreateMembers').length === 0) throw new Error(`${n} MemberAccount creates made no CreateMembers call`);
   return api.calls.length;
 }
 
@@ -153,8 +192,8 @@ function row(cells: Array<string | number>): string {
   return cells.map((c, i) => String(c).padEnd(widths[i] ?? 12)).join(' ');
 }
 
-const projected = (c: Cost) => c.calls * CALL_MS + c.cpuMs;
-const budget = (c: Cost) => `${c.calls} calls, ${c.cpuMs.toFixed(0)} ms CPU, peak ${c.maxRssMb.toFixed(0)} of ${FUNCTION_MB} MB, `
+const projected = (c: Cost) => (c.calls + c.confirmations) * CALL_MS + c.cpuMs;
+const budget = (c: Cost) => `${c.calls} calls (+${c.confirmations} CloudFormation), ${c.cpuMs.toFixed(0)} ms CPU, peak ${c.maxRssMb.toFixed(0)} of ${FUNCTION_MB} MB, `
   + `projected ${(projected(c) / 1000).toFixed(0)} s = ${(100 * projected(c) / LAMBDA_MS).toFixed(0)}% of 15 min`;
 
 async function main(): Promise<void> {
@@ -164,7 +203,7 @@ async function main(): Promise<void> {
     log(row(['form', 'N', 'synth ms', 'template KB', 'resources (stacks)', 'calls/acct', 'calls/acct upd']));
     for (const n of SIZES) {
       const byOu = synth('by-ou', n);
-      const ou = await setCosts(api, endpoint.origin, n, false);
+      const ou = await setCosts(api, endpoint, n, false);
       log(row(['MemberAccounts (by OU)', n, byOu.ms.toFixed(0), (byOu.bytes / 1024).toFixed(1), `${byOu.resources} (${byOu.stacks})`,
         (ou.create.calls / n).toFixed(2), (ou.update.calls / (n / 10)).toFixed(2)]));
       log(`${' '.repeat(25)}create: ${budget(ou.create)}\n${' '.repeat(33)}${ou.create.ops}`);
@@ -172,7 +211,7 @@ async function main(): Promise<void> {
       if (n > SMALL_MAX) continue;
 
       const listed = synth('listed', n);
-      const list = await setCosts(api, endpoint.origin, n, true);
+      const list = await setCosts(api, endpoint, n, true);
       log(row(['MemberAccounts (listed)', n, listed.ms.toFixed(0), (listed.bytes / 1024).toFixed(1), `${listed.resources} (${listed.stacks})`,
         (list.create.calls / n).toFixed(2), (list.update.calls / (n / 10)).toFixed(2)]));
       log(`${' '.repeat(25)}create: ${budget(list.create)}\n${' '.repeat(25)}update: ${budget(list.update)}`);
