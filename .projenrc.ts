@@ -82,13 +82,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 60_000,
       // One worker per core (jest's own default leaves one core idle: on 2 cores it runs in band).
       maxWorkers: '100%',
-      collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
+      collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts', 'replay/src/**/*.ts'],
+      // The library's tests (test/) and the replay package's (replay/test/).
+      testMatch: ['<rootDir>/@(src|test)/**/*(*.)@(spec|test).ts?(x)', '<rootDir>/replay/test/**/*.test.ts'],
     },
   },
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples'],
+    devdirs: ['test', 'lambda', 'examples', 'replay'],
   },
 });
 
@@ -133,7 +135,7 @@ project.testTask.prependSpawn(bundle);
 
 project.gitignore.exclude('/assets/', '/examples/**/cdk.out/', '/.replay/', '/compat/*/node_modules/');
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/scripts/', '/compat/');
+project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/scripts/', '/compat/', '/replay/');
 
 // The versions matrix: the repo's own install is the floor (aws-cdk-lib 2.189.1, cdk-nag 2);
 // compat/latest is a lockfile-pinned install of the newest aws-cdk-lib with cdk-nag 3 and 2,
@@ -195,6 +197,17 @@ project.eslint?.addRules({
         message: 'src/private is the ground layer: it imports nothing from the public modules but the vocabulary of features and handler settings.',
       },
       {
+        target: './replay/src',
+        from: './src',
+        message: 'The replay package ships on its own: it may use the handler (lambda/) and the service models, never the construct sources.',
+      },
+      {
+        target: ['./test', './examples', './benchmarks'],
+        from: './replay/src',
+        except: ['./index.ts'],
+        message: 'The library uses the replay package as a user does: through its public API, replay/src/index.ts.',
+      },
+      {
         target: './lambda',
         from: './src',
         except: ['./private/contracts.ts', './private/resource-definition.ts', './private/resources'],
@@ -202,6 +215,17 @@ project.eslint?.addRules({
       },
     ],
   }],
+});
+
+// The replay package's dependencies are its own package.json's: its sources may import only those;
+// its tests and pack script, the repository's too (they build apps with the library to replay).
+project.eslint?.addOverride({
+  files: ['replay/src/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { packageDir: ['./replay'], devDependencies: false, peerDependencies: false }] },
+});
+project.eslint?.addOverride({
+  files: ['replay/test/**/*.ts', 'replay/pack.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { packageDir: ['./replay', '.'], devDependencies: true }] },
 });
 
 project.eslint?.addOverride({
@@ -232,7 +256,7 @@ project.addTask('test:sweep', {
 project.addTask('test:runtime', {
   description: 'The tests of what depends on the Node.js version: the handler, the local API, the replay and the replayed example',
   env: { NODE_NO_WARNINGS: '1' },
-  exec: 'jest --ci --coverage=false test/lambda test/local-api test/replay test/examples',
+  exec: 'jest --ci --coverage=false test/lambda replay/test test/examples',
 });
 
 project.addTask('example', {
@@ -245,24 +269,31 @@ project.addTask('example', {
   ],
 });
 
-// The replay command from this repository (the example runs its typed API, test/replay/landing-zone-replay.ts):
-// `npx projen replay --organization org.json cdk.out [cdk.out.updated]`.
+// The replay package (replay/: the local API, the CloudFormation replay, the command; see
+// replay/README.md). From this repository: `npx projen replay --organization org.json cdk.out [cdk.out.updated]`.
 project.addTask('replay', {
   description: 'Replay cloud assemblies (cdk.out) in an organization against the local GuardDuty, Detective and Organizations API',
   env: { NODE_NO_WARNINGS: '1' },
   receiveArgs: true,
   steps: [
     { spawn: 'bundle' },
-    { exec: 'ts-node --transpile-only --project test/tsconfig.json test/replay/bin.ts replay', receiveArgs: true },
+    { exec: 'ts-node --transpile-only --project replay/tsconfig.json replay/src/bin.ts', receiveArgs: true },
   ],
 });
 
-// The companion package users install to replay their own landing zones (see test/replay/package-replay.ts
-// for why it is not part of the jsii library): dist/replay/cdk-threat-detection-replay-<version>.tgz.
+// The companion package users install to replay their own landing zones (see replay/pack.ts for
+// why it is not part of the jsii library): dist/replay/cdk-threat-detection-replay-<version>.tgz.
 project.addTask('package:replay', {
-  description: 'Pack the replay command and its typed API as the companion package cdk-threat-detection-replay (dist/replay)',
+  description: 'Pack the replay package (replay/) as cdk-threat-detection-replay into dist/replay',
   env: { NODE_NO_WARNINGS: '1' },
-  exec: 'ts-node --transpile-only --project test/tsconfig.json test/replay/package-replay.ts',
+  exec: 'ts-node --transpile-only --project replay/tsconfig.json replay/pack.ts',
+});
+
+// The replay package's whole dependency tree, pinned for its users (replay/npm-shrinkwrap.json),
+// refreshed deliberately after replay/package.json changes.
+project.addTask('replay:lock', {
+  description: 'Refresh replay/npm-shrinkwrap.json from replay/package.json (the tree the companion package installs)',
+  exec: 'npm install --prefix replay --package-lock-only --ignore-scripts --no-audit --no-fund',
 });
 
 project.addTask('benchmark', {

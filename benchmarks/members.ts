@@ -36,7 +36,7 @@ import { GuardDutyMemberResource, GuardDutyMembersProperties, GuardDutyMembersRe
 import { OrganizationAdminAccountResource } from '../src/private/resources/guardduty/organization-admin-account';
 import { STACK_ID_VARIABLE } from '../lambda/shared/event-verification';
 import { actAs, event, REGION, STACK_ID, startLocalApi } from '../test/lambda/events';
-import { LocalApi } from '../test/local-api/server';
+import { LocalApi } from '../replay/src';
 
 const ADMIN = '111111111111';
 const MANAGEMENT = '999999999999';

@@ -7,8 +7,8 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { everyConstruct } from './fixtures/every-construct';
-import { dependencyGraph, dependencyOrder } from './replay/replay';
 import { buildLandingZone, INITIAL, UPDATED } from '../examples/landing-zone/app';
+import { dependencyGraph, dependencyOrder } from '../replay/src';
 
 function templates(stacks: Stack[]): Array<[string, any]> {
   return stacks.map((stack) => [stack.stackName, App.of(stack)!.synth().getStackByName(stack.stackName).template]);

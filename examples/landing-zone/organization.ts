@@ -5,8 +5,8 @@
  * file (`organization-file.json` here is this, written out; a test keeps the two equal).
  */
 import { MANAGEMENT_ACCOUNT, REGION, SANDBOX_OU, SECURITY_ACCOUNT, VENDED_ACCOUNT, WORKLOAD_ACCOUNT, WORKLOADS_OU } from './app';
-import type { LocalApi } from '../../test/local-api/server';
-import { applyOrganization, OrganizationDescription } from '../../test/replay/organization-file';
+import { applyOrganization, OrganizationDescription } from '../../replay/src';
+import type { LocalApi } from '../../replay/src';
 
 /** Accounts of the sandbox OU. */
 export const SANDBOX_ACCOUNTS = ['555555555555', '666666666666'];

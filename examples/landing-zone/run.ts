@@ -11,10 +11,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildLandingZone, INITIAL, LandingZoneSettings, UPDATED } from './app';
 import { ORGANIZATION } from './organization';
-import { replayLandingZone } from '../../test/replay/landing-zone-replay';
-import { declaredAccounts } from '../../test/replay/organization-file';
-import { ReplayEvent } from '../../test/replay/replay';
-import { printState } from '../../test/replay/report';
+import { declaredAccounts, printState, ReplayEvent, replayLandingZone } from '../../replay/src';
 
 const ACCOUNTS = declaredAccounts(ORGANIZATION);
 

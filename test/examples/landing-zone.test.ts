@@ -11,10 +11,7 @@ import {
   buildLandingZone, INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
 } from '../../examples/landing-zone/app';
 import { createOrganization, SANDBOX_ACCOUNTS } from '../../examples/landing-zone/organization';
-import { LocalApi } from '../local-api/server';
-import { replayTimeout } from '../replay/harness';
-import { unneededStatements } from '../replay/iam-coverage';
-import { CloudFormationReplay } from '../replay/replay';
+import { CloudFormationReplay, LocalApi, unneededStatements, replayTimeout } from '../../replay/src';
 
 function synth(settings: typeof INITIAL) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-test-'));
@@ -197,9 +194,9 @@ describe('replayed lifecycle', () => {
     expect(replay.warnings).toEqual([]);
     // Least privilege: every statement of every handler policy was the only one allowing some
     // call, so removing any of them fails this replay. Four are needed only on paths the example
-    // does not take: test/replay/permissions.test.ts replays the first two; DeleteDetector in the
+    // does not take: replay/test/permissions.test.ts replays the first two; DeleteDetector in the
     // stacks that adopt their detector is the default removal policy's (RETAIN_ON_UPDATE_OR_DELETE):
-    // a failed first deployment deletes a detector its create made (test/replay/replay.test.ts),
+    // a failed first deployment deletes a detector its create made (replay/test/replay.test.ts),
     // which the adopting stacks cannot know at synth they will not do.
     const coveredElsewhere = [
       'SecurityAccountThreatDetection|CdkThreatDetectionProviderPermissions31E003AC/GuardDutyFilterList',

@@ -8,7 +8,7 @@ import { event, silenceHandlerLogs, startLocalApi } from './events';
 import { dispatch, resourceLabel } from '../../lambda/dispatch';
 import { REGISTRY } from '../../lambda/registry';
 import { CREATE_FAILED_PHYSICAL_ID } from '../../lambda/shared/custom-resource';
-import { LocalApi } from '../local-api/server';
+import { LocalApi } from '../../replay/src';
 
 let api: LocalApi;
 beforeAll(async () => {

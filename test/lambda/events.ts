@@ -2,8 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { useClock } from '../../lambda/shared/clock';
 import { CustomResourceEvent, RequestType } from '../../lambda/shared/custom-resource';
-import { emulatorClock } from '../local-api/clock';
-import { LocalApi } from '../local-api/server';
+import { emulatorClock, LocalApi } from '../../replay/src';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'us-east-1';

@@ -11,12 +11,12 @@ import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent } from '../../lambda/sha
 import { STACK_ID_VARIABLE } from '../../lambda/shared/event-verification';
 import { redact } from '../../lambda/shared/log';
 import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
+import { LocalApi } from '../../replay/src';
 import { AdministratorAccountResource } from '../../src/private/resources/guardduty/administrator-account';
 import { DetectorResource } from '../../src/private/resources/guardduty/detector';
 import { FilterResource } from '../../src/private/resources/guardduty/filter';
 import { OrganizationAdminAccountResource } from '../../src/private/resources/guardduty/organization-admin-account';
 import { IpSetResource } from '../../src/private/resources/guardduty/threat-list';
-import { LocalApi } from '../local-api/server';
 
 let api: LocalApi;
 let responder: http.Server;

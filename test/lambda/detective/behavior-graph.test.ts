@@ -5,9 +5,9 @@
  */
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
+import { LocalApi } from '../../../replay/src';
 import { BehaviorGraphResource, BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../../src/private/resources/detective/behavior-graph';
 import { DetectiveOrganizationAdminAccountResource } from '../../../src/private/resources/detective/organization-admin-account';
-import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, actAs, event, ORGANIZATION, REGION, silenceHandlerLogs, STACK_ID, startLocalApi } from '../events';
 
 const TYPE = BehaviorGraphResource.type;

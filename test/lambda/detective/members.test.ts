@@ -6,12 +6,11 @@
 import { DetectiveClient, DisassociateMembershipCommand } from '@aws-sdk/client-detective';
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
+import { emulatorNow as now, LocalApi } from '../../../replay/src';
 import { BehaviorGraphResource } from '../../../src/private/resources/detective/behavior-graph';
 import { GraphMembershipResource, GraphMembershipResourceProperties } from '../../../src/private/resources/detective/graph-membership';
 import { DetectiveMemberProperties, DetectiveMemberResource, DetectiveMembersProperties, DetectiveMembersResource } from '../../../src/private/resources/detective/members';
 import { DetectiveOrganizationAdminAccountResource } from '../../../src/private/resources/detective/organization-admin-account';
-import { now } from '../../local-api/clock';
-import { LocalApi } from '../../local-api/server';
 import {
   ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi,
 } from '../events';

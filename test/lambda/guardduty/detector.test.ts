@@ -4,8 +4,8 @@
 import { dispatch } from '../../../lambda/dispatch';
 import { CREATE_FAILED_PHYSICAL_ID } from '../../../lambda/shared/custom-resource';
 import { failureReason } from '../../../lambda/shared/errors';
+import { LocalApi } from '../../../replay/src';
 import { DetectorResource, DetectorResourceProperties } from '../../../src/private/resources/guardduty/detector';
-import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, STACK_ID, startLocalApi } from '../events';
 
 /** The ownership record a detector the handler created carries (the user's tags beside it). */

@@ -4,9 +4,8 @@
 import { dispatch } from '../../../lambda/dispatch';
 import { CREATE_FAILED_PHYSICAL_ID } from '../../../lambda/shared/custom-resource';
 import { failureReason } from '../../../lambda/shared/errors';
+import { GuardDutyQuotas, LocalApi } from '../../../replay/src';
 import { FilterResource, FilterResourceProperties } from '../../../src/private/resources/guardduty/filter';
-import { GuardDutyQuotas } from '../../local-api/guardduty';
-import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, startLocalApi } from '../events';
 
 const TYPE = FilterResource.type;

@@ -5,12 +5,10 @@
  */
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
+import { emulatorNow, GuardDutyMessages, LocalApi } from '../../../replay/src';
 import {
   IpSetResource, ThreatEntitySetResource, ThreatIntelSetResource, ThreatListResourceProperties, TrustedEntitySetResource,
 } from '../../../src/private/resources/guardduty/threat-list';
-import { now as emulatorNow } from '../../local-api/clock';
-import { GuardDutyMessages } from '../../local-api/guardduty-state';
-import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, startLocalApi } from '../events';
 
 let api: LocalApi;

@@ -6,12 +6,11 @@
 import { DeleteMembersCommand, DisableOrganizationAdminAccountCommand, DisassociateMembersCommand, GuardDutyClient, ListMembersCommand } from '@aws-sdk/client-guardduty';
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
+import { emulatorNow as now, LocalApi } from '../../../replay/src';
 import { AdministratorAccountResource, AdministratorAccountResourceProperties } from '../../../src/private/resources/guardduty/administrator-account';
 import { GuardDutyMemberProperties, GuardDutyMemberResource, GuardDutyMembersProperties, GuardDutyMembersResource } from '../../../src/private/resources/guardduty/members';
 import { OrganizationAdminAccountResource } from '../../../src/private/resources/guardduty/organization-admin-account';
 import { OrganizationConfigurationResource, OrganizationConfigurationResourceProperties } from '../../../src/private/resources/guardduty/organization-configuration';
-import { now } from '../../local-api/clock';
-import { LocalApi } from '../../local-api/server';
 import {
   ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi,
 } from '../events';

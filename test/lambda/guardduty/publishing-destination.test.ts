@@ -4,8 +4,8 @@
  */
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
+import { LocalApi } from '../../../replay/src';
 import { PublishingDestinationResource, PublishingDestinationResourceProperties } from '../../../src/private/resources/guardduty/publishing-destination';
-import { LocalApi } from '../../local-api/server';
 import { ACCOUNT, event, REGION, startLocalApi } from '../events';
 
 const TYPE = PublishingDestinationResource.type;

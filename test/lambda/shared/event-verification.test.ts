@@ -7,7 +7,7 @@ import { CloudFormationClient, ResourceStatus } from '@aws-sdk/client-cloudforma
 import { useClock } from '../../../lambda/shared/clock';
 import { CustomResourceEvent } from '../../../lambda/shared/custom-resource';
 import { eventProblem, isRollback, STACK_ID_VARIABLE, StackView, undoesCreate, verifyEvent } from '../../../lambda/shared/event-verification';
-import { emulatorClock } from '../../local-api/clock';
+import { emulatorClock } from '../../../replay/src';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:111111111111:stack/Security/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const TYPE = 'Custom::GuardDutyDetector';

@@ -8,9 +8,9 @@ import { dispatch } from '../../../lambda/dispatch';
 import { guardDutyMemberAdapter } from '../../../lambda/guardduty/member-adapter';
 import { detectiveClient, guardDutyClient } from '../../../lambda/shared/clients';
 import { convergeMembers, MemberAdapter, removeMemberAccounts } from '../../../lambda/shared/member-engine';
+import { LocalApi } from '../../../replay/src';
 import { DetectiveOrganizationAdminAccountResource } from '../../../src/private/resources/detective/organization-admin-account';
 import { OrganizationAdminAccountResource } from '../../../src/private/resources/guardduty/organization-admin-account';
-import { LocalApi } from '../../local-api/server';
 import { ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi } from '../events';
 
 const { MANAGEMENT, WORKLOAD, SANDBOX, OUTSIDE } = ORGANIZATION;

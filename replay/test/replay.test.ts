@@ -9,10 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { replayTimeout } from './harness';
-import { CloudFormationReplay, DeploymentFailed } from './replay';
 import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
-import { LocalApi } from '../local-api/server';
+import { LocalApi } from '../src/local-api/server';
+import { CloudFormationReplay, DeploymentFailed } from '../src/replay';
+import { replayTimeout } from '../src/timeouts';
 
 // Each test replays at most a few dozen events: its timeout is derived from that work (see replayTimeout).
 jest.setTimeout(replayTimeout(30));

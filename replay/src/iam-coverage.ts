@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { LocalApi } from './local-api/server';
 import { roleName } from './replay';
-import type { LocalApi } from '../local-api/server';
 
 /** One statement of a role's policy, as the evaluator names its grants. */
 export interface PolicyStatementRef {

@@ -18,7 +18,7 @@ import {
   GuardDutyClient,
   UpdateMalwareProtectionPlanCommand,
 } from '@aws-sdk/client-guardduty';
-import type { LocalApi } from '../local-api/server';
+import type { LocalApi } from './local-api/server';
 
 export interface NativeContext {
   readonly api: LocalApi;

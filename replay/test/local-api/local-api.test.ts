@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateDetectorCommand, GetDetectorCommand, GuardDutyClient, ListDetectorsCommand, TagResourceCommand, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { GuardDutyMessages } from './guardduty';
-import { LocalApi } from './server';
+import { GuardDutyMessages } from '../../src/local-api/guardduty';
+import { LocalApi } from '../../src/local-api/server';
 
 let api: LocalApi;
 beforeAll(async () => { api = await new LocalApi().start(); });
@@ -112,11 +112,11 @@ test('the call log records operation, account, region and input', async () => {
 });
 
 test('the vendored service models are the shared ones, when those are present', () => {
-  const shared = path.join(__dirname, '..', '..', '..', 'shared', 'service-models');
+  const shared = path.join(__dirname, '..', '..', '..', '..', 'shared', 'service-models');
   const files = ['guardduty-2017-11-28.service-2.json', 'detective-2018-10-26.service-2.json'];
   if (!fs.existsSync(shared)) return;
   for (const f of files) {
-    expect(fs.readFileSync(path.join(__dirname, 'models', f), 'utf-8')).toEqual(fs.readFileSync(path.join(shared, f), 'utf-8'));
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'local-api', 'models', f), 'utf-8')).toEqual(fs.readFileSync(path.join(shared, f), 'utf-8'));
   }
 });
 

@@ -15,7 +15,7 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
-import { emulatorClock } from '../local-api/clock';
+import { emulatorClock } from './local-api/clock';
 
 /** What one invocation did, as its environment saw it. */
 export interface InvocationOutcome {

@@ -4,7 +4,7 @@
  * caller's account and Region, and CloudFormation's ValidationError for what does not exist.
  */
 import { CloudFormationClient, DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { LocalApi } from './server';
+import { LocalApi } from '../../src/local-api/server';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:111111111111:stack/Security/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 let api: LocalApi;

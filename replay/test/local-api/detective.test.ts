@@ -13,8 +13,8 @@ import {
   TagResourceCommand,
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-detective';
-import { MAX_GRAPH_MEMBERS } from './detective';
-import { LocalApi } from './server';
+import { MAX_GRAPH_MEMBERS } from '../../src/local-api/detective';
+import { LocalApi } from '../../src/local-api/server';
 
 const ADMIN = '111111111111';
 const REGION = 'us-east-1';

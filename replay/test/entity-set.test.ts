@@ -7,9 +7,10 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { replayTimeout, useReplay } from './harness';
-import { DeploymentFailed } from './replay';
+import { useReplay } from './harness';
 import { aws_guardduty as guardduty } from '../../src';
+import { DeploymentFailed } from '../src/replay';
+import { replayTimeout } from '../src/timeouts';
 
 // Each test replays at most a few dozen events: its timeout is derived from that work (see replayTimeout).
 jest.setTimeout(replayTimeout(30));

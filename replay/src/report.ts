@@ -35,7 +35,7 @@ import {
   ListThreatIntelSetsCommand,
   ListTrustedEntitySetsCommand,
 } from '@aws-sdk/client-guardduty';
-import type { LocalApi } from '../local-api/server';
+import type { LocalApi } from './local-api/server';
 
 /** Print the GuardDuty and Detective state of the accounts (id to name) in a Region. */
 export async function printState(api: LocalApi, accounts: ReadonlyMap<string, string>, region: string,

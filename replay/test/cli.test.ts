@@ -7,11 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { main, wrap } from './cli';
-import { replayTimeout } from './harness';
-import { checkOrganization, OrganizationDescription } from './organization-file';
 import { ORGANIZATION } from '../../examples/landing-zone/organization';
 import { aws_guardduty as guardduty } from '../../src';
+import { main, wrap } from '../src/cli';
+import { checkOrganization, OrganizationDescription } from '../src/organization-file';
+import { replayTimeout } from '../src/timeouts';
 
 // Each test replays at most a few dozen events: its timeout is derived from that work (see replayTimeout).
 jest.setTimeout(replayTimeout(30));
@@ -116,7 +116,7 @@ describe('bad input: exit 2 and what is wrong', () => {
   test.each([
     [[], /--organization <file> is required/],
     [['-o', '/no/such/organization.json', '/tmp'], /organization file \/no\/such\/organization.json: no such file/],
-    [['--frobnicate'], /Unknown option '--frobnicate'[\s\S]*Usage: cdk-threat-detection replay/],
+    [['--frobnicate'], /Unknown option '--frobnicate'[\s\S]*Usage: cdk-threat-detection-replay/],
     [['-o', 'ORG', '--throttle', 'many', 'APP'], /--throttle takes a whole number, got: many/],
     [['-o', 'ORG'], /give at least one cloud assembly directory \(cdk.out\)/],
     [['-o', 'ORG', '/no/such/cdk.out'], /\/no\/such\/cdk.out is not a cloud assembly \(no manifest.json\)/],

@@ -4,8 +4,8 @@
  * and its refusals, through the real client.
  */
 import { EventBridgeClient, InvalidEventPatternException, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import { testEventPattern } from './eventbridge';
-import { LocalApi } from './server';
+import { testEventPattern } from '../../src/local-api/eventbridge';
+import { LocalApi } from '../../src/local-api/server';
 
 const BASE = {
   'id': '1',

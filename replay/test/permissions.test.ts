@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import { replayTimeout } from './harness';
-import { unneededStatements } from './iam-coverage';
-import { CloudFormationReplay, DeploymentFailed } from './replay';
 import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
-import { LocalApi } from '../local-api/server';
+import { unneededStatements } from '../src/iam-coverage';
+import { LocalApi } from '../src/local-api/server';
+import { CloudFormationReplay, DeploymentFailed } from '../src/replay';
+import { replayTimeout } from '../src/timeouts';
 
 // Each test replays at most a few dozen events: its timeout is derived from that work (see replayTimeout).
 jest.setTimeout(replayTimeout(30));

@@ -1,6 +1,6 @@
 /**
  * The replay as a user installs it: the companion package `cdk-threat-detection-replay` packed
- * (./package-replay.ts), installed from the tarball into a fresh directory, and run there
+ * (../pack.ts), installed from the tarball into a fresh directory, and run there
  * over a user-style app's cloud assembly with one command, its exit status the outcome; its typed
  * API required and type-checked from the installed package.
  */
@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { packageReplay } from './package-replay';
 import { aws_guardduty as guardduty } from '../../src';
+import { packageReplay } from '../pack';
 
+// Packs, installs from the tarball and replays: minutes of work on a loaded machine, not seconds.
 jest.setTimeout(240_000);
 
 let user: string;
@@ -35,36 +36,37 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(user, { recursive: true, force: true }));
 
-/** `npx cdk-threat-detection <args>` in the user's directory. */
+/** `npx cdk-threat-detection-replay <args>` in the user's directory. */
 function npx(args: string[]): { status: number | null; output: string } {
-  const result = spawnSync('npx', ['--no-install', 'cdk-threat-detection', ...args], { cwd: user, encoding: 'utf-8' });
+  const result = spawnSync('npx', ['--no-install', 'cdk-threat-detection-replay', ...args], { cwd: user, encoding: 'utf-8' });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 test('the tarball: the command, its typed API and declarations, the models with their licence; nothing of the repository\'s tests', () => {
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf-8' }).split('\n').filter(Boolean).sort();
   expect(listing).toEqual(expect.arrayContaining([
-    'package/bin/cdk-threat-detection.js', 'package/lib/cli.js', 'package/lib/index.js', 'package/lib/lambda-runtime.js',
+    'package/bin/cdk-threat-detection-replay.js', 'package/lib/cli.js', 'package/lib/index.js', 'package/lib/lambda-runtime.js',
     'package/lib/models/guardduty-2017-11-28.service-2.json', 'package/lib/models/LICENSE-botocore.txt', 'package/lib/models/NOTICE-botocore.txt',
-    'package/types/test/replay/api.d.ts', 'package/README.md', 'package/LICENSE', 'package/package.json',
+    'package/types/replay/src/index.d.ts', 'package/README.md', 'package/LICENSE', 'package/package.json', 'package/npm-shrinkwrap.json',
   ]));
-  expect(listing.filter((f) => /\.test\.|\/sweeps\//.test(f))).toEqual([]);
+  // Nothing of the repository's tests, nor the library's construct sources.
+  expect(listing.filter((f) => /\.test\.|\/sweeps\/|\/test\/|^package\/types\/src\//.test(f))).toEqual([]);
   console.info(`cdk-threat-detection-replay: ${fs.statSync(tarball).size.toLocaleString('en-US')} bytes packed, ${listing.length} files`);
 });
 
 test('one command replays the user\'s app from the installed package: create, destroy, exit 0', () => {
-  const { status, output } = npx(['replay', '--organization', 'organization.json', '--quiet', '--width', '300', 'cdk.out']);
+  const { status, output } = npx(['--organization', 'organization.json', '--quiet', '--width', '300', 'cdk.out']);
   expect(output).toMatch(/^ {2}Security Create Custom::GuardDutyTrustedEntitySet DetectorPartners\w+: SUCCESS /m);
   expect(output).toMatch(/^OK: 4 custom resource events \(0 failed\), 0 failed stack operation\(s\)/m);
   expect(status).toBe(0);
 });
 
 test('bad input from the installed command: exit 2 and what is wrong', () => {
-  expect(npx(['replay', '--organization', 'organization.json', 'no-such-cdk.out'])).toEqual({
+  expect(npx(['--organization', 'organization.json', 'no-such-cdk.out'])).toEqual({
     status: 2, output: expect.stringContaining('no-such-cdk.out is not a cloud assembly (no manifest.json)'),
   });
-  expect(npx(['deploy'])).toEqual({ status: 2, output: expect.stringContaining('unknown command "deploy"; the command is "replay"') });
-  expect(npx(['--help'])).toEqual({ status: 0, output: expect.stringContaining('Usage: cdk-threat-detection replay --organization <file>') });
+  expect(npx(['--deploy'])).toEqual({ status: 2, output: expect.stringContaining('Unknown option \'--deploy\'') });
+  expect(npx(['--help'])).toEqual({ status: 0, output: expect.stringContaining('Usage: cdk-threat-detection-replay --organization <file>') });
 });
 
 test('the typed API from the installed package, type-checked against its declarations', () => {

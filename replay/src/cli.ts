@@ -1,5 +1,5 @@
 /**
- * `cdk-threat-detection replay`: replay a landing zone's cloud assemblies against the local
+ * `cdk-threat-detection-replay`: replay a landing zone's cloud assemblies against the local
  * GuardDuty, Detective and Organizations API (see `./landing-zone-replay.ts`), printing each
  * custom resource event, the services' state after each step and a closing summary; exit status
  * 0 when every stack deployed and was destroyed, 1 when one failed, 2 for bad input.
@@ -10,7 +10,7 @@ import { declaredAccounts, OrganizationFileError, readOrganizationFile } from '.
 import { ReplayEvent } from './replay';
 import { printState } from './report';
 
-export const USAGE = `Usage: cdk-threat-detection replay --organization <file> <cdk.out> [<cdk.out> ...] [options]
+export const USAGE = `Usage: cdk-threat-detection-replay --organization <file> <cdk.out> [<cdk.out> ...] [options]
 
 Replays the stacks of each cloud assembly (the directory \`cdk synth\` writes) against a local
 GuardDuty, Detective and AWS Organizations API, each stack as its own account, through the
@@ -86,7 +86,7 @@ export async function main(args: string[], out: (line: string) => void = console
       },
     });
   } catch (err) {
-    out(`cdk-threat-detection replay: ${(err as Error).message}\n\n${USAGE}`);
+    out(`cdk-threat-detection-replay: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -134,7 +134,7 @@ export async function main(args: string[], out: (line: string) => void = console
     });
   } catch (err) {
     if (err instanceof ReplayInputError || err instanceof OrganizationFileError) {
-      out(`cdk-threat-detection replay: ${err.message}`);
+      out(`cdk-threat-detection-replay: ${err.message}`);
       return 2;
     }
     throw err;

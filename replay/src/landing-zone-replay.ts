@@ -9,9 +9,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LocalApi } from './local-api/server';
 import { applyOrganization, checkOrganization, declaredAccounts, OrganizationDescription } from './organization-file';
 import { CloudFormationReplay, DeploymentFailed, ReplayEvent } from './replay';
-import { LocalApi } from '../local-api/server';
 
 /**
  * Faults the local API injects into GuardDuty, Detective and AWS Organizations (each service

@@ -4,10 +4,10 @@
  * clock (`useClock` from lambda/shared/clock.ts, done by `startLocalApi` in the handler tests), so
  * a wait advances this clock instead of sleeping: statuses settle, and waits time out, exactly as
  * in real time, but without the real time passing. The replay's handler processes use it too:
- * their runtime asks the replay to advance it for each wait (see test/replay/lambda-runtime.js).
+ * their runtime asks the replay to advance it for each wait (see ../lambda-runtime.js).
  * Between waits it follows real time (it is real time plus what waits advanced it).
  */
-import type { Clock } from '../../lambda/shared/clock';
+import type { Clock } from '../../../lambda/shared/clock';
 
 export class EmulatorClock implements Clock {
   private advancedMs = 0;

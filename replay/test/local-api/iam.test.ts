@@ -19,8 +19,8 @@ import {
   ListDetectorsCommand,
 } from '@aws-sdk/client-guardduty';
 import { DescribeAccountCommand, ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { NamedPolicy, Principal } from './iam';
-import { LocalApi } from './server';
+import { NamedPolicy, Principal } from '../../src/local-api/iam';
+import { LocalApi } from '../../src/local-api/server';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '111111111111';

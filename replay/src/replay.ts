@@ -15,11 +15,11 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { evaluateCondition, references, resolve, ResolveContext } from './intrinsics';
+import type { NamedPolicy, PolicyDocument, Principal } from './local-api/iam';
+import { LocalApi, ServiceRole } from './local-api/server';
 import { NATIVE_RESOURCES } from './native-resources';
 import { InvocationOutcome, SandboxPool } from './sandbox';
 import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
-import type { NamedPolicy, PolicyDocument, Principal } from '../local-api/iam';
-import { LocalApi, ServiceRole } from '../local-api/server';
 
 interface TemplateResource {
   readonly Type: string;

@@ -6,18 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { CloudFormationReplay } from './replay';
-import { LocalApi } from '../local-api/server';
-
-/**
- * A jest timeout for a test that replays about `events` custom resource events: derived from the
- * work, not from how fast this machine is today. An event takes about 0.1 s of wall time on a
- * quiet 2-core machine (0.25 s for a cold start); the bound allows 5 s each, and 30 s for the
- * synth and setup around them, so a loaded machine never fails a test that would pass.
- */
-export function replayTimeout(events: number): number {
-  return 30_000 + events * 5_000;
-}
+import { LocalApi } from '../src/local-api/server';
+import { CloudFormationReplay } from '../src/replay';
 
 export interface ReplayHarness {
   /** The local API of the test file (its state reset before each test). */

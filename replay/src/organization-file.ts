@@ -22,7 +22,7 @@
  * ```
  */
 import * as fs from 'node:fs';
-import type { LocalApi } from '../local-api/server';
+import type { LocalApi } from './local-api/server';
 
 /** An account of the organization. */
 export interface OrganizationAccountEntry {

@@ -1,0 +1,10 @@
+/**
+ * The command's entry point: `cdk-threat-detection-replay --organization <file> <cdk.out>...`
+ * (from this repository, `npx projen replay <args>`). Sets the exit status `main` resolves with.
+ */
+import { main } from './cli';
+
+main(process.argv.slice(2)).then((status) => { process.exitCode = status; }, (err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
