@@ -7,7 +7,7 @@ import { stackLocation } from './custom-resource';
 import { convergeMembers, MemberAdapter, removeMemberAccounts } from './member-engine';
 import { MemberSourceProperties, OrganizationReader, resolveAccountIds, resolveAccounts } from './organizations';
 import { CreateEvent, DeleteEvent, HandlerResult, ResourceHandler, UpdateEvent } from './resource-handler';
-import { MemberInvitationProperty } from '../../src/private/contracts';
+import { MemberInvitationProperty, MemberSetAttributes } from '../../src/private/contracts';
 
 /** Properties every one-account member resource has. */
 export interface OneMemberProperties {
@@ -68,12 +68,6 @@ export interface MemberSetSpec<P extends MemberSetProperties, M> {
   container(props: P): string;
   /** The physical id, from the properties and the logical id. */
   physicalId(props: P, logicalResourceId: string): string;
-}
-
-/** Attributes of a member set. */
-export interface MemberSetAttributes {
-  /** How many accounts the set held after the event. */
-  readonly MemberCount: string;
 }
 
 /**

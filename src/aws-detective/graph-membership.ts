@@ -1,10 +1,11 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IBehaviorGraph } from './behavior-graph';
 import { ValidationError } from '../private/errors';
 import { GraphMembershipResource } from '../private/resources/detective/graph-membership';
 import { graphMembershipPermissions } from '../private/resources/detective/graph-membership.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
+import { validateAccountId } from '../private/validation';
 
 /** Properties of a `GraphMembership`: the graph, or its administrator's account id (exactly one). */
 export interface GraphMembershipProps {
@@ -52,9 +53,7 @@ export class GraphMembership extends Construct {
         + (props.graph ? 'both' : 'neither'));
     }
     const admin = props.administratorAccountId;
-    if (admin !== undefined && !Token.isUnresolved(admin) && !/^\d{12}$/.test(admin)) {
-      throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${admin}"`);
-    }
+    validateAccountId(this, 'administratorAccountId', admin);
     const resource = new ThreatDetectionResource(this, 'Resource', GraphMembershipResource, {
       properties: { GraphArn: props.graph?.graphArn, AdministratorAccountId: admin },
       // Delete leaves the graph (DisassociateMembership).

@@ -1,9 +1,9 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ValidationError } from '../private/errors';
 import { DetectiveOrganizationAdminAccountResource } from '../private/resources/detective/organization-admin-account';
 import { detectiveOrganizationAdminPermissions } from '../private/resources/detective/organization-admin-account.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
+import { validateAccountId } from '../private/validation';
 
 /** Properties of a Detective `OrganizationAdminAccount`. */
 export interface OrganizationAdminAccountProps {
@@ -46,9 +46,7 @@ export class OrganizationAdminAccount extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationAdminAccountProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.administratorAccountId) && !/^\d{12}$/.test(props.administratorAccountId)) {
-      throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${props.administratorAccountId}"`);
-    }
+    validateAccountId(this, 'administratorAccountId', props.administratorAccountId);
     const resource = new ThreatDetectionResource(this, 'Resource', DetectiveOrganizationAdminAccountResource, {
       properties: { AdminAccountId: props.administratorAccountId },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

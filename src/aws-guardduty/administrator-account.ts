@@ -6,6 +6,7 @@ import { ValidationError } from '../private/errors';
 import { AdministratorAccountResource } from '../private/resources/guardduty/administrator-account';
 import { administratorAccountPermissions } from '../private/resources/guardduty/administrator-account.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
+import { validateAccountId } from '../private/validation';
 
 /** Properties of an `AdministratorAccount`. */
 export interface AdministratorAccountProps {
@@ -46,9 +47,7 @@ export class AdministratorAccount extends Construct {
 
   constructor(scope: Construct, id: string, props: AdministratorAccountProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.administratorAccountId) && !/^\d{12}$/.test(props.administratorAccountId)) {
-      throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${props.administratorAccountId}"`);
-    }
+    validateAccountId(this, 'administratorAccountId', props.administratorAccountId);
     const account = Stack.of(this).account;
     const known = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
     if (known(account) && props.administratorAccountId === account) {

@@ -25,7 +25,10 @@ export interface IIpSet extends IResource {
   readonly ipSetArn: string;
 }
 
-/** Settings shared by trusted and threat IP lists. */
+/**
+ * Settings shared by GuardDuty's four lists: trusted and threat IP lists (IPSet, ThreatIntelSet)
+ * and trusted and threat entity lists (TrustedEntitySet, ThreatEntitySet).
+ */
 export interface IpListOptions {
   /** The list GuardDuty reads. */
   readonly source: IpListSource;
@@ -126,7 +129,6 @@ export class IpSet extends Resource implements IIpSet, ITaggable {
   constructor(scope: Construct, id: string, props: IpSetProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateRemovalPolicy(this, removalPolicy, 'an IPSet');
     this.detector = props.detector;
     this.tags = new TagManager(TagType.MAP, IpSetResource.type);
     const quota = setQuotaValidation(this, IpListKind.TRUSTED, props.detector);
@@ -156,7 +158,8 @@ export class IpSet extends Resource implements IIpSet, ITaggable {
    * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    validateRemovalPolicy(this, policy, 'an IPSet');
+    // The same check (and wording) the custom resource applies to the policy given at construction.
+    validateRemovalPolicy(this, policy, IpSetResource.noun);
     this.resource.applyRemovalPolicy(policy);
   }
 }

@@ -1,9 +1,9 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ValidationError } from '../private/errors';
 import { OrganizationAdminAccountResource } from '../private/resources/guardduty/organization-admin-account';
 import { organizationAdminPermissions } from '../private/resources/guardduty/organization-admin-account.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
+import { validateAccountId } from '../private/validation';
 
 /** Properties of an `OrganizationAdminAccount`. */
 export interface OrganizationAdminAccountProps {
@@ -43,9 +43,7 @@ export class OrganizationAdminAccount extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationAdminAccountProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.administratorAccountId) && !/^\d{12}$/.test(props.administratorAccountId)) {
-      throw new ValidationError(this, `\`administratorAccountId\` must be a 12-digit AWS account id, got: "${props.administratorAccountId}"`);
-    }
+    validateAccountId(this, 'administratorAccountId', props.administratorAccountId);
     new ThreatDetectionResource(this, 'Resource', OrganizationAdminAccountResource, {
       properties: { AdminAccountId: props.administratorAccountId },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

@@ -97,7 +97,6 @@ export class ThreatEntitySet extends Resource implements IThreatEntitySet, ITagg
   constructor(scope: Construct, id: string, props: ThreatEntitySetProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateRemovalPolicy(this, removalPolicy, 'a ThreatEntitySet');
     this.detector = props.detector;
     this.tags = new TagManager(TagType.MAP, ThreatEntitySetResource.type);
     const quota = setQuotaValidation(this, IpListKind.THREAT_ENTITIES, props.detector);
@@ -127,7 +126,8 @@ export class ThreatEntitySet extends Resource implements IThreatEntitySet, ITagg
    * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    validateRemovalPolicy(this, policy, 'a ThreatEntitySet');
+    // The same check (and wording) the custom resource applies to the policy given at construction.
+    validateRemovalPolicy(this, policy, ThreatEntitySetResource.noun);
     this.resource.applyRemovalPolicy(policy);
   }
 }

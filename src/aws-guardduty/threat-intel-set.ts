@@ -94,7 +94,6 @@ export class ThreatIntelSet extends Resource implements IThreatIntelSet, ITaggab
   constructor(scope: Construct, id: string, props: ThreatIntelSetProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateRemovalPolicy(this, removalPolicy, 'a ThreatIntelSet');
     this.detector = props.detector;
     this.tags = new TagManager(TagType.MAP, ThreatIntelSetResource.type);
     const quota = setQuotaValidation(this, IpListKind.THREAT, props.detector);
@@ -124,7 +123,8 @@ export class ThreatIntelSet extends Resource implements IThreatIntelSet, ITaggab
    * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    validateRemovalPolicy(this, policy, 'a ThreatIntelSet');
+    // The same check (and wording) the custom resource applies to the policy given at construction.
+    validateRemovalPolicy(this, policy, ThreatIntelSetResource.noun);
     this.resource.applyRemovalPolicy(policy);
   }
 }

@@ -105,7 +105,6 @@ export class TrustedEntitySet extends Resource implements ITrustedEntitySet, ITa
   constructor(scope: Construct, id: string, props: TrustedEntitySetProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateRemovalPolicy(this, removalPolicy, 'a TrustedEntitySet');
     this.detector = props.detector;
     this.tags = new TagManager(TagType.MAP, TrustedEntitySetResource.type);
     const quota = setQuotaValidation(this, IpListKind.TRUSTED_ENTITIES, props.detector);
@@ -135,7 +134,8 @@ export class TrustedEntitySet extends Resource implements ITrustedEntitySet, ITa
    * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    validateRemovalPolicy(this, policy, 'a TrustedEntitySet');
+    // The same check (and wording) the custom resource applies to the policy given at construction.
+    validateRemovalPolicy(this, policy, TrustedEntitySetResource.noun);
     this.resource.applyRemovalPolicy(policy);
   }
 }

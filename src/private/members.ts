@@ -8,7 +8,7 @@ import { IConstruct } from 'constructs';
 import { MemberAccountProperty, MemberInvitationProperty, OrganizationSourceProperty } from './contracts';
 import { ValidationError } from './errors';
 import { MemberSourceReads } from './permissions';
-import { validateString } from './validation';
+import { validateAccountId, validateString } from './validation';
 
 /** An invitation as the public `MemberInvitation` gives it. */
 export interface InvitationInput {
@@ -19,9 +19,7 @@ export interface InvitationInput {
 /** A 12-digit account id that is not the stack's own account (an administrator is never its own member). */
 export function validateMemberAccountId(scope: IConstruct, property: string, accountId: string): void {
   if (Token.isUnresolved(accountId)) return;
-  if (!/^\d{12}$/.test(accountId)) {
-    throw new ValidationError(scope, `\`${property}\` must be a 12-digit AWS account id, got: "${accountId}"`);
-  }
+  validateAccountId(scope, property, accountId);
   const self = Stack.of(scope).account;
   if (!Token.isUnresolved(self) && self === accountId) {
     throw new ValidationError(scope, `\`${property}\` is this stack's own account (${accountId}): an administrator cannot be its own member`);
@@ -157,11 +155,7 @@ export function bindOrganizationSource(scope: IConstruct,
       throw new ValidationError(scope, `\`parentIds[${i}]\` must be a root id (r-...) or an OU id (ou-...-...), got: "${parentId}"`);
     }
   }
-  (options.excludeAccountIds ?? []).forEach((id, i) => {
-    if (!Token.isUnresolved(id) && !/^\d{12}$/.test(id)) {
-      throw new ValidationError(scope, `\`excludeAccountIds[${i}]\` must be a 12-digit AWS account id, got: "${id}"`);
-    }
-  });
+  (options.excludeAccountIds ?? []).forEach((id, i) => validateAccountId(scope, `excludeAccountIds[${i}]`, id));
   const excludedParentsToken = options.excludeParentIds !== undefined && Token.isUnresolved(options.excludeParentIds);
   for (const [i, parentId] of (excludedParentsToken ? [] : options.excludeParentIds ?? []).entries()) {
     if (!Token.isUnresolved(parentId) && !/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/.test(parentId)) {

@@ -22,6 +22,20 @@ export const GUARDDUTY_OWNED_TAG_LIMIT = { service: 'GuardDuty', maxTags: MAX_TA
 const TAG_KEY_PATTERN = /^(?!aws:)[a-zA-Z0-9+\-=._:/]{1,128}$/;
 const MAX_TAG_VALUE_LENGTH = 256;
 
+/**
+ * An AWS account id as every account-id property takes it: 12 digits (GuardDuty's and Detective's
+ * `AccountId` and `AdminAccountId`, AWS Organizations' account ids). A token passes: it is checked
+ * by the service at deploy time.
+ *
+ * @see https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
+ */
+export function validateAccountId(scope: IConstruct, property: string, accountId: string | undefined): void {
+  if (accountId === undefined || Token.isUnresolved(accountId)) return;
+  if (!/^\d{12}$/.test(accountId)) {
+    throw new ValidationError(scope, `\`${property}\` must be a 12-digit AWS account id, got: "${accountId}"`);
+  }
+}
+
 /** Whether a tag key breaks GuardDuty's `TagKey` rule, as the message that says so (`undefined` when valid or a token). */
 export function tagKeyError(key: string): string | undefined {
   if (Token.isUnresolved(key) || TAG_KEY_PATTERN.test(key)) return undefined;

@@ -230,3 +230,15 @@ test('RemovalPolicy.SNAPSHOT is refused; RETAIN is kept on the custom resource',
   set.applyRemovalPolicy(RemovalPolicy.RETAIN);
   Template.fromStack(stack).hasResource('Custom::GuardDutyTrustedEntitySet', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
 });
+
+test.each([
+  ['addIpSet', 'an IP set'],
+  ['addThreatIntelSet', 'a threat intel set'],
+  ['addTrustedEntitySet', 'a trusted entity set'],
+  ['addThreatEntitySet', 'a threat entity set'],
+] as const)('%s: SNAPSHOT is refused at construction and by applyRemovalPolicy, naming the list one way (%s)', (add, noun) => {
+  const message = new RegExp(`\`removalPolicy\` must be RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY; ${noun} has no snapshot, got: SNAPSHOT`);
+  const source = IpListSource.fromEntries(['192.0.2.1']);
+  expect(() => setup().detector[add]('L', { source, removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(message);
+  expect(() => setup().detector[add]('L', { source }).applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(message);
+});

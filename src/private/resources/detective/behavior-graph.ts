@@ -1,6 +1,6 @@
 /**
  * `Custom::DetectiveBehaviorGraph`: the contract between the `BehaviorGraph` construct and its
- * handler, and the handler's permissions for it.
+ * handler. The handler's permissions for it are in `behavior-graph.permissions.ts`.
  *
  * Not exported from the package.
  */

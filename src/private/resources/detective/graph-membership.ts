@@ -1,6 +1,7 @@
 /**
  * `Custom::DetectiveGraphMembership`: the contract between the member-side `GraphMembership`
- * construct and its handler, and the handler's permissions for it.
+ * construct and its handler. The handler's permissions for it are in
+ * `graph-membership.permissions.ts`.
  *
  * Not exported from the package.
  */

@@ -1,6 +1,7 @@
 /**
  * `Custom::DetectiveMember` (one account) and `Custom::DetectiveMembers` (a set): the contracts
- * between the Detective member constructs and the member engine's handlers, and their permissions.
+ * between the Detective member constructs and the member engine's handlers. The handlers'
+ * permissions for them are in `members.permissions.ts`.
  *
  * Not exported from the package.
  */

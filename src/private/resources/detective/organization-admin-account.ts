@@ -1,6 +1,7 @@
 /**
  * `Custom::DetectiveOrganizationAdminAccount`: the contract between the Detective
- * `OrganizationAdminAccount` construct and its handler, and the handler's permissions for it.
+ * `OrganizationAdminAccount` construct and its handler. The handler's permissions for it are in
+ * `organization-admin-account.permissions.ts`.
  *
  * Not exported from the package.
  */

@@ -1,6 +1,7 @@
 /**
  * `Custom::GuardDutyAdministratorAccount`: the contract between the member-side
- * `AdministratorAccount` construct and its handler, and the handler's permissions for it.
+ * `AdministratorAccount` construct and its handler. The handler's permissions for it are in
+ * `administrator-account.permissions.ts`.
  *
  * Not exported from the package.
  */

@@ -1,6 +1,6 @@
 /**
- * `Custom::GuardDutyDetector`: the contract between the `Detector` construct and its handler, and
- * the handler's permissions for it.
+ * `Custom::GuardDutyDetector`: the contract between the `Detector` construct and its handler. The
+ * handler's permissions for it are in `detector.permissions.ts`.
  *
  * Not exported from the package.
  */

@@ -1,6 +1,6 @@
 /**
- * `Custom::GuardDutyFilter`: the contract between the `Filter` construct and its handler, and the
- * handler's permissions for it.
+ * `Custom::GuardDutyFilter`: the contract between the `Filter` construct and its handler. The
+ * handler's permissions for it are in `filter.permissions.ts`.
  *
  * Not exported from the package.
  */

@@ -1,6 +1,7 @@
 /**
  * `Custom::GuardDutyMember` (one account) and `Custom::GuardDutyMembers` (a set): the contracts
- * between the GuardDuty member constructs and the member engine's handlers, and their permissions.
+ * between the GuardDuty member constructs and the member engine's handlers. The handlers'
+ * permissions for them are in `members.permissions.ts`.
  *
  * Not exported from the package.
  */

@@ -1,6 +1,7 @@
 /**
- * `Custom::GuardDutyOrganizationConfiguration`: the contract between the `OrganizationConfiguration`
- * construct and its handler, and the handler's permissions for it.
+ * `Custom::GuardDutyOrganizationConfiguration`: the contract between the
+ * `OrganizationConfiguration` construct and its handler. The handler's permissions for it are in
+ * `organization-configuration.permissions.ts`.
  *
  * Not exported from the package.
  */

@@ -1,6 +1,7 @@
 /**
  * `Custom::GuardDutyPublishingDestination`: the contract between the `PublishingDestination`
- * construct and its handler, and the handler's permissions for it.
+ * construct and its handler. The handler's permissions for it are in
+ * `publishing-destination.permissions.ts`.
  *
  * Not exported from the package.
  */
