@@ -26,6 +26,7 @@ import {
   UntagResourceCommand,
   UpdateDetectorCommand,
 } from '@aws-sdk/client-guardduty';
+import type { DetectorFeature, FeatureAdditionalConfiguration, FeatureStatus, FindingPublishingFrequency } from '@aws-sdk/client-guardduty';
 import { ADOPTED_DETECTOR_PREFIX, DetectorDataSourcesProperty, DetectorResourceAttributes, DetectorResourceProperties } from '../../src/private/resources/guardduty/detector';
 import { parseAdoptionRecord, TagsBefore, tagsBefore, withAdoptionRecord } from '../shared/adoption';
 import { guardDutyClient } from '../shared/clients';
@@ -47,7 +48,7 @@ const ADOPT_VISIBILITY_TIMEOUT_MS = 60_000;
 /** The configuration the handler applies, parsed from the properties. */
 interface DetectorConfiguration {
   readonly enable: boolean;
-  readonly findingPublishingFrequency?: string;
+  readonly findingPublishingFrequency?: FindingPublishingFrequency;
   readonly features?: DetectorFeatureConfiguration[];
   readonly dataSources?: DataSourceConfigurations;
   readonly tags: Record<string, string>;
@@ -62,7 +63,7 @@ export const detectorHandler: ResourceHandler<DetectorResourceProperties, Detect
 /** What an adoption changed, as it was before: kept in the physical id (`shared/adoption.ts`). */
 interface SettingsBefore {
   readonly enabled: boolean;
-  readonly frequency?: string;
+  readonly frequency?: FindingPublishingFrequency;
   /** The features the stack set, each with its status (and its additional configuration's) before. */
   readonly features?: DetectorFeatureConfiguration[];
   readonly tags: TagsBefore;
@@ -74,7 +75,7 @@ async function create(client: GuardDutyClient, location: StackLocation, event: D
     const out = await client.send(new CreateDetectorCommand({
       Enable: config.enable,
       ClientToken: clientToken(event),
-      FindingPublishingFrequency: config.findingPublishingFrequency as any,
+      FindingPublishingFrequency: config.findingPublishingFrequency,
       Features: config.features,
       DataSources: config.dataSources,
       Tags: withCreatorMark(config.tags, event),
@@ -165,7 +166,7 @@ async function applyConfiguration(client: GuardDutyClient, detectorId: string, c
   await client.send(new UpdateDetectorCommand({
     DetectorId: detectorId,
     Enable: config.enable,
-    FindingPublishingFrequency: config.findingPublishingFrequency as any,
+    FindingPublishingFrequency: config.findingPublishingFrequency,
     Features: config.features,
     DataSources: config.dataSources,
   }));
@@ -173,13 +174,14 @@ async function applyConfiguration(client: GuardDutyClient, detectorId: string, c
 
 /** What `applyConfiguration` and the tagging will change on an adopted detector, as it is now. */
 function settingsBefore(detector: GetDetectorCommandOutput, config: DetectorConfiguration): SettingsBefore {
-  const touched = new Set((config.features ?? []).map((f) => f.Name));
-  const features = (detector.Features ?? [])
-    .filter((f) => f.Name && touched.has(f.Name as any))
+  const touched = new Set<string | undefined>((config.features ?? []).map((f) => f.Name));
+  const features: DetectorFeatureConfiguration[] = (detector.Features ?? [])
+    .filter((f) => f.Name && touched.has(f.Name))
     .map((f) => ({
-      Name: f.Name as any,
+      // A feature the stack set: a DetectorFeature (the result's names are a superset).
+      Name: f.Name as DetectorFeature,
       Status: f.Status,
-      AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({ Name: a.Name as any, Status: a.Status })),
+      AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({ Name: a.Name, Status: a.Status })),
     }));
   return {
     enabled: detector.Status === 'ENABLED',
@@ -194,7 +196,7 @@ async function restoreSettings(client: GuardDutyClient, location: StackLocation,
   await client.send(new UpdateDetectorCommand({
     DetectorId: detectorId,
     Enable: before.enabled,
-    FindingPublishingFrequency: before.frequency as any,
+    FindingPublishingFrequency: before.frequency,
     Features: before.features,
   }));
   const arn = detectorArn(location, detectorId);
@@ -226,11 +228,16 @@ async function findExistingDetector(client: GuardDutyClient): Promise<string> {
 function parseConfiguration(props: DetectorResourceProperties): DetectorConfiguration {
   return {
     enable: parseBoolean(props.Enable, 'Enable'),
-    findingPublishingFrequency: props.FindingPublishingFrequency,
+    // The contract carries the model's enum values as strings, checked at synth (features.ts);
+    // GuardDuty refuses any other with a BadRequestException.
+    findingPublishingFrequency: props.FindingPublishingFrequency as FindingPublishingFrequency | undefined,
     features: props.Features?.map((f) => ({
-      Name: f.Name as any,
-      Status: f.Status as any,
-      AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({ Name: a.Name as any, Status: a.Status as any })),
+      Name: f.Name as DetectorFeature,
+      Status: f.Status as FeatureStatus,
+      AdditionalConfiguration: f.AdditionalConfiguration?.map((a) => ({
+        Name: a.Name as FeatureAdditionalConfiguration,
+        Status: a.Status as FeatureStatus,
+      })),
     })),
     dataSources: props.DataSources ? parseDataSources(props.DataSources) : undefined,
     tags: { ...(props.Tags ?? {}) },
