@@ -99,6 +99,12 @@ interface StackArtifact {
   readonly assets: Map<string, string>;
 }
 
+/** One step of a rollback: the resource it rolls back, and how. */
+interface RollbackStep {
+  readonly logicalId: string;
+  readonly run: () => Promise<void>;
+}
+
 interface DeployedStack {
   readonly stackId: string;
   readonly account: string;
@@ -144,6 +150,8 @@ export class CloudFormationReplay {
   /** Stacks of each name created and gone (rolled back or deleted), for each new stack's id. */
   private readonly creations = new Map<string, number>();
   private readonly responses = new Map<string, (body: any) => void>();
+  /** Stacks in UPDATE_ROLLBACK_FAILED: the rollback steps that failed, for `continueUpdateRollback`. */
+  private readonly failedRollbacks = new Map<string, { steps: RollbackStep[]; cleanup: DeployedResource[]; artifact: StackArtifact }>();
   private server?: http.Server;
   private readonly sandboxes: SandboxPool;
 
@@ -163,6 +171,10 @@ export class CloudFormationReplay {
   public async deploy(assemblyDir: string, stackName: string): Promise<void> {
     const artifact = this.readStack(assemblyDir, stackName);
     const previous = this.stacks.get(stackName);
+    if (previous && this.failedRollbacks.has(stackName)) {
+      // CloudFormation's own refusal; `continueUpdateRollback` is the way out (or deleting the stack).
+      throw new DeploymentFailed(stackName, `Stack:${previous.stackId} is in UPDATE_ROLLBACK_FAILED state and can not be updated.`, 'UPDATE_ROLLBACK_FAILED');
+    }
     const stack: DeployedStack = previous ?? {
       // A stack created again (after a rolled-back create, which the CDK CLI deletes first) is a new stack with a new id.
       stackId: `arn:aws:cloudformation:${artifact.region}:${artifact.account}:stack/${stackName}/${this.newStackUuid(stackName)}`,
@@ -173,7 +185,7 @@ export class CloudFormationReplay {
     };
     this.deploying = stack;
     const before = new Map(stack.resources);
-    const undo: Array<() => Promise<void>> = [];
+    const undo: RollbackStep[] = [];
     const replaced: DeployedResource[] = [];
     // What CloudFormation shows the handler while it confirms each event (see the handler's event-verification.ts).
     const cfn = this.options.api.cloudformation;
@@ -218,11 +230,11 @@ export class CloudFormationReplay {
           cfn.setResource(stack.stackId, logicalId, { type: resource.Type, physicalId: result.physicalId, status: old ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE' });
           if (old && old.physicalId !== result.physicalId) {
             replaced.push(old);
-            undo.push(async () => { rollbackCleanup.push(deployed); });
+            undo.push({ logicalId, run: async () => { rollbackCleanup.push(deployed); } });
           } else if (old) {
-            undo.push(async () => { await native.update(context, old.physicalId, old.properties, properties); });
+            undo.push({ logicalId, run: async () => { await native.update(context, old.physicalId, old.properties, properties); } });
           } else {
-            undo.push(() => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain'));
+            undo.push({ logicalId, run: () => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain') });
           }
           continue;
         }
@@ -251,16 +263,19 @@ export class CloudFormationReplay {
           // A replacement: the rollback sends no Update; CloudFormation goes back to the old
           // physical id (its cleanup has not run) and deletes the new one in the rollback's cleanup.
           replaced.push(old);
-          undo.push(async () => {
-            this.options.api.cloudformation.setResource(stack.stackId, logicalId, { type: old.type, physicalId: old.physicalId, status: 'UPDATE_COMPLETE' });
-            rollbackCleanup.push(deployed);
+          undo.push({
+            logicalId,
+            run: async () => {
+              this.options.api.cloudformation.setResource(stack.stackId, logicalId, { type: old.type, physicalId: old.physicalId, status: 'UPDATE_COMPLETE' });
+              rollbackCleanup.push(deployed);
+            },
           });
         } else if (old) {
-          undo.push(() => this.rollbackUpdate(stack, artifact, stackName, deployed, old, rollbackCleanup));
+          undo.push({ logicalId, run: () => this.rollbackUpdate(stack, artifact, stackName, deployed, old, rollbackCleanup) });
         } else {
           // A resource created by the failed deployment is deleted on rollback unless its policy is
           // Retain (RetainExceptOnCreate deletes it: the reason that policy exists).
-          undo.push(() => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain'));
+          undo.push({ logicalId, run: () => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain') });
         }
         if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${logicalId}: ${event.reason}`);
       }
@@ -270,10 +285,16 @@ export class CloudFormationReplay {
       const rollbackFailures: string[] = [];
       const reasonOf = (e: unknown) => (e instanceof DeploymentFailed ? e.reason : String(e));
       cfn.setStack(stack.stackId, previous ? 'UPDATE_ROLLBACK_IN_PROGRESS' : 'ROLLBACK_IN_PROGRESS');
+      const failedSteps: RollbackStep[] = [];
       for (const step of undo.reverse()) {
-        const failure = await step().then(() => undefined, reasonOf);
-        if (failure) rollbackFailures.push(failure);
+        const failure = await step.run().then(() => undefined, reasonOf);
+        if (failure) {
+          rollbackFailures.push(failure);
+          failedSteps.push(step);
+        }
       }
+      // An update whose rollback failed stays UPDATE_ROLLBACK_FAILED until the rollback is continued.
+      if (previous && failedSteps.length > 0) this.failedRollbacks.set(stackName, { steps: failedSteps, cleanup: rollbackCleanup, artifact });
       stack.resources.clear();
       before.forEach((v, k) => stack.resources.set(k, v));
       if (previous && rollbackFailures.length === 0 && rollbackCleanup.length > 0) {
@@ -313,6 +334,48 @@ export class CloudFormationReplay {
     this.stacks.set(stackName, stack);
   }
 
+  /**
+   * Continue the rollback of a stack in UPDATE_ROLLBACK_FAILED, as CloudFormation's
+   * ContinueUpdateRollback does: the rollback steps that failed run again (the resources named in
+   * `resourcesToSkip` are skipped, left as they are); when all succeed the stack is
+   * UPDATE_ROLLBACK_COMPLETE and can be updated again, else it stays UPDATE_ROLLBACK_FAILED and
+   * this throws with what failed.
+   *
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html
+   */
+  public async continueUpdateRollback(stackName: string, options: { readonly resourcesToSkip?: ReadonlyArray<string> } = {}): Promise<void> {
+    const failed = this.failedRollbacks.get(stackName);
+    const stack = this.stacks.get(stackName);
+    if (!failed || !stack) throw new Error(`${stackName} is not in UPDATE_ROLLBACK_FAILED: there is no rollback to continue`);
+    const cfn = this.options.api.cloudformation;
+    cfn.setStack(stack.stackId, 'UPDATE_ROLLBACK_IN_PROGRESS');
+    const reasonOf = (e: unknown) => (e instanceof DeploymentFailed ? e.reason : String(e));
+    const stillFailing: RollbackStep[] = [];
+    const failures: string[] = [];
+    for (const step of failed.steps) {
+      if (options.resourcesToSkip?.includes(step.logicalId)) continue;
+      const failure = await step.run().then(() => undefined, reasonOf);
+      if (failure) {
+        stillFailing.push(step);
+        failures.push(failure);
+      }
+    }
+    if (stillFailing.length > 0) {
+      this.failedRollbacks.set(stackName, { ...failed, steps: stillFailing });
+      cfn.setStack(stack.stackId, 'UPDATE_ROLLBACK_FAILED');
+      throw new DeploymentFailed(stackName, 'the rollback could not be continued', 'UPDATE_ROLLBACK_FAILED', failures);
+    }
+    this.failedRollbacks.delete(stackName);
+    if (failed.cleanup.length > 0) {
+      cfn.setStack(stack.stackId, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+      for (const r of failed.cleanup) {
+        const failure = await this.deleteResource(stack, failed.artifact, stackName, r, true).then(() => undefined, reasonOf);
+        if (failure) this.warn(`${stackName}: rollback cleanup of ${r.logicalId} (${r.physicalId}) failed: ${failure}`);
+      }
+    }
+    cfn.setStack(stack.stackId, 'UPDATE_ROLLBACK_COMPLETE');
+  }
+
   /** Delete a deployed stack: every resource in reverse dependency order. */
   public async destroy(assemblyDir: string, stackName: string): Promise<void> {
     const stack = this.stacks.get(stackName);
@@ -329,6 +392,7 @@ export class CloudFormationReplay {
       throw err;
     }
     cfn.setStack(stack.stackId, 'DELETE_COMPLETE');
+    this.failedRollbacks.delete(stackName);
     this.stacks.delete(stackName);
     this.creations.set(stackName, (this.creations.get(stackName) ?? 0) + 1);
   }

@@ -2,7 +2,8 @@
  * The replay harness against CloudFormation's rules for failures: a failed create rolls back
  * (ROLLBACK_COMPLETE) deleting what it created unless its policy is Retain; a failed update rolls
  * back every resource it changed, runs every rollback step, and reports UPDATE_ROLLBACK_FAILED
- * when one of them fails, rather than hiding it.
+ * when one of them fails, rather than hiding it; a stack in UPDATE_ROLLBACK_FAILED takes no update
+ * until its rollback is continued (`continueUpdateRollback`, with resources to skip).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -87,6 +88,48 @@ test('a rollback step that fails is reported (UPDATE_ROLLBACK_FAILED), and the o
   expect(err.status).toBe('UPDATE_ROLLBACK_FAILED');
   expect(err.rollbackFailures).toEqual([expect.stringMatching(/^Graph\w* \(rollback Update\): .*AccessDenied/)]);
   expect(err.reason).toMatch(/^Trusted\w*: /);
+
+  // As CloudFormation: no update until the rollback is continued, and no event sent for it.
+  const events = replay.events.length;
+  const refused = await failure(replay.deploy(graphStack({ owner: 'a' }, false), 'Security'));
+  expect(refused.reason).toMatch(/^Stack:arn:aws:cloudformation:eu-west-1:222222222222:stack\/Security\/[-0-9a-f]+ is in UPDATE_ROLLBACK_FAILED state and can not be updated\.$/);
+  expect(refused.status).toBe('UPDATE_ROLLBACK_FAILED');
+  expect(replay.events.length).toBe(events);
+  // Continued while the refusal lasts, the rollback fails again and the stack stays as it is.
+  await expect(replay.continueUpdateRollback('Security')).rejects.toMatchObject({
+    status: 'UPDATE_ROLLBACK_FAILED', rollbackFailures: [expect.stringMatching(/^Graph\w* \(rollback Update\): .*AccessDenied/)],
+  });
+  // Skipping the graph (left as it is, as CloudFormation's resourcesToSkip does) completes it.
+  const graph = replay.resources('Security').find((r) => r.logicalId.startsWith('Graph'))!.logicalId;
+  await replay.continueUpdateRollback('Security', { resourcesToSkip: [graph] });
+  await replay.deploy(graphStack({ owner: 'a' }, false), 'Security');
+});
+
+test('a rollback continued after its failure completes, and the stack can be updated again', async () => {
+  api.guardduty.seedDetector(ACCOUNT, REGION);
+  api.guardduty.backdateDetectors(ACCOUNT, REGION, 48);
+  const graphStack = (tags: Record<string, string>, failing: boolean) => synth((stack) => {
+    const graph = new detective.BehaviorGraph(stack, 'Graph', { removalPolicy: RemovalPolicy.DESTROY });
+    for (const [k, v] of Object.entries(tags)) Tags.of(graph).add(k, v);
+    const detector = guardduty.Detector.fromDetectorId(stack, 'Detector', api.guardduty.detectors(ACCOUNT, REGION)[0].id);
+    if (failing) new guardduty.IpSet(stack, 'Trusted', { detector, source: unreadableList(stack) });
+  });
+  await replay.deploy(graphStack({ owner: 'a' }, false), 'Security');
+  const graphArn = api.detective.graph(ACCOUNT, REGION)!.arn;
+  api.guardduty.failLocation(UNREADABLE);
+  // The rollback's UntagResource is refused once: the stack ends UPDATE_ROLLBACK_FAILED.
+  api.injectFault({ kind: 'access-denied', operation: 'UntagResource', times: 1 });
+  expect((await failure(replay.deploy(graphStack({ owner: 'a', team: 'b' }, true), 'Security'))).status).toBe('UPDATE_ROLLBACK_FAILED');
+  expect(api.detective.graph(ACCOUNT, REGION)!.tags).toMatchObject({ team: 'b' });
+
+  await replay.continueUpdateRollback('Security');
+
+  // The graph's update was rolled back (its new tag removed), and the stack takes an update again.
+  expect(api.detective.graph(ACCOUNT, REGION)!.arn).toBe(graphArn);
+  expect(api.detective.graph(ACCOUNT, REGION)!.tags).not.toHaveProperty('team');
+  await replay.deploy(graphStack({ owner: 'c' }, false), 'Security');
+  expect(api.detective.graph(ACCOUNT, REGION)!.tags).toMatchObject({ owner: 'c' });
+  await expect(replay.continueUpdateRollback('Security')).rejects.toThrow(/not in UPDATE_ROLLBACK_FAILED/);
 });
 
 test('a datasource package the update started, which Detective cannot stop, never fails the rollback: it is left ingesting', async () => {
