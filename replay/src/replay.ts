@@ -150,6 +150,8 @@ export class CloudFormationReplay {
   /** Stacks of each name created and gone (rolled back or deleted), for each new stack's id. */
   private readonly creations = new Map<string, number>();
   private readonly responses = new Map<string, (body: any) => void>();
+  /** Stacks in ROLLBACK_FAILED (a failed create whose rollback failed), with the template they were created from. */
+  private readonly failedCreations = new Map<string, StackArtifact>();
   /** Stacks in UPDATE_ROLLBACK_FAILED: the rollback steps that failed, for `continueUpdateRollback`. */
   private readonly failedRollbacks = new Map<string, { steps: RollbackStep[]; cleanup: DeployedResource[]; artifact: StackArtifact }>();
   private server?: http.Server;
@@ -171,6 +173,15 @@ export class CloudFormationReplay {
   public async deploy(assemblyDir: string, stackName: string): Promise<void> {
     const artifact = this.readStack(assemblyDir, stackName);
     const previous = this.stacks.get(stackName);
+    if (previous && this.failedCreations.has(stackName)) {
+      // The CDK CLI deletes a stack whose creation failed (ROLLBACK_COMPLETE or ROLLBACK_FAILED)
+      // before creating it again; what the failed rollback left is deleted then, or the deploy fails.
+      await this.destroy(assemblyDir, stackName).catch((err: unknown) => {
+        if (!(err instanceof DeploymentFailed)) throw err;
+        throw new DeploymentFailed(stackName, `Failed deleting stack ${stackName} that had previously failed creation (current state: DELETE_FAILED): ${err.reason}`);
+      });
+      return this.deploy(assemblyDir, stackName);
+    }
     if (previous && this.failedRollbacks.has(stackName)) {
       // CloudFormation's own refusal; `continueUpdateRollback` is the way out (or deleting the stack).
       throw new DeploymentFailed(stackName, `Stack:${previous.stackId} is in UPDATE_ROLLBACK_FAILED state and can not be updated.`, 'UPDATE_ROLLBACK_FAILED');
@@ -295,6 +306,7 @@ export class CloudFormationReplay {
       }
       // An update whose rollback failed stays UPDATE_ROLLBACK_FAILED until the rollback is continued.
       if (previous && failedSteps.length > 0) this.failedRollbacks.set(stackName, { steps: failedSteps, cleanup: rollbackCleanup, artifact });
+      const attempted = new Map(stack.resources);
       stack.resources.clear();
       before.forEach((v, k) => stack.resources.set(k, v));
       if (previous && rollbackFailures.length === 0 && rollbackCleanup.length > 0) {
@@ -305,7 +317,16 @@ export class CloudFormationReplay {
           if (failure) this.warn(`${stackName}: rollback cleanup of ${r.logicalId} (${r.physicalId}) failed: ${failure}`);
         }
       }
-      if (!previous) {
+      if (!previous && failedSteps.length > 0) {
+        // ROLLBACK_FAILED: the stack stays, with what its rollback could not delete (and the
+        // resources the replay stands in for, which CloudFormation keeps while their dependents stay).
+        const left = new Set(failedSteps.map((step) => step.logicalId));
+        for (const [id, r] of attempted) {
+          if (left.has(id) || (!isCustomResource(r.type) && !NATIVE_RESOURCES[r.type])) stack.resources.set(id, r);
+        }
+        this.stacks.set(stackName, stack);
+        this.failedCreations.set(stackName, artifact);
+      } else if (!previous) {
         this.stacks.delete(stackName);
         this.creations.set(stackName, (this.creations.get(stackName) ?? 0) + 1);
       }
@@ -380,7 +401,8 @@ export class CloudFormationReplay {
   public async destroy(assemblyDir: string, stackName: string): Promise<void> {
     const stack = this.stacks.get(stackName);
     if (!stack) return;
-    const artifact = this.readStack(assemblyDir, stackName);
+    // A stack in ROLLBACK_FAILED holds what its own template made (its function's code included).
+    const artifact = this.failedCreations.get(stackName) ?? this.readStack(assemblyDir, stackName);
     const cfn = this.options.api.cloudformation;
     cfn.setStack(stack.stackId, 'DELETE_IN_PROGRESS');
     try {
@@ -393,6 +415,7 @@ export class CloudFormationReplay {
     }
     cfn.setStack(stack.stackId, 'DELETE_COMPLETE');
     this.failedRollbacks.delete(stackName);
+    this.failedCreations.delete(stackName);
     this.stacks.delete(stackName);
     this.creations.set(stackName, (this.creations.get(stackName) ?? 0) + 1);
   }

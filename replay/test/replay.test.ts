@@ -3,7 +3,9 @@
  * (ROLLBACK_COMPLETE) deleting what it created unless its policy is Retain; a failed update rolls
  * back every resource it changed, runs every rollback step, and reports UPDATE_ROLLBACK_FAILED
  * when one of them fails, rather than hiding it; a stack in UPDATE_ROLLBACK_FAILED takes no update
- * until its rollback is continued (`continueUpdateRollback`, with resources to skip).
+ * until its rollback is continued (`continueUpdateRollback`, with resources to skip); a create whose
+ * rollback fails leaves a ROLLBACK_FAILED stack that remembers what it left, deleted first by the
+ * next deploy as the CDK CLI does.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -130,6 +132,37 @@ test('a rollback continued after its failure completes, and the stack can be upd
   await replay.deploy(graphStack({ owner: 'c' }, false), 'Security');
   expect(api.detective.graph(ACCOUNT, REGION)!.tags).toMatchObject({ owner: 'c' });
   await expect(replay.continueUpdateRollback('Security')).rejects.toThrow(/not in UPDATE_ROLLBACK_FAILED/);
+});
+
+test('a create whose rollback fails is ROLLBACK_FAILED: the stack keeps what it left, and the CLI\'s next deploy deletes it first', async () => {
+  const detectorId = api.guardduty.seedDetector(ACCOUNT, REGION);
+  const app = (failing: boolean) => synth((stack) => {
+    const detector = guardduty.Detector.fromDetectorId(stack, 'Detector', detectorId);
+    new guardduty.Filter(stack, 'Filter', {
+      detector, filterName: 'archive-low', findingCriteria: { severity: guardduty.Condition.lessThan(2) }, removalPolicy: RemovalPolicy.DESTROY,
+    });
+    if (failing) new guardduty.IpSet(stack, 'Trusted', { detector, source: unreadableList(stack) });
+  });
+  api.guardduty.failLocation(UNREADABLE);
+  // The IP set fails; the rollback's DeleteFilter is refused.
+  api.injectFault({ kind: 'access-denied', operation: 'DeleteFilter', times: 1 });
+  const err = await failure(replay.deploy(app(true), 'Security'));
+  expect(err.status).toBe('ROLLBACK_FAILED');
+  expect(err.rollbackFailures).toEqual([expect.stringMatching(/^Filter\w*: .*DeleteFilter failed: AccessDeniedException/)]);
+  // The stack remembers the filter its rollback left, and GuardDuty still has it.
+  expect(replay.resources('Security').filter((r) => r.type === 'Custom::GuardDutyFilter').map((r) => r.physicalId)).toHaveLength(1);
+  expect(api.guardduty.detectors(ACCOUNT, REGION)[0].filters.map((f) => f.name)).toEqual(['archive-low']);
+
+  // As `cdk deploy` does for a stack whose creation failed: delete it (the filter with it), then create it again.
+  const before = replay.events.length;
+  await replay.deploy(app(false), 'Security');
+  expect(replay.events.slice(before).map((e) => `${e.requestType} ${e.resourceType} ${e.status}`)).toEqual([
+    'Delete Custom::GuardDutyFilter SUCCESS',
+    'Create Custom::GuardDutyFilter SUCCESS',
+  ]);
+  expect(api.guardduty.detectors(ACCOUNT, REGION)[0].filters.map((f) => f.name)).toEqual(['archive-low']);
+  await replay.destroy(app(false), 'Security');
+  expect(api.guardduty.detectors(ACCOUNT, REGION)[0].filters).toEqual([]);
 });
 
 test('a datasource package the update started, which Detective cannot stop, never fails the rollback: it is left ingesting', async () => {
