@@ -2,7 +2,7 @@
  * Every resource type the handler serves: its definition (type name, label, contracts, in
  * `src/private/resources/`) paired with its handler. One line per type; dispatch and failure
  * labels derive from it. Adding a resource type: its definition file, its construct, its handler,
- * and one line here.
+ * and one line here (a kind of list: its row in `LIST_KINDS`, and none here).
  */
 import { behaviorGraphHandler } from './detective/behavior-graph';
 import { graphMembershipHandler } from './detective/graph-membership';
@@ -12,7 +12,7 @@ import { detectiveOrganizationAdminAccountHandler } from './detective/organizati
 import { administratorAccountHandler } from './guardduty/administrator-account';
 import { detectorHandler } from './guardduty/detector';
 import { filterHandler } from './guardduty/filter';
-import { ipSetHandler } from './guardduty/ip-set';
+import { listHandler } from './guardduty/list';
 import { malwareProtectionPlanStatusHandler } from './guardduty/malware-protection-plan-status';
 import { malwareScanSettingsHandler } from './guardduty/malware-scan-settings';
 import { memberHandler } from './guardduty/member';
@@ -20,9 +20,6 @@ import { membersHandler } from './guardduty/members';
 import { organizationAdminAccountHandler } from './guardduty/organization-admin-account';
 import { organizationConfigurationHandler } from './guardduty/organization-configuration';
 import { publishingDestinationHandler } from './guardduty/publishing-destination';
-import { threatEntitySetHandler } from './guardduty/threat-entity-set';
-import { threatIntelSetHandler } from './guardduty/threat-intel-set';
-import { trustedEntitySetHandler } from './guardduty/trusted-entity-set';
 import { ResourceHandler } from './shared/resource-handler';
 import { ResourceTypeDefinition } from '../src/private/resource-definition';
 import { BehaviorGraphResource } from '../src/private/resources/detective/behavior-graph';
@@ -32,15 +29,13 @@ import { DetectiveOrganizationAdminAccountResource } from '../src/private/resour
 import { AdministratorAccountResource } from '../src/private/resources/guardduty/administrator-account';
 import { DetectorResource } from '../src/private/resources/guardduty/detector';
 import { FilterResource } from '../src/private/resources/guardduty/filter';
+import { LIST_KIND_DEFINITIONS } from '../src/private/resources/guardduty/list';
 import { MalwareProtectionPlanStatusResource } from '../src/private/resources/guardduty/malware-protection-plan-status';
 import { MalwareScanSettingsResource } from '../src/private/resources/guardduty/malware-scan-settings';
 import { GuardDutyMemberResource, GuardDutyMembersResource } from '../src/private/resources/guardduty/members';
 import { OrganizationAdminAccountResource } from '../src/private/resources/guardduty/organization-admin-account';
 import { OrganizationConfigurationResource } from '../src/private/resources/guardduty/organization-configuration';
 import { PublishingDestinationResource } from '../src/private/resources/guardduty/publishing-destination';
-import {
-  IpSetResource, ThreatEntitySetResource, ThreatIntelSetResource, TrustedEntitySetResource,
-} from '../src/private/resources/guardduty/threat-list';
 
 /** A definition and its handler; the types tie the handler to the definition's contracts. */
 export interface Registration {
@@ -55,10 +50,8 @@ function register<P, A>(definition: ResourceTypeDefinition<P, A>, handler: Resou
 export const REGISTRY: ReadonlyArray<Registration> = [
   register(DetectorResource, detectorHandler),
   register(FilterResource, filterHandler),
-  register(IpSetResource, ipSetHandler),
-  register(ThreatIntelSetResource, threatIntelSetHandler),
-  register(TrustedEntitySetResource, trustedEntitySetHandler),
-  register(ThreatEntitySetResource, threatEntitySetHandler),
+  // The four kinds of list, one row each in LIST_KINDS.
+  ...LIST_KIND_DEFINITIONS.map((kind) => register(kind.resource, listHandler(kind))),
   register(PublishingDestinationResource, publishingDestinationHandler),
   register(MalwareProtectionPlanStatusResource, malwareProtectionPlanStatusHandler),
   register(MalwareScanSettingsResource, malwareScanSettingsHandler),

@@ -148,15 +148,22 @@ export class SecurityAccountStack extends ThreatDetectionStack {
 
   constructor(scope: Construct, id: string, props: ThreatDetectionStackProps) {
     super(scope, id, props);
-    const detector = this.detector;
+    this.addSuppressionRules(props.settings);
+    this.addLists(props.settings);
+    const alerts = this.addFindingsExportAndAlerts(props.settings);
+    this.addUploadScanning(props.settings, alerts);
+    this.graph = this.addOrganization(props.settings);
+  }
 
-    // Suppression rules, applied in rank order.
+  /** Suppression rules, applied in rank order. */
+  private addSuppressionRules(settings: LandingZoneSettings): void {
+    const detector = this.detector;
     detector.addFilter('ArchiveLowSeverity', {
       filterName: 'archive-low-severity',
       description: 'Findings below the severity the SOC triages',
       action: guardduty.FilterAction.ARCHIVE,
       rank: 1,
-      findingCriteria: { severity: guardduty.Condition.lessThan(props.settings.archiveBelowSeverity) },
+      findingCriteria: { severity: guardduty.Condition.lessThan(settings.archiveBelowSeverity) },
     });
     detector.addFilter('ArchiveScannerPortscans', {
       filterName: 'archive-scanner-portscans',
@@ -168,31 +175,38 @@ export class SecurityAccountStack extends ThreatDetectionStack {
         'resource.instanceDetails.tags.key': guardduty.Condition.equalTo('vulnerability-scanner'),
       },
     });
+  }
 
-    // A trusted IP list from a file in the repository, and a threat list written inline.
+  /** A trusted IP list from a file in the repository, a threat list written inline, EBS malware scan settings and a trusted entity list. */
+  private addLists(settings: LandingZoneSettings): void {
+    const detector = this.detector;
     detector.addIpSet('TrustedNetworks', {
       ipSetName: 'Trusted networks',
-      source: guardduty.IpListSource.fromAsset(path.join(__dirname, 'trusted-ips.txt')),
+      source: guardduty.ListSource.fromAsset(path.join(__dirname, 'trusted-ips.txt')),
     });
     detector.addThreatIntelSet('KnownBadAddresses', {
       threatIntelSetName: 'Known bad addresses',
-      source: guardduty.IpListSource.fromEntries(props.settings.knownBadAddresses),
+      source: guardduty.ListSource.fromEntries(settings.knownBadAddresses),
     });
     // EBS malware scans: keep the snapshots of infected volumes for the SOC, and skip tagged
     // instances. The administrator's settings are its organization members' too.
     new guardduty.MalwareScanSettings(this, 'MalwareScanSettings', {
       detector,
       ebsSnapshotPreservation: guardduty.EbsSnapshotPreservation.RETENTION_WITH_FINDING,
-      scanResourceCriteria: { exclude: props.settings.malwareScanExclusions },
+      scanResourceCriteria: { exclude: settings.malwareScanExclusions },
     });
     // Partner services trusted by domain name as well as address: an entity list, which GuardDuty
     // reads with the handler's access (it is granted s3:GetObject on this one list object).
     detector.addTrustedEntitySet('TrustedPartners', {
       trustedEntitySetName: 'trusted-partners',
-      source: guardduty.IpListSource.fromEntries(props.settings.trustedPartners),
+      source: guardduty.ListSource.fromEntries(settings.trustedPartners),
     });
 
-    // Findings exported to an encrypted bucket kept for a year.
+  }
+
+  /** Findings exported to an encrypted bucket kept for a year, and severe findings to the SOC; the SOC's alert target. */
+  private addFindingsExportAndAlerts(settings: LandingZoneSettings): targets.SnsTopic {
+    const detector = this.detector;
     const key = new kms.Key(this, 'FindingsKey', { enableKeyRotation: true, description: 'GuardDuty findings export' });
     const bucket = new s3.Bucket(this, 'FindingsBucket', {
       encryption: s3.BucketEncryption.KMS,
@@ -211,10 +225,15 @@ export class SecurityAccountStack extends ThreatDetectionStack {
     const alerts = new sns.Topic(this, 'SecurityAlerts', { displayName: 'GuardDuty alerts', enforceSSL: true });
     const undelivered = new sqs.Queue(this, 'UndeliveredAlerts', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
     const toSoc = new targets.SnsTopic(alerts, { deadLetterQueue: undelivered });
-    detector.onFinding('SevereFindings', { minimumSeverity: props.settings.alertSeverity, target: toSoc });
+    detector.onFinding('SevereFindings', { minimumSeverity: settings.alertSeverity, target: toSoc });
+    return toSoc;
+  }
 
-    // Malware Protection for S3 on the partner upload bucket: new objects under the scanned
-    // prefixes are scanned and tagged with the result; malware pages the SOC.
+  /**
+   * Malware Protection for S3 on the partner upload bucket: new objects under the scanned
+   * prefixes are scanned and tagged with the result; malware pages the SOC.
+   */
+  private addUploadScanning(settings: LandingZoneSettings, toSoc: targets.SnsTopic): void {
     const uploads = new s3.Bucket(this, 'PartnerUploads', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: new kms.Key(this, 'UploadsKey', { enableKeyRotation: true, description: 'Partner uploads' }),
@@ -225,17 +244,23 @@ export class SecurityAccountStack extends ThreatDetectionStack {
     });
     const scan = new guardduty.MalwareProtectionPlan(this, 'PartnerUploadsScan', {
       bucket: uploads,
-      objectPrefixes: props.settings.scannedPrefixes,
+      objectPrefixes: settings.scannedPrefixes,
       tagScannedObjects: true,
     });
     scan.onMalwareScanResult('MalwareFound', { scanResultStatuses: [guardduty.MalwareScanResultStatus.THREATS_FOUND], target: toSoc });
+  }
 
+  /**
+   * The organization in both services; returns the organization behavior graph.
+   */
+  private addOrganization(settings: LandingZoneSettings): detective.BehaviorGraph {
+    const detector = this.detector;
     // The organization: GuardDuty on in every new (then every) account, with S3 Protection and
     // Runtime Monitoring for new accounts; and the workload OUs' accounts enrolled as members now,
     // read from AWS Organizations at deployment (any number of accounts, one resource).
     new guardduty.OrganizationConfiguration(this, 'OrganizationConfiguration', {
       detector,
-      autoEnableOrganizationMembers: props.settings.autoEnableOrganizationMembers,
+      autoEnableOrganizationMembers: settings.autoEnableOrganizationMembers,
       features: {
         s3DataEvents: guardduty.OrganizationAutoEnable.ALL,
         runtimeMonitoring: {
@@ -245,11 +270,11 @@ export class SecurityAccountStack extends ThreatDetectionStack {
       },
     });
     // The workload OUs, stated once for both services.
-    const workloads = MemberAccountSource.fromOrganization({ parentIds: props.settings.memberOus });
+    const workloads = MemberAccountSource.fromOrganization({ parentIds: settings.memberOus });
     const guardDutyMembers = new guardduty.MemberAccounts(this, 'WorkloadMembers', {
       detector,
       accounts: workloads,
-      features: { lambdaNetworkLogs: props.settings.lambdaNetworkLogs },
+      features: { lambdaNetworkLogs: settings.lambdaNetworkLogs },
       // The workload account serves the AI applications: AI Protection there only.
       featureOverrides: [{ accountIds: [WORKLOAD_ACCOUNT], features: { aiProtection: true } }],
     });
@@ -257,16 +282,17 @@ export class SecurityAccountStack extends ThreatDetectionStack {
     // Detective: delegation made the organization behavior graph, which this adopts (and never
     // deletes); new accounts are enabled automatically, the workload OUs' accounts now. Detective
     // members need GuardDuty, so they are enrolled after GuardDuty's.
-    this.graph = new detective.BehaviorGraph(this, 'BehaviorGraph', {
-      datasourcePackages: props.settings.datasourcePackages,
+    const graph = new detective.BehaviorGraph(this, 'BehaviorGraph', {
+      datasourcePackages: settings.datasourcePackages,
       autoEnableOrganizationMembers: true,
     });
-    Tags.of(this.graph).add('owner', 'platform-security');
+    Tags.of(graph).add('owner', 'platform-security');
     const detectiveMembers = new detective.MemberAccounts(this, 'WorkloadGraphMembers', {
-      graph: this.graph,
+      graph,
       accounts: workloads,
     });
     detectiveMembers.node.addDependency(guardDutyMembers);
+    return graph;
   }
 }
 

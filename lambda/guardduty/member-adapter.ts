@@ -24,7 +24,7 @@ import { DetectorFeatureProperty } from '../../src/private/contracts';
 import { ACCOUNTS_PER_CALL, chunks, failOnUnprocessed, UnprocessedAccount } from '../shared/batches';
 import { HandlerError, isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
-import { MemberAdapter, MemberProgress, MembershipMode } from '../shared/member-engine';
+import { MemberAdapter, MemberProgress, MembershipMode, ReadyMembers } from '../shared/member-engine';
 import { lookUpOrganizationEmail } from '../shared/organizations';
 import { PollClock } from '../shared/poll';
 import { parseBoolean } from '../shared/props';
@@ -135,25 +135,32 @@ export function guardDutyMemberAdapter(client: GuardDutyClient, detectorId: stri
       ? '; a member stays Created when this account is not the organization\'s delegated administrator in this Region, '
         + 'or the account is not in the organization (add it by invitation instead)'
       : '',
-    async afterReady({ accountIds, created }) {
-      const overrides = settings.overrides ?? [];
-      const members = new Set(accountIds);
-      const strangers = overrides.flatMap((o) => o.AccountIds).filter((a) => !members.has(a));
-      if (strangers.length > 0) {
-        throw new HandlerError(`featureOverrides name ${strangers.length} account(s) that are not members of this set: `
-          + `${strangers.slice(0, 10).join(', ')}${strangers.length > 10 ? ', …' : ''} (an account's override applies to members of this set only)`);
-      }
-      const targets = settings.featuresChanged ? accountIds : created;
-      // One UpdateMemberDetectors series per distinct feature list: the overridden accounts, then the rest.
-      const overridden = new Set(overrides.flatMap((o) => o.AccountIds));
-      for (const override of overrides) {
-        await updateMemberDetectors(client, detectorId, targets.filter((a) => override.AccountIds.includes(a)), override.Features);
-      }
-      if (settings.features) await updateMemberDetectors(client, detectorId, targets.filter((a) => !overridden.has(a)), settings.features);
-    },
+    afterReady: (ready) => applyMemberFeatures(client, detectorId, settings, ready),
     lookUpEmail: lookUpOrganizationEmail,
     isContainerGone: isDetectorNotFound,
   };
+}
+
+/**
+ * Once the members are ready: push the features to the members the settings apply to (all of
+ * them when the features changed, else those just created), each override's accounts with theirs.
+ */
+async function applyMemberFeatures(client: GuardDutyClient, detectorId: string, settings: GuardDutyMemberSettings,
+  { accountIds, created }: ReadyMembers): Promise<void> {
+  const overrides = settings.overrides ?? [];
+  const members = new Set(accountIds);
+  const strangers = overrides.flatMap((o) => o.AccountIds).filter((a) => !members.has(a));
+  if (strangers.length > 0) {
+    throw new HandlerError(`featureOverrides name ${strangers.length} account(s) that are not members of this set: `
+      + `${strangers.slice(0, 10).join(', ')}${strangers.length > 10 ? ', …' : ''} (an account's override applies to members of this set only)`);
+  }
+  const targets = settings.featuresChanged ? accountIds : created;
+  // One UpdateMemberDetectors series per distinct feature list: the overridden accounts, then the rest.
+  const overridden = new Set(overrides.flatMap((o) => o.AccountIds));
+  for (const override of overrides) {
+    await updateMemberDetectors(client, detectorId, targets.filter((a) => override.AccountIds.includes(a)), override.Features);
+  }
+  if (settings.features) await updateMemberDetectors(client, detectorId, targets.filter((a) => !overridden.has(a)), settings.features);
 }
 
 /**

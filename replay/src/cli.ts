@@ -64,74 +64,41 @@ function count(value: string | undefined, option: string): number | undefined {
   return Number(value);
 }
 
+/** The command's options, as `parseArgs` reads them. */
+const OPTIONS = {
+  'organization': { type: 'string', short: 'o' },
+  'no-destroy': { type: 'boolean' },
+  'throttle': { type: 'string' },
+  'server-errors': { type: 'string' },
+  'lost-answers': { type: 'string' },
+  'list-lag': { type: 'string' },
+  'settle': { type: 'string' },
+  'quiet': { type: 'boolean', short: 'q' },
+  'width': { type: 'string' },
+  'help': { type: 'boolean', short: 'h' },
+} as const;
+
+type CommandLine = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
+
 /** Run the command with its arguments (after `replay`); resolves with the exit status. */
 export async function main(args: string[], out: (line: string) => void = console.log,
   columns: number | undefined = process.stdout.columns): Promise<number> {
-  let parsed;
+  let parsed: CommandLine;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        'organization': { type: 'string', short: 'o' },
-        'no-destroy': { type: 'boolean' },
-        'throttle': { type: 'string' },
-        'server-errors': { type: 'string' },
-        'lost-answers': { type: 'string' },
-        'list-lag': { type: 'string' },
-        'settle': { type: 'string' },
-        'quiet': { type: 'boolean', short: 'q' },
-        'width': { type: 'string' },
-        'help': { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   } catch (err) {
     out(`cdk-threat-detection-replay: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  const { values, positionals } = parsed;
-  if (values.help) {
+  if (parsed.values.help) {
     USAGE.split('\n').forEach((l) => out(l));
     return 0;
   }
   let result: LandingZoneReplayResult;
   let width = 100;
   try {
-    width = count(values.width, 'width') ?? (columns && columns > 40 ? columns : 100);
-    if (!values.organization) throw new ReplayInputError('--organization <file> is required: the organization the landing zone runs in');
-    if (positionals.length === 0) throw new ReplayInputError('give at least one cloud assembly directory (cdk.out)');
-    const organization = readOrganizationFile(values.organization);
-    const accounts = declaredAccounts(organization);
-    const write = (line: string) => wrap(line, width).forEach((l) => out(l));
-    const faults: ReplayFaults = {
-      throttle: count(values.throttle, 'throttle'),
-      serverErrors: count(values['server-errors'], 'server-errors'),
-      lostAnswers: count(values['lost-answers'], 'lost-answers'),
-      listLagMs: count(values['list-lag'], 'list-lag'),
-      settleMs: count(values.settle, 'settle'),
-    };
-    result = await replayLandingZone({
-      organization,
-      assemblies: positionals,
-      destroy: !values['no-destroy'],
-      faults,
-      onEvent: (e) => write(eventLine(e)),
-      onStep: async (step, api) => {
-        const title = step.kind === 'before' ? 'Before: the organization, and what exists in it'
-          : step.kind === 'deploy' ? `After deploying ${step.assembly} (${step.assemblyIndex === 1 ? 'create' : 'update'})`
-            : 'After destroy';
-        if (!values.quiet) {
-          write(`\n${title}:`);
-          await printState(api, accounts, step.region, write);
-        }
-        if (step.kind === 'before' || (step.kind === 'deploy' && step.assemblyIndex! < positionals.length)) {
-          const next = step.kind === 'before' ? 1 : step.assemblyIndex! + 1;
-          write(`\n${next}. Deploy ${positionals[next - 1]} (${next === 1 ? 'create' : 'update'})`);
-        } else if (step.kind === 'deploy' && !values['no-destroy']) {
-          write('\nDestroy');
-        }
-      },
-    });
+    width = count(parsed.values.width, 'width') ?? (columns && columns > 40 ? columns : 100);
+    result = await run(parsed, (line) => wrap(line, width).forEach((l) => out(l)));
   } catch (err) {
     if (err instanceof ReplayInputError || err instanceof OrganizationFileError) {
       out(`cdk-threat-detection-replay: ${err.message}`);
@@ -140,18 +107,59 @@ export async function main(args: string[], out: (line: string) => void = console
     throw err;
   }
   try {
-    const write = (line: string) => wrap(line, width).forEach((l) => out(l));
-    for (const f of result.failures) write(`FAILED ${f.message}`);
-    for (const w of result.warnings) write(`warning: ${w}`);
-    const failedEvents = result.events.filter((e) => e.status === 'FAILED').length;
-    const decisions = result.api.calls.flatMap((c) => c.authorization);
-    write(`\n${result.ok ? 'OK' : 'FAILED'}: ${result.events.length} custom resource events (${failedEvents} failed), `
-      + `${result.failures.length} failed stack operation(s), ${result.api.calls.length} API calls, `
-      + `${decisions.filter((d) => d.decision !== 'Allowed').length} of ${decisions.length} IAM decisions denied`);
-    return result.ok ? 0 : 1;
+    return summarize(result, (line) => wrap(line, width).forEach((l) => out(l)));
   } finally {
     await result.close();
   }
+}
+
+/** Replay the assemblies the command line names, writing each event and each step's state. */
+async function run({ values, positionals }: CommandLine, write: (line: string) => void): Promise<LandingZoneReplayResult> {
+  if (!values.organization) throw new ReplayInputError('--organization <file> is required: the organization the landing zone runs in');
+  if (positionals.length === 0) throw new ReplayInputError('give at least one cloud assembly directory (cdk.out)');
+  const organization = readOrganizationFile(values.organization);
+  const accounts = declaredAccounts(organization);
+  const faults: ReplayFaults = {
+    throttle: count(values.throttle, 'throttle'),
+    serverErrors: count(values['server-errors'], 'server-errors'),
+    lostAnswers: count(values['lost-answers'], 'lost-answers'),
+    listLagMs: count(values['list-lag'], 'list-lag'),
+    settleMs: count(values.settle, 'settle'),
+  };
+  return replayLandingZone({
+    organization,
+    assemblies: positionals,
+    destroy: !values['no-destroy'],
+    faults,
+    onEvent: (e) => write(eventLine(e)),
+    onStep: async (step, api) => {
+      const title = step.kind === 'before' ? 'Before: the organization, and what exists in it'
+        : step.kind === 'deploy' ? `After deploying ${step.assembly} (${step.assemblyIndex === 1 ? 'create' : 'update'})`
+          : 'After destroy';
+      if (!values.quiet) {
+        write(`\n${title}:`);
+        await printState(api, accounts, step.region, write);
+      }
+      if (step.kind === 'before' || (step.kind === 'deploy' && step.assemblyIndex! < positionals.length)) {
+        const next = step.kind === 'before' ? 1 : step.assemblyIndex! + 1;
+        write(`\n${next}. Deploy ${positionals[next - 1]} (${next === 1 ? 'create' : 'update'})`);
+      } else if (step.kind === 'deploy' && !values['no-destroy']) {
+        write('\nDestroy');
+      }
+    },
+  });
+}
+
+/** Write the failures, warnings and totals; the exit status. */
+function summarize(result: LandingZoneReplayResult, write: (line: string) => void): number {
+  for (const f of result.failures) write(`FAILED ${f.message}`);
+  for (const w of result.warnings) write(`warning: ${w}`);
+  const failedEvents = result.events.filter((e) => e.status === 'FAILED').length;
+  const decisions = result.api.calls.flatMap((c) => c.authorization);
+  write(`\n${result.ok ? 'OK' : 'FAILED'}: ${result.events.length} custom resource events (${failedEvents} failed), `
+    + `${result.failures.length} failed stack operation(s), ${result.api.calls.length} API calls, `
+    + `${decisions.filter((d) => d.decision !== 'Allowed').length} of ${decisions.length} IAM decisions denied`);
+  return result.ok ? 0 : 1;
 }
 
 function eventLine(e: ReplayEvent): string {

@@ -105,6 +105,26 @@ interface RollbackStep {
   readonly run: () => Promise<void>;
 }
 
+/** One deployment of a stack in progress: what its phases (resources, rollback, cleanup) share. */
+interface DeployRun {
+  readonly stackName: string;
+  readonly artifact: StackArtifact;
+  readonly stack: DeployedStack;
+  /** The stack as it was, for an update; `undefined` for a create. */
+  readonly previous?: DeployedStack;
+  readonly ctx: ResolveContext;
+  readonly conditions: Record<string, boolean>;
+  readonly graph: ReturnType<typeof dependencyGraph>;
+  /** The stack's resources before the deployment, which a rollback restores. */
+  readonly before: Map<string, DeployedResource>;
+  /** How to undo each resource deployed so far, in deployment order. */
+  readonly undo: RollbackStep[];
+  /** Resources replaced (their old side), deleted in the cleanup phase. */
+  readonly replaced: DeployedResource[];
+  /** Replacements a rollback undid: their new physical ids are deleted in the rollback's cleanup. */
+  readonly rollbackCleanup: DeployedResource[];
+}
+
 interface DeployedStack {
   readonly stackId: string;
   readonly account: string;
@@ -195,161 +215,194 @@ export class CloudFormationReplay {
       exports: {},
     };
     this.deploying = stack;
-    const before = new Map(stack.resources);
-    const undo: RollbackStep[] = [];
-    const replaced: DeployedResource[] = [];
     // What CloudFormation shows the handler while it confirms each event (see the handler's event-verification.ts).
-    const cfn = this.options.api.cloudformation;
-    cfn.setStack(stack.stackId, previous ? 'UPDATE_IN_PROGRESS' : 'CREATE_IN_PROGRESS');
-    /** Replacements a rollback undid: their new physical ids are deleted in the rollback's cleanup. */
-    const rollbackCleanup: DeployedResource[] = [];
-
+    this.options.api.cloudformation.setStack(stack.stackId, previous ? 'UPDATE_IN_PROGRESS' : 'CREATE_IN_PROGRESS');
     const conditions: Record<string, boolean> = {};
     const ctx = this.resolveContext(artifact, stack, conditions);
     for (const name of Object.keys(artifact.template.Conditions ?? {})) {
       conditions[name] = evaluateCondition(name, artifact.template.Conditions!, ctx);
     }
-
-    const graph = dependencyGraph(artifact.template);
+    const run: DeployRun = {
+      stackName,
+      artifact,
+      stack,
+      previous,
+      ctx,
+      conditions,
+      graph: dependencyGraph(artifact.template),
+      before: new Map(stack.resources),
+      undo: [],
+      replaced: [],
+      rollbackCleanup: [],
+    };
     try {
-      for (const logicalId of dependencyOrder(graph)) {
-        const resource = artifact.template.Resources[logicalId];
-        if (resource.Condition && !conditions[resource.Condition]) continue;
-        const properties = resolve(resource.Properties ?? {}, ctx) as Record<string, unknown>;
-        const old = stack.resources.get(logicalId);
-        const native = NATIVE_RESOURCES[resource.Type];
-        if (native) {
-          if (old && JSON.stringify(old.properties) === JSON.stringify(properties)) continue;
-          const context = { api: this.options.api, account: stack.account, region: stack.region, clientToken: createHash('sha256').update(`${stack.stackId}/${logicalId}`).digest('hex').slice(0, 64) };
-          let result;
-          try {
-            result = old ? await native.update(context, old.physicalId, properties, old.properties) : await native.create(context, properties);
-          } catch (e) {
-            throw new DeploymentFailed(stackName, `${logicalId}: Resource handler returned message: "${(e as Error).message}" (${(e as Error).name})`);
-          }
-          const deployed: DeployedResource = {
-            logicalId,
-            type: resource.Type,
-            physicalId: result.physicalId,
-            properties,
-            attributes: result.attributes,
-            deletionPolicy: resource.DeletionPolicy,
-            updateReplacePolicy: resource.UpdateReplacePolicy,
-            dependsOn: graph.get(logicalId)!,
-          };
-          stack.resources.set(logicalId, deployed);
-          cfn.setResource(stack.stackId, logicalId, { type: resource.Type, physicalId: result.physicalId, status: old ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE' });
-          if (old && old.physicalId !== result.physicalId) {
-            replaced.push(old);
-            undo.push({ logicalId, run: async () => { rollbackCleanup.push(deployed); } });
-          } else if (old) {
-            undo.push({ logicalId, run: async () => { await native.update(context, old.physicalId, old.properties, properties); } });
-          } else {
-            undo.push({ logicalId, run: () => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain') });
-          }
-          continue;
-        }
-        if (!isCustomResource(resource.Type)) {
-          stack.resources.set(logicalId, standIn(logicalId, resource, properties, artifact, stack, graph.get(logicalId)!));
-          continue;
-        }
-        if (old && JSON.stringify(old.properties) === JSON.stringify(properties)) continue;
-        const event = old
-          ? await this.send(stack, artifact, stackName, 'Update', logicalId, resource.Type, properties, old)
-          : await this.send(stack, artifact, stackName, 'Create', logicalId, resource.Type, properties);
-        const deployed: DeployedResource = {
-          logicalId,
-          type: resource.Type,
-          physicalId: event.physicalId,
-          properties,
-          attributes: event.data ?? {},
-          deletionPolicy: resource.DeletionPolicy,
-          updateReplacePolicy: resource.UpdateReplacePolicy,
-          dependsOn: graph.get(logicalId)!,
-        };
-        stack.resources.set(logicalId, deployed);
-        // CloudFormation rolls back the failed resource too: an Update back to its old
-        // properties, or a Delete of what the failed Create reported.
-        if (old && event.status === 'SUCCESS' && old.physicalId !== deployed.physicalId) {
-          // A replacement: the rollback sends no Update; CloudFormation goes back to the old
-          // physical id (its cleanup has not run) and deletes the new one in the rollback's cleanup.
-          replaced.push(old);
-          undo.push({
-            logicalId,
-            run: async () => {
-              this.options.api.cloudformation.setResource(stack.stackId, logicalId, { type: old.type, physicalId: old.physicalId, status: 'UPDATE_COMPLETE' });
-              rollbackCleanup.push(deployed);
-            },
-          });
-        } else if (old) {
-          undo.push({ logicalId, run: () => this.rollbackUpdate(stack, artifact, stackName, deployed, old, rollbackCleanup) });
-        } else {
-          // A resource created by the failed deployment is deleted on rollback unless its policy is
-          // Retain (RetainExceptOnCreate deletes it: the reason that policy exists).
-          undo.push({ logicalId, run: () => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain') });
-        }
-        if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${logicalId}: ${event.reason}`);
-      }
+      for (const logicalId of dependencyOrder(run.graph)) await this.deployResource(run, logicalId);
     } catch (err) {
-      // CloudFormation runs every rollback step, and reports a step that fails (the stack then
-      // ends in ROLLBACK_FAILED or UPDATE_ROLLBACK_FAILED) rather than stopping at it.
-      const rollbackFailures: string[] = [];
-      const reasonOf = (e: unknown) => (e instanceof DeploymentFailed ? e.reason : String(e));
-      cfn.setStack(stack.stackId, previous ? 'UPDATE_ROLLBACK_IN_PROGRESS' : 'ROLLBACK_IN_PROGRESS');
-      const failedSteps: RollbackStep[] = [];
-      for (const step of undo.reverse()) {
-        const failure = await step.run().then(() => undefined, reasonOf);
-        if (failure) {
-          rollbackFailures.push(failure);
-          failedSteps.push(step);
-        }
-      }
-      // An update whose rollback failed stays UPDATE_ROLLBACK_FAILED until the rollback is continued.
-      if (previous && failedSteps.length > 0) this.failedRollbacks.set(stackName, { steps: failedSteps, cleanup: rollbackCleanup, artifact });
-      const attempted = new Map(stack.resources);
-      stack.resources.clear();
-      before.forEach((v, k) => stack.resources.set(k, v));
-      if (previous && rollbackFailures.length === 0 && rollbackCleanup.length > 0) {
-        cfn.setStack(stack.stackId, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
-        for (const r of rollbackCleanup) {
-          const failure = await this.deleteResource(stack, artifact, stackName, r, true).then(() => undefined, reasonOf);
-          // CloudFormation reports a failed cleanup delete as a warning; the stack is rolled back.
-          if (failure) this.warn(`${stackName}: rollback cleanup of ${r.logicalId} (${r.physicalId}) failed: ${failure}`);
-        }
-      }
-      if (!previous && failedSteps.length > 0) {
-        // ROLLBACK_FAILED: the stack stays, with what its rollback could not delete (and the
-        // resources the replay stands in for, which CloudFormation keeps while their dependents stay).
-        const left = new Set(failedSteps.map((step) => step.logicalId));
-        for (const [id, r] of attempted) {
-          if (left.has(id) || (!isCustomResource(r.type) && !NATIVE_RESOURCES[r.type])) stack.resources.set(id, r);
-        }
-        this.stacks.set(stackName, stack);
-        this.failedCreations.set(stackName, artifact);
-      } else if (!previous) {
-        this.stacks.delete(stackName);
-        this.creations.set(stackName, (this.creations.get(stackName) ?? 0) + 1);
-      }
-      const status: FailedStackStatus = previous
-        ? (rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE')
-        : (rollbackFailures.length > 0 ? 'ROLLBACK_FAILED' : 'ROLLBACK_COMPLETE');
-      cfn.setStack(stack.stackId, status);
-      if (!(err instanceof DeploymentFailed)) throw err;
-      throw new DeploymentFailed(stackName, err.reason, status, rollbackFailures);
+      await this.rollBack(run, err);
     }
+    await this.cleanUp(run);
+  }
 
-    // Cleanup phase: what the new template no longer has, then the old side of replacements.
+  /** Create or update one resource of a deployment, and record how its rollback undoes it. */
+  private async deployResource(run: DeployRun, logicalId: string): Promise<void> {
+    const { stack, artifact, stackName, graph } = run;
+    const resource = artifact.template.Resources[logicalId];
+    if (resource.Condition && !run.conditions[resource.Condition]) return;
+    const properties = resolve(resource.Properties ?? {}, run.ctx) as Record<string, unknown>;
+    const old = stack.resources.get(logicalId);
+    if (NATIVE_RESOURCES[resource.Type]) return this.deployNativeResource(run, logicalId, properties, old);
+    if (!isCustomResource(resource.Type)) {
+      stack.resources.set(logicalId, standIn(logicalId, resource, properties, artifact, stack, graph.get(logicalId)!));
+      return;
+    }
+    if (old && JSON.stringify(old.properties) === JSON.stringify(properties)) return;
+    const event = old
+      ? await this.send(stack, artifact, stackName, 'Update', logicalId, resource.Type, properties, old)
+      : await this.send(stack, artifact, stackName, 'Create', logicalId, resource.Type, properties);
+    const deployed: DeployedResource = {
+      logicalId,
+      type: resource.Type,
+      physicalId: event.physicalId,
+      properties,
+      attributes: event.data ?? {},
+      deletionPolicy: resource.DeletionPolicy,
+      updateReplacePolicy: resource.UpdateReplacePolicy,
+      dependsOn: graph.get(logicalId)!,
+    };
+    stack.resources.set(logicalId, deployed);
+    // CloudFormation rolls back the failed resource too: an Update back to its old
+    // properties, or a Delete of what the failed Create reported.
+    if (old && event.status === 'SUCCESS' && old.physicalId !== deployed.physicalId) {
+      // A replacement: the rollback sends no Update; CloudFormation goes back to the old
+      // physical id (its cleanup has not run) and deletes the new one in the rollback's cleanup.
+      run.replaced.push(old);
+      run.undo.push({
+        logicalId,
+        run: async () => {
+          this.options.api.cloudformation.setResource(stack.stackId, logicalId, { type: old.type, physicalId: old.physicalId, status: 'UPDATE_COMPLETE' });
+          run.rollbackCleanup.push(deployed);
+        },
+      });
+    } else if (old) {
+      run.undo.push({ logicalId, run: () => this.rollbackUpdate(stack, artifact, stackName, deployed, old, run.rollbackCleanup) });
+    } else {
+      // A resource created by the failed deployment is deleted on rollback unless its policy is
+      // Retain (RetainExceptOnCreate deletes it: the reason that policy exists).
+      run.undo.push({ logicalId, run: () => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain') });
+    }
+    if (event.status === 'FAILED') throw new DeploymentFailed(stackName, `${logicalId}: ${event.reason}`);
+  }
+
+  /** Create or update a resource the local API serves itself (see `native-resources.ts`). */
+  private async deployNativeResource(run: DeployRun, logicalId: string, properties: Record<string, unknown>, old?: DeployedResource): Promise<void> {
+    const { stack, artifact, stackName } = run;
+    const resource = artifact.template.Resources[logicalId];
+    const native = NATIVE_RESOURCES[resource.Type]!;
+    if (old && JSON.stringify(old.properties) === JSON.stringify(properties)) return;
+    const context = {
+      api: this.options.api,
+      account: stack.account,
+      region: stack.region,
+      clientToken: createHash('sha256').update(`${stack.stackId}/${logicalId}`).digest('hex').slice(0, 64),
+    };
+    let result;
+    try {
+      result = old ? await native.update(context, old.physicalId, properties, old.properties) : await native.create(context, properties);
+    } catch (e) {
+      throw new DeploymentFailed(stackName, `${logicalId}: Resource handler returned message: "${(e as Error).message}" (${(e as Error).name})`);
+    }
+    const deployed: DeployedResource = {
+      logicalId,
+      type: resource.Type,
+      physicalId: result.physicalId,
+      properties,
+      attributes: result.attributes,
+      deletionPolicy: resource.DeletionPolicy,
+      updateReplacePolicy: resource.UpdateReplacePolicy,
+      dependsOn: run.graph.get(logicalId)!,
+    };
+    stack.resources.set(logicalId, deployed);
+    this.options.api.cloudformation.setResource(stack.stackId, logicalId, {
+      type: resource.Type, physicalId: result.physicalId, status: old ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE',
+    });
+    if (old && old.physicalId !== result.physicalId) {
+      run.replaced.push(old);
+      run.undo.push({ logicalId, run: async () => { run.rollbackCleanup.push(deployed); } });
+    } else if (old) {
+      run.undo.push({ logicalId, run: async () => { await native.update(context, old.physicalId, old.properties, properties); } });
+    } else {
+      run.undo.push({ logicalId, run: () => this.deleteResource(stack, artifact, stackName, deployed, deployed.deletionPolicy !== 'Retain') });
+    }
+  }
+
+  /**
+   * Roll a failed deployment back and throw its failure with the stack's final status.
+   * CloudFormation runs every rollback step, and reports a step that fails (the stack then ends in
+   * ROLLBACK_FAILED or UPDATE_ROLLBACK_FAILED) rather than stopping at it.
+   */
+  private async rollBack(run: DeployRun, err: unknown): Promise<never> {
+    const { stack, stackName, artifact, previous, rollbackCleanup } = run;
+    const cfn = this.options.api.cloudformation;
+    const rollbackFailures: string[] = [];
+    const reasonOf = (e: unknown) => (e instanceof DeploymentFailed ? e.reason : String(e));
+    cfn.setStack(stack.stackId, previous ? 'UPDATE_ROLLBACK_IN_PROGRESS' : 'ROLLBACK_IN_PROGRESS');
+    const failedSteps: RollbackStep[] = [];
+    for (const step of run.undo.reverse()) {
+      const failure = await step.run().then(() => undefined, reasonOf);
+      if (failure) {
+        rollbackFailures.push(failure);
+        failedSteps.push(step);
+      }
+    }
+    // An update whose rollback failed stays UPDATE_ROLLBACK_FAILED until the rollback is continued.
+    if (previous && failedSteps.length > 0) this.failedRollbacks.set(stackName, { steps: failedSteps, cleanup: rollbackCleanup, artifact });
+    const attempted = new Map(stack.resources);
+    stack.resources.clear();
+    run.before.forEach((v, k) => stack.resources.set(k, v));
+    if (previous && rollbackFailures.length === 0 && rollbackCleanup.length > 0) {
+      cfn.setStack(stack.stackId, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+      for (const r of rollbackCleanup) {
+        const failure = await this.deleteResource(stack, artifact, stackName, r, true).then(() => undefined, reasonOf);
+        // CloudFormation reports a failed cleanup delete as a warning; the stack is rolled back.
+        if (failure) this.warn(`${stackName}: rollback cleanup of ${r.logicalId} (${r.physicalId}) failed: ${failure}`);
+      }
+    }
+    if (!previous && failedSteps.length > 0) {
+      // ROLLBACK_FAILED: the stack stays, with what its rollback could not delete (and the
+      // resources the replay stands in for, which CloudFormation keeps while their dependents stay).
+      const left = new Set(failedSteps.map((step) => step.logicalId));
+      for (const [id, r] of attempted) {
+        if (left.has(id) || (!isCustomResource(r.type) && !NATIVE_RESOURCES[r.type])) stack.resources.set(id, r);
+      }
+      this.stacks.set(stackName, stack);
+      this.failedCreations.set(stackName, artifact);
+    } else if (!previous) {
+      this.stacks.delete(stackName);
+      this.creations.set(stackName, (this.creations.get(stackName) ?? 0) + 1);
+    }
+    const status: FailedStackStatus = previous
+      ? (rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE')
+      : (rollbackFailures.length > 0 ? 'ROLLBACK_FAILED' : 'ROLLBACK_COMPLETE');
+    cfn.setStack(stack.stackId, status);
+    if (!(err instanceof DeploymentFailed)) throw err;
+    throw new DeploymentFailed(stackName, err.reason, status, rollbackFailures);
+  }
+
+  /** A successful deployment's cleanup phase: what the new template no longer has, then the old side of replacements. */
+  private async cleanUp(run: DeployRun): Promise<void> {
+    const { stack, artifact, stackName, previous, before } = run;
+    const cfn = this.options.api.cloudformation;
     const removed = [...before.values()].filter((r) => !(r.logicalId in artifact.template.Resources));
     if (previous) cfn.setStack(stack.stackId, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     for (const r of reverseOrder(removed, before)) {
       stack.resources.delete(r.logicalId);
       await this.deleteResource(stack, artifact, stackName, r, false);
     }
-    for (const r of replaced) {
+    for (const r of run.replaced) {
       if (r.updateReplacePolicy !== 'Retain') await this.deleteResource(stack, artifact, stackName, r, true);
     }
     for (const output of Object.values(artifact.template.Outputs ?? {})) {
-      if (output.Export) stack.exports[String(resolve(output.Export.Name, ctx))] = String(resolve(output.Value, ctx));
+      if (output.Export) stack.exports[String(resolve(output.Export.Name, run.ctx))] = String(resolve(output.Value, run.ctx));
     }
     cfn.setStack(stack.stackId, previous ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE');
     this.stacks.set(stackName, stack);

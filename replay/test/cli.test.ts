@@ -44,7 +44,7 @@ function userApp(entries: string[], build?: (stack: Stack) => void): string {
   const app = new App({ outdir: dir });
   const stack = new Stack(app, 'Security', { env: { account: SECURITY, region: 'eu-west-1' } });
   const detector = new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY });
-  detector.addTrustedEntitySet('Partners', { source: guardduty.IpListSource.fromEntries(entries) });
+  detector.addTrustedEntitySet('Partners', { source: guardduty.ListSource.fromEntries(entries) });
   detector.addFilter('Archive', { action: guardduty.FilterAction.ARCHIVE, rank: 1, findingCriteria: { severity: guardduty.Condition.lessThan(2) } });
   build?.(stack);
   app.synth();

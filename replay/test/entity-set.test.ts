@@ -28,7 +28,7 @@ const trusted = () => [...detector().trustedEntitySets.values()];
 function listsApp(entries: string[], filterDescription: string): string {
   return synth((stack) => {
     const d = new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY });
-    const list = d.addTrustedEntitySet('Partners', { source: guardduty.IpListSource.fromEntries(entries) });
+    const list = d.addTrustedEntitySet('Partners', { source: guardduty.ListSource.fromEntries(entries) });
     const filter = d.addFilter('Archive', {
       action: guardduty.FilterAction.ARCHIVE,
       rank: 1,
@@ -69,7 +69,7 @@ test('a list in a bucket under the app\'s key: read (and decrypted through S3) w
     const d = new guardduty.Detector(stack, 'Detector');
     // The key's policy names the detector (the export's grant to GuardDuty): the reads cannot be in the function's policy.
     d.addPublishingDestination('Export', { bucket: new s3.Bucket(stack, 'Findings', { bucketName: 'findings-bucket' }), key });
-    d.addThreatEntitySet('Feeds', { source: guardduty.IpListSource.fromBucket(bucket, 'feeds/bad.txt') });
+    d.addThreatEntitySet('Feeds', { source: guardduty.ListSource.fromBucket(bucket, 'feeds/bad.txt') });
   });
   await h.replay.deploy(dir, 'Lists');
   expect([...detector().threatEntitySets.values()]).toEqual([expect.objectContaining({ status: 'ACTIVE', errorDetails: undefined })]);

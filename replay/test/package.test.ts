@@ -27,7 +27,7 @@ beforeAll(() => {
   const app = new App({ outdir: path.join(user, 'cdk.out') });
   const stack = new Stack(app, 'Security', { env: { account: '222222222222', region: 'eu-west-1' } });
   const detector = new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY });
-  detector.addTrustedEntitySet('Partners', { source: guardduty.IpListSource.fromEntries(['updates.example.com']) });
+  detector.addTrustedEntitySet('Partners', { source: guardduty.ListSource.fromEntries(['updates.example.com']) });
   app.synth();
   fs.writeFileSync(path.join(user, 'organization.json'), JSON.stringify({
     managementAccount: { id: '111111111111', email: 'management@example.com' },

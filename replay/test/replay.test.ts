@@ -51,7 +51,7 @@ function synth(build: (stack: Stack) => void): string {
   return dir;
 }
 
-const unreadableList = (stack: Stack) => guardduty.IpListSource.fromBucket(s3.Bucket.fromBucketName(stack, 'Lists', 'no-such-bucket'), 'list.txt');
+const unreadableList = (stack: Stack) => guardduty.ListSource.fromBucket(s3.Bucket.fromBucketName(stack, 'Lists', 'no-such-bucket'), 'list.txt');
 
 const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('the deployment succeeded'); }, (e: unknown) => e as DeploymentFailed);
 
@@ -284,7 +284,7 @@ describe('execution environments', () => {
     api.setSettleTime(600_000);
     const dir = synth((stack) => {
       const detector = new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY });
-      detector.addIpSet('Trusted', { source: guardduty.IpListSource.fromEntries(['198.51.100.0/24']) });
+      detector.addIpSet('Trusted', { source: guardduty.ListSource.fromEntries(['198.51.100.0/24']) });
     });
     await failure(replay.deploy(dir, 'Security'));
     const create = replay.events.find((e) => e.resourceType === 'Custom::GuardDutyIPSet' && e.requestType === 'Create')!;

@@ -1,6 +1,6 @@
 import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { IDetector } from './detector';
+import type { IDetectorRef } from './detector-ref';
 import { administratorGoverned } from '../private/administrator-governed';
 import { ValidationError } from '../private/errors';
 import { AdministratorAccountResource } from '../private/resources/guardduty/administrator-account';
@@ -11,7 +11,7 @@ import { validateAccountId } from '../private/validation';
 /** Properties of an `AdministratorAccount`. */
 export interface AdministratorAccountProps {
   /** This (member) account's own detector. */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 
   /**
    * The 12-digit id of the GuardDuty administrator account whose invitation to accept. Changing it

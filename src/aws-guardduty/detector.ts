@@ -1,6 +1,5 @@
 import {
   ArnFormat,
-  IResource,
   Lazy,
   RemovalPolicy,
   Resource,
@@ -13,6 +12,7 @@ import {
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { IDetectorRef } from './detector-ref';
 import type { DetectorDataSources, DetectorFeatures } from './features';
 import { Filter, FilterOptions } from './filter';
 import type { OnFindingOptions } from './finding-events';
@@ -34,20 +34,7 @@ import {
 /**
  * A GuardDuty detector: the resource that represents GuardDuty in one account and Region.
  */
-export interface IDetector extends IResource {
-  /**
-   * The detector's id, e.g. `12abc34d567e8fa901bc2d34e56789f0`.
-   *
-   * @attribute
-   */
-  readonly detectorId: string;
-
-  /**
-   * The detector's ARN, `arn:<partition>:guardduty:<region>:<account>:detector/<detectorId>`.
-   *
-   * @attribute
-   */
-  readonly detectorArn: string;
+export interface IDetector extends IDetectorRef {
 
   /** Add a filter (or, with `FilterAction.ARCHIVE`, a suppression rule) to this detector. */
   addFilter(id: string, options: FilterOptions): Filter;

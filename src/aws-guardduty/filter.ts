@@ -14,7 +14,7 @@ import {
   Token,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import type { IDetector } from './detector';
+import type { IDetectorRef } from './detector-ref';
 import { Condition, renderFindingCriteria } from './finding-criteria';
 import { ValidationError } from '../private/errors';
 import { FilterResource } from '../private/resources/guardduty/filter';
@@ -106,7 +106,7 @@ export interface FilterOptions {
 /** Properties of a `Filter`. */
 export interface FilterProps extends FilterOptions {
   /** The detector the filter belongs to. */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 }
 
 /** A filter's identity, for `Filter.fromFilterAttributes`. */
@@ -165,7 +165,7 @@ export class Filter extends Resource implements IFilter, ITaggable {
   public readonly filterName: string;
   public readonly filterArn: string;
   /** The detector the filter belongs to. */
-  public readonly detector: IDetector;
+  public readonly detector: IDetectorRef;
   /** The rank given, if any. */
   public readonly rank?: number;
 

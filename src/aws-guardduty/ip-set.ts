@@ -1,10 +1,8 @@
-import { IResource, ITaggable, Names, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
+import { IResource, ITaggable, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { IDetector } from './detector';
-import { createIpListResource, IpListResource, setQuotaValidation } from './ip-list-resource';
-import { IpListFormat, IpListKind, IpListSource } from './ip-list-source';
-import { IpSetResource } from '../private/resources/guardduty/threat-list';
-import { validateRemovalPolicy, validateTags } from '../private/validation';
+import type { IDetectorRef } from './detector-ref';
+import { createList, listArn, ListParts } from './list-resource';
+import { ListKind, ListOptions } from './list-source';
 
 /**
  * A GuardDuty IPSet (a trusted IP list).
@@ -25,39 +23,8 @@ export interface IIpSet extends IResource {
   readonly ipSetArn: string;
 }
 
-/**
- * Settings shared by GuardDuty's four lists: trusted and threat IP lists (IPSet, ThreatIntelSet)
- * and trusted and threat entity lists (TrustedEntitySet, ThreatEntitySet).
- */
-export interface IpListOptions {
-  /** The list GuardDuty reads. */
-  readonly source: IpListSource;
-
-  /**
-   * The list's file format. Changing it replaces the set.
-   *
-   * @default IpListFormat.TXT
-   */
-  readonly format?: IpListFormat;
-
-  /**
-   * Whether GuardDuty uses the list. The deployment waits until the set is ACTIVE (or INACTIVE
-   * when false) and fails with the set's status when GuardDuty cannot read the list (ERROR).
-   *
-   * @default true
-   */
-  readonly activate?: boolean;
-
-  /**
-   * What happens to the set when it leaves the stack.
-   *
-   * @default RemovalPolicy.DESTROY
-   */
-  readonly removalPolicy?: RemovalPolicy;
-}
-
 /** An IPSet's settings, without its detector (see `IDetector.addIpSet`). */
-export interface IpSetOptions extends IpListOptions {
+export interface IpSetOptions extends ListOptions {
   /**
    * The name shown in the console: 1-300 letters, digits, spaces, `-` and `_`.
    *
@@ -77,7 +44,7 @@ export interface IpSetAttributes {
 /** Properties of an `IpSet`. */
 export interface IpSetProps extends IpSetOptions {
   /** The detector of the GuardDuty administrator (or standalone) account. */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 }
 
 /**
@@ -85,7 +52,7 @@ export interface IpSetProps extends IpSetOptions {
  * addresses. One per account and Region, managed from the administrator account and applied to
  * its members.
  *
- * The list comes from an `IpListSource`: an object in a bucket, a local file, or inline entries.
+ * The list comes from an `ListSource`: an object in a bucket, a local file, or inline entries.
  * GuardDuty reads it through its service-linked role, to which it grants itself read access in
  * the caller's name; this construct gives the handler exactly the rights that takes, read access
  * to the one object, and, for a bucket encrypted with a key of this app, `kms:Decrypt` in the key
@@ -100,7 +67,7 @@ export interface IpSetProps extends IpSetOptions {
  *
  * new aws_guardduty.IpSet(this, 'OfficeNetworks', {
  *   detector,
- *   source: aws_guardduty.IpListSource.fromEntries(['203.0.113.0/24', '198.51.100.7']),
+ *   source: aws_guardduty.ListSource.fromEntries(['203.0.113.0/24', '198.51.100.7']),
  * });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html
@@ -110,9 +77,7 @@ export class IpSet extends Resource implements IIpSet, ITaggable {
   public static fromIpSetAttributes(scope: Construct, id: string, attrs: IpSetAttributes): IIpSet {
     class Import extends Resource implements IIpSet {
       public readonly ipSetId = attrs.ipSetId;
-      public readonly ipSetArn = Stack.of(scope).formatArn({
-        service: 'guardduty', resource: 'detector', resourceName: `${attrs.detectorId}/ipset/${attrs.ipSetId}`,
-      });
+      public readonly ipSetArn = listArn(scope, ListKind.TRUSTED, attrs.detectorId, attrs.ipSetId);
     }
     return new Import(scope, id);
   }
@@ -120,36 +85,20 @@ export class IpSet extends Resource implements IIpSet, ITaggable {
   public readonly ipSetId: string;
   public readonly ipSetArn: string;
   /** The detector the set belongs to. */
-  public readonly detector: IDetector;
+  public readonly detector: IDetectorRef;
   /** Tags of the IPSet, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: IpListResource;
+  private readonly list: ListParts;
 
   constructor(scope: Construct, id: string, props: IpSetProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.detector = props.detector;
-    this.tags = new TagManager(TagType.MAP, IpSetResource.type);
-    const quota = setQuotaValidation(this, IpListKind.TRUSTED, props.detector);
-    this.node.addValidation({
-      validate: () => [
-        ...validateTags(this.tags.tagValues(), 'an IPSet'),
-        ...quota(),
-      ],
-    });
-    this.resource = createIpListResource(this, {
-      kind: IpListKind.TRUSTED,
-      detector: props.detector,
-      name: props.ipSetName ?? Names.uniqueResourceName(this, { maxLength: 300, separator: '-' }),
-      source: props.source,
-      format: props.format ?? IpListFormat.TXT,
-      activate: props.activate ?? true,
-      removalPolicy,
-      tags: this.tags,
-    });
-    this.ipSetId = this.resource.attribute('SetId');
-    this.ipSetArn = this.resource.attribute('SetArn');
+    const list = createList(this, ListKind.TRUSTED, props, props.ipSetName);
+    this.tags = list.tags;
+    this.ipSetId = list.setId;
+    this.ipSetArn = list.setArn;
+    this.list = list;
   }
 
   /**
@@ -158,8 +107,6 @@ export class IpSet extends Resource implements IIpSet, ITaggable {
    * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    // The same check (and wording) the custom resource applies to the policy given at construction.
-    validateRemovalPolicy(this, policy, IpSetResource.noun);
-    this.resource.applyRemovalPolicy(policy);
+    this.list.applyRemovalPolicy(policy);
   }
 }

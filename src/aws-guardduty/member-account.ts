@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { IDetector } from './detector';
+import type { IDetectorRef } from './detector-ref';
 import type { DetectorFeatures } from './features';
 import type { MemberInvitation } from '../member-account-source';
 import { renderFeatures, validateFeatureChoice } from '../private/features';
@@ -17,7 +17,7 @@ export interface MemberAccountProps {
    * The administrator's detector: the organization's delegated administrator, or the account
    * that invites. Changing it replaces the member.
    */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 
   /** The member's 12-digit account id. Changing it replaces the member (the old one is removed). */
   readonly accountId: string;

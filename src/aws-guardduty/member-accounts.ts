@@ -1,6 +1,6 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { IDetector } from './detector';
+import type { IDetectorRef } from './detector-ref';
 import type { DetectorFeatures } from './features';
 import type { MemberAccountSource, MemberInvitation } from '../member-account-source';
 import { ValidationError } from '../private/errors';
@@ -30,7 +30,7 @@ export interface MemberFeatureOverride {
 /** Properties of `MemberAccounts`. */
 export interface MemberAccountsProps {
   /** The administrator's detector. Changing it replaces the set. */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 
   /** The accounts: an explicit list, or read from AWS Organizations. */
   readonly accounts: MemberAccountSource;

@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { IDetector } from './detector';
+import type { IDetectorRef } from './detector-ref';
 import type { OrganizationAutoEnable, OrganizationFeatures } from './features';
 import { ValidationError } from '../private/errors';
 import { renderOrganizationFeatures } from '../private/features';
@@ -12,7 +12,7 @@ import { ThreatDetectionResource } from '../private/threat-detection-resource';
 /** Properties of an `OrganizationConfiguration`. */
 export interface OrganizationConfigurationProps {
   /** The delegated administrator's detector (see `OrganizationAdminAccount`). */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 
   /**
    * Which organization accounts GuardDuty itself is enabled in automatically. Only one

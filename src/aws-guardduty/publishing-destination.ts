@@ -18,7 +18,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
-import type { IDetector } from './detector';
+import type { IDetectorRef } from './detector-ref';
 import { ValidationError } from '../private/errors';
 import { ThreatDetectionProvider } from '../private/provider';
 import { PublishingDestinationResource } from '../private/resources/guardduty/publishing-destination';
@@ -97,7 +97,7 @@ export interface PublishingDestinationAttributes {
 /** Properties of a `PublishingDestination`. */
 export interface PublishingDestinationProps extends PublishingDestinationOptions {
   /** The detector whose findings are exported. */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 }
 
 /**
@@ -148,7 +148,7 @@ export class PublishingDestination extends Resource implements IPublishingDestin
   public readonly destinationId: string;
   public readonly publishingDestinationArn: string;
   /** The detector whose findings are exported. */
-  public readonly detector: IDetector;
+  public readonly detector: IDetectorRef;
   /** Tags of the destination, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 

@@ -1,11 +1,8 @@
-import { IResource, ITaggable, Names, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
+import { IResource, ITaggable, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { IDetector } from './detector';
-import { createIpListResource, IpListResource, setQuotaValidation } from './ip-list-resource';
-import { IpListFormat, IpListKind } from './ip-list-source';
-import type { IpListOptions } from './ip-set';
-import { ThreatEntitySetResource } from '../private/resources/guardduty/threat-list';
-import { validateRemovalPolicy, validateTags } from '../private/validation';
+import type { IDetectorRef } from './detector-ref';
+import { createList, listArn, ListParts } from './list-resource';
+import { ListKind, ListOptions } from './list-source';
 
 /**
  * A GuardDuty ThreatEntitySet (a threat entity list).
@@ -27,7 +24,7 @@ export interface IThreatEntitySet extends IResource {
 }
 
 /** A ThreatEntitySet's settings, without its detector (see `IDetector.addThreatEntitySet`). */
-export interface ThreatEntitySetOptions extends IpListOptions {
+export interface ThreatEntitySetOptions extends ListOptions {
   /**
    * The name shown in the console: 1-300 letters, digits, `-` and `_`.
    *
@@ -47,7 +44,7 @@ export interface ThreatEntitySetAttributes {
 /** Properties of a `ThreatEntitySet`. */
 export interface ThreatEntitySetProps extends ThreatEntitySetOptions {
   /** The detector of the GuardDuty administrator (or standalone) account. */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 }
 
 /**
@@ -55,7 +52,7 @@ export interface ThreatEntitySetProps extends ThreatEntitySetOptions {
  * and domain names GuardDuty generates findings for. Managed from the administrator account and
  * applied to its members. GuardDuty recommends entity lists over IP lists.
  *
- * The list comes from an `IpListSource` and is read as for `TrustedEntitySet`: with the access
+ * The list comes from an `ListSource` and is read as for `TrustedEntitySet`: with the access
  * of the role that creates it (the handler gets `s3:GetObject` on the one object and `kms:Decrypt`
  * through S3 for a key it knows), the same waits, in-place changes and replacement on a new
  * format. GuardDuty documents no quota of threat entity lists per account, so none is checked at
@@ -67,7 +64,7 @@ export interface ThreatEntitySetProps extends ThreatEntitySetOptions {
  *
  * new aws_guardduty.ThreatEntitySet(this, 'KnownBad', {
  *   detector,
- *   source: aws_guardduty.IpListSource.fromEntries(['192.0.2.66', 'malware-c2.example.net']),
+ *   source: aws_guardduty.ListSource.fromEntries(['192.0.2.66', 'malware-c2.example.net']),
  * });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html
@@ -78,9 +75,7 @@ export class ThreatEntitySet extends Resource implements IThreatEntitySet, ITagg
   public static fromThreatEntitySetAttributes(scope: Construct, id: string, attrs: ThreatEntitySetAttributes): IThreatEntitySet {
     class Import extends Resource implements IThreatEntitySet {
       public readonly threatEntitySetId = attrs.threatEntitySetId;
-      public readonly threatEntitySetArn = Stack.of(scope).formatArn({
-        service: 'guardduty', resource: 'detector', resourceName: `${attrs.detectorId}/threatentityset/${attrs.threatEntitySetId}`,
-      });
+      public readonly threatEntitySetArn = listArn(scope, ListKind.THREAT_ENTITIES, attrs.detectorId, attrs.threatEntitySetId);
     }
     return new Import(scope, id);
   }
@@ -88,36 +83,20 @@ export class ThreatEntitySet extends Resource implements IThreatEntitySet, ITagg
   public readonly threatEntitySetId: string;
   public readonly threatEntitySetArn: string;
   /** The detector the set belongs to. */
-  public readonly detector: IDetector;
+  public readonly detector: IDetectorRef;
   /** Tags of the ThreatEntitySet, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: IpListResource;
+  private readonly list: ListParts;
 
   constructor(scope: Construct, id: string, props: ThreatEntitySetProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.detector = props.detector;
-    this.tags = new TagManager(TagType.MAP, ThreatEntitySetResource.type);
-    const quota = setQuotaValidation(this, IpListKind.THREAT_ENTITIES, props.detector);
-    this.node.addValidation({
-      validate: () => [
-        ...validateTags(this.tags.tagValues(), 'a ThreatEntitySet'),
-        ...quota(),
-      ],
-    });
-    this.resource = createIpListResource(this, {
-      kind: IpListKind.THREAT_ENTITIES,
-      detector: props.detector,
-      name: props.threatEntitySetName ?? Names.uniqueResourceName(this, { maxLength: 300, separator: '-' }),
-      source: props.source,
-      format: props.format ?? IpListFormat.TXT,
-      activate: props.activate ?? true,
-      removalPolicy,
-      tags: this.tags,
-    });
-    this.threatEntitySetId = this.resource.attribute('SetId');
-    this.threatEntitySetArn = this.resource.attribute('SetArn');
+    const list = createList(this, ListKind.THREAT_ENTITIES, props, props.threatEntitySetName);
+    this.tags = list.tags;
+    this.threatEntitySetId = list.setId;
+    this.threatEntitySetArn = list.setArn;
+    this.list = list;
   }
 
   /**
@@ -126,8 +105,6 @@ export class ThreatEntitySet extends Resource implements IThreatEntitySet, ITagg
    * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    // The same check (and wording) the custom resource applies to the policy given at construction.
-    validateRemovalPolicy(this, policy, ThreatEntitySetResource.noun);
-    this.resource.applyRemovalPolicy(policy);
+    this.list.applyRemovalPolicy(policy);
   }
 }

@@ -1,11 +1,8 @@
-import { IResource, ITaggable, Names, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
+import { IResource, ITaggable, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { IDetector } from './detector';
-import { createIpListResource, IpListResource, setQuotaValidation } from './ip-list-resource';
-import { IpListFormat, IpListKind } from './ip-list-source';
-import type { IpListOptions } from './ip-set';
-import { ThreatIntelSetResource } from '../private/resources/guardduty/threat-list';
-import { validateRemovalPolicy, validateTags } from '../private/validation';
+import type { IDetectorRef } from './detector-ref';
+import { createList, listArn, ListParts } from './list-resource';
+import { ListKind, ListOptions } from './list-source';
 
 /**
  * A GuardDuty ThreatIntelSet (a threat IP list).
@@ -27,7 +24,7 @@ export interface IThreatIntelSet extends IResource {
 }
 
 /** A ThreatIntelSet's settings, without its detector (see `IDetector.addThreatIntelSet`). */
-export interface ThreatIntelSetOptions extends IpListOptions {
+export interface ThreatIntelSetOptions extends ListOptions {
   /**
    * The name, 1-300 characters; GuardDuty shows it in the findings the list produces.
    *
@@ -47,7 +44,7 @@ export interface ThreatIntelSetAttributes {
 /** Properties of a `ThreatIntelSet`. */
 export interface ThreatIntelSetProps extends ThreatIntelSetOptions {
   /** The detector of the GuardDuty administrator (or standalone) account. */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 }
 
 /**
@@ -55,7 +52,7 @@ export interface ThreatIntelSetProps extends ThreatIntelSetOptions {
  * involving these addresses. Up to six per account and Region, managed from the administrator
  * account and applied to its members.
  *
- * The list comes from an `IpListSource` and is read as for `IpSet` (same grants, same waits):
+ * The list comes from an `ListSource` and is read as for `IpSet` (same grants, same waits):
  * name, location and activation change in place; a new file content re-activates the set; a new
  * format replaces it. Backed by `Custom::GuardDutyThreatIntelSet`.
  *
@@ -65,7 +62,7 @@ export interface ThreatIntelSetProps extends ThreatIntelSetOptions {
  *
  * new aws_guardduty.ThreatIntelSet(this, 'KnownBad', {
  *   detector,
- *   source: aws_guardduty.IpListSource.fromEntries(['192.0.2.66', '192.0.2.128/25']),
+ *   source: aws_guardduty.ListSource.fromEntries(['192.0.2.66', '192.0.2.128/25']),
  * });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html
@@ -75,9 +72,7 @@ export class ThreatIntelSet extends Resource implements IThreatIntelSet, ITaggab
   public static fromThreatIntelSetAttributes(scope: Construct, id: string, attrs: ThreatIntelSetAttributes): IThreatIntelSet {
     class Import extends Resource implements IThreatIntelSet {
       public readonly threatIntelSetId = attrs.threatIntelSetId;
-      public readonly threatIntelSetArn = Stack.of(scope).formatArn({
-        service: 'guardduty', resource: 'detector', resourceName: `${attrs.detectorId}/threatintelset/${attrs.threatIntelSetId}`,
-      });
+      public readonly threatIntelSetArn = listArn(scope, ListKind.THREAT, attrs.detectorId, attrs.threatIntelSetId);
     }
     return new Import(scope, id);
   }
@@ -85,36 +80,20 @@ export class ThreatIntelSet extends Resource implements IThreatIntelSet, ITaggab
   public readonly threatIntelSetId: string;
   public readonly threatIntelSetArn: string;
   /** The detector the set belongs to. */
-  public readonly detector: IDetector;
+  public readonly detector: IDetectorRef;
   /** Tags of the ThreatIntelSet, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: IpListResource;
+  private readonly list: ListParts;
 
   constructor(scope: Construct, id: string, props: ThreatIntelSetProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.detector = props.detector;
-    this.tags = new TagManager(TagType.MAP, ThreatIntelSetResource.type);
-    const quota = setQuotaValidation(this, IpListKind.THREAT, props.detector);
-    this.node.addValidation({
-      validate: () => [
-        ...validateTags(this.tags.tagValues(), 'a ThreatIntelSet'),
-        ...quota(),
-      ],
-    });
-    this.resource = createIpListResource(this, {
-      kind: IpListKind.THREAT,
-      detector: props.detector,
-      name: props.threatIntelSetName ?? Names.uniqueResourceName(this, { maxLength: 300, separator: '-' }),
-      source: props.source,
-      format: props.format ?? IpListFormat.TXT,
-      activate: props.activate ?? true,
-      removalPolicy,
-      tags: this.tags,
-    });
-    this.threatIntelSetId = this.resource.attribute('SetId');
-    this.threatIntelSetArn = this.resource.attribute('SetArn');
+    const list = createList(this, ListKind.THREAT, props, props.threatIntelSetName);
+    this.tags = list.tags;
+    this.threatIntelSetId = list.setId;
+    this.threatIntelSetArn = list.setArn;
+    this.list = list;
   }
 
   /**
@@ -123,8 +102,6 @@ export class ThreatIntelSet extends Resource implements IThreatIntelSet, ITaggab
    * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    // The same check (and wording) the custom resource applies to the policy given at construction.
-    validateRemovalPolicy(this, policy, ThreatIntelSetResource.noun);
-    this.resource.applyRemovalPolicy(policy);
+    this.list.applyRemovalPolicy(policy);
   }
 }

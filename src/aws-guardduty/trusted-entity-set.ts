@@ -1,11 +1,8 @@
-import { IResource, ITaggable, Names, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
+import { IResource, ITaggable, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { IDetector } from './detector';
-import { createIpListResource, IpListResource, setQuotaValidation } from './ip-list-resource';
-import { IpListFormat, IpListKind } from './ip-list-source';
-import type { IpListOptions } from './ip-set';
-import { TrustedEntitySetResource } from '../private/resources/guardduty/threat-list';
-import { validateRemovalPolicy, validateTags } from '../private/validation';
+import type { IDetectorRef } from './detector-ref';
+import { createList, listArn, ListParts } from './list-resource';
+import { ListKind, ListOptions } from './list-source';
 
 /**
  * A GuardDuty TrustedEntitySet (a trusted entity list).
@@ -27,7 +24,7 @@ export interface ITrustedEntitySet extends IResource {
 }
 
 /** A TrustedEntitySet's settings, without its detector (see `IDetector.addTrustedEntitySet`). */
-export interface TrustedEntitySetOptions extends IpListOptions {
+export interface TrustedEntitySetOptions extends ListOptions {
   /**
    * The name shown in the console: 1-300 letters, digits, `-` and `_`.
    *
@@ -47,7 +44,7 @@ export interface TrustedEntitySetAttributes {
 /** Properties of a `TrustedEntitySet`. */
 export interface TrustedEntitySetProps extends TrustedEntitySetOptions {
   /** The detector of the GuardDuty administrator (or standalone) account. */
-  readonly detector: IDetector;
+  readonly detector: IDetectorRef;
 }
 
 /**
@@ -56,7 +53,7 @@ export interface TrustedEntitySetProps extends TrustedEntitySetOptions {
  * can have only one trusted entity set"), managed from the administrator account and applied to
  * its members. GuardDuty recommends entity lists over IP lists.
  *
- * The list comes from an `IpListSource`: an object in a bucket, a local file, or inline entries
+ * The list comes from an `ListSource`: an object in a bucket, a local file, or inline entries
  * (checked at synth: domain names are taken). Unlike an IP list, GuardDuty reads an entity list
  * with the access of the role that creates it (no policy on its service-linked role), so the
  * handler is granted `s3:GetObject` on the one object and, for a bucket encrypted with a KMS key
@@ -75,7 +72,7 @@ export interface TrustedEntitySetProps extends TrustedEntitySetOptions {
  *
  * new aws_guardduty.TrustedEntitySet(this, 'Partners', {
  *   detector,
- *   source: aws_guardduty.IpListSource.fromEntries(['203.0.113.0/24', 'updates.example.com']),
+ *   source: aws_guardduty.ListSource.fromEntries(['203.0.113.0/24', 'updates.example.com']),
  * });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html
@@ -86,9 +83,7 @@ export class TrustedEntitySet extends Resource implements ITrustedEntitySet, ITa
   public static fromTrustedEntitySetAttributes(scope: Construct, id: string, attrs: TrustedEntitySetAttributes): ITrustedEntitySet {
     class Import extends Resource implements ITrustedEntitySet {
       public readonly trustedEntitySetId = attrs.trustedEntitySetId;
-      public readonly trustedEntitySetArn = Stack.of(scope).formatArn({
-        service: 'guardduty', resource: 'detector', resourceName: `${attrs.detectorId}/trustedentityset/${attrs.trustedEntitySetId}`,
-      });
+      public readonly trustedEntitySetArn = listArn(scope, ListKind.TRUSTED_ENTITIES, attrs.detectorId, attrs.trustedEntitySetId);
     }
     return new Import(scope, id);
   }
@@ -96,36 +91,20 @@ export class TrustedEntitySet extends Resource implements ITrustedEntitySet, ITa
   public readonly trustedEntitySetId: string;
   public readonly trustedEntitySetArn: string;
   /** The detector the set belongs to. */
-  public readonly detector: IDetector;
+  public readonly detector: IDetectorRef;
   /** Tags of the TrustedEntitySet, applied through `Tags.of(...)`. */
   public readonly tags: TagManager;
 
-  private readonly resource: IpListResource;
+  private readonly list: ListParts;
 
   constructor(scope: Construct, id: string, props: TrustedEntitySetProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.detector = props.detector;
-    this.tags = new TagManager(TagType.MAP, TrustedEntitySetResource.type);
-    const quota = setQuotaValidation(this, IpListKind.TRUSTED_ENTITIES, props.detector);
-    this.node.addValidation({
-      validate: () => [
-        ...validateTags(this.tags.tagValues(), 'a TrustedEntitySet'),
-        ...quota(),
-      ],
-    });
-    this.resource = createIpListResource(this, {
-      kind: IpListKind.TRUSTED_ENTITIES,
-      detector: props.detector,
-      name: props.trustedEntitySetName ?? Names.uniqueResourceName(this, { maxLength: 300, separator: '-' }),
-      source: props.source,
-      format: props.format ?? IpListFormat.TXT,
-      activate: props.activate ?? true,
-      removalPolicy,
-      tags: this.tags,
-    });
-    this.trustedEntitySetId = this.resource.attribute('SetId');
-    this.trustedEntitySetArn = this.resource.attribute('SetArn');
+    const list = createList(this, ListKind.TRUSTED_ENTITIES, props, props.trustedEntitySetName);
+    this.tags = list.tags;
+    this.trustedEntitySetId = list.setId;
+    this.trustedEntitySetArn = list.setArn;
+    this.list = list;
   }
 
   /**
@@ -134,8 +113,6 @@ export class TrustedEntitySet extends Resource implements ITrustedEntitySet, ITa
    * @throws for `RemovalPolicy.SNAPSHOT`, which custom resources do not support.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    // The same check (and wording) the custom resource applies to the policy given at construction.
-    validateRemovalPolicy(this, policy, TrustedEntitySetResource.noun);
-    this.resource.applyRemovalPolicy(policy);
+    this.list.applyRemovalPolicy(policy);
   }
 }

@@ -60,10 +60,6 @@ export function arn(service: string, resource: string): string {
 /** GuardDuty resource types (Service Authorization Reference, "Resource types defined by Amazon GuardDuty"). */
 export const DETECTOR_ARN = arn('guardduty', 'detector/*');
 export const FILTER_ARN = arn('guardduty', 'detector/*/filter/*');
-export const IP_SET_ARN = arn('guardduty', 'detector/*/ipset/*');
-export const THREAT_INTEL_SET_ARN = arn('guardduty', 'detector/*/threatintelset/*');
-export const TRUSTED_ENTITY_SET_ARN = arn('guardduty', 'detector/*/trustedentityset/*');
-export const THREAT_ENTITY_SET_ARN = arn('guardduty', 'detector/*/threatentityset/*');
 export const PUBLISHING_DESTINATION_ARN = arn('guardduty', 'detector/*/publishingdestination/*');
 /** Detective's one resource type, the behavior graph. */
 export const GRAPH_ARN = arn('detective', 'graph:*');

@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { aws_guardduty as guardduty } from '../../src';
 
-const { IpListSource, IpListFormat } = guardduty;
+const { ListSource, ListFormat } = guardduty;
 
 function setup() {
   const app = new App();
@@ -27,7 +27,7 @@ const ARN_PREFIX = ['arn:', { Ref: 'AWS::Partition' }, ':guardduty:', { Ref: 'AW
 test('inline entries with a domain: the handler may read that one asset object, and puts no policy on GuardDuty\'s role', () => {
   const { stack, detector } = setup();
   const set = detector.addTrustedEntitySet('Partners', {
-    trustedEntitySetName: 'partners', source: IpListSource.fromEntries(['203.0.113.0/24', 'updates.example.com']),
+    trustedEntitySetName: 'partners', source: ListSource.fromEntries(['203.0.113.0/24', 'updates.example.com']),
   });
   const template = Template.fromStack(stack);
   const [resource] = Object.values(template.findResources('Custom::GuardDutyTrustedEntitySet')) as any[];
@@ -60,7 +60,7 @@ test('a bucket list under a key of the app: read and decrypt through S3 for the 
   const { stack, detector } = setup();
   const key = new kms.Key(stack, 'Key');
   const bucket = new s3.Bucket(stack, 'Lists', { encryptionKey: key });
-  detector.addThreatEntitySet('Bad', { source: IpListSource.fromBucket(bucket, 'feeds/stix.xml'), format: IpListFormat.STIX });
+  detector.addThreatEntitySet('Bad', { source: ListSource.fromBucket(bucket, 'feeds/stix.xml'), format: ListFormat.STIX });
   const template = Template.fromStack(stack);
   const keyId = stack.getLogicalId(key.node.defaultChild as kms.CfnKey);
   const bucketId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
@@ -90,7 +90,7 @@ test('the grants naming the app\'s bucket and key are in their own policy, which
   // A key whose policy names the detector (a publishing destination's grant to GuardDuty): the
   // function's own policy naming this key would be a cycle, key -> detector -> function -> policy -> key.
   detector.addPublishingDestination('Export', { bucket: new s3.Bucket(stack, 'Findings'), key });
-  detector.addThreatEntitySet('Bad', { source: IpListSource.fromBucket(bucket, 'feeds/bad.txt') });
+  detector.addThreatEntitySet('Bad', { source: ListSource.fromBucket(bucket, 'feeds/bad.txt') });
   const template = Template.fromStack(stack);
   const policies = template.findResources('AWS::IAM::ManagedPolicy');
   const reads = Object.entries<any>(policies).filter(([, p]) => JSON.stringify(p).includes('GuardDutyEntityListObjects'));
@@ -106,8 +106,8 @@ test('the grants naming the app\'s bucket and key are in their own policy, which
 test('the reads policy is named by what it grants: a new list object is a new policy (the old one stays until the cleanup)', () => {
   const readsPolicyId = (entries: string[], other: string[] = ['192.0.2.1']) => {
     const { stack, detector } = setup();
-    detector.addTrustedEntitySet('Trusted', { source: IpListSource.fromEntries(entries) });
-    detector.addThreatEntitySet('Threats', { source: IpListSource.fromEntries(other) });
+    detector.addTrustedEntitySet('Trusted', { source: ListSource.fromEntries(entries) });
+    detector.addThreatEntitySet('Threats', { source: ListSource.fromEntries(other) });
     const ids = Object.keys(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy')).filter((id) => id.includes('ResourceReads'));
     expect(ids).toHaveLength(1);
     return ids[0];
@@ -121,8 +121,8 @@ test('the reads policy is named by what it grants: a new list object is a new po
 test('two sets share one object statement; sets of both kinds are scoped to their own resource types', () => {
   const { stack, detector } = setup();
   const bucket = s3.Bucket.fromBucketName(stack, 'Lists', 'central-lists');
-  detector.addTrustedEntitySet('Trusted', { source: IpListSource.fromBucket(bucket, 'trusted.txt') });
-  detector.addThreatEntitySet('Threats', { source: IpListSource.fromBucket(bucket, 'threats.txt') });
+  detector.addTrustedEntitySet('Trusted', { source: ListSource.fromBucket(bucket, 'trusted.txt') });
+  detector.addThreatEntitySet('Threats', { source: ListSource.fromBucket(bucket, 'threats.txt') });
   const statements = policyStatements(stack);
   const objects = statements.filter((st) => st.Sid === 'GuardDutyEntityListObjects');
   expect(objects).toHaveLength(1);
@@ -142,7 +142,7 @@ describe('entries: IP addresses, CIDR ranges and domain names', () => {
     ['example.com'], [`${'abcdefghi.'.repeat(25)}com`], ['api.eu-west-1.example.co.uk'], ['xn--bcher-kva.example'], ['example.com.'], ['a-b.c0'], ['2001:db8::/32'], ['198.51.100.7'],
   ])('%s is taken', (entry) => {
     const { stack, detector } = setup();
-    detector.addThreatEntitySet('Bad', { source: IpListSource.fromEntries([entry]) });
+    detector.addThreatEntitySet('Bad', { source: ListSource.fromEntries([entry]) });
     Template.fromStack(stack).resourceCountIs('Custom::GuardDutyThreatEntitySet', 1);
   });
 
@@ -160,53 +160,53 @@ describe('entries: IP addresses, CIDR ranges and domain names', () => {
     ['10.0.0.0/33'],
   ])('%s is refused, naming the entry and the rule', (entry) => {
     const { detector } = setup();
-    expect(() => detector.addTrustedEntitySet('Trusted', { source: IpListSource.fromEntries(['192.0.2.1', entry]) }))
+    expect(() => detector.addTrustedEntitySet('Trusted', { source: ListSource.fromEntries(['192.0.2.1', entry]) }))
       .toThrow(new RegExp('the inline list: entry 2 must be an IPv4 or IPv6 address, a CIDR range or a domain name \\(letters, digits and "-" in '
         + `dot-separated labels of 1-63 characters, at most 253 characters, no scheme, path, port or wildcard; .*\\), got: "${entry.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`));
   });
 
   test('an empty list names what it takes', () => {
     const { detector } = setup();
-    expect(() => detector.addTrustedEntitySet('Trusted', { source: IpListSource.fromEntries([]) }))
+    expect(() => detector.addTrustedEntitySet('Trusted', { source: ListSource.fromEntries([]) }))
       .toThrow(/the inline list must have at least one IP address, CIDR range or domain name, got none/);
   });
 
   test('an IP list refuses a domain name and points to the entity lists', () => {
     const { detector } = setup();
-    expect(() => detector.addIpSet('Trusted', { source: IpListSource.fromEntries(['example.com']) }))
+    expect(() => detector.addIpSet('Trusted', { source: ListSource.fromEntries(['example.com']) }))
       .toThrow(/IP lists take no domain names .*put domain names in an entity list, TrustedEntitySet or ThreatEntitySet\), got: "example.com"/);
   });
 
   test('a trusted entity list that trusts every IPv4 address warns; a threat entity list does not', () => {
     const trusted = setup();
-    trusted.detector.addTrustedEntitySet('Trusted', { source: IpListSource.fromEntries(['0.0.0.0/0', 'example.com']) });
+    trusted.detector.addTrustedEntitySet('Trusted', { source: ListSource.fromEntries(['0.0.0.0/0', 'example.com']) });
     Annotations.fromStack(trusted.stack).hasWarning('/Stack/Detector/Trusted', Match.stringLikeRegexp('the inline list trusts every IPv4 address \\(0.0.0.0/0\\)'));
     const threat = setup();
-    threat.detector.addThreatEntitySet('Threats', { source: IpListSource.fromEntries(['0.0.0.0/0']) });
+    threat.detector.addThreatEntitySet('Threats', { source: ListSource.fromEntries(['0.0.0.0/0']) });
     expect(Annotations.fromStack(threat.stack).findWarning('*', Match.stringLikeRegexp('trusts every'))).toEqual([]);
   });
 });
 
 test('names: letters, digits, "-" and "_" (no spaces, unlike an IPSet\'s)', () => {
   const { detector } = setup();
-  expect(() => detector.addTrustedEntitySet('A', { trustedEntitySetName: 'Office networks', source: IpListSource.fromEntries(['192.0.2.1']) }))
+  expect(() => detector.addTrustedEntitySet('A', { trustedEntitySetName: 'Office networks', source: ListSource.fromEntries(['192.0.2.1']) }))
     .toThrow(/`trustedEntitySetName` must be letters, digits, "-" and "_" only, got: "Office networks"/);
-  expect(() => detector.addThreatEntitySet('B', { threatEntitySetName: 'a'.repeat(301), source: IpListSource.fromEntries(['192.0.2.1']) }))
+  expect(() => detector.addThreatEntitySet('B', { threatEntitySetName: 'a'.repeat(301), source: ListSource.fromEntries(['192.0.2.1']) }))
     .toThrow(/`threatEntitySetName`/);
 });
 
 test('quota: one trusted entity list per account and Region; threat entity lists have no documented quota, so none is checked', () => {
   const two = setup();
-  two.detector.addTrustedEntitySet('A', { source: IpListSource.fromEntries(['192.0.2.1']) });
-  two.detector.addTrustedEntitySet('B', { source: IpListSource.fromEntries(['192.0.2.2']) });
+  two.detector.addTrustedEntitySet('A', { source: ListSource.fromEntries(['192.0.2.1']) });
+  two.detector.addTrustedEntitySet('B', { source: ListSource.fromEntries(['192.0.2.2']) });
   expect(() => Template.fromStack(two.stack)).toThrow(/GuardDuty allows 1 trusted entity list \(TrustedEntitySet\) per account and Region; this stack gives the detector 2: Stack\/Detector\/A, Stack\/Detector\/B/);
   const many = setup();
-  for (let i = 0; i < 8; i++) many.detector.addThreatEntitySet(`T${i}`, { source: IpListSource.fromEntries([`192.0.2.${i}`]) });
+  for (let i = 0; i < 8; i++) many.detector.addThreatEntitySet(`T${i}`, { source: ListSource.fromEntries([`192.0.2.${i}`]) });
   Template.fromStack(many.stack).resourceCountIs('Custom::GuardDutyThreatEntitySet', 8);
   // The trusted IP list and the trusted entity list are counted apart.
   const both = setup();
-  both.detector.addIpSet('Ip', { source: IpListSource.fromEntries(['192.0.2.1']) });
-  both.detector.addTrustedEntitySet('Entities', { source: IpListSource.fromEntries(['example.com']) });
+  both.detector.addIpSet('Ip', { source: ListSource.fromEntries(['192.0.2.1']) });
+  both.detector.addTrustedEntitySet('Entities', { source: ListSource.fromEntries(['example.com']) });
   Template.fromStack(both.stack);
 });
 
@@ -225,7 +225,7 @@ test('imports by attributes give the set\'s ARN', () => {
 
 test('RemovalPolicy.SNAPSHOT is refused; RETAIN is kept on the custom resource', () => {
   const { stack, detector } = setup();
-  const set = detector.addTrustedEntitySet('T', { source: IpListSource.fromEntries(['192.0.2.1']) });
+  const set = detector.addTrustedEntitySet('T', { source: ListSource.fromEntries(['192.0.2.1']) });
   expect(() => set.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/SNAPSHOT/);
   set.applyRemovalPolicy(RemovalPolicy.RETAIN);
   Template.fromStack(stack).hasResource('Custom::GuardDutyTrustedEntitySet', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
@@ -238,7 +238,7 @@ test.each([
   ['addThreatEntitySet', 'a threat entity set'],
 ] as const)('%s: SNAPSHOT is refused at construction and by applyRemovalPolicy, naming the list one way (%s)', (add, noun) => {
   const message = new RegExp(`\`removalPolicy\` must be RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY; ${noun} has no snapshot, got: SNAPSHOT`);
-  const source = IpListSource.fromEntries(['192.0.2.1']);
+  const source = ListSource.fromEntries(['192.0.2.1']);
   expect(() => setup().detector[add]('L', { source, removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(message);
   expect(() => setup().detector[add]('L', { source }).applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(message);
 });

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { aws_guardduty as guardduty } from '../../src';
 
-const { IpListSource, IpListFormat } = guardduty;
+const { ListSource, ListFormat } = guardduty;
 const FIXTURE = path.join(__dirname, 'fixtures', 'trusted.txt');
 
 function setup() {
@@ -22,7 +22,7 @@ function policyStatements(stack: Stack): any[] {
 
 test('inline entries become a TXT asset with a content hash; the handler may let GuardDuty\'s role read it', () => {
   const { stack, detector } = setup();
-  detector.addIpSet('Trusted', { ipSetName: 'Office networks', source: IpListSource.fromEntries(['203.0.113.0/24', ' 198.51.100.7 ', '2001:db8::/32']) });
+  detector.addIpSet('Trusted', { ipSetName: 'Office networks', source: ListSource.fromEntries(['203.0.113.0/24', ' 198.51.100.7 ', '2001:db8::/32']) });
   const template = Template.fromStack(stack);
   const [resource] = Object.values(template.findResources('Custom::GuardDutyIPSet')) as any[];
   expect(resource.Properties).toMatchObject({
@@ -56,7 +56,7 @@ test('inline entries become a TXT asset with a content hash; the handler may let
 test('the same entries give the same hash; different entries a different one', () => {
   const hash = (entries: string[]) => {
     const { stack, detector } = setup();
-    detector.addThreatIntelSet('Bad', { source: IpListSource.fromEntries(entries) });
+    detector.addThreatIntelSet('Bad', { source: ListSource.fromEntries(entries) });
     return (Object.values(Template.fromStack(stack).findResources('Custom::GuardDutyThreatIntelSet'))[0] as any).Properties.ContentHash;
   };
   expect(hash(['192.0.2.1'])).toBe(hash(['192.0.2.1']));
@@ -65,7 +65,7 @@ test('the same entries give the same hash; different entries a different one', (
 
 test('a local file is checked (TXT) and deployed as an asset', () => {
   const { stack, detector } = setup();
-  detector.addIpSet('Trusted', { source: IpListSource.fromAsset(FIXTURE) });
+  detector.addIpSet('Trusted', { source: ListSource.fromAsset(FIXTURE) });
   const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::GuardDutyIPSet')) as any[];
   expect(resource.Properties.ContentHash).toMatch(/^[0-9a-f]{64}$/);
 });
@@ -74,7 +74,7 @@ test('a bucket object: location from the bucket, its owner, decrypt for the hand
   const { stack, detector } = setup();
   const key = new kms.Key(stack, 'Key');
   const bucket = new s3.Bucket(stack, 'Lists', { encryptionKey: key });
-  detector.addThreatIntelSet('Bad', { source: IpListSource.fromBucket(bucket, 'threats/stix.xml'), format: IpListFormat.STIX, activate: false });
+  detector.addThreatIntelSet('Bad', { source: ListSource.fromBucket(bucket, 'threats/stix.xml'), format: ListFormat.STIX, activate: false });
   const template = Template.fromStack(stack);
   template.hasResource('Custom::GuardDutyThreatIntelSet', {
     Properties: {
@@ -103,17 +103,17 @@ test('an imported key is a warning with the statement to add', () => {
     bucketName: 'central-lists',
     encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:222222222222:key/abc'),
   });
-  detector.addIpSet('Trusted', { source: IpListSource.fromBucket(bucket, 'trusted.txt', { expectedBucketOwner: '222222222222' }) });
+  detector.addIpSet('Trusted', { source: ListSource.fromBucket(bucket, 'trusted.txt', { expectedBucketOwner: '222222222222' }) });
   Annotations.fromStack(stack).hasWarning('/Stack/Detector/Trusted', Match.stringLikeRegexp('add to its key policy a statement allowing kms:Decrypt'));
   Template.fromStack(stack).hasResourceProperties('Custom::GuardDutyIPSet', { ExpectedBucketOwner: '222222222222' });
 });
 
 test.each([
-  [() => IpListSource.fromEntries(['203.0.113.0/24', 'example.com']), /the inline list: entry 2 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids: put domain names in an entity list, TrustedEntitySet or ThreatEntitySet\), got: "example.com"/],
-  [() => IpListSource.fromEntries(['10.0.0.0/33']), /entry 1 must be an IPv4 or IPv6 address or CIDR range .*got: "10.0.0.0\/33"/],
-  [() => IpListSource.fromEntries([]), /the inline list must have at least one IP address or CIDR range/],
-  [() => IpListSource.fromEntries(Array.from({ length: 2001 }, (_, i) => `10.0.${Math.floor(i / 256)}.${i % 256}`)), /at most 2,000 IP addresses and CIDR ranges in a trusted IP list, the inline list has 2001/],
-  [() => IpListSource.fromAsset('/no/such/file.txt'), /the list file must be an existing file, got: \/no\/such\/file.txt/],
+  [() => ListSource.fromEntries(['203.0.113.0/24', 'example.com']), /the inline list: entry 2 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids: put domain names in an entity list, TrustedEntitySet or ThreatEntitySet\), got: "example.com"/],
+  [() => ListSource.fromEntries(['10.0.0.0/33']), /entry 1 must be an IPv4 or IPv6 address or CIDR range .*got: "10.0.0.0\/33"/],
+  [() => ListSource.fromEntries([]), /the inline list must have at least one IP address or CIDR range/],
+  [() => ListSource.fromEntries(Array.from({ length: 2001 }, (_, i) => `10.0.${Math.floor(i / 256)}.${i % 256}`)), /at most 2,000 IP addresses and CIDR ranges in a trusted IP list, the inline list has 2001/],
+  [() => ListSource.fromAsset('/no/such/file.txt'), /the list file must be an existing file, got: \/no\/such\/file.txt/],
 ])('list errors name the entry: %#', (source, message) => {
   const { detector } = setup();
   expect(() => detector.addIpSet('Trusted', { source: source() })).toThrow(message);
@@ -121,26 +121,26 @@ test.each([
 
 test('inline lists are plaintext; IPSet names follow the service\'s character rule', () => {
   const { detector } = setup();
-  expect(() => detector.addIpSet('A', { source: IpListSource.fromEntries(['192.0.2.1']), format: IpListFormat.STIX }))
+  expect(() => detector.addIpSet('A', { source: ListSource.fromEntries(['192.0.2.1']), format: ListFormat.STIX }))
     .toThrow(/an inline list is written as plaintext: `format` must be TXT, got: STIX/);
-  expect(() => detector.addIpSet('B', { ipSetName: 'bad/name', source: IpListSource.fromEntries(['192.0.2.1']) }))
+  expect(() => detector.addIpSet('B', { ipSetName: 'bad/name', source: ListSource.fromEntries(['192.0.2.1']) }))
     .toThrow(/`ipSetName` must be letters, digits, spaces, "-" and "_" only, got: "bad\/name"/);
 });
 
 test('quotas per detector: 1 IPSet, 6 ThreatIntelSets', () => {
   const one = setup();
-  one.detector.addIpSet('A', { source: IpListSource.fromEntries(['192.0.2.1']) });
-  one.detector.addIpSet('B', { source: IpListSource.fromEntries(['192.0.2.2']) });
+  one.detector.addIpSet('A', { source: ListSource.fromEntries(['192.0.2.1']) });
+  one.detector.addIpSet('B', { source: ListSource.fromEntries(['192.0.2.2']) });
   expect(() => Template.fromStack(one.stack)).toThrow(/GuardDuty allows 1 trusted IP list \(IPSet\) per account and Region; this stack gives the detector 2: Stack\/Detector\/A, Stack\/Detector\/B/);
   const seven = setup();
-  for (let i = 0; i < 7; i++) seven.detector.addThreatIntelSet(`T${i}`, { source: IpListSource.fromEntries([`192.0.2.${i}`]) });
+  for (let i = 0; i < 7; i++) seven.detector.addThreatIntelSet(`T${i}`, { source: ListSource.fromEntries([`192.0.2.${i}`]) });
   expect(() => Template.fromStack(seven.stack)).toThrow(/GuardDuty allows 6 threat IP lists \(ThreatIntelSets\) per account and Region; this stack gives the detector 7/);
 });
 
 describe('a trusted list that trusts everything is a warning, naming the entries', () => {
   const warnings = (entries: string[]) => {
     const { stack, detector } = setup();
-    detector.addIpSet('Trusted', { source: IpListSource.fromEntries(entries) });
+    detector.addIpSet('Trusted', { source: ListSource.fromEntries(entries) });
     return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trusts every IPv'))
       .map((w) => String(w.entry.data));
   };
@@ -163,14 +163,14 @@ describe('a trusted list that trusts everything is a warning, naming the entries
   });
   test('a threat list of everything is not a trusted one: no warning', () => {
     const { stack, detector } = setup();
-    detector.addThreatIntelSet('Threats', { source: IpListSource.fromEntries(['0.0.0.0/0']) });
+    detector.addThreatIntelSet('Threats', { source: ListSource.fromEntries(['0.0.0.0/0']) });
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trusts every'))).toEqual([]);
   });
 });
 
 test('an IPv6 zone id is refused, as GuardDuty refuses it', () => {
   const { detector } = setup();
-  expect(() => detector.addIpSet('Trusted', { source: IpListSource.fromEntries(['fe80::1%eth0']) }))
+  expect(() => detector.addIpSet('Trusted', { source: ListSource.fromEntries(['fe80::1%eth0']) }))
     .toThrow(/entry 1 must be an IPv4 or IPv6 address or CIDR range \(IP lists take no domain names or IPv6 zone ids: .*\), got: "fe80::1%eth0"/);
 });
 
@@ -183,14 +183,14 @@ describe('a bucket key becomes a location GuardDuty reads as that key', () => {
     ['überall/liste.txt', '%C3%BCberall/liste.txt'],
   ])('%s -> .../%s', (key, encoded) => {
     const { stack, detector } = setup();
-    detector.addIpSet('Trusted', { source: IpListSource.fromBucket(bucketOf(stack), key) });
+    detector.addIpSet('Trusted', { source: ListSource.fromBucket(bucketOf(stack), key) });
     const [set] = Object.values<any>(Template.fromStack(stack).findResources('Custom::GuardDutyIPSet'));
     expect(JSON.stringify(stack.resolve(set.Properties.Location))).toContain(`/central-lists/${encoded}"`);
   });
 
   test.each(['../other/trusted.txt', 'lists/./trusted.txt', 'lists/..'])('%s is refused: a URL resolves the dot segments', (key) => {
     const { stack, detector } = setup();
-    expect(() => detector.addIpSet('Trusted', { source: IpListSource.fromBucket(bucketOf(stack), key) }))
+    expect(() => detector.addIpSet('Trusted', { source: ListSource.fromBucket(bucketOf(stack), key) }))
       .toThrow(/must not have "\." or "\.\." segments/);
   });
 });

@@ -44,6 +44,32 @@ export async function startLocalApi(): Promise<LocalApi> {
   return api;
 }
 
+/**
+ * The local API of a test file (the setup every handler test shares): started before the file's
+ * tests and stopped after them; before each test, reset, `eachTest` run (to seed what every test
+ * needs) and the handler's logs silenced; after each, the handler acts as ACCOUNT again and mocks
+ * are restored.
+ *
+ * @param started receives the running local API (assign it to the file's `api`)
+ */
+export function useLocalApi(started: (api: LocalApi) => void, eachTest?: (api: LocalApi) => void): void {
+  let api: LocalApi;
+  beforeAll(async () => {
+    api = await startLocalApi();
+    started(api);
+  });
+  afterAll(async () => api.stop());
+  beforeEach(() => {
+    api.reset();
+    eachTest?.(api);
+    silenceHandlerLogs();
+  });
+  afterEach(() => {
+    actAs(api, ACCOUNT);
+    jest.restoreAllMocks();
+  });
+}
+
 /** Make the handler's SDK clients act as `account` (as the handler of that account's stack would). */
 export function actAs(api: LocalApi, account: string): void {
   Object.assign(process.env, api.environmentFor(account, REGION));

@@ -16,7 +16,6 @@ import { AdministratorAccountResource } from '../../src/private/resources/guardd
 import { DetectorResource } from '../../src/private/resources/guardduty/detector';
 import { FilterResource } from '../../src/private/resources/guardduty/filter';
 import { OrganizationAdminAccountResource } from '../../src/private/resources/guardduty/organization-admin-account';
-import { IpSetResource } from '../../src/private/resources/guardduty/threat-list';
 
 let api: LocalApi;
 let responder: http.Server;
@@ -285,7 +284,7 @@ describe('a create out of time answers with what it made, so the rollback remove
     const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
     // GuardDuty takes 10 minutes to read the list; the invocation has 5 s of work left.
     api.setSettleTime(10 * 60_000);
-    const e = withResponseUrl(event('Create', IpSetResource.type, props(detectorId), { logicalId: 'Trusted' }));
+    const e = withResponseUrl(event('Create', 'Custom::GuardDutyIPSet', props(detectorId), { logicalId: 'Trusted' }));
     await handler(e, context(20_000 + 60_000 + 5_000));
 
     const sets = () => [...api.guardduty.detector(ACCOUNT_ID, 'us-east-1', detectorId)!.ipSets.values()];
@@ -297,7 +296,7 @@ describe('a create out of time answers with what it made, so the rollback remove
 
     // CloudFormation's rollback Delete, a fresh invocation, removes it.
     api.setSettleTime(100);
-    const rollback = withResponseUrl(event('Delete', IpSetResource.type, props(detectorId),
+    const rollback = withResponseUrl(event('Delete', 'Custom::GuardDutyIPSet', props(detectorId),
       { logicalId: 'Trusted', physicalResourceId: responses[0].body.PhysicalResourceId }));
     api.cloudformation.setStack(rollback.StackId, 'ROLLBACK_IN_PROGRESS');
     await handler(rollback, context(15 * 60_000));

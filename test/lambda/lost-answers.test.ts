@@ -13,7 +13,6 @@ import { DetectiveMemberResource } from '../../src/private/resources/detective/m
 import { DetectiveOrganizationAdminAccountResource } from '../../src/private/resources/detective/organization-admin-account';
 import { AdministratorAccountResource } from '../../src/private/resources/guardduty/administrator-account';
 import { GuardDutyMemberResource } from '../../src/private/resources/guardduty/members';
-import { IpSetResource, ThreatIntelSetResource } from '../../src/private/resources/guardduty/threat-list';
 
 const { MANAGEMENT, OUTSIDE } = ORGANIZATION;
 const LOCATION = 'https://s3.us-east-1.amazonaws.com/lists-bucket/list.txt';
@@ -79,8 +78,8 @@ test('Detective DisableOrganizationAdminAccount: the administrator is disabled, 
 });
 
 test.each([
-  ['IPSet', IpSetResource.type, 'UpdateIPSet', 'DeleteIPSet'],
-  ['ThreatIntelSet', ThreatIntelSetResource.type, 'UpdateThreatIntelSet', 'DeleteThreatIntelSet'],
+  ['IPSet', 'Custom::GuardDutyIPSet', 'UpdateIPSet', 'DeleteIPSet'],
+  ['ThreatIntelSet', 'Custom::GuardDutyThreatIntelSet', 'UpdateThreatIntelSet', 'DeleteThreatIntelSet'],
 ])('%s: a lost Update answer (the retry refused while activating) and a lost Delete answer both succeed', async (_kind, type, update, remove) => {
   const detectorId = api.guardduty.seedDetector(ADMIN, REGION);
   const props = { DetectorId: detectorId, Name: 'list', Format: 'TXT', Location: LOCATION, Activate: 'true' };

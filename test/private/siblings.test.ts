@@ -7,7 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { aws_guardduty as guardduty, MemberAccountSource } from '../../src';
 
-const { OrganizationAutoEnable, IpListSource } = guardduty;
+const { OrganizationAutoEnable, ListSource } = guardduty;
 
 type DetectorOf = (scope: Stack, n: number) => guardduty.IDetector;
 const owned: DetectorOf = (() => {
@@ -55,8 +55,8 @@ describe.each([
 
   test('a second IPSet of the detector is over the quota of one', () => {
     const s = stack();
-    new guardduty.IpSet(s, 'One', { detector: detectorOf(s, 1), source: IpListSource.fromEntries(['203.0.113.0/24']) });
-    new guardduty.IpSet(s, 'Two', { detector: detectorOf(s, 2), source: IpListSource.fromEntries(['198.51.100.0/24']) });
+    new guardduty.IpSet(s, 'One', { detector: detectorOf(s, 1), source: ListSource.fromEntries(['203.0.113.0/24']) });
+    new guardduty.IpSet(s, 'Two', { detector: detectorOf(s, 2), source: ListSource.fromEntries(['198.51.100.0/24']) });
     expect(errors(s)).toMatch(/GuardDuty allows 1 trusted IP list \(IPSet\) per account and Region; this stack gives the detector 2: Stack\/One, Stack\/Two/);
   });
 
@@ -75,8 +75,8 @@ test('two different detectors are not siblings', () => {
   const b = guardduty.Detector.fromDetectorId(s, 'B', 'bbb');
   new guardduty.OrganizationConfiguration(s, 'ConfigA', { detector: a, features: { s3DataEvents: OrganizationAutoEnable.ALL } });
   new guardduty.OrganizationConfiguration(s, 'ConfigB', { detector: b, features: { s3DataEvents: OrganizationAutoEnable.ALL } });
-  new guardduty.IpSet(s, 'SetA', { detector: a, source: IpListSource.fromEntries(['203.0.113.0/24']) });
-  new guardduty.IpSet(s, 'SetB', { detector: b, source: IpListSource.fromEntries(['203.0.113.0/24']) });
+  new guardduty.IpSet(s, 'SetA', { detector: a, source: ListSource.fromEntries(['203.0.113.0/24']) });
+  new guardduty.IpSet(s, 'SetB', { detector: b, source: ListSource.fromEntries(['203.0.113.0/24']) });
   expect(errors(s)).toBe('');
   const resources = Template.fromStack(s).toJSON().Resources;
   const configB = Object.keys(resources).find((k) => k.startsWith('ConfigB') && resources[k].Type.startsWith('Custom::'))!;

@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { now as emulatorNow } from './clock';
 import { ServiceContext } from './errors';
 import {
-  applyFeatures, badRequest, DetectorState, GuardDutyMessages, Handler, Input, newDetector, RegionState, requestedFeatures, settle,
+  AdministratorState, applyFeatures, badRequest, DetectorState, GuardDutyMessages, Handler, Input, InvitationState, MemberState,
+  newDetector, OrganizationConfigurationState, RegionState, requestedFeatures, settle,
 } from './guardduty-state';
 import { OrganizationState } from './organizations';
 import { page } from './paging';
@@ -38,39 +39,6 @@ export const GUARDDUTY_SERVICE_PRINCIPAL = 'guardduty.amazonaws.com';
 
 /** "A delegated GuardDuty administrator account can manage a maximum of 50,000 members" (GuardDuty user guide). */
 export const MAX_MEMBERS = 50_000;
-
-export interface MemberState {
-  readonly accountId: string;
-  readonly email: string;
-  status: string;
-  next?: string;
-  settlesAt: number;
-  readonly viaOrganization: boolean;
-  invitedAt?: Date;
-  updatedAt: Date;
-}
-
-export interface InvitationState {
-  readonly invitationId: string;
-  readonly invitedAt: Date;
-  /** When the invitation starts to appear in ListInvitations (cross-account propagation). */
-  readonly visibleFrom: number;
-}
-
-export interface AdministratorState {
-  readonly accountId: string;
-  /** Absent when the organization's delegated administrator associated the account. */
-  readonly invitationId?: string;
-  readonly invitedAt?: Date;
-}
-
-export interface OrganizationConfigurationState {
-  autoEnableOrganizationMembers: string;
-  /** Feature name to auto-enable setting and additional configuration settings. */
-  readonly features: Map<string, { autoEnable: string; additional: Map<string, string> }>;
-  /** UpdateOrganizationConfiguration calls that changed it (for assertions). */
-  writes: number;
-}
 
 interface DelegatedAdminState {
   readonly accountId: string;

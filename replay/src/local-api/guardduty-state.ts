@@ -6,7 +6,41 @@
 import { randomBytes } from 'node:crypto';
 import { now as emulatorNow } from './clock';
 import { ApiError, ServiceContext } from './errors';
-import type { AdministratorState, InvitationState, MemberState, OrganizationConfigurationState } from './guardduty-multi-account';
+
+
+/** A member account as its administrator's detector holds it (`guardduty-multi-account.ts` answers for them). */
+export interface MemberState {
+  readonly accountId: string;
+  readonly email: string;
+  status: string;
+  next?: string;
+  settlesAt: number;
+  readonly viaOrganization: boolean;
+  invitedAt?: Date;
+  updatedAt: Date;
+}
+
+export interface InvitationState {
+  readonly invitationId: string;
+  readonly invitedAt: Date;
+  /** When the invitation starts to appear in ListInvitations (cross-account propagation). */
+  readonly visibleFrom: number;
+}
+
+export interface AdministratorState {
+  readonly accountId: string;
+  /** Absent when the organization's delegated administrator associated the account. */
+  readonly invitationId?: string;
+  readonly invitedAt?: Date;
+}
+
+export interface OrganizationConfigurationState {
+  autoEnableOrganizationMembers: string;
+  /** Feature name to auto-enable setting and additional configuration settings. */
+  readonly features: Map<string, { autoEnable: string; additional: Map<string, string> }>;
+  /** UpdateOrganizationConfiguration calls that changed it (for assertions). */
+  writes: number;
+}
 
 /** The service's messages, verbatim. */
 export const GuardDutyMessages = {
@@ -206,8 +240,16 @@ export const ENTITY_SET_NAME = /^[A-Za-z0-9_-]+$/;
 
 export type SetCollection = 'ipSets' | 'threatIntelSets' | 'trustedEntitySets' | 'threatEntitySets';
 
-/** What differs between the four list APIs. */
+/**
+ * What differs between the four list APIs: the emulator's own table, from GuardDuty's API
+ * reference and quotas page. It is deliberately not the library's `LIST_KINDS`: an emulator that
+ * read the library's table would agree with the library's mistakes.
+ */
 export interface SetApi {
+  /** The API noun: `Create<api>`, `Get<api>`, `Update<api>`, `Delete<api>`, `List<api>s`. */
+  readonly api: string;
+  /** The ARN path segment after the detector (Service Authorization Reference), e.g. `ipset`. */
+  readonly arnSegment: string;
   /** The set id's member name in requests and Create's output, e.g. `IpSetId`. */
   readonly idMember: string;
   /** List*'s output member, e.g. `IpSetIds`. */
@@ -219,16 +261,25 @@ export interface SetApi {
 }
 
 export const SET_APIS: Record<SetCollection, SetApi> = {
-  ipSets: { idMember: 'IpSetId', listMember: 'IpSetIds', namePattern: IP_SET_NAME, quota: GuardDutyQuotas.IP_SETS, entityList: false },
-  threatIntelSets: { idMember: 'ThreatIntelSetId', listMember: 'ThreatIntelSetIds', quota: GuardDutyQuotas.THREAT_INTEL_SETS, entityList: false },
+  ipSets: { api: 'IPSet', arnSegment: 'ipset', idMember: 'IpSetId', listMember: 'IpSetIds', namePattern: IP_SET_NAME, quota: GuardDutyQuotas.IP_SETS, entityList: false },
+  threatIntelSets: {
+    api: 'ThreatIntelSet',
+    arnSegment: 'threatintelset',
+    idMember: 'ThreatIntelSetId',
+    listMember: 'ThreatIntelSetIds',
+    quota: GuardDutyQuotas.THREAT_INTEL_SETS,
+    entityList: false,
+  },
   trustedEntitySets: {
+    api: 'TrustedEntitySet',
+    arnSegment: 'trustedentityset',
     idMember: 'TrustedEntitySetId',
     listMember: 'TrustedEntitySetIds',
     namePattern: ENTITY_SET_NAME,
     quota: GuardDutyQuotas.TRUSTED_ENTITY_SETS,
     entityList: true,
   },
-  threatEntitySets: { idMember: 'ThreatEntitySetId', listMember: 'ThreatEntitySetIds', namePattern: ENTITY_SET_NAME, entityList: true },
+  threatEntitySets: { api: 'ThreatEntitySet', arnSegment: 'threatentityset', idMember: 'ThreatEntitySetId', listMember: 'ThreatEntitySetIds', namePattern: ENTITY_SET_NAME, entityList: true },
 };
 
 /**

@@ -40,26 +40,7 @@ export class GuardDutyService implements ServiceImplementation {
     UpdateFilter: (r, i) => this.updateFilter(r, i),
     DeleteFilter: (r, i) => this.deleteFilter(r, i),
     ListFilters: (r, i) => this.listFilters(r, i),
-    CreateIPSet: (r, i) => this.createSet(r, i, 'ipSets'),
-    GetIPSet: (r, i) => this.getSet(r, i, 'ipSets'),
-    UpdateIPSet: (r, i) => this.updateSet(r, i, 'ipSets'),
-    DeleteIPSet: (r, i) => this.deleteSet(r, i, 'ipSets'),
-    ListIPSets: (r, i) => this.listSets(r, i, 'ipSets'),
-    CreateThreatIntelSet: (r, i) => this.createSet(r, i, 'threatIntelSets'),
-    GetThreatIntelSet: (r, i) => this.getSet(r, i, 'threatIntelSets'),
-    UpdateThreatIntelSet: (r, i) => this.updateSet(r, i, 'threatIntelSets'),
-    DeleteThreatIntelSet: (r, i) => this.deleteSet(r, i, 'threatIntelSets'),
-    ListThreatIntelSets: (r, i) => this.listSets(r, i, 'threatIntelSets'),
-    CreateTrustedEntitySet: (r, i) => this.createSet(r, i, 'trustedEntitySets'),
-    GetTrustedEntitySet: (r, i) => this.getSet(r, i, 'trustedEntitySets'),
-    UpdateTrustedEntitySet: (r, i) => this.updateSet(r, i, 'trustedEntitySets'),
-    DeleteTrustedEntitySet: (r, i) => this.deleteSet(r, i, 'trustedEntitySets'),
-    ListTrustedEntitySets: (r, i) => this.listSets(r, i, 'trustedEntitySets'),
-    CreateThreatEntitySet: (r, i) => this.createSet(r, i, 'threatEntitySets'),
-    GetThreatEntitySet: (r, i) => this.getSet(r, i, 'threatEntitySets'),
-    UpdateThreatEntitySet: (r, i) => this.updateSet(r, i, 'threatEntitySets'),
-    DeleteThreatEntitySet: (r, i) => this.deleteSet(r, i, 'threatEntitySets'),
-    ListThreatEntitySets: (r, i) => this.listSets(r, i, 'threatEntitySets'),
+    ...this.setHandlers(),
     GetMalwareScanSettings: (r, i) => this.getMalwareScanSettings(r, i),
     UpdateMalwareScanSettings: (r, i) => this.updateMalwareScanSettings(r, i),
     CreatePublishingDestination: (r, i) => this.createDestination(r, i),
@@ -297,11 +278,11 @@ export class GuardDutyService implements ServiceImplementation {
     switch (match[2]) {
       case undefined: return detector;
       case 'filter': return this.filter(detector, match[3]);
-      case 'ipset': return this.set(detector, 'ipSets', match[3]);
-      case 'threatintelset': return this.set(detector, 'threatIntelSets', match[3]);
-      case 'trustedentityset': return this.set(detector, 'trustedEntitySets', match[3]);
-      case 'threatentityset': return this.set(detector, 'threatEntitySets', match[3]);
-      default: return this.destination(detector, match[3]);
+      case 'publishingdestination': return this.destination(detector, match[3]);
+      default: {
+        const collection = (Object.keys(SET_APIS) as SetCollection[]).find((c) => SET_APIS[c].arnSegment === match[2])!;
+        return this.set(detector, collection, match[3]);
+      }
     }
   }
 
@@ -405,6 +386,20 @@ export class GuardDutyService implements ServiceImplementation {
   }
 
   // ---- IPSets, ThreatIntelSets, TrustedEntitySets and ThreatEntitySets ----
+
+  /** The five operations of each list API, from `SET_APIS`. */
+  private setHandlers(): Record<string, Handler> {
+    const handlers: Record<string, Handler> = {};
+    for (const collection of Object.keys(SET_APIS) as SetCollection[]) {
+      const { api } = SET_APIS[collection];
+      handlers[`Create${api}`] = (r, i) => this.createSet(r, i, collection);
+      handlers[`Get${api}`] = (r, i) => this.getSet(r, i, collection);
+      handlers[`Update${api}`] = (r, i) => this.updateSet(r, i, collection);
+      handlers[`Delete${api}`] = (r, i) => this.deleteSet(r, i, collection);
+      handlers[`List${api}s`] = (r, i) => this.listSets(r, i, collection);
+    }
+    return handlers;
+  }
 
   private set(detector: DetectorState, collection: SetCollection, id: string): ListSetState {
     const set = detector[collection].get(id);
@@ -518,12 +513,8 @@ export class GuardDutyService implements ServiceImplementation {
    */
   public activatingEntityList(account: string, region: string, operation: string, input: Input, output: Record<string, unknown>):
   { readonly set: ListSetState; readonly bucket: string; readonly key: string } | undefined {
-    const collection = ({
-      CreateTrustedEntitySet: 'trustedEntitySets',
-      UpdateTrustedEntitySet: 'trustedEntitySets',
-      CreateThreatEntitySet: 'threatEntitySets',
-      UpdateThreatEntitySet: 'threatEntitySets',
-    } as Record<string, SetCollection>)[operation];
+    const collection = (Object.keys(SET_APIS) as SetCollection[])
+      .find((c) => SET_APIS[c].entityList && [`Create${SET_APIS[c].api}`, `Update${SET_APIS[c].api}`].includes(operation));
     if (!collection) return undefined;
     if (input.Activate !== true) return undefined;
     const id = (output[SET_APIS[collection].idMember] ?? input[SET_APIS[collection].idMember]) as string | undefined;

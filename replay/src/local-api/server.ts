@@ -294,16 +294,8 @@ export class LocalApi {
     }
 
     const fault = this.takeFault(operation, account, signingName);
-    if (fault === 'throttle') {
-      return record(plainError(400, 'ThrottlingException', 'Rate exceeded'), input);
-    }
-    if (fault === 'access-denied') {
-      return record(plainError(403, 'AccessDeniedException', `User: arn:aws:sts::${account}:assumed-role/handler/local `
-        + `is not authorized to perform: ${signingName}:${operation} because no identity-based policy allows the ${signingName}:${operation} action`), input);
-    }
-    if (fault === 'internal-error') {
-      return record(service.model.serializeError(service.internalError, { Message: 'Internal server error' }), input);
-    }
+    const refused = faultAnswer(fault, service, signingName, operation, account);
+    if (refused) return record(refused, input);
 
     const context: ServiceContext = { account, region, operation };
     let response: WireResponse;
@@ -315,20 +307,30 @@ export class LocalApi {
       if (!(err instanceof ApiError)) throw err;
       response = service.model.serializeError(err.shape, err.members);
     }
-    if (response.status < 300 && signingName === 'guardduty'
-      && (operation === 'CreateMalwareProtectionPlan' || operation === 'UpdateMalwareProtectionPlan')) {
-      const id = operation === 'CreateMalwareProtectionPlan' ? JSON.parse(response.body).malwareProtectionPlanId : input.MalwareProtectionPlanId;
-      const plan = this.guardduty.malwareProtection.of(account, region).find((p) => p.id === id);
-      if (plan) await this.verifyMalwareProtectionPlan(account, region, plan);
-    }
     if (response.status < 300 && signingName === 'guardduty') {
-      const activating = this.guardduty.activatingEntityList(account, region, operation, input, output);
-      if (activating) await this.readEntityList(principal, region, activating, authorization);
+      await this.afterGuardDutyWrite(principal, region, operation, input, output, authorization);
     }
     if (fault === 'internal-error-after-commit') {
       return record(service.model.serializeError(service.internalError, { Message: 'Internal server error' }), input);
     }
     return record(response, input);
+  }
+
+  /**
+   * What GuardDuty does after a write succeeds, with the access it is given: it checks a
+   * Malware Protection plan's role and bucket, and reads an entity list being activated with
+   * the caller's access.
+   */
+  private async afterGuardDutyWrite(principal: Principal, region: string, operation: string, input: Record<string, unknown>,
+    output: Record<string, unknown>, authorization: AuthorizationRecord[]): Promise<void> {
+    const account = principal.account;
+    if (operation === 'CreateMalwareProtectionPlan' || operation === 'UpdateMalwareProtectionPlan') {
+      const id = operation === 'CreateMalwareProtectionPlan' ? output.MalwareProtectionPlanId : input.MalwareProtectionPlanId;
+      const plan = this.guardduty.malwareProtection.of(account, region).find((p) => p.id === id);
+      if (plan) await this.verifyMalwareProtectionPlan(account, region, plan);
+    }
+    const activating = this.guardduty.activatingEntityList(account, region, operation, input, output);
+    if (activating) await this.readEntityList(principal, region, activating, authorization);
   }
 
   /** Log a call with its answer's status and error type; answers the response. */
@@ -518,4 +520,17 @@ function plainError(status: number, type: string, message: string): WireResponse
     headers: { 'content-type': 'application/json', 'x-amzn-errortype': type },
     body: JSON.stringify({ message }),
   };
+}
+
+/** The answer of a fault injected before the operation takes effect; `undefined` for none (or one after it). */
+function faultAnswer(fault: string | undefined, service: { model: ServiceModel; internalError: string }, signingName: string,
+  operation: string, account: string): WireResponse | undefined {
+  switch (fault) {
+    case 'throttle': return plainError(400, 'ThrottlingException', 'Rate exceeded');
+    case 'access-denied':
+      return plainError(403, 'AccessDeniedException', `User: arn:aws:sts::${account}:assumed-role/handler/local `
+        + `is not authorized to perform: ${signingName}:${operation} because no identity-based policy allows the ${signingName}:${operation} action`);
+    case 'internal-error': return service.model.serializeError(service.internalError, { Message: 'Internal server error' });
+    default: return undefined;
+  }
 }

@@ -8,7 +8,7 @@ import { failureReason } from '../../../lambda/shared/errors';
 import { LocalApi } from '../../../replay/src';
 import { BehaviorGraphResource, BehaviorGraphResourceProperties, GRAPH_CREATED_BY_TAG } from '../../../src/private/resources/detective/behavior-graph';
 import { DetectiveOrganizationAdminAccountResource } from '../../../src/private/resources/detective/organization-admin-account';
-import { ACCOUNT, actAs, event, ORGANIZATION, REGION, silenceHandlerLogs, STACK_ID, startLocalApi } from '../events';
+import { ACCOUNT, actAs, event, ORGANIZATION, REGION, STACK_ID, useLocalApi } from '../events';
 
 const TYPE = BehaviorGraphResource.type;
 const { MANAGEMENT } = ORGANIZATION;
@@ -16,18 +16,10 @@ const MARK = `${STACK_ID}|Resource1A2B3C4D`;
 
 let api: LocalApi;
 
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => api.stop());
-beforeEach(() => {
-  api.reset();
+useLocalApi((started) => {
+  api = started;
+}, () => {
   api.setSettleTime(100);
-  silenceHandlerLogs();
-});
-afterEach(() => {
-  actAs(api, ACCOUNT);
-  jest.restoreAllMocks();
 });
 
 /** GuardDuty enabled in ACCOUNT for `hours`. */

@@ -6,7 +6,7 @@ import { CREATE_FAILED_PHYSICAL_ID } from '../../../lambda/shared/custom-resourc
 import { failureReason } from '../../../lambda/shared/errors';
 import { LocalApi } from '../../../replay/src';
 import { DetectorResource, DetectorResourceProperties } from '../../../src/private/resources/guardduty/detector';
-import { ACCOUNT, event, REGION, STACK_ID, startLocalApi } from '../events';
+import { ACCOUNT, event, REGION, STACK_ID, useLocalApi } from '../events';
 
 /** The ownership record a detector the handler created carries (the user's tags beside it). */
 const CREATED_BY = { 'cdk-threat-detection:created-by': `${STACK_ID}|Resource1A2B3C4D` };
@@ -30,18 +30,9 @@ const BASE: DetectorResourceProperties = {
 
 let api: LocalApi;
 
-beforeAll(async () => {
-  api = await startLocalApi();
+useLocalApi((started) => {
+  api = started;
 });
-afterAll(async () => {
-  await api.stop();
-});
-beforeEach(() => {
-  api.reset();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-});
-afterEach(() => jest.restoreAllMocks());
 
 function onlyDetector() {
   const detectors = api.guardduty.detectors(ACCOUNT, REGION);

@@ -6,23 +6,17 @@ import { CREATE_FAILED_PHYSICAL_ID } from '../../../lambda/shared/custom-resourc
 import { failureReason } from '../../../lambda/shared/errors';
 import { GuardDutyQuotas, LocalApi } from '../../../replay/src';
 import { FilterResource, FilterResourceProperties } from '../../../src/private/resources/guardduty/filter';
-import { ACCOUNT, event, REGION, startLocalApi } from '../events';
+import { ACCOUNT, event, REGION, useLocalApi } from '../events';
 
 const TYPE = FilterResource.type;
 let api: LocalApi;
 let detectorId: string;
 
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => api.stop());
-beforeEach(() => {
-  api.reset();
+useLocalApi((started) => {
+  api = started;
+}, () => {
   detectorId = api.guardduty.seedDetector(ACCOUNT, REGION);
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
-afterEach(() => jest.restoreAllMocks());
 
 function props(overrides: Partial<FilterResourceProperties> = {}): FilterResourceProperties {
   return {

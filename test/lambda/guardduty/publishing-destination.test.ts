@@ -6,7 +6,7 @@ import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { LocalApi } from '../../../replay/src';
 import { PublishingDestinationResource, PublishingDestinationResourceProperties } from '../../../src/private/resources/guardduty/publishing-destination';
-import { ACCOUNT, event, REGION, startLocalApi } from '../events';
+import { ACCOUNT, event, REGION, useLocalApi } from '../events';
 
 const TYPE = PublishingDestinationResource.type;
 const BUCKET = 'arn:aws:s3:::findings-bucket/guardduty/';
@@ -14,17 +14,11 @@ const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-123456
 let api: LocalApi;
 let detectorId: string;
 
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => api.stop());
-beforeEach(() => {
-  api.reset();
+useLocalApi((started) => {
+  api = started;
+}, () => {
   detectorId = api.guardduty.seedDetector(ACCOUNT, REGION);
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
-afterEach(() => jest.restoreAllMocks());
 
 function props(overrides: Partial<PublishingDestinationResourceProperties> = {}): PublishingDestinationResourceProperties {
   return { DetectorId: detectorId, DestinationType: 'S3', DestinationArn: BUCKET, KmsKeyArn: KEY, Tags: { owner: 'security' }, ...overrides };

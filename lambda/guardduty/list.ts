@@ -1,7 +1,8 @@
 /**
- * The lifecycle shared by the list resource types (`Custom::GuardDutyIPSet`, `…ThreatIntelSet`,
- * `…TrustedEntitySet`, `…ThreatEntitySet`): the four APIs have the same shape, statuses and
- * quirks, and differ in names, quota and how GuardDuty reads the list.
+ * The list resource types (`Custom::GuardDutyIPSet`, `…ThreatIntelSet`, `…TrustedEntitySet`,
+ * `…ThreatEntitySet`): one lifecycle for the four APIs, which have the same shape, statuses and
+ * quirks; what differs is the kind's row in `LIST_KINDS` (`src/private/resources/guardduty/list.ts`)
+ * and its SDK commands below.
  *
  * - Create: Create* with a client token, then wait until ACTIVE (or INACTIVE when not activated).
  *   ERROR means GuardDuty could not read or parse the list; the set is deleted again (a failed
@@ -13,8 +14,15 @@
  *   and apply the tag diff.
  * - Delete: Delete*, then wait until the set is gone or DELETED; a set already gone is success.
  */
-import { GuardDutyClient, paginateListDetectors } from '@aws-sdk/client-guardduty';
-import { ThreatListResourceAttributes, ThreatListResourceProperties } from '../../src/private/resources/guardduty/threat-list';
+import {
+  CreateIPSetCommand, CreateThreatEntitySetCommand, CreateThreatIntelSetCommand, CreateTrustedEntitySetCommand,
+  DeleteIPSetCommand, DeleteThreatEntitySetCommand, DeleteThreatIntelSetCommand, DeleteTrustedEntitySetCommand,
+  GetIPSetCommand, GetThreatEntitySetCommand, GetThreatIntelSetCommand, GetTrustedEntitySetCommand,
+  GuardDutyClient, ListIPSetsCommand, ListThreatEntitySetsCommand, ListThreatIntelSetsCommand, ListTrustedEntitySetsCommand,
+  paginateListDetectors,
+  UpdateIPSetCommand, UpdateThreatEntitySetCommand, UpdateThreatIntelSetCommand, UpdateTrustedEntitySetCommand,
+} from '@aws-sdk/client-guardduty';
+import { ListApiName, ListKindDefinition, ListResourceAttributes, ListResourceProperties } from '../../src/private/resources/guardduty/list';
 import { guardDutyClient } from '../shared/clients';
 import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isBadRequest, isDetectorNotFound } from '../shared/errors';
@@ -28,11 +36,11 @@ import { syncTags, tagsOrUndefined } from '../shared/tags';
 import { waitForStatus } from '../shared/waiters';
 
 /** What this handler answers. */
-type Result = HandlerResult<ThreatListResourceAttributes>;
+type Result = HandlerResult<ListResourceAttributes>;
 
-export type ListStatus = 'INACTIVE' | 'ACTIVATING' | 'ACTIVE' | 'DEACTIVATING' | 'ERROR' | 'DELETE_PENDING' | 'DELETED';
+type ListStatus = 'INACTIVE' | 'ACTIVATING' | 'ACTIVE' | 'DEACTIVATING' | 'ERROR' | 'DELETE_PENDING' | 'DELETED';
 
-export interface ListSettings {
+interface ListSettings {
   readonly detectorId: string;
   readonly name: string;
   readonly format: string;
@@ -41,50 +49,152 @@ export interface ListSettings {
   readonly expectedBucketOwner?: string;
 }
 
-/** The calls of one set API (IPSet, ThreatIntelSet, TrustedEntitySet or ThreatEntitySet). */
-export interface ListApi {
-  /** "IPSet", "ThreatIntelSet", "TrustedEntitySet" or "ThreatEntitySet", for messages. */
-  readonly kind: string;
-  /** The ARN path segment, e.g. `ipset` or `trustedentityset`. */
-  readonly arnSegment: string;
-  /** Sets per account and Region, where GuardDuty documents it (a refused create is then explained by it). */
-  readonly quota?: number;
-  /** What an ERROR status means and what to check. */
-  readonly errorAdvice: string;
-  create(client: GuardDutyClient, settings: ListSettings, token: string, tags?: Record<string, string>): Promise<string>;
-  /** The set's status (Get*); throws whatever the service answers for a set it does not have. */
-  status(client: GuardDutyClient, detectorId: string, setId: string): Promise<ListStatus>;
-  /** The set's name and location as GuardDuty holds them, and its error details when it has them (Get*). */
-  describe(client: GuardDutyClient, detectorId: string, setId: string): Promise<ListDescription>;
-  update(client: GuardDutyClient, setId: string, settings: ListSettings): Promise<void>;
-  delete(client: GuardDutyClient, detectorId: string, setId: string): Promise<void>;
-  list(client: GuardDutyClient, detectorId: string): Promise<string[]>;
+/** An SDK command class of a list API. */
+type ListCommand = new (input: never) => object;
+
+/** The SDK commands of one list API. */
+interface ListCommands {
+  readonly create: ListCommand;
+  readonly get: ListCommand;
+  readonly update: ListCommand;
+  readonly delete: ListCommand;
+  readonly list: ListCommand;
 }
 
-/** What Get* tells of a set beyond its status. */
-export interface ListDescription {
-  readonly name?: string;
-  readonly location?: string;
+/**
+ * The SDK's commands for each list API: the one part of a kind that cannot be in its shared row,
+ * because `src/` does not depend on the SDK. The four APIs' requests and responses differ only in
+ * the set id's member (the row's `idMember`), so they are called with one shape here; the local
+ * API validates every request against GuardDuty's official model, which checks that shape per API.
+ */
+const LIST_COMMANDS: Readonly<Record<ListApiName, ListCommands>> = {
+  IPSet: { create: CreateIPSetCommand, get: GetIPSetCommand, update: UpdateIPSetCommand, delete: DeleteIPSetCommand, list: ListIPSetsCommand },
+  ThreatIntelSet: {
+    create: CreateThreatIntelSetCommand,
+    get: GetThreatIntelSetCommand,
+    update: UpdateThreatIntelSetCommand,
+    delete: DeleteThreatIntelSetCommand,
+    list: ListThreatIntelSetsCommand,
+  },
+  TrustedEntitySet: {
+    create: CreateTrustedEntitySetCommand,
+    get: GetTrustedEntitySetCommand,
+    update: UpdateTrustedEntitySetCommand,
+    delete: DeleteTrustedEntitySetCommand,
+    list: ListTrustedEntitySetsCommand,
+  },
+  ThreatEntitySet: {
+    create: CreateThreatEntitySetCommand,
+    get: GetThreatEntitySetCommand,
+    update: UpdateThreatEntitySetCommand,
+    delete: DeleteThreatEntitySetCommand,
+    list: ListThreatEntitySetsCommand,
+  },
+};
+
+/** What Get* answers of a set (all four APIs). */
+interface ListDescription {
+  readonly Name?: string;
+  readonly Location?: string;
+  readonly Status?: ListStatus;
   /** "The error details when the status is shown as ERROR" (entity lists only). */
-  readonly errorDetails?: string;
+  readonly ErrorDetails?: string;
 }
 
-type ListEvent = CustomResourceEvent<ThreatListResourceProperties>;
+/** The calls of one list API, from its row and its commands. */
+class ListApi {
+  /** "IPSet", "ThreatIntelSet", "TrustedEntitySet" or "ThreatEntitySet", for messages. */
+  public readonly kind: string;
+  /** What an ERROR status means and what to check. */
+  public readonly errorAdvice: string;
+  private readonly commands: ListCommands;
+
+  constructor(private readonly row: ListKindDefinition) {
+    this.kind = row.api;
+    this.commands = LIST_COMMANDS[row.api];
+    this.errorAdvice = row.entityList ? ENTITY_LIST_ERROR_ADVICE : IP_LIST_ERROR_ADVICE;
+  }
+
+  /** Sets per account and Region, where GuardDuty documents it (a refused create is then explained by it). */
+  public get quota(): number | undefined {
+    return this.row.quota;
+  }
+
+  /** The ARN path segment, e.g. `ipset` or `trustedentityset`. */
+  public get arnSegment(): string {
+    return this.row.arnSegment;
+  }
+
+  public async create(client: GuardDutyClient, s: ListSettings, token: string, tags?: Record<string, string>): Promise<string> {
+    const out = await send(client, this.commands.create, {
+      DetectorId: s.detectorId,
+      Name: s.name,
+      Format: s.format,
+      Location: s.location,
+      Activate: s.activate,
+      ExpectedBucketOwner: s.expectedBucketOwner,
+      ClientToken: token,
+      Tags: tags,
+    });
+    return out[this.row.idMember] as string;
+  }
+
+  /** The set as GuardDuty holds it (Get*); throws whatever the service answers for a set it does not have. */
+  public async describe(client: GuardDutyClient, detectorId: string, setId: string): Promise<ListDescription> {
+    return send(client, this.commands.get, { DetectorId: detectorId, [this.row.idMember]: setId });
+  }
+
+  public async update(client: GuardDutyClient, setId: string, s: ListSettings): Promise<void> {
+    await send(client, this.commands.update, {
+      DetectorId: s.detectorId,
+      [this.row.idMember]: setId,
+      Name: s.name,
+      Location: s.location,
+      Activate: s.activate,
+      ExpectedBucketOwner: s.expectedBucketOwner,
+    });
+  }
+
+  public async delete(client: GuardDutyClient, detectorId: string, setId: string): Promise<void> {
+    await send(client, this.commands.delete, { DetectorId: detectorId, [this.row.idMember]: setId });
+  }
+
+  /** The detector's set ids (List*, every page). */
+  public async list(client: GuardDutyClient, detectorId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await send(client, this.commands.list, { DetectorId: detectorId, MaxResults: 50, NextToken: nextToken });
+      ids.push(...(page[`${this.row.idMember}s`] as string[] | undefined ?? []));
+      nextToken = page.NextToken as string | undefined;
+    } while (nextToken);
+    return ids;
+  }
+}
+
+/** Send a list command with the shape the four APIs share. */
+async function send(client: GuardDutyClient, command: ListCommand, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out: unknown = await client.send(new command(input as never) as never);
+  return out as Record<string, unknown>;
+}
+
+type ListEvent = CustomResourceEvent<ListResourceProperties>;
 
 /** How long to wait for a set to settle. GuardDuty reads the list from S3 while ACTIVATING. */
 const SETTLE_TIMEOUT_MS = 10 * 60_000;
 const TRANSITIONAL: ListStatus[] = ['ACTIVATING', 'DEACTIVATING', 'DELETE_PENDING'];
 /** What an IP list's ERROR means: GuardDuty reads IP lists as its service-linked role. */
-export const IP_LIST_ERROR_ADVICE = 'GuardDuty could not read or parse the list. Check that the object exists at the location, that its '
+const IP_LIST_ERROR_ADVICE = 'GuardDuty could not read or parse the list. Check that the object exists at the location, that its '
   + 'format matches `format`, that the bucket is owned by the expected account, and that GuardDuty\'s service-linked role '
   + 'may read it (and decrypt it, for SSE-KMS)';
 /** What an entity list's ERROR means: GuardDuty reads entity lists with the caller's access. */
-export const ENTITY_LIST_ERROR_ADVICE = 'GuardDuty could not read or parse the list. Check that the object exists at the location, that '
+const ENTITY_LIST_ERROR_ADVICE = 'GuardDuty could not read or parse the list. Check that the object exists at the location, that '
   + 'its format matches `format`, that the bucket is owned by the expected account (this account when none is given), and that the '
   + 'handler\'s role may read it (s3:GetObject, and kms:Decrypt for SSE-KMS): GuardDuty reads entity lists with the caller\'s access';
 
-/** The handler of one set API: the same lifecycle for the four list APIs. */
-export function listHandler(api: ListApi): ResourceHandler<ThreatListResourceProperties, ThreatListResourceAttributes> {
+/** The handler of one kind of list: the same lifecycle for the four list APIs. */
+export function listHandler(kind: ListKindDefinition): ResourceHandler<ListResourceProperties, ListResourceAttributes> {
+  const api = new ListApi(kind);
   return {
     create: (event) => create(api, guardDutyClient(), stackLocation(event.StackId), event),
     update: (event) => update(api, guardDutyClient(), stackLocation(event.StackId), event),
@@ -132,7 +242,7 @@ async function update(api: ListApi, client: GuardDutyClient, location: StackLoca
   // effect when the set already has the name and location it sent.
   await writeThenConfirm(`Update${api.kind}`, () => api.update(client, setId, settings), async () => {
     const held = await api.describe(client, settings.detectorId, setId);
-    return held.name === settings.name && held.location === settings.location;
+    return held.Name === settings.name && held.Location === settings.location;
   });
   await settle(api, client, settings, setId);
   await syncTags(client, setArn(api, location, settings.detectorId, setId), old.Tags, event.ResourceProperties.Tags);
@@ -177,7 +287,7 @@ async function settle(api: ListApi, client: GuardDutyClient, settings: ListSetti
     failOn: { ERROR: api.errorAdvice, DELETED: 'it was deleted while being configured', DELETE_PENDING: 'it is being deleted' },
     failureDetails: async (status) => {
       if (status !== 'ERROR') return undefined;
-      const details = (await api.describe(client, settings.detectorId, setId)).errorDetails;
+      const details = (await api.describe(client, settings.detectorId, setId)).ErrorDetails;
       return details ? `GuardDuty: ${details}` : undefined;
     },
     timeoutMs: SETTLE_TIMEOUT_MS,
@@ -213,7 +323,7 @@ async function explainCreateFailure(api: ListApi, client: GuardDutyClient, setti
   return err;
 }
 
-function parseSettings(props: ThreatListResourceProperties): ListSettings {
+function parseSettings(props: ListResourceProperties): ListSettings {
   return {
     detectorId: props.DetectorId,
     name: props.Name,
@@ -239,7 +349,7 @@ function setArn(api: ListApi, location: StackLocation, detectorId: string, setId
 }
 
 function result(api: ListApi, location: StackLocation, detectorId: string, setId: string): Result {
-  const data: ThreatListResourceAttributes = { SetId: setId, SetArn: setArn(api, location, detectorId, setId) };
+  const data: ListResourceAttributes = { SetId: setId, SetArn: setArn(api, location, detectorId, setId) };
   return { physicalResourceId: physicalId(detectorId, setId), data: { ...data } };
 }
 
@@ -258,7 +368,7 @@ async function isGone(api: ListApi, client: GuardDutyClient, detectorId: string,
 /** The set's status, or `undefined` when it is gone (a failed read is checked against the lists). */
 async function statusOf(api: ListApi, client: GuardDutyClient, detectorId: string, setId: string): Promise<ListStatus | undefined> {
   try {
-    return await api.status(client, detectorId, setId);
+    return (await api.describe(client, detectorId, setId)).Status;
   } catch (err) {
     if (isBadRequest(err) && await isGone(api, client, detectorId, setId)) return undefined;
     throw err;

@@ -7,39 +7,33 @@ import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { emulatorNow, GuardDutyMessages, LocalApi } from '../../../replay/src';
 import {
-  IpSetResource, ThreatEntitySetResource, ThreatIntelSetResource, ThreatListResourceProperties, TrustedEntitySetResource,
-} from '../../../src/private/resources/guardduty/threat-list';
-import { ACCOUNT, event, REGION, startLocalApi } from '../events';
+  ListResourceProperties,
+} from '../../../src/private/resources/guardduty/list';
+import { ACCOUNT, event, REGION, useLocalApi } from '../events';
 
 let api: LocalApi;
 let detectorId: string;
 
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => api.stop());
-beforeEach(() => {
-  api.reset();
+useLocalApi((started) => {
+  api = started;
+}, () => {
   detectorId = api.guardduty.seedDetector(ACCOUNT, REGION);
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
-afterEach(() => jest.restoreAllMocks());
 
 const LOCATION = 'https://s3.us-east-1.amazonaws.com/lists-bucket/trusted.txt';
 
 const KINDS = [
-  { kind: 'IPSet', type: IpSetResource.type, collection: 'ipSets' as const, segment: 'ipset', quota: 1 as number | undefined, name: 'Office networks' },
-  { kind: 'ThreatIntelSet', type: ThreatIntelSetResource.type, collection: 'threatIntelSets' as const, segment: 'threatintelset', quota: 6, name: 'Office networks' },
-  { kind: 'TrustedEntitySet', type: TrustedEntitySetResource.type, collection: 'trustedEntitySets' as const, segment: 'trustedentityset', quota: 1, name: 'Office-networks' },
+  { kind: 'IPSet', type: 'Custom::GuardDutyIPSet', collection: 'ipSets' as const, segment: 'ipset', quota: 1 as number | undefined, name: 'Office networks' },
+  { kind: 'ThreatIntelSet', type: 'Custom::GuardDutyThreatIntelSet', collection: 'threatIntelSets' as const, segment: 'threatintelset', quota: 6, name: 'Office networks' },
+  { kind: 'TrustedEntitySet', type: 'Custom::GuardDutyTrustedEntitySet', collection: 'trustedEntitySets' as const, segment: 'trustedentityset', quota: 1, name: 'Office-networks' },
   // GuardDuty documents no quota of threat entity sets.
-  { kind: 'ThreatEntitySet', type: ThreatEntitySetResource.type, collection: 'threatEntitySets' as const, segment: 'threatentityset', quota: undefined, name: 'Office-networks' },
+  { kind: 'ThreatEntitySet', type: 'Custom::GuardDutyThreatEntitySet', collection: 'threatEntitySets' as const, segment: 'threatentityset', quota: undefined, name: 'Office-networks' },
 ];
 
 describe.each(KINDS)('$kind', ({ kind, type, collection, segment, quota, name }) => {
   const get = `Get${kind}`;
   const update = `Update${kind}`;
-  function props(overrides: Partial<ThreatListResourceProperties> = {}): ThreatListResourceProperties {
+  function props(overrides: Partial<ListResourceProperties> = {}): ListResourceProperties {
     return {
       DetectorId: detectorId,
       Name: name,
@@ -158,7 +152,7 @@ describe.each(KINDS)('$kind', ({ kind, type, collection, segment, quota, name })
 
 describe.each(KINDS.filter((k) => k.kind.endsWith('EntitySet')))('$kind: GuardDuty reads the list with the caller\'s access', ({ kind, type, collection }) => {
   const OBJECT = 'arn:aws:s3:::lists-bucket/trusted.txt';
-  function props(overrides: Partial<ThreatListResourceProperties> = {}): ThreatListResourceProperties {
+  function props(overrides: Partial<ListResourceProperties> = {}): ListResourceProperties {
     return { DetectorId: detectorId, Name: 'partners', Format: 'TXT', Location: LOCATION, Activate: 'true', ...overrides };
   }
   const sets = () => [...api.guardduty.detector(ACCOUNT, REGION, detectorId)![collection].values()];

@@ -3,20 +3,11 @@
  *
  * Not exported from the package.
  */
+import { ListKindDefinition } from './list';
 import {
-  DETECTOR_ARN, DETECTOR_ID_REASON, GUARDDUTY_SERVICE_LINKED_ROLE_ARN, GUARDDUTY_TAGGING, Grant, iam5, IP_SET_ARN, PermissionSet, STAR_ONLY,
-  SUB_RESOURCE_REASON, THREAT_ENTITY_SET_ARN, THREAT_INTEL_SET_ARN, TRUSTED_ENTITY_SET_ARN,
+  arn, DETECTOR_ARN, DETECTOR_ID_REASON, GUARDDUTY_SERVICE_LINKED_ROLE_ARN, GUARDDUTY_TAGGING, Grant, iam5, PermissionSet, STAR_ONLY,
+  SUB_RESOURCE_REASON,
 } from '../../permissions';
-
-/** Which list API a set uses. */
-export type ThreatListApi = 'IPSet' | 'ThreatIntelSet' | 'TrustedEntitySet' | 'ThreatEntitySet';
-
-const SET_ARNS: Record<ThreatListApi, string> = {
-  IPSet: IP_SET_ARN,
-  ThreatIntelSet: THREAT_INTEL_SET_ARN,
-  TrustedEntitySet: TRUSTED_ENTITY_SET_ARN,
-  ThreatEntitySet: THREAT_ENTITY_SET_ARN,
-};
 
 /** Where an entity list is read, in the caller's name. */
 export interface EntityListRead {
@@ -41,8 +32,10 @@ export interface EntityListRead {
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-lists-prerequisites.html
  */
-export function threatListPermissions(api: ThreatListApi, read?: EntityListRead): PermissionSet {
-  const setArn = SET_ARNS[api];
+export function listPermissions(kind: ListKindDefinition, read?: EntityListRead): PermissionSet {
+  const api = kind.api;
+  // The set's resource type in the Service Authorization Reference, e.g. `detector/${DetectorId}/ipset/${IPSetId}`.
+  const setArn = arn('guardduty', `detector/*/${kind.arnSegment}/*`);
   const grants: Grant[] = [
     // The lists also decide whether a set is gone (ListDetectors, List*), rather than an error's wording.
     { sid: `GuardDuty${api}Create`, actions: [`guardduty:Create${api}`, `guardduty:List${api}s`, 'guardduty:ListDetectors'], resources: ['*'] },
@@ -53,7 +46,7 @@ export function threatListPermissions(api: ThreatListApi, read?: EntityListRead)
     },
     GUARDDUTY_TAGGING,
   ];
-  if (api === 'IPSet' || api === 'ThreatIntelSet') {
+  if (!kind.entityList) {
     grants.push({
       sid: 'GuardDutyServiceRoleListPolicy',
       actions: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Annotations, AssetHashType, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AssetHashType, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
@@ -16,7 +16,7 @@ import { ValidationError } from '../private/errors';
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html#prepare_list
  */
-export enum IpListFormat {
+export enum ListFormat {
   /** Plaintext: one entry per line (an IP address or CIDR range; for entity lists also a domain name). */
   TXT = 'TXT',
   /** Structured Threat Information Expression. */
@@ -32,7 +32,7 @@ export enum IpListFormat {
 }
 
 /** What a list is for; sets the entries GuardDuty takes in it and their limit. */
-export enum IpListKind {
+export enum ListKind {
   /** A trusted IP list (`IpSet`): at most 2,000 IP addresses and CIDR ranges. */
   TRUSTED = 'TRUSTED',
   /** A threat IP list (`ThreatIntelSet`): at most 250,000 IP addresses and CIDR ranges. */
@@ -43,16 +43,47 @@ export enum IpListKind {
   THREAT_ENTITIES = 'THREAT_ENTITIES',
 }
 
-/** Options for `IpListSource.bind`. */
-export interface IpListBindOptions {
+/**
+ * Settings shared by GuardDuty's four lists: trusted and threat IP lists (`IpSet`, `ThreatIntelSet`)
+ * and trusted and threat entity lists (`TrustedEntitySet`, `ThreatEntitySet`).
+ */
+export interface ListOptions {
+  /** The list GuardDuty reads. */
+  readonly source: ListSource;
+
+  /**
+   * The list's file format. Changing it replaces the set.
+   *
+   * @default ListFormat.TXT
+   */
+  readonly format?: ListFormat;
+
+  /**
+   * Whether GuardDuty uses the list. The deployment waits until the set is ACTIVE (or INACTIVE
+   * when false) and fails with the set's status when GuardDuty cannot read the list (ERROR).
+   *
+   * @default true
+   */
+  readonly activate?: boolean;
+
+  /**
+   * What happens to the set when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Options for `ListSource.bind`. */
+export interface ListBindOptions {
   /** Which kind of set reads the list. */
-  readonly kind: IpListKind;
+  readonly kind: ListKind;
   /** The list's declared format. */
-  readonly format: IpListFormat;
+  readonly format: ListFormat;
 }
 
 /** Where a bound list is, and what reads it needs. */
-export interface IpListSourceConfig {
+export interface ListSourceConfig {
   /** The bucket holding the list. */
   readonly bucket: s3.IBucket;
   /** The object key. */
@@ -79,8 +110,8 @@ export interface IpListSourceConfig {
   readonly encryptionKey?: kms.IKey;
 }
 
-/** Options for `IpListSource.fromBucket`. */
-export interface IpListBucketOptions {
+/** Options for `ListSource.fromBucket`. */
+export interface ListBucketOptions {
   /**
    * The account that owns the bucket; GuardDuty refuses to read a bucket owned by another account.
    *
@@ -96,19 +127,19 @@ export interface IpListBucketOptions {
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_limits.html
  */
-const MAX_ENTRIES: Partial<Record<IpListKind, number>> = {
-  [IpListKind.TRUSTED]: 2_000,
-  [IpListKind.THREAT]: 250_000,
+const MAX_ENTRIES: Partial<Record<ListKind, number>> = {
+  [ListKind.TRUSTED]: 2_000,
+  [ListKind.THREAT]: 250_000,
 };
 
 /** Whether a kind of list is an entity list (IP addresses and domain names). */
-function isEntityList(kind: IpListKind): boolean {
-  return kind === IpListKind.TRUSTED_ENTITIES || kind === IpListKind.THREAT_ENTITIES;
+function isEntityList(kind: ListKind): boolean {
+  return kind === ListKind.TRUSTED_ENTITIES || kind === ListKind.THREAT_ENTITIES;
 }
 
 /** Whether a kind of list is a trusted one (GuardDuty generates no findings for its entries). */
-function isTrustedList(kind: IpListKind): boolean {
-  return kind === IpListKind.TRUSTED || kind === IpListKind.TRUSTED_ENTITIES;
+function isTrustedList(kind: ListKind): boolean {
+  return kind === ListKind.TRUSTED || kind === ListKind.TRUSTED_ENTITIES;
 }
 
 /** "The maximum file size for the file used to upload a list". */
@@ -122,7 +153,7 @@ const MAX_FILE_BYTES = 35 * 1024 * 1024;
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html
  */
-export abstract class IpListSource {
+export abstract class ListSource {
   /**
    * An object already in (or deployed to) a bucket. Its content is not tracked: after changing
    * the object, change something the construct sees (e.g. the key) to have GuardDuty read it again.
@@ -131,7 +162,7 @@ export abstract class IpListSource {
    * @throws at synth (when the key is known) for an empty key, a leading "/", or a "." or ".."
    * segment (a URL resolves those to another object)
    */
-  public static fromBucket(bucket: s3.IBucket, key: string, options: IpListBucketOptions = {}): IpListSource {
+  public static fromBucket(bucket: s3.IBucket, key: string, options: ListBucketOptions = {}): ListSource {
     return new BucketSource(bucket, key, options);
   }
 
@@ -140,7 +171,7 @@ export abstract class IpListSource {
    * (as `fromEntries` checks them).
    * A change to the file re-activates the set so GuardDuty reads the new entries.
    */
-  public static fromAsset(file: string): IpListSource {
+  public static fromAsset(file: string): ListSource {
     return new AssetSource(file);
   }
 
@@ -153,20 +184,20 @@ export abstract class IpListSource {
    * @throws at synth time for an entry the list does not take (a domain name in an IP list, a
    * URL, a wildcard), naming it, and for more entries than GuardDuty allows in an IP list.
    */
-  public static fromEntries(entries: string[]): IpListSource {
+  public static fromEntries(entries: string[]): ListSource {
     return new EntriesSource(entries);
   }
 
   /** Make the list available to a set defined in `scope`. */
-  public abstract bind(scope: Construct, options: IpListBindOptions): IpListSourceConfig;
+  public abstract bind(scope: Construct, options: ListBindOptions): ListSourceConfig;
 }
 
-class BucketSource extends IpListSource {
-  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly options: IpListBucketOptions) {
+class BucketSource extends ListSource {
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly options: ListBucketOptions) {
     super();
   }
 
-  public bind(scope: Construct): IpListSourceConfig {
+  public bind(scope: Construct): ListSourceConfig {
     const known = !Token.isUnresolved(this.key);
     if (known && (this.key.length === 0 || this.key.startsWith('/'))) {
       throw new ValidationError(scope, `the list's object key must be a non-empty key without a leading "/", got: "${this.key}"`);
@@ -188,12 +219,12 @@ class BucketSource extends IpListSource {
   }
 }
 
-class AssetSource extends IpListSource {
+class AssetSource extends ListSource {
   constructor(private readonly file: string) {
     super();
   }
 
-  public bind(scope: Construct, options: IpListBindOptions): IpListSourceConfig {
+  public bind(scope: Construct, options: ListBindOptions): ListSourceConfig {
     if (!fs.existsSync(this.file) || !fs.statSync(this.file).isFile()) {
       throw new ValidationError(scope, `the list file must be an existing file, got: ${this.file}`);
     }
@@ -201,7 +232,7 @@ class AssetSource extends IpListSource {
     if (size > MAX_FILE_BYTES) {
       throw new ValidationError(scope, `GuardDuty reads list files of at most 35 MB, got ${size} bytes: ${this.file}`);
     }
-    if (options.format === IpListFormat.TXT) {
+    if (options.format === ListFormat.TXT) {
       validateEntries(scope, parseTxt(fs.readFileSync(this.file, 'utf-8')), options.kind, this.file);
     }
     const asset = new s3_assets.Asset(scope, 'List', { path: this.file });
@@ -209,13 +240,13 @@ class AssetSource extends IpListSource {
   }
 }
 
-class EntriesSource extends IpListSource {
+class EntriesSource extends ListSource {
   constructor(private readonly entries: string[]) {
     super();
   }
 
-  public bind(scope: Construct, options: IpListBindOptions): IpListSourceConfig {
-    if (options.format !== IpListFormat.TXT) {
+  public bind(scope: Construct, options: ListBindOptions): ListSourceConfig {
+    if (options.format !== ListFormat.TXT) {
       throw new ValidationError(scope, `an inline list is written as plaintext: \`format\` must be TXT, got: ${options.format}`);
     }
     const entries = this.entries.map((e) => e.trim());
@@ -230,7 +261,7 @@ class EntriesSource extends IpListSource {
   }
 }
 
-function assetConfig(asset: s3_assets.Asset, contentHash: string): IpListSourceConfig {
+function assetConfig(asset: s3_assets.Asset, contentHash: string): ListSourceConfig {
   return {
     bucket: asset.bucket,
     objectKey: asset.s3ObjectKey,
@@ -246,7 +277,7 @@ function parseTxt(content: string): string[] {
   return content.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-function validateEntries(scope: Construct, entries: string[], kind: IpListKind, where: string): void {
+function validateEntries(scope: Construct, entries: string[], kind: ListKind, where: string): void {
   const entity = isEntityList(kind);
   const what = entity ? 'IP address, CIDR range or domain name' : 'IP address or CIDR range';
   if (entries.length === 0) {
@@ -255,7 +286,7 @@ function validateEntries(scope: Construct, entries: string[], kind: IpListKind, 
   const max = MAX_ENTRIES[kind];
   if (max !== undefined && entries.length > max) {
     throw new ValidationError(scope, `GuardDuty allows at most ${max.toLocaleString('en-US')} IP addresses and CIDR ranges in a `
-      + `${kind === IpListKind.TRUSTED ? 'trusted' : 'threat'} IP list, ${where} has ${entries.length}`);
+      + `${kind === ListKind.TRUSTED ? 'trusted' : 'threat'} IP list, ${where} has ${entries.length}`);
   }
   entries.forEach((entry, index) => {
     if (isIpOrCidr(entry) || (entity && isDomainName(entry))) return;
