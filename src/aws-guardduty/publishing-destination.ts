@@ -21,6 +21,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { IDetectorRef } from './detector-ref';
 import { ValidationError } from '../private/errors';
 import { ThreatDetectionProvider } from '../private/provider';
+import { OPT_IN_REGIONS_CONTEXT, optInRegions, REGION_FACTS_DATE, regionFacts } from '../private/region-facts';
 import { PublishingDestinationResource } from '../private/resources/guardduty/publishing-destination';
 import { publishingDestinationPermissions } from '../private/resources/guardduty/publishing-destination.permissions';
 import { joinSiblings } from '../private/siblings';
@@ -104,8 +105,9 @@ export interface PublishingDestinationProps extends PublishingDestinationOptions
  * Export of a detector's findings to an S3 bucket, encrypted with a KMS key.
  *
  * By default the construct writes the bucket policy and key policy statements GuardDuty needs,
- * for the Region's GuardDuty service principal (opt-in Regions use their regional principal),
- * scoped to this detector with `aws:SourceAccount` and `aws:SourceArn`, and the destination
+ * for the Region's GuardDuty service principal (opt-in Regions use their regional principal;
+ * which Regions are opt-in comes from the library's dated Region facts, and a Region newer than
+ * them is a warning unless the `cdk-threat-detection:optInRegions` context lists it), scoped to this detector with `aws:SourceAccount` and `aws:SourceArn`, and the destination
  * depends on them, so the first deploy does not race them. The handler gets read access to the
  * bucket's location and the key's description. The deployment waits until GuardDuty reports
  * PUBLISHING, and fails with what to fix when it reports
@@ -298,18 +300,31 @@ function validateSameRegion(scope: Construct, bucket: s3.IBucket, key: kms.IKey)
 
 /**
  * The GuardDuty service principal of the stack's Region: opt-in Regions use
- * `guardduty.<region>.amazonaws.com`. For a Region unknown at synth time, a condition on
- * `AWS::Region` (one per stack) picks it at deploy time.
+ * `guardduty.<region>.amazonaws.com`. Opt-in comes from the library's Region facts
+ * (`region-facts.ts`), plus the Regions the `cdk-threat-detection:optInRegions` context names; a
+ * Region the facts do not know falls back to aws-cdk-lib's table, with a warning. For a Region
+ * unknown at synth time, a condition on `AWS::Region` (one per stack) picks it at deploy time.
  */
 function guardDutyPrincipal(scope: Construct): string {
   const stack = Stack.of(scope);
+  const extraOptIn = contextOptInRegions(scope);
   if (!Token.isUnresolved(stack.region)) {
-    return RegionInfo.get(stack.region).isOptInRegion ? `guardduty.${stack.region}.amazonaws.com` : 'guardduty.amazonaws.com';
+    const facts = regionFacts(stack.region);
+    const optIn = extraOptIn.includes(stack.region) || (facts?.optIn ?? RegionInfo.get(stack.region).isOptInRegion);
+    if (!facts && !extraOptIn.includes(stack.region)) {
+      Annotations.of(scope).addWarningV2('cdk-threat-detection:unknownRegion',
+        `Region ${stack.region} is not in cdk-threat-detection's Region facts (as of ${REGION_FACTS_DATE}), so whether it is an opt-in `
+        + `Region comes from aws-cdk-lib, which says it is ${optIn ? '' : 'not '}one. That decides GuardDuty's principal in the bucket and `
+        + `key policies: ${optIn ? `guardduty.${stack.region}.amazonaws.com` : 'guardduty.amazonaws.com'}. Upgrade cdk-threat-detection; `
+        + `or, if ${stack.region} is an opt-in Region, add it to the context value "${OPT_IN_REGIONS_CONTEXT}" (a list of Regions).`);
+    }
+    return optIn ? `guardduty.${stack.region}.amazonaws.com` : 'guardduty.amazonaws.com';
   }
   const id = 'CdkThreatDetectionOptInRegion';
   let condition = stack.node.tryFindChild(id) as CfnCondition | undefined;
   if (!condition) {
-    const optIn = RegionInfo.regions.filter((r) => r.isOptInRegion).map((r) => Fn.conditionEquals(Aws.REGION, r.name));
+    const regions = [...new Set([...optInRegions(), ...extraOptIn])].sort();
+    const optIn = regions.map((r) => Fn.conditionEquals(Aws.REGION, r));
     // Fn::Or takes 2 to 10 conditions: nest groups of up to 10.
     const groups: any[] = [];
     for (let i = 0; i < optIn.length; i += 10) {
@@ -319,4 +334,18 @@ function guardDutyPrincipal(scope: Construct): string {
     condition = new CfnCondition(stack, id, { expression: groups.length === 1 ? groups[0] : Fn.conditionOr(...groups) });
   }
   return Fn.conditionIf(condition.logicalId, Fn.join('', ['guardduty.', Aws.REGION, '.amazonaws.com']), 'guardduty.amazonaws.com').toString();
+}
+
+/**
+ * The Regions the `cdk-threat-detection:optInRegions` context value names as opt-in.
+ *
+ * @throws if the value is not a list of Region names
+ */
+function contextOptInRegions(scope: Construct): string[] {
+  const value: unknown = scope.node.tryGetContext(OPT_IN_REGIONS_CONTEXT);
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((r) => typeof r === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r))) {
+    throw new ValidationError(scope, `The context value "${OPT_IN_REGIONS_CONTEXT}" must be a list of Region names (e.g. ["ap-east-2"]), got: ${JSON.stringify(value)}`);
+  }
+  return value;
 }

@@ -64,6 +64,57 @@ test('an opt-in Region uses its regional service principal', () => {
   });
 });
 
+test.each(['ap-east-2', 'ap-southeast-6'])('%s, an opt-in Region the floor aws-cdk-lib does not know, uses its regional principal', (region) => {
+  const { stack, detector, key, bucket } = setup(region);
+  detector.addPublishingDestination('Export', { bucket, key });
+  const template = Template.fromStack(stack);
+  for (const [type, property] of [['AWS::KMS::Key', 'KeyPolicy'], ['AWS::S3::BucketPolicy', 'PolicyDocument']]) {
+    template.hasResourceProperties(type, {
+      [property]: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: `guardduty.${region}.amazonaws.com` } })]) },
+    });
+  }
+  expect(JSON.stringify(template.toJSON())).not.toContain('"Service":"guardduty.amazonaws.com"');
+  expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('Region facts'))).toEqual([]);
+});
+
+test('a Region the facts do not know: aws-cdk-lib\'s answer, and a warning that says what to do', () => {
+  const { stack, detector, key, bucket } = setup('us-future-1');
+  detector.addPublishingDestination('Export', { bucket, key });
+  Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'guardduty.amazonaws.com' } })]) },
+  });
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('Region us-future-1 is not in cdk-threat-detection\'s Region facts'));
+  expect(warnings).toHaveLength(1);
+  expect(JSON.stringify(warnings[0].entry.data)).toContain('cdk-threat-detection:optInRegions');
+});
+
+test('the cdk-threat-detection:optInRegions context makes a Region opt-in, at synth and in the deploy-time condition', () => {
+  const app = new App({ context: { 'cdk-threat-detection:optInRegions': ['us-future-1'] } });
+  const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'us-future-1' } });
+  const detector = new guardduty.Detector(stack, 'Detector');
+  const key = new kms.Key(stack, 'Key');
+  detector.addPublishingDestination('Export', { bucket: new s3.Bucket(stack, 'Findings', { encryptionKey: key }), key });
+  Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'guardduty.us-future-1.amazonaws.com' } })]) },
+  });
+  expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('Region facts'))).toEqual([]);
+
+  const agnostic = new Stack(new App({ context: { 'cdk-threat-detection:optInRegions': ['us-future-1'] } }), 'Agnostic');
+  const detector2 = new guardduty.Detector(agnostic, 'Detector');
+  const key2 = new kms.Key(agnostic, 'Key');
+  detector2.addPublishingDestination('Export', { bucket: new s3.Bucket(agnostic, 'Findings', { encryptionKey: key2 }), key: key2 });
+  expect(JSON.stringify(Template.fromStack(agnostic).toJSON().Conditions.CdkThreatDetectionOptInRegion)).toContain('"us-future-1"');
+});
+
+test('a context value that is not a list of Regions is refused, naming it', () => {
+  const app = new App({ context: { 'cdk-threat-detection:optInRegions': 'ap-east-2' } });
+  const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const detector = new guardduty.Detector(stack, 'Detector');
+  const key = new kms.Key(stack, 'Key');
+  expect(() => detector.addPublishingDestination('Export', { bucket: new s3.Bucket(stack, 'Findings', { encryptionKey: key }), key }))
+    .toThrow('The context value "cdk-threat-detection:optInRegions" must be a list of Region names (e.g. ["ap-east-2"]), got: "ap-east-2"');
+});
+
 test('a Region unknown at synth time picks the principal with a condition on AWS::Region', () => {
   const { stack, detector, key, bucket } = setup();
   detector.addPublishingDestination('Export', { bucket, key });
@@ -71,6 +122,10 @@ test('a Region unknown at synth time picks the principal with a condition on AWS
   const condition = JSON.stringify(template.Conditions.CdkThreatDetectionOptInRegion);
   expect(condition).toContain('"me-south-1"');
   expect(condition).toContain('"af-south-1"');
+  // Opt-in Regions newer than the floor aws-cdk-lib's table, from the library's own facts.
+  expect(condition).toContain('"ap-east-2"');
+  expect(condition).toContain('"ap-southeast-6"');
+  expect(condition).not.toContain('"us-east-1"');
   expect(JSON.stringify(template.Resources)).toContain('{"Fn::If":["CdkThreatDetectionOptInRegion",{"Fn::Join":["",["guardduty.",{"Ref":"AWS::Region"},".amazonaws.com"]]},"guardduty.amazonaws.com"]}');
 });
 
