@@ -3,3 +3,4 @@ export * as aws_detective from './aws-detective';
 export * from './member-account-source';
 export * from './threat-detection-handler';
 export * from './threat-detection-handler-props';
+export * from './organization-threat-detection';

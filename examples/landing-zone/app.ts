@@ -385,8 +385,8 @@ export function buildLandingZone(app: App, settings: LandingZoneSettings): Stack
     settingsFromAdministrator: true,
     removalPolicy: RemovalPolicy.DESTROY,
   });
-  security.addDependency(management);
-  workload.addDependency(security);
-  vended.addDependency(vendingMembership);
+  security.node.addDependency(management);
+  workload.node.addDependency(security);
+  vended.node.addDependency(vendingMembership);
   return [management, security, workload, vendingMembership, vended];
 }

@@ -5,6 +5,7 @@
  * 0 when every stack deployed and was destroyed, 1 when one failed, 2 for bad input.
  */
 import { parseArgs } from 'node:util';
+import { formatCoverage, readCoverage } from './coverage';
 import { LandingZoneReplayResult, replayLandingZone, ReplayFaults, ReplayInputError } from './landing-zone-replay';
 import { declaredAccounts, OrganizationFileError, readOrganizationFile } from './organization-file';
 import { ReplayEvent } from './replay';
@@ -139,6 +140,10 @@ async function run({ values, positionals }: CommandLine, write: (line: string) =
       if (!values.quiet) {
         write(`\n${title}:`);
         await printState(api, accounts, step.region, write);
+        if (step.regions.length > 1) {
+          write(`  Coverage of the organization, by Region (${step.regions.length} Regions):`);
+          formatCoverage(await readCoverage(api, organization.managementAccount.id, step.regions)).forEach((l) => write(l));
+        }
       }
       if (step.kind === 'before' || (step.kind === 'deploy' && step.assemblyIndex! < positionals.length)) {
         const next = step.kind === 'before' ? 1 : step.assemblyIndex! + 1;

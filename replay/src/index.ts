@@ -10,6 +10,8 @@ export type { OrganizationAccountEntry, OrganizationDescription } from './organi
 export { CloudFormationReplay, DeploymentFailed } from './replay';
 export type { ReplayEvent, ReplayOptions } from './replay';
 export { printState } from './report';
+export { formatCoverage, readCoverage } from './coverage';
+export type { RegionCoverage, ServiceCoverage } from './coverage';
 export { main as runReplayCommand, USAGE } from './cli';
 export { LocalApi } from './local-api/server';
 export type { FaultRule, FaultKind } from './local-api/server';

@@ -44,6 +44,8 @@ export interface ReplayStep {
   readonly stacks: ReadonlyArray<string>;
   /** The Region of the first assembly's first stack (the organization's detectors and graphs are seeded there by default). */
   readonly region: string;
+  /** Every Region the assemblies deploy to, the first stack's first. */
+  readonly regions: ReadonlyArray<string>;
 }
 
 export interface LandingZoneReplayOptions {
@@ -97,6 +99,8 @@ export class ReplayInputError extends Error {
 /** A stack of an assembly: its artifact id, account and Region, and the stacks it depends on. */
 export interface AssemblyStack {
   readonly id: string;
+  /** The (nested) assembly directory holding it: a Stage's stacks are in the stage's own directory. */
+  readonly dir: string;
   readonly account: string;
   readonly region: string;
   readonly dependencies: ReadonlyArray<string>;
@@ -104,9 +108,25 @@ export interface AssemblyStack {
 
 /**
  * The stacks of a cloud assembly in deployment order: each after the stacks it depends on, in the
- * manifest's order otherwise (the order the CDK CLI deploys them in).
+ * manifest's order otherwise (the order the CDK CLI deploys them in). A CDK Stage is a nested
+ * assembly: its stacks are read from its directory, after the stacks of the assembly around it
+ * and in the order the stages appear (as `cdk deploy --all` deploys a stage's stacks).
  */
 export function assemblyStacks(dir: string): AssemblyStack[] {
+  const stacks = readAssembly(dir);
+  const seen = new Map<string, string>();
+  for (const s of stacks) {
+    if (seen.has(s.id)) {
+      throw new ReplayInputError(`two stacks have the artifact id ${s.id} (in ${seen.get(s.id)} and ${s.dir}): give the stages' stacks distinct ids`);
+    }
+    seen.set(s.id, s.dir);
+  }
+  if (stacks.length === 0) throw new ReplayInputError(`${dir} holds no stack`);
+  return stacks;
+}
+
+/** One assembly's stacks in deployment order, then its nested assemblies' (Stages). */
+function readAssembly(dir: string): AssemblyStack[] {
   const manifestFile = path.join(dir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     throw new ReplayInputError(`${dir} is not a cloud assembly (no manifest.json): give the directory \`cdk synth\` writes (cdk.out)`);
@@ -118,20 +138,14 @@ export function assemblyStacks(dir: string): AssemblyStack[] {
     throw new ReplayInputError(`${manifestFile} is not valid JSON: ${(err as Error).message}`);
   }
   const artifacts = manifest.artifacts ?? {};
-  const nested = Object.entries(artifacts).filter(([, a]) => a.type === 'cdk:cloud-assembly').map(([id]) => id);
-  if (nested.length > 0) {
-    throw new ReplayInputError(`${dir} holds nested assemblies (CDK Stages: ${nested.join(', ')}); give each stage's directory `
-      + `(${path.join(dir, artifacts[nested[0]].properties?.directoryName ?? '<stage>')}) instead`);
-  }
   const stacks = Object.entries(artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id, a]) => {
     const env = /^aws:\/\/([^/]+)\/(.+)$/.exec(String(a.environment ?? ''));
     if (!env || env[1] === 'unknown-account' || env[2] === 'unknown-region') {
       throw new ReplayInputError(`stack ${id} in ${dir} has no account and Region (env): the replay deploys each stack as its account; `
         + 'give it `env: { account, region }`');
     }
-    return { id, account: env[1], region: env[2], dependencies: (a.dependencies ?? []).filter((d: string) => artifacts[d]?.type === 'aws:cloudformation:stack') };
+    return { id, dir, account: env[1], region: env[2], dependencies: (a.dependencies ?? []).filter((d: string) => artifacts[d]?.type === 'aws:cloudformation:stack') };
   });
-  if (stacks.length === 0) throw new ReplayInputError(`${dir} holds no stack`);
   const ordered: AssemblyStack[] = [];
   const visit = (stack: AssemblyStack, trail: string[]) => {
     if (ordered.includes(stack)) return;
@@ -140,7 +154,8 @@ export function assemblyStacks(dir: string): AssemblyStack[] {
     ordered.push(stack);
   };
   stacks.forEach((s) => visit(s, []));
-  return ordered;
+  const nested = Object.values(artifacts).filter((a) => a.type === 'cdk:cloud-assembly');
+  return [...ordered, ...nested.flatMap((a) => readAssembly(path.join(dir, a.properties?.directoryName ?? '')))];
 }
 
 /** Replay the assemblies in the organization: create, each update, destroy. */
@@ -158,6 +173,7 @@ export async function replayLandingZone(options: LandingZoneReplayOptions): Prom
     }
   }
   const region = plans[0].stacks[0].region;
+  const regions = [...new Set([region, ...plans.flatMap((p) => p.stacks.map((st) => st.region))])];
 
   const api = options.api ?? await new LocalApi().start();
   const replay = new CloudFormationReplay({ api, onEvent: options.onEvent });
@@ -176,7 +192,7 @@ export async function replayLandingZone(options: LandingZoneReplayOptions): Prom
     }
     if (faults.listLagMs !== undefined) api.setListLag(faults.listLagMs);
     if (faults.settleMs !== undefined) api.setSettleTime(faults.settleMs);
-    await options.onStep?.({ kind: 'before', stacks: [], region }, api);
+    await options.onStep?.({ kind: 'before', stacks: [], region, regions }, api);
 
     /** Each deployed stack and the last assembly that holds it (the destroy reads its template there). */
     const deployed = new Map<string, string>();
@@ -184,18 +200,18 @@ export async function replayLandingZone(options: LandingZoneReplayOptions): Prom
       let failed = false;
       for (const stack of stacks) {
         try {
-          await replay.deploy(dir, stack.id);
-          deployed.set(stack.id, dir);
+          await replay.deploy(stack.dir, stack.id);
+          deployed.set(stack.id, stack.dir);
         } catch (err) {
           if (!(err instanceof DeploymentFailed)) throw err;
           failures.push(err);
           // A created stack that rolled back is gone; an updated one stays at its old template.
-          if (replay.resources(stack.id).length > 0) deployed.set(stack.id, deployed.get(stack.id) ?? dir);
+          if (replay.resources(stack.id).length > 0) deployed.set(stack.id, deployed.get(stack.id) ?? stack.dir);
           failed = true;
           break;
         }
       }
-      await options.onStep?.({ kind: 'deploy', assemblyIndex: i + 1, assembly: dir, stacks: stacks.map((s) => s.id), region }, api);
+      await options.onStep?.({ kind: 'deploy', assemblyIndex: i + 1, assembly: dir, stacks: stacks.map((s) => s.id), region, regions }, api);
       if (failed) break;
     }
 
@@ -210,7 +226,7 @@ export async function replayLandingZone(options: LandingZoneReplayOptions): Prom
           failures.push(err);
         }
       }
-      await options.onStep?.({ kind: 'destroy', stacks: order, region }, api);
+      await options.onStep?.({ kind: 'destroy', stacks: order, region, regions }, api);
     }
   } catch (err) {
     await close();

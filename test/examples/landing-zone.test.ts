@@ -112,8 +112,10 @@ describe('replayed lifecycle', () => {
     const planId = plans()[0].id;
 
     for (const s of updated.stacks) await replay.deploy(updated.dir, s);
-    // The sandbox OU joined the member set; the organization now auto-enables every account.
-    expect(members()).toEqual([`${WORKLOAD_ACCOUNT} Enabled`, `${VENDED_ACCOUNT} Enabled`, ...SANDBOX_ACCOUNTS.map((a) => `${a} Enabled`)].sort());
+    // The sandbox OU joined the member set; the organization now auto-enables every account, so
+    // GuardDuty also enrols the management account (it has a detector, which ALL requires of it).
+    expect(members()).toEqual([`${MANAGEMENT_ACCOUNT} Enabled`, `${WORKLOAD_ACCOUNT} Enabled`, `${VENDED_ACCOUNT} Enabled`,
+      ...SANDBOX_ACCOUNTS.map((a) => `${a} Enabled`)].sort());
     expect(api.guardduty.multiAccount.organizationConfiguration(SECURITY_ACCOUNT, REGION).autoEnableOrganizationMembers).toBe('ALL');
     expect(api.guardduty.detectors(SANDBOX_ACCOUNTS[0], REGION)[0].features.get('LAMBDA_NETWORK_LOGS')?.status).toBe('ENABLED');
     // The sandbox accounts got the set's list, not the workload account's override: AI Protection was pushed to the workload account only.
@@ -164,7 +166,10 @@ describe('replayed lifecycle', () => {
     expect(detector(WORKLOAD_ACCOUNT)!.id).toBe(preexisting);
     expect(detector(MANAGEMENT_ACCOUNT)).toBeUndefined();
     expect(detector(VENDED_ACCOUNT)).toBeUndefined();
-    expect(members()).toEqual([]);
+    // What the stacks enrolled is gone; the management account, which GuardDuty enrolled itself
+    // under ALL, stays (turning auto-enable off "doesn't disable the corresponding option for
+    // your existing accounts").
+    expect(members()).toEqual([`${MANAGEMENT_ACCOUNT} Enabled`]);
     expect(api.guardduty.multiAccount.delegatedAdministrator(REGION)).toBeUndefined();
     // The vended account left the graph; disabling the Detective administrator deleted the
     // organization graph (the adopted BehaviorGraph itself is retained and was never deleted).

@@ -1,7 +1,7 @@
 /**
  * The library's Region facts against AWS's own data: every Region of every partition is
  * classified, and GuardDuty's and Detective's availability is the Regions their endpoints cover.
- * The data is an extract of `endpoints.json` (fixtures/endpoints-extract.json), checked against the
+ * The data is an extract of `endpoints.json` (the replay's vendored `replay/src/local-api/models/endpoints-regions.json`, which the local API also reads), checked against the
  * full file where the shared service models are present.
  */
 import * as fs from 'node:fs';
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { REGION_FACTS, optInRegions, regionFacts } from '../../src/private/region-facts';
 
 interface Partition { readonly 'partition': string; readonly 'regions': string[]; readonly 'guardduty': string[]; readonly 'api.detective': string[] }
-const extract: { partitions: Partition[] } = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'endpoints-extract.json'), 'utf8'));
+const extract: { partitions: Partition[] } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'replay', 'src', 'local-api', 'models', 'endpoints-regions.json'), 'utf8'));
 
 test('every Region of every partition is classified, and no other', () => {
   const regions = extract.partitions.flatMap((p) => p.regions);

@@ -178,33 +178,61 @@ export class GuardDutyMultiAccount {
         continue;
       }
       const inOrganization = viaOrganization && org.accounts.get(accountId)?.state === 'ACTIVE';
-      const memberRegion = this.host.region(accountId, context.region);
-      if (inOrganization && accountId === org.managementAccount && memberRegion.detectors.size === 0) {
+      if (inOrganization && accountId === org.managementAccount && this.host.region(accountId, context.region).detectors.size === 0) {
         unprocessed.push({ AccountId: accountId, Result: MemberMessages.MANAGEMENT_MUST_ENABLE });
         continue;
       }
-      const now = new Date(emulatorNow());
-      region.members.set(accountId, {
-        accountId,
-        email,
-        status: 'Created',
-        next: inOrganization ? 'Enabled' : undefined,
-        settlesAt: emulatorNow() + this.host.settleMs(),
-        viaOrganization: inOrganization,
-        updatedAt: now,
-      });
-      if (inOrganization) {
-        // "As a delegated administrator, using CreateMembers will enable GuardDuty in the added
-        // member accounts", with the organization's auto-enable settings for protection plans.
-        if (memberRegion.detectors.size === 0) {
-          const detector = newDetector(this.host.lagMs());
-          applyFeatures(detector, this.autoEnabledFeatures(region.organizationConfiguration));
-          memberRegion.detectors.set(detector.id, detector);
-        }
-        memberRegion.administrator = { accountId: context.account };
-      }
+      this.addMember(region, accountId, email, inOrganization, context);
     }
     return { UnprocessedAccounts: unprocessed };
+  }
+
+  /**
+   * A member of the administrator's detector: an organization account is enabled (after the
+   * settle time) with GuardDuty turned on in it; another account waits for an invitation.
+   */
+  private addMember(region: RegionState, accountId: string, email: string, inOrganization: boolean, context: ServiceContext): void {
+    region.members.set(accountId, {
+      accountId,
+      email,
+      status: 'Created',
+      next: inOrganization ? 'Enabled' : undefined,
+      settlesAt: emulatorNow() + this.host.settleMs(),
+      viaOrganization: inOrganization,
+      updatedAt: new Date(emulatorNow()),
+    });
+    if (inOrganization) {
+      // "As a delegated administrator, using CreateMembers will enable GuardDuty in the added
+      // member accounts", with the organization's auto-enable settings for protection plans.
+      const memberRegion = this.host.region(accountId, context.region);
+      if (memberRegion.detectors.size === 0) {
+        const detector = newDetector(this.host.lagMs());
+        applyFeatures(detector, this.autoEnabledFeatures(region.organizationConfiguration));
+        memberRegion.detectors.set(detector.id, detector);
+      }
+      memberRegion.administrator = { accountId: context.account };
+    }
+  }
+
+  /**
+   * `ALL`: "all accounts in the organization have GuardDuty enabled automatically" ("It may take up
+   * to 24 hours": here the settle time): every active organization account that is not yet a
+   * member becomes one, enabled once it settles (the management account only once it has a
+   * detector, as CreateMembers requires: "your organization master must first enable GuardDuty to
+   * be added as a member").
+   *
+   * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_UpdateOrganizationConfiguration.html
+   */
+  private enrolAllAccounts(region: RegionState, context: ServiceContext): void {
+    const org = this.host.organization;
+    for (const [accountId, account] of org.accounts) {
+      if (account.state !== 'ACTIVE' || accountId === context.account) continue;
+      const existing = region.members.get(accountId);
+      if (existing && !['Removed', 'Resigned'].includes(settle(existing).status)) continue;
+      if (accountId === org.managementAccount && this.host.region(accountId, context.region).detectors.size === 0) continue;
+      if (region.members.size >= MAX_MEMBERS) return;
+      this.addMember(region, accountId, account.email, true, context);
+    }
   }
 
   private autoEnabledFeatures(config: OrganizationConfigurationState) {
@@ -559,6 +587,7 @@ export class GuardDutyMultiAccount {
       set('EKS_AUDIT_LOGS', ds.Kubernetes?.AuditLogs?.AutoEnable);
       set('EBS_MALWARE_PROTECTION', ds.MalwareProtection?.ScanEc2InstanceWithFindings?.EbsVolumes?.AutoEnable);
     }
+    if (config.autoEnableOrganizationMembers === 'ALL') this.enrolAllAccounts(region, context);
     config.writes++;
     return {};
   }

@@ -7,6 +7,8 @@
  * - Routing and validation come from the official service models (`./models`), read at run time.
  * - State is per account (from the request's access key) and Region (from the SigV4 credential
  *   scope); the service (guardduty or detective) also comes from the scope, so one port serves both.
+ * - A GuardDuty or Detective call in a Region where the service has no endpoint (AWS's
+ *   `endpoints.json`: Detective is in fewer Regions) gets no answer: the connection is dropped.
  * - Every call is logged (operation, account, region, input, outcome) for assertions.
  * - Faults can be injected: throttling, 5xx before or after the operation took effect, and
  *   read-after-write lag on list operations.
@@ -28,6 +30,10 @@ import type { ListSetState } from './guardduty-state';
 import { accessDeniedMessage, actionFor, AuthorizationRecord, contextFor, IamAuthorizer, PolicyDocument, Principal, resourceFor } from './iam';
 import { ServiceModel, ValidationFailure, WireResponse } from './model';
 import { OrganizationState, OrganizationsService } from './organizations';
+import { hasEndpoint } from './regions';
+
+/** The answer to a call of a service in a Region where it has no endpoint: the connection is dropped. */
+const NO_ENDPOINT: WireResponse = { status: 0, headers: {}, body: '' };
 
 export interface CallRecord {
   readonly service: string;
@@ -35,7 +41,7 @@ export interface CallRecord {
   readonly account: string;
   readonly region: string;
   readonly input: Record<string, unknown>;
-  /** HTTP status of the answer. */
+  /** HTTP status of the answer; 0 when the connection was dropped (the service has no endpoint in the Region). */
   readonly status: number;
   /** Error shape name, when the call failed. */
   readonly error?: string;
@@ -150,6 +156,10 @@ export class LocalApi {
     this.server = http.createServer((req, res) => {
       this.handle(req).then(
         (response) => {
+          if (response === NO_ENDPOINT) {
+            req.socket.destroy();
+            return;
+          }
           res.writeHead(response.status, { ...response.headers, 'x-amzn-requestid': randomUUID() });
           res.end(response.body);
         },
@@ -261,6 +271,21 @@ export class LocalApi {
     const account = principal.account;
     if (signingName === 'cloudformation') return this.handleCloudFormation(body, principal, region);
     if (signingName === 'events') return this.handleEventBridge(String(req.headers['x-amz-target'] ?? ''), body, principal, region);
+    if (!hasEndpoint(signingName, region)) {
+      // No host answers there: the connection fails, as resolving `<service>.<region>.amazonaws.com` would.
+      this.calls.push({
+        principal: principal.arn,
+        authorization: [],
+        service: signingName,
+        operation: String(req.headers['x-amz-target'] ?? req.url),
+        account,
+        region,
+        input: {},
+        status: 0,
+        error: 'NoEndpointInRegion',
+      });
+      return NO_ENDPOINT;
+    }
     const service = this.services.get(signingName);
     if (!service) {
       return plainError(400, 'UnknownServiceException', `The local API does not serve ${signingName}.`);

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateDetectorCommand, GetDetectorCommand, GuardDutyClient, ListDetectorsCommand, TagResourceCommand, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
+import { DetectiveClient, ListGraphsCommand } from '@aws-sdk/client-detective';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GuardDutyMessages } from '../../src/local-api/guardduty';
 import { LocalApi } from '../../src/local-api/server';
@@ -127,4 +128,15 @@ test('a service fault without a modelled status is a 500, which the SDK retries 
   const { Accounts } = await organizations.send(new ListAccountsCommand({}));
   expect(Accounts?.map((a) => a.Id)).toEqual(['999999999999']);
   expect(api.callsOf('ListAccounts').map((c) => c.status)).toEqual([500, 200]);
+});
+
+test('Detective in a Region where it has no endpoint (ap-northeast-3) gets no answer; GuardDuty there does', async () => {
+  const credentials = api.credentialsFor('111111111111');
+  const detectiveOsaka = new DetectiveClient({ region: 'ap-northeast-3', endpoint: api.url, credentials, maxAttempts: 1 });
+  await expect(detectiveOsaka.send(new ListGraphsCommand({}))).rejects.toThrow(/socket hang up|ECONNRESET/);
+  expect(api.calls.at(-1)).toMatchObject({ service: 'detective', region: 'ap-northeast-3', status: 0, error: 'NoEndpointInRegion' });
+  const guardDutyOsaka = new GuardDutyClient({ region: 'ap-northeast-3', endpoint: api.url, credentials, maxAttempts: 1 });
+  await expect(guardDutyOsaka.send(new ListDetectorsCommand({}))).resolves.toMatchObject({ DetectorIds: [] });
+  const detectiveTokyo = new DetectiveClient({ region: 'ap-northeast-1', endpoint: api.url, credentials, maxAttempts: 1 });
+  await expect(detectiveTokyo.send(new ListGraphsCommand({}))).resolves.toMatchObject({ GraphList: [] });
 });
