@@ -210,8 +210,8 @@ project.eslint?.addRules({
       {
         target: './lambda',
         from: './src',
-        except: ['./private/contracts.ts', './private/resource-definition.ts', './private/resources'],
-        message: 'The handler bundle imports only the pure contracts of src/private (no aws-cdk-lib in the asset).',
+        except: ['./private/contracts.ts', './private/resource-definition.ts', './private/resources', './private/region-facts.ts'],
+        message: 'The handler bundle imports only the pure contracts and data of src/private (no aws-cdk-lib in the asset).',
       },
     ],
   }],
@@ -289,13 +289,16 @@ project.addTask('replay:lock', {
 
 project.addTask('benchmark', {
   description: 'Print the handler\'s cold start beside AwsCustomResource\'s, what member accounts cost in four forms at 100 to '
-    + '49,995 accounts (synth, template, resources, API calls, CPU, memory, projected time), and the replay\'s cost per event; '
+    + '49,995 accounts (synth, template, resources, API calls, CPU, memory, projected time), what the organization construct costs in '
+    + '17 and 34 Regions (stacks, templates, synth, replay sequential and concurrent), and the replay\'s cost per event; '
     + 'fails when an event is refused or not answered SUCCESS',
   env: { NODE_NO_WARNINGS: '1' },
   steps: [
     { spawn: 'bundle' },
     { exec: 'ts-node --transpile-only --project test/tsconfig.json benchmarks/cold-start.ts' },
     { exec: 'node --expose-gc -r ts-node/register/transpile-only benchmarks/members.ts', env: { TS_NODE_PROJECT: 'test/tsconfig.json' } },
+    // The organization construct: stacks, template sizes and synth time for 17 and 34 Regions; its replay one and eight stacks at a time.
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json benchmarks/organization.ts' },
     // The replay's cost per event (cold starts and warm environments apart), from the example's summary.
     { exec: 'ts-node --transpile-only --project test/tsconfig.json examples/landing-zone/run.ts | tail -n 3' },
   ],

@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, RemovalPolicy, Stage } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { formatCoverage, OrganizationDescription, readCoverage, replayLandingZone, replayTimeout } from '../replay/src';
-import { OrganizationThreatDetection } from '../src';
+import { aws_guardduty as guardduty, OrganizationThreatDetection } from '../src';
 
 const MANAGEMENT = '111111111111';
 const ADMIN = '222222222222';
@@ -63,6 +63,10 @@ test('a Stage of three Regions: delegated and configured everywhere, Detective w
       // The last Region's auto-enable has not reached the workload account yet ("up to 24 hours").
       `  ap-northeast-3  admin ${ADMIN}, auto-enable ALL, 0 members (+1 pending), 0 export(s) | not available`,
     ]);
+    // GuardDuty's AWS Organizations registration went with the last Region (the home Region's stack, destroyed last).
+    expect(result.api.callsOf('DeregisterDelegatedAdministrator').filter((c) => c.input.ServicePrincipal === 'guardduty.amazonaws.com')
+      .map((c) => c.region)).toEqual(['eu-west-1']);
+    expect([...result.api.organization.delegatedAdministrators.get('guardduty.amazonaws.com') ?? []]).toEqual([]);
     // The stacks went in dependency order: the home Region's delegation first.
     const creates = result.events.filter((e) => e.requestType === 'Create');
     expect(creates.slice(0, 2).map((e) => [e.stack, e.resourceType])).toEqual([
@@ -77,3 +81,41 @@ test('a Stage of three Regions: delegated and configured everywhere, Detective w
     fs.rmSync(assembly, { recursive: true, force: true });
   }
 }, replayTimeout(40));
+
+const FOUR_REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2', 'eu-central-1'];
+
+test('deployed four stacks at a time (--concurrency 4): the home Region\'s delegation first, then the rest at once, all succeed', async () => {
+  const assembly = synth(FOUR_REGIONS);
+  const result = await replayLandingZone({ organization: ORGANIZATION, assemblies: [assembly], concurrency: 4, destroy: false });
+  try {
+    expect(result.failures.map((f) => f.message)).toEqual([]);
+    const enables = result.api.callsOf('EnableOrganizationAdminAccount').filter((c) => c.service === 'guardduty');
+    expect(enables.map((c) => [c.region, c.status])).toEqual([['eu-west-1', 200], ...FOUR_REGIONS.slice(1).map(() => [expect.any(String), 200])]);
+    expect((await readCoverage(result.api, MANAGEMENT, FOUR_REGIONS)).map((r) => r.guardDuty.administrator)).toEqual(FOUR_REGIONS.map(() => ADMIN));
+  } finally {
+    await result.close();
+    fs.rmSync(assembly, { recursive: true, force: true });
+  }
+}, replayTimeout(60));
+
+test('without the home-first order, first delegations in four Regions at once fail in all but one (the order is what makes it work)', async () => {
+  // What the construct does, less the dependency on the home Region's stack: the anchors' way.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'organization-'));
+  const app = new App({ outdir });
+  for (const region of FOUR_REGIONS) {
+    const stack = new Stack(app, `Delegation-${region}`, { env: { account: MANAGEMENT, region } });
+    new guardduty.OrganizationAdminAccount(stack, 'GuardDutyAdministrator', { administratorAccountId: ADMIN });
+  }
+  app.synth();
+  const result = await replayLandingZone({ organization: ORGANIZATION, assemblies: [outdir], concurrency: 4, destroy: false });
+  try {
+    const enables = result.api.callsOf('EnableOrganizationAdminAccount');
+    expect(enables.filter((c) => c.status === 200)).toHaveLength(1);
+    expect(enables.filter((c) => c.status === 400).map((c) => c.error)).toEqual(['BadRequestException', 'BadRequestException', 'BadRequestException']);
+    expect(result.failures).toHaveLength(3);
+    expect(result.failures.map((f) => f.message).join('\n')).toContain('The request is rejected because an invalid or out-of-range value is specified');
+  } finally {
+    await result.close();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}, replayTimeout(30));

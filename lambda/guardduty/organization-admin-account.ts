@@ -5,7 +5,10 @@
  * There is one delegated administrator per organization and Region. Another account already in
  * that role fails the resource, naming it, unless it is the one this resource put there (then an
  * update swaps them in place: disable the old one, wait through DISABLE_IN_PROGRESS, enable the
- * new one). Delete (only under `RemovalPolicy.DESTROY`) disables it and waits until it is gone.
+ * new one). Create and update answer once AWS Organizations lists the account as GuardDuty's
+ * delegated administrator (the registration the first delegation starts, which delegations in other
+ * Regions must wait for). Delete (only under `RemovalPolicy.DESTROY`) disables it, waits until it
+ * is gone, and deregisters it from AWS Organizations when no other Region delegates to it.
  */
 import {
   AdminAccount,
@@ -14,9 +17,13 @@ import {
   GuardDutyClient,
   paginateListOrganizationAdminAccounts,
 } from '@aws-sdk/client-guardduty';
+import {
+  AccountNotRegisteredException, DeregisterDelegatedAdministratorCommand, paginateListDelegatedAdministrators,
+} from '@aws-sdk/client-organizations';
+import { REGION_FACTS } from '../../src/private/region-facts';
 import { OrganizationAdminAccountResourceAttributes, OrganizationAdminAccountResourceProperties } from '../../src/private/resources/guardduty/organization-admin-account';
-import { guardDutyClient } from '../shared/clients';
-import { CustomResourceEvent, stackLocation } from '../shared/custom-resource';
+import { guardDutyClient, organizationsClient } from '../shared/clients';
+import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isAdministratorAlreadyDisabled } from '../shared/errors';
 import { log } from '../shared/log';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
@@ -27,7 +34,10 @@ type Result = HandlerResult<OrganizationAdminAccountResourceAttributes>;
 
 type AdminEvent = CustomResourceEvent<OrganizationAdminAccountResourceProperties>;
 
-/** Bound on each wait (enabling; disabling through DISABLE_IN_PROGRESS). */
+/** GuardDuty's service principal, under which AWS Organizations lists its delegated administrator. */
+const GUARDDUTY_SERVICE_PRINCIPAL = 'guardduty.amazonaws.com';
+
+/** Bound on each wait (enabling; the Organizations registration; disabling through DISABLE_IN_PROGRESS). */
 const ADMIN_WAIT_MS = 300_000;
 
 export const organizationAdminAccountHandler: ResourceHandler<OrganizationAdminAccountResourceProperties,
@@ -41,7 +51,9 @@ export const organizationAdminAccountHandler: ResourceHandler<OrganizationAdminA
     return result(event);
   },
   async delete(event) {
-    await disable(guardDutyClient(), event.ResourceProperties.AdminAccountId);
+    const accountId = event.ResourceProperties.AdminAccountId;
+    await disable(guardDutyClient(), accountId);
+    await deregisterWhenLast(accountId, stackLocation(event.StackId));
     return { physicalResourceId: event.PhysicalResourceId };
   },
 };
@@ -95,7 +107,72 @@ async function enable(client: GuardDutyClient, accountId: string, previous: stri
   }
   await client.send(new EnableOrganizationAdminAccountCommand({ AdminAccountId: accountId }));
   await waitUntil(client, accountId, 'ENABLED');
+  await waitForRegistration(accountId);
   log.info('Delegated administrator enabled', { accountId });
+}
+
+/**
+ * Deregister the account from AWS Organizations once it is GuardDuty's delegated administrator in
+ * no Region: the service API removes it in one Region, the registration is "a one-time global
+ * action" after the last. Every other Region where GuardDuty is available (the library's Region
+ * facts, this partition) is asked; a Region the management account has not enabled answers
+ * UnrecognizedClientException and counts as none. Any other failure to read a Region leaves the
+ * registration in place (said in the log): removing it while a Region still delegates would
+ * break that Region.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/change-guardduty-delegated-admin.html
+ */
+async function deregisterWhenLast(accountId: string, location: StackLocation): Promise<void> {
+  const others = Object.keys(REGION_FACTS)
+    .filter((r) => r !== location.region && REGION_FACTS[r].partition === location.partition && REGION_FACTS[r].guardDuty);
+  const stillDelegating: string[] = [];
+  for (const region of others) {
+    try {
+      const admin = await currentAdmin(guardDutyClient(region));
+      if (admin?.AdminAccountId === accountId) stillDelegating.push(region);
+    } catch (err) {
+      if ((err as { name?: string }).name === 'UnrecognizedClientException') continue;
+      log.warn('Could not read the delegated administrator of another Region; AWS Organizations\' registration is kept',
+        { region, error: String(err) });
+      return;
+    }
+  }
+  if (stillDelegating.length > 0) {
+    log.info('Still the delegated administrator in other Regions; AWS Organizations\' registration is kept',
+      { accountId, regions: stillDelegating });
+    return;
+  }
+  try {
+    await organizationsClient().send(new DeregisterDelegatedAdministratorCommand({
+      AccountId: accountId, ServicePrincipal: GUARDDUTY_SERVICE_PRINCIPAL,
+    }));
+    log.info('Deregistered from AWS Organizations: no Region delegates to it any more', { accountId });
+  } catch (err) {
+    if (!(err instanceof AccountNotRegisteredException)) throw err;
+  }
+}
+
+/**
+ * Wait until AWS Organizations lists the account as GuardDuty's delegated administrator. The first
+ * delegation registers it there, once for every Region, and a delegation in another Region before
+ * the registration completes is refused (aws-secure-environment-accelerator#778): answering only
+ * once it is listed lets the stacks of the other Regions, which wait for this one, go next.
+ */
+async function waitForRegistration(accountId: string): Promise<void> {
+  const organizations = organizationsClient();
+  await waitForStatus<'REGISTERED' | 'NOT_LISTED'>({
+    what: `AWS Organizations' registration of ${accountId} as GuardDuty's delegated administrator`,
+    read: async () => {
+      for await (const page of paginateListDelegatedAdministrators({ client: organizations, pageSize: 20 },
+        { ServicePrincipal: GUARDDUTY_SERVICE_PRINCIPAL })) {
+        if ((page.DelegatedAdministrators ?? []).some((a) => a.Id === accountId)) return 'REGISTERED';
+      }
+      return 'NOT_LISTED';
+    },
+    until: ['REGISTERED'],
+    timeoutMs: ADMIN_WAIT_MS,
+    initialDelayMs: 1_000,
+  });
 }
 
 async function disable(client: GuardDutyClient, accountId: string): Promise<void> {

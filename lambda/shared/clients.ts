@@ -55,8 +55,9 @@ function nameOperationsInErrors<C extends GuardDutyClient | DetectiveClient | Or
   return client;
 }
 
-export function guardDutyClient(): GuardDutyClient {
-  return nameOperationsInErrors(new GuardDutyClient({ maxAttempts: MAX_ATTEMPTS }));
+/** GuardDuty in the function's Region, or in `region` (a delegated administrator is set per Region). */
+export function guardDutyClient(region?: string): GuardDutyClient {
+  return nameOperationsInErrors(new GuardDutyClient({ maxAttempts: MAX_ATTEMPTS, region }));
 }
 
 export function detectiveClient(): DetectiveClient {

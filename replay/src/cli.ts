@@ -16,14 +16,16 @@ export const USAGE = `Usage: cdk-threat-detection-replay --organization <file> <
 Replays the stacks of each cloud assembly (the directory \`cdk synth\` writes) against a local
 GuardDuty, Detective and AWS Organizations API, each stack as its own account, through the
 library's real handler under IAM evaluation of its policies: the first assembly is deployed
-(in dependency order, as \`cdk deploy --all\`), each next one as an update, then every stack is
-destroyed (as \`cdk destroy --all\`). Prints each custom resource event and what the services
-hold after each step.
+(in dependency order, as \`cdk deploy --all\`; CDK Stages included), each next one as an update,
+then every stack is destroyed (as \`cdk destroy --all\`). Prints each custom resource event and
+what the services hold after each step (for an app in several Regions, a coverage matrix too).
 
 Options:
   -o, --organization <file>  the organization: management account, OUs, accounts, accounts outside
                              it, detectors and graphs that exist before (JSON; README "Replay")
       --no-destroy           keep the stacks after the last assembly
+      --concurrency <n>      deploy up to n stacks at once, each after those it depends on
+                             (as \`cdk deploy --all --concurrency n\`; default 1)
       --throttle <n>         the first n calls to each service are throttled (the SDK retries)
       --server-errors <n>    the first n calls to each service get a 5xx without running
       --lost-answers <n>     the first n calls to each service run, then get a 5xx
@@ -37,8 +39,8 @@ Options:
 
 What the replay cannot show: real service latencies (waits run on the local API's clock),
 service control and resource control policies, quotas above the emulated ones, GuardDuty's
-findings, resources other than the library's and the plan's L1 (they are stood in for), and
-cross-Region behaviour beyond each stack's own Region.
+findings, and resources other than the library's and the plan's L1 (they are stood in for). A
+service's call in a Region where it has no endpoint gets no answer.
 
 Exit status: 0 every stack deployed and was destroyed; 1 a stack failed (its reason is printed);
 2 bad input (a missing assembly, a malformed organization file, an undeclared account).`;
@@ -69,6 +71,7 @@ function count(value: string | undefined, option: string): number | undefined {
 const OPTIONS = {
   'organization': { type: 'string', short: 'o' },
   'no-destroy': { type: 'boolean' },
+  'concurrency': { type: 'string' },
   'throttle': { type: 'string' },
   'server-errors': { type: 'string' },
   'lost-answers': { type: 'string' },
@@ -131,6 +134,7 @@ async function run({ values, positionals }: CommandLine, write: (line: string) =
     organization,
     assemblies: positionals,
     destroy: !values['no-destroy'],
+    concurrency: count(values.concurrency, 'concurrency'),
     faults,
     onEvent: (e) => write(eventLine(e)),
     onStep: async (step, api) => {

@@ -60,6 +60,13 @@ export interface LandingZoneReplayOptions {
    */
   readonly destroy?: boolean;
   readonly faults?: ReplayFaults;
+  /**
+   * How many stacks deploy at once, each after the stacks it depends on, as `cdk deploy --all
+   * --concurrency N` does. After a failure no new stack starts; those under way finish.
+   *
+   * @default 1
+   */
+  readonly concurrency?: number;
   /** Called with each custom resource event as it completes. */
   readonly onEvent?: (event: ReplayEvent) => void;
   /** Called after each step, with the local API holding the state then. */
@@ -158,10 +165,38 @@ function readAssembly(dir: string): AssemblyStack[] {
   return [...ordered, ...nested.flatMap((a) => readAssembly(path.join(dir, a.properties?.directoryName ?? '')))];
 }
 
+/**
+ * Run `deploy` for each stack once the stacks it depends on have deployed, up to `concurrency` at
+ * once; after a failure, start no more. Resolves with whether any failed.
+ */
+async function deployInOrder(stacks: AssemblyStack[], concurrency: number, deploy: (stack: AssemblyStack) => Promise<boolean>): Promise<boolean> {
+  const done = new Set<string>();
+  const started = new Set<string>();
+  let failed = false;
+  const running = new Set<Promise<void>>();
+  const ready = () => stacks.filter((s) => !started.has(s.id) && s.dependencies.every((d) => done.has(d)));
+  for (;;) {
+    for (const stack of failed ? [] : ready()) {
+      if (running.size >= concurrency) break;
+      started.add(stack.id);
+      const run = deploy(stack).then((ok) => {
+        if (ok) done.add(stack.id);
+        else failed = true;
+      }).finally(() => running.delete(run));
+      running.add(run);
+    }
+    if (running.size === 0) return failed || started.size < stacks.length;
+    await Promise.race(running);
+  }
+}
+
 /** Replay the assemblies in the organization: create, each update, destroy. */
 export async function replayLandingZone(options: LandingZoneReplayOptions): Promise<LandingZoneReplayResult> {
   const organization = checkOrganization(options.organization);
   if (options.assemblies.length === 0) throw new ReplayInputError('give at least one cloud assembly (cdk.out) to replay');
+  if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
+    throw new ReplayInputError(`concurrency must be a whole number of 1 or more, got: ${options.concurrency}`);
+  }
   const plans = options.assemblies.map((dir) => ({ dir, stacks: assemblyStacks(dir) }));
   const accounts = declaredAccounts(organization);
   for (const { dir, stacks } of plans) {
@@ -197,20 +232,19 @@ export async function replayLandingZone(options: LandingZoneReplayOptions): Prom
     /** Each deployed stack and the last assembly that holds it (the destroy reads its template there). */
     const deployed = new Map<string, string>();
     for (const [i, { dir, stacks }] of plans.entries()) {
-      let failed = false;
-      for (const stack of stacks) {
+      const failed = await deployInOrder(stacks, options.concurrency ?? 1, async (stack) => {
         try {
           await replay.deploy(stack.dir, stack.id);
           deployed.set(stack.id, stack.dir);
+          return true;
         } catch (err) {
           if (!(err instanceof DeploymentFailed)) throw err;
           failures.push(err);
           // A created stack that rolled back is gone; an updated one stays at its old template.
           if (replay.resources(stack.id).length > 0) deployed.set(stack.id, deployed.get(stack.id) ?? stack.dir);
-          failed = true;
-          break;
+          return false;
         }
-      }
+      });
       await options.onStep?.({ kind: 'deploy', assemblyIndex: i + 1, assembly: dir, stacks: stacks.map((s) => s.id), region, regions }, api);
       if (failed) break;
     }

@@ -175,10 +175,11 @@ export class CloudFormationReplay {
   /** Stacks in UPDATE_ROLLBACK_FAILED: the rollback steps that failed, for `continueUpdateRollback`. */
   private readonly failedRollbacks = new Map<string, { steps: RollbackStep[]; cleanup: DeployedResource[]; artifact: StackArtifact }>();
   private server?: http.Server;
+  private serverAddress?: Promise<string>;
   private readonly sandboxes: SandboxPool;
 
-  /** The stack being deployed (not yet in `stacks` when it is new). */
-  private deploying?: DeployedStack;
+  /** The stacks being deployed (a new one is not yet in `stacks`); several at once with a concurrent deployment. */
+  private readonly deploying = new Set<DeployedStack>();
 
   constructor(private readonly options: ReplayOptions) {
     this.sandboxes = new SandboxPool(options.sandboxReuse !== false);
@@ -214,7 +215,9 @@ export class CloudFormationReplay {
       resources: new Map(),
       exports: {},
     };
-    this.deploying = stack;
+    this.deploying.add(stack);
+    // Emulator time passes only while every stack under way waits (stacks deployed at once).
+    this.sandboxes.beginWork(stack.stackId);
     // What CloudFormation shows the handler while it confirms each event (see the handler's event-verification.ts).
     this.options.api.cloudformation.setStack(stack.stackId, previous ? 'UPDATE_IN_PROGRESS' : 'CREATE_IN_PROGRESS');
     const conditions: Record<string, boolean> = {};
@@ -236,11 +239,16 @@ export class CloudFormationReplay {
       rollbackCleanup: [],
     };
     try {
-      for (const logicalId of dependencyOrder(run.graph)) await this.deployResource(run, logicalId);
-    } catch (err) {
-      await this.rollBack(run, err);
+      try {
+        for (const logicalId of dependencyOrder(run.graph)) await this.deployResource(run, logicalId);
+      } catch (err) {
+        await this.rollBack(run, err);
+      }
+      await this.cleanUp(run);
+    } finally {
+      this.deploying.delete(stack);
+      this.sandboxes.endWork(stack.stackId);
     }
-    await this.cleanUp(run);
   }
 
   /** Create or update one resource of a deployment, and record how its rollback undoes it. */
@@ -490,6 +498,7 @@ export class CloudFormationReplay {
     this.sandboxes.close();
     const server = this.server;
     this.server = undefined;
+    this.serverAddress = undefined;
     if (server) {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -609,7 +618,8 @@ export class CloudFormationReplay {
     // are now. A session the local API no longer knows (it was reset) needs a new environment.
     const warm = (env: Record<string, string | undefined>) => this.options.enforceIam === false
       || this.options.api.iam.updateRole(env.AWS_ACCESS_KEY_ID!, this.rolePolicies(this.roleOf(fn, stack), stack, fn.logicalId)) !== undefined;
-    const outcome = await this.sandboxes.invoke(key, environment, { codeDir, handler: String(fn.properties.Handler), event, timeoutMs }, warm);
+    const outcome = await this.sandboxes.invoke(key, environment, { codeDir, handler: String(fn.properties.Handler), event, timeoutMs }, warm,
+      stack.stackId);
     const answer = await Promise.race([answered, Promise.resolve(undefined)]);
     this.responses.delete(event.RequestId);
     if (!answer) {
@@ -678,7 +688,7 @@ export class CloudFormationReplay {
   /** Every deployed stack, and the one being deployed. */
   private allStacks(): DeployedStack[] {
     const stacks = [...this.stacks.values()];
-    if (this.deploying && !stacks.includes(this.deploying)) stacks.push(this.deploying);
+    for (const deploying of this.deploying) if (!stacks.includes(deploying)) stacks.push(deploying);
     return stacks;
   }
 
@@ -721,9 +731,10 @@ export class CloudFormationReplay {
     if (!this.warnings.includes(message)) this.warnings.push(message);
   }
 
-  private async responseServer(): Promise<string> {
-    if (!this.server) {
-      this.server = http.createServer((req, res) => {
+  /** The ResponseURL server's address, started once (stacks deployed at once share it). */
+  private responseServer(): Promise<string> {
+    this.serverAddress ??= new Promise<string>((resolveAddress) => {
+      const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
@@ -732,9 +743,10 @@ export class CloudFormationReplay {
           res.writeHead(200).end();
         });
       });
-      await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    }
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+      this.server = server;
+      server.listen(0, '127.0.0.1', () => resolveAddress(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    });
+    return this.serverAddress;
   }
 
   private resolveContext(artifact: StackArtifact, stack: DeployedStack, conditions: Record<string, boolean>): ResolveContext {

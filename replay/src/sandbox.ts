@@ -9,7 +9,10 @@
  * when idle, and dropped when its invocation ended by timeout or crash.
  *
  * Each environment's waits run on the emulator's clock: its runtime asks for every sleep, and the
- * pool advances the clock instead of sleeping (see `./lambda-runtime.js`).
+ * pool advances the clock instead of sleeping (see `./lambda-runtime.js`). With several invocations
+ * under way at once (stacks deployed concurrently), the clock moves only when every one of them is
+ * waiting, to the earliest wake-up, which then resumes alone: time passes for all as it would in
+ * AWS, whatever order the processes run in.
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
@@ -37,15 +40,57 @@ export interface Invocation {
   readonly timeoutMs: number;
 }
 
+/**
+ * The emulator's time for concurrent work (a discrete-event clock). Each stack deployment under way
+ * is a participant; it is busy (the replay's own work, or its handler running) or waiting (its
+ * handler asked to sleep). The clock moves only when every participant waits, to the earliest
+ * wake-up, which then resumes alone. So two stacks deployed at once see time pass as in AWS,
+ * whichever process the machine runs first.
+ */
+class WaitScheduler {
+  private readonly participants = new Set<string>();
+  private readonly waiting = new Map<string, { readonly wakeAt: number; readonly resume: () => void }>();
+
+  public join(participant: string): void {
+    this.participants.add(participant);
+  }
+
+  public leave(participant: string): void {
+    this.participants.delete(participant);
+    this.waiting.get(participant)?.resume();
+    this.waiting.delete(participant);
+    this.resumeNext();
+  }
+
+  /** Wait `ms` of emulator time for a participant; work outside any (an idle environment's leftovers) waits alone. */
+  public async sleep(participant: string | undefined, ms: number): Promise<void> {
+    if (participant === undefined || !this.participants.has(participant)) return emulatorClock.sleep(ms);
+    return new Promise<void>((resume) => {
+      this.waiting.set(participant, { wakeAt: emulatorClock.now() + ms, resume });
+      this.resumeNext();
+    });
+  }
+
+  private resumeNext(): void {
+    if (this.waiting.size === 0 || ![...this.participants].every((p) => this.waiting.has(p))) return;
+    const [participant, next] = [...this.waiting].reduce((x, y) => (y[1].wakeAt < x[1].wakeAt ? y : x));
+    this.waiting.delete(participant);
+    emulatorClock.advance(next.wakeAt - emulatorClock.now());
+    next.resume();
+  }
+}
+
 class Sandbox {
   private readonly child: ChildProcess;
   private output: string[] = [];
   private waitedMs = 0;
   private invocations = 0;
   private done?: (message: { ok: boolean; error?: string } | undefined) => void;
+  /** Whose work the running invocation is (its waits are that participant's). */
+  private participant?: string;
   private exited = false;
 
-  constructor(public readonly env: Record<string, string | undefined>) {
+  constructor(public readonly env: Record<string, string | undefined>, private readonly waits: WaitScheduler) {
     this.child = fork(path.join(__dirname, 'lambda-runtime.js'), [], {
       // A plain node process, as Lambda's: not the parent's ts-node or jest arguments, whose
       // loading cost ~0.65 s of CPU per cold start before the event arrived.
@@ -58,7 +103,7 @@ class Sandbox {
     this.child.on('message', (m: { type: string; id?: number; ms?: number; ok?: boolean; error?: string }) => {
       if (m.type === 'sleep') {
         this.waitedMs += m.ms!;
-        void emulatorClock.sleep(m.ms!).then(() => {
+        void this.waits.sleep(this.participant, m.ms!).then(() => {
           if (!this.exited) this.child.send({ type: 'woke', id: m.id, offsetMs: emulatorClock.offsetMs });
         });
       } else if (m.type === 'done') {
@@ -77,7 +122,7 @@ class Sandbox {
   }
 
   /** Run one invocation; the environment is stopped if it outlives the function's timeout. */
-  public async invoke(invocation: Invocation): Promise<InvocationOutcome> {
+  public async invoke(invocation: Invocation, participant?: string): Promise<InvocationOutcome> {
     const coldStart = this.invocations++ === 0;
     this.output = [];
     this.waitedMs = 0;
@@ -87,8 +132,10 @@ class Sandbox {
     // end by the invocation's deadline on the emulator's clock); this stops an environment whose
     // handler never returns, as Lambda stops it.
     const killer = setTimeout(() => { timedOut = true; this.kill(); }, invocation.timeoutMs);
+    this.participant = participant;
     this.child.send({ type: 'invoke', offsetMs: emulatorClock.offsetMs, ...invocation });
     const result = await finished;
+    this.participant = undefined;
     clearTimeout(killer);
     this.done = undefined;
     if (result && !result.ok) this.output.push(`runtime: ${result.error}\n`);
@@ -105,6 +152,7 @@ class Sandbox {
 export class SandboxPool {
   private readonly idle = new Map<string, Sandbox[]>();
   private readonly all = new Set<Sandbox>();
+  private readonly waits = new WaitScheduler();
 
   /**
    * @param reuse keep environments warm between invocations (as Lambda does); off, every
@@ -119,7 +167,7 @@ export class SandboxPool {
    * (the session is gone), the environment is stopped and a new one started.
    */
   public async invoke(key: string, env: () => Record<string, string | undefined>, invocation: Invocation,
-    warm?: (env: Record<string, string | undefined>) => boolean): Promise<InvocationOutcome> {
+    warm?: (env: Record<string, string | undefined>) => boolean, participant?: string): Promise<InvocationOutcome> {
     const idle = this.idle.get(key) ?? [];
     let sandbox = this.reuse ? idle.pop() : undefined;
     while (sandbox && !(sandbox.alive && (warm?.(sandbox.env) ?? true))) {
@@ -127,10 +175,10 @@ export class SandboxPool {
       sandbox = idle.pop();
     }
     if (!sandbox) {
-      sandbox = new Sandbox(env());
+      sandbox = new Sandbox(env(), this.waits);
       this.all.add(sandbox);
     }
-    const outcome = await sandbox.invoke(invocation);
+    const outcome = await sandbox.invoke(invocation, participant);
     if (this.reuse && sandbox.alive && !outcome.timedOut) {
       this.idle.set(key, [...(this.idle.get(key) ?? []), sandbox]);
     } else {
@@ -142,6 +190,18 @@ export class SandboxPool {
   private stop(sandbox: Sandbox): void {
     sandbox.kill();
     this.all.delete(sandbox);
+  }
+
+  /**
+   * Work that takes emulator time from now until `endWork` (a stack's deployment): the clock moves
+   * only while all such work waits (see `WaitScheduler`). Invocations name their work in `invoke`.
+   */
+  public beginWork(participant: string): void {
+    this.waits.join(participant);
+  }
+
+  public endWork(participant: string): void {
+    this.waits.leave(participant);
   }
 
   /** Stop every environment (work an invocation left running ends with it). */

@@ -16,7 +16,8 @@ export interface OrganizationAdminAccountProps {
 
   /**
    * What happens to the delegation when this resource leaves the stack. DESTROY disables the
-   * delegated administrator and waits until it is gone.
+   * delegated administrator in this Region and waits until it is gone; when no other Region
+   * delegates to the account any more, it is also deregistered from AWS Organizations.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -27,7 +28,10 @@ export interface OrganizationAdminAccountProps {
  * GuardDuty's delegated administrator for the organization in this stack's Region. Deploy it in
  * the organization's management account, once per Region.
  *
- * The deployment waits until the account is ENABLED; delegation also enables GuardDuty in the
+ * The deployment waits until the account is ENABLED and AWS Organizations lists it as GuardDuty's
+ * delegated administrator (the first delegation registers it there, and delegations in other
+ * Regions are refused until then: make their stacks depend on the first, as
+ * `OrganizationThreatDetection` does); delegation also enables GuardDuty in the
  * administrator account in this Region (its stack's `Detector` adopts that detector). There is
  * one delegated administrator per organization and Region: another account already in the role
  * fails the deployment, naming it, unless this resource put it there.

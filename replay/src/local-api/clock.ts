@@ -21,6 +21,11 @@ export class EmulatorClock implements Clock {
     return Date.now() + this.advancedMs;
   }
 
+  /** Advance the clock by `ms` now. */
+  public advance(ms: number): void {
+    if (ms > 0) this.advancedMs += ms;
+  }
+
   /** Advance the clock by `ms` and yield once, so the local API's answers interleave as with real sleeps. */
   public async sleep(ms: number): Promise<void> {
     this.advancedMs += ms;

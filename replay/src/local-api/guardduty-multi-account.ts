@@ -30,6 +30,15 @@ export const MemberMessages = {
   /** Verified: terraform-provider-aws organization_admin_account (DisableOrganizationAdminAccount). */
   ADMIN_ALREADY_DISABLED:
     'The request failed because the delegated administrator account has already been disabled and/or GuardDuty protection has been disabled.',
+  /**
+   * A delegation while the first one's AWS Organizations registration is in progress. The
+   * behaviour is aws-secure-environment-accelerator#778's (delegating in 17 Regions at once fails
+   * in 16; rerunning after the first completes succeeds); its error there is cut off
+   * ("InvalidInputException: The reques…"), so the wording is GuardDuty's generic BadRequest that
+   * aws-security-reference-architecture-examples#178 shows for a first-time
+   * EnableOrganizationAdminAccount (unconfirmed for this case).
+   */
+  REGISTRATION_IN_PROGRESS: 'The request is rejected because an invalid or out-of-range value is specified as an input parameter.',
   /** Partly verified: landing-zone-accelerator matches "another account is already enabled as GuardDuty delegated administrator". */
   ANOTHER_ADMIN: 'The request failed because another account is already enabled as GuardDuty delegated administrator for the organization.',
 } as const;
@@ -106,6 +115,8 @@ export class GuardDutyMultiAccount {
 
   /** The organization's delegated administrator, per Region. */
   private readonly admins = new Map<string, DelegatedAdminState>();
+  /** The Region whose delegation started the AWS Organizations registration in progress. */
+  private registeringRegion?: string;
   /** Accounts whose invitation email fails verification (for tests). */
   private readonly failingEmails = new Set<string>();
 
@@ -113,6 +124,7 @@ export class GuardDutyMultiAccount {
 
   public reset(): void {
     this.admins.clear();
+    this.registeringRegion = undefined;
     this.failingEmails.clear();
   }
 
@@ -142,10 +154,9 @@ export class GuardDutyMultiAccount {
     if (!admin) return undefined;
     settle(admin);
     if (admin.status === 'GONE') {
+      // The AWS Organizations registration stays: removing it is "a one-time global action" of
+      // the management account (DeregisterDelegatedAdministrator), after the last Region.
       this.admins.delete(region);
-      if (![...this.admins.values()].some((a) => a.accountId === admin.accountId)) {
-        this.host.organization.deregister(GUARDDUTY_SERVICE_PRINCIPAL, admin.accountId);
-      }
       return undefined;
     }
     return { accountId: admin.accountId, status: admin.status };
@@ -490,8 +501,18 @@ export class GuardDutyMultiAccount {
       if (current.accountId === accountId && current.status === 'ENABLED') return {};
       throw badRequest(MemberMessages.ANOTHER_ADMIN);
     }
+    // The first delegation registers the account with AWS Organizations, which takes a while; a
+    // delegation in another Region meanwhile is refused ("one region completes successfully and
+    // all others fail ... once completed, the remaining regions can be activated in parallel").
+    const registering = org.pendingRegistration(GUARDDUTY_SERVICE_PRINCIPAL);
+    if (registering && registering.account === accountId && this.registeringRegion !== context.region) {
+      throw badRequest(MemberMessages.REGISTRATION_IN_PROGRESS);
+    }
     this.admins.set(context.region, { accountId, status: 'ENABLED', settlesAt: 0 });
-    org.register(GUARDDUTY_SERVICE_PRINCIPAL, accountId);
+    if (!registering && !org.delegatedAdministrators.get(GUARDDUTY_SERVICE_PRINCIPAL)?.has(accountId)) {
+      this.registeringRegion = context.region;
+      org.register(GUARDDUTY_SERVICE_PRINCIPAL, accountId, emulatorNow() + this.host.settleMs());
+    }
     // "For this administrator account, GuardDuty gets enabled automatically only in the designated Region."
     const adminRegion = this.host.region(accountId, context.region);
     if (adminRegion.detectors.size === 0) {

@@ -8,6 +8,7 @@
  * DeregisterDelegatedAdministrator, which only the management account may call.
  */
 import { createHash } from 'node:crypto';
+import { now as emulatorNow } from './clock';
 import { ApiError, ServiceContext, ServiceImplementation } from './errors';
 import { ValidationFailure } from './model';
 import { page } from './paging';
@@ -46,6 +47,8 @@ export class OrganizationState {
   /** Delegated administrators by service principal. */
   public readonly delegatedAdministrators = new Map<string, Set<string>>();
   public readonly serviceAccess = new Set<string>();
+  /** Registrations in progress (`<service principal> <account>`), by the emulator time they complete. */
+  private readonly pendingRegistrations = new Map<string, number>();
   private id = '';
   private root = '';
   private ouCount = 0;
@@ -99,14 +102,43 @@ export class OrganizationState {
   /** Whether the account may call Organizations' read operations. */
   public mayRead(account: string): boolean {
     if (account === this.managementAccount) return true;
+    this.completeRegistrations();
     return [...this.delegatedAdministrators.values()].some((admins) => admins.has(account));
   }
 
-  public register(servicePrincipal: string, account: string): void {
+  /**
+   * Register a delegated administrator; with `readyAt` (emulator time), a service's registration
+   * in progress: Organizations lists it from then on (see `completeRegistrations`).
+   */
+  public register(servicePrincipal: string, account: string, readyAt?: number): void {
     this.serviceAccess.add(servicePrincipal);
+    if (readyAt !== undefined && readyAt > emulatorNow()) {
+      this.pendingRegistrations.set(`${servicePrincipal} ${account}`, readyAt);
+      return;
+    }
     const admins = this.delegatedAdministrators.get(servicePrincipal) ?? new Set<string>();
     admins.add(account);
     this.delegatedAdministrators.set(servicePrincipal, admins);
+  }
+
+  /** The registration of a service's delegated administrator still in progress, if any: its account and when it completes. */
+  public pendingRegistration(servicePrincipal: string): { account: string; readyAt: number } | undefined {
+    this.completeRegistrations();
+    for (const [key, readyAt] of this.pendingRegistrations) {
+      const [principal, account] = key.split(' ');
+      if (principal === servicePrincipal) return { account, readyAt };
+    }
+    return undefined;
+  }
+
+  /** Registrations whose time has come are listed. */
+  public completeRegistrations(): void {
+    for (const [key, readyAt] of [...this.pendingRegistrations]) {
+      if (emulatorNow() < readyAt) continue;
+      this.pendingRegistrations.delete(key);
+      const [principal, account] = key.split(' ');
+      this.register(principal, account);
+    }
   }
 
   public deregister(servicePrincipal: string, account: string): void {
@@ -121,6 +153,7 @@ export class OrganizationState {
     this.accounts.clear();
     this.units.clear();
     this.delegatedAdministrators.clear();
+    this.pendingRegistrations.clear();
     this.serviceAccess.clear();
   }
 
@@ -256,6 +289,7 @@ export class OrganizationsService implements ServiceImplementation {
   }
 
   private listDelegatedAdministrators(input: Input): Record<string, unknown> {
+    this.org.completeRegistrations();
     const principals = input.ServicePrincipal ? [input.ServicePrincipal] : [...this.org.delegatedAdministrators.keys()];
     const ids = [...new Set(principals.flatMap((p) => [...(this.org.delegatedAdministrators.get(p) ?? [])]))];
     const result = this.paged(ids, input);
@@ -269,6 +303,7 @@ export class OrganizationsService implements ServiceImplementation {
   }
 
   private deregisterDelegatedAdministrator(input: Input): Record<string, unknown> {
+    this.org.completeRegistrations();
     if (!this.org.accounts.has(input.AccountId)) {
       throw new ApiError('AccountNotFoundException', { Message: OrganizationsMessages.ACCOUNT_NOT_FOUND });
     }

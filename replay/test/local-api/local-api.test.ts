@@ -3,8 +3,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CreateDetectorCommand, GetDetectorCommand, GuardDutyClient, ListDetectorsCommand, TagResourceCommand, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { DetectiveClient, ListGraphsCommand } from '@aws-sdk/client-detective';
+import { CreateDetectorCommand, GetDetectorCommand, GuardDutyClient, ListDetectorsCommand, TagResourceCommand, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GuardDutyMessages } from '../../src/local-api/guardduty';
 import { LocalApi } from '../../src/local-api/server';

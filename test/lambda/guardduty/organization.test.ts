@@ -94,6 +94,37 @@ describe('OrganizationAdminAccount (management account)', () => {
   });
 });
 
+describe('OrganizationAdminAccount in several Regions', () => {
+  const TYPE = OrganizationAdminAccountResource.type;
+  const OTHER = 'eu-west-1';
+  const registered = () => api.organization.delegatedAdministrators.get('guardduty.amazonaws.com') ?? new Set();
+  /** An event of the management account's stack in `region`, with the handler's SDK in that Region. */
+  async function inRegion(region: string, requestType: 'Create' | 'Delete') {
+    Object.assign(process.env, api.environmentFor(MANAGEMENT, region));
+    const e = event(requestType, TYPE, { AdminAccountId: ADMIN }, { account: MANAGEMENT, physicalResourceId: `guardduty-organization-admin:${region}` });
+    return dispatch({ ...e, StackId: e.StackId.replace(`:${REGION}:`, `:${region}:`) });
+  }
+
+  test('the AWS Organizations registration goes with the last Region, not before', async () => {
+    await inRegion(REGION, 'Create');
+    await inRegion(OTHER, 'Create');
+    expect([REGION, OTHER].map((r) => api.guardduty.multiAccount.delegatedAdministrator(r)?.status)).toEqual(['ENABLED', 'ENABLED']);
+    // GuardDuty's own API removes the administrator in one Region; the registration is global.
+    await inRegion(REGION, 'Delete');
+    expect(api.guardduty.multiAccount.delegatedAdministrator(REGION)).toBeUndefined();
+    expect(registered()).toEqual(new Set([ADMIN]));
+    expect(api.callsOf('DeregisterDelegatedAdministrator')).toEqual([]);
+    // The other Regions were asked, as the management account (every GuardDuty Region of the partition but this one).
+    const asked = new Set(api.callsOf('ListOrganizationAdminAccounts', MANAGEMENT).map((c) => c.region));
+    expect(asked.has(OTHER) && asked.has('ap-east-2') && asked.size).toBe(34);
+    await inRegion(OTHER, 'Delete');
+    expect(registered()).toEqual(new Set());
+    expect(api.callsOf('DeregisterDelegatedAdministrator').map((c) => [c.region, c.input])).toEqual([
+      [OTHER, { AccountId: ADMIN, ServicePrincipal: 'guardduty.amazonaws.com' }],
+    ]);
+  });
+});
+
 describe('OrganizationConfiguration (delegated administrator)', () => {
   const TYPE = OrganizationConfigurationResource.type;
   const config = () => api.guardduty.multiAccount.organizationConfiguration(ADMIN, REGION);

@@ -28,6 +28,13 @@ export function organizationAdminPermissions(adminAccountId: string, stackAccoun
       },
       ...delegationGrants('GuardDuty', SERVICE_LINKED_ROLES.guardDuty.service, adminAccountId),
       {
+        // Delete, when no Region delegates to the account any more (the registration is global).
+        sid: 'OrganizationsDeregisterDelegatedAdministratorForGuardDuty',
+        actions: ['organizations:DeregisterDelegatedAdministrator'],
+        resources: [`arn:${Aws.PARTITION}:organizations::${Aws.ACCOUNT_ID}:account/o-*/${adminAccountId}`],
+        conditions: { StringEquals: { 'organizations:ServicePrincipal': SERVICE_LINKED_ROLES.guardDuty.service } },
+      },
+      {
         sid: 'OrganizationsReadsForGuardDuty',
         actions: [
           'organizations:ListDelegatedAdministrators',
