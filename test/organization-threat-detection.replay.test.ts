@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { formatCoverage, OrganizationDescription, readCoverage, replayLandingZone, replayTimeout } from '../replay/src';
-import { aws_guardduty as guardduty, OrganizationThreatDetection } from '../src';
+import { aws_guardduty as guardduty, MemberAccountSource, OrganizationThreatDetection } from '../src';
 
 const MANAGEMENT = '111111111111';
 const ADMIN = '222222222222';
@@ -114,6 +114,41 @@ test('without the home-first order, first delegations in four Regions at once fa
     expect(enables.filter((c) => c.status === 400).map((c) => c.error)).toEqual(['BadRequestException', 'BadRequestException', 'BadRequestException']);
     expect(result.failures).toHaveLength(3);
     expect(result.failures.map((f) => f.message).join('\n')).toContain('The request is rejected because an invalid or out-of-range value is specified');
+  } finally {
+    await result.close();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}, replayTimeout(30));
+
+test('an account that has not enabled an opt-in Region is reported there as RegionDisabled, and the Region is still covered', async () => {
+  const regions = ['eu-west-1', 'af-south-1'];
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'organization-'));
+  const app = new App({ outdir });
+  const td = new OrganizationThreatDetection(app, 'TD', { managementAccount: MANAGEMENT, administratorAccount: ADMIN, homeRegion: 'eu-west-1', regions });
+  // The workload OU's accounts are enrolled now (auto-enable NEW, so the member set does it).
+  for (const r of td.organizationRegions) {
+    new guardduty.MemberAccounts(r.administratorStack, 'Members', { detector: r.detector, accounts: MemberAccountSource.fromAccounts([{ accountId: WORKLOAD }]) });
+  }
+  app.synth();
+  const organization: OrganizationDescription = {
+    ...ORGANIZATION,
+    accounts: [
+      { id: ADMIN, email: 'security@example.com', name: 'security' },
+      { id: WORKLOAD, email: 'workload@example.com', name: 'workload', disabledRegions: ['af-south-1'] },
+    ],
+  };
+  const result = await replayLandingZone({ organization, assemblies: [outdir], destroy: false });
+  try {
+    expect(result.failures.map((f) => f.message)).toEqual([]);
+    const members = result.events.filter((e) => e.resourceType === 'Custom::GuardDutyMembers');
+    expect(members.map((e) => [e.stack.replace(/[A-F0-9]{8}$/, ''), e.status, e.data])).toEqual([
+      ['TDAdministratoreuwest1', 'SUCCESS', { MemberCount: '1', ExcludedAccounts: '' }],
+      ['TDAdministratorafsouth1', 'SUCCESS', { MemberCount: '0', ExcludedAccounts: WORKLOAD }],
+    ]);
+    const coverage = await readCoverage(result.api, MANAGEMENT, regions);
+    expect(coverage.map((r) => [r.region, r.guardDuty.administrator, r.guardDuty.members])).toEqual([['eu-west-1', ADMIN, 1], ['af-south-1', ADMIN, 0]]);
+    // The account's own calls in the Region it has not enabled are refused, as AWS refuses them.
+    expect(result.api.guardduty.multiAccount.members(ADMIN, 'af-south-1').map((m) => [m.accountId, m.status])).toEqual([[WORKLOAD, 'RegionDisabled']]);
   } finally {
     await result.close();
     fs.rmSync(outdir, { recursive: true, force: true });

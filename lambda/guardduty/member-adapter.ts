@@ -128,6 +128,8 @@ export function guardDutyMemberAdapter(client: GuardDutyClient, detectorId: stri
       const status = member?.RelationshipStatus;
       if (status !== undefined && EXPECTED[mode].includes(status)) return { state: 'ready' };
       if (status === undefined || PENDING.includes(status)) return { state: 'pending', status: status ?? 'not listed yet' };
+      // The member's own choice, not the set's failure: reported per account (the Region stays covered).
+      if (status === 'RegionDisabled') return { state: 'excluded', reason: FAILED_STATUS_ADVICE.RegionDisabled };
       return { state: 'failed', reason: `${status}: ${FAILED_STATUS_ADVICE[status] ?? 'unexpected relationship status'}` };
     },
     expected: (mode) => EXPECTED[mode],

@@ -29,7 +29,9 @@ export type MembershipMode = 'organization' | 'invitation';
 export type MemberProgress =
   | { readonly state: 'ready' }
   | { readonly state: 'pending'; readonly status: string }
-  | { readonly state: 'failed'; readonly reason: string };
+  | { readonly state: 'failed'; readonly reason: string }
+  /** The account's own setting keeps it out in this Region (an opt-in Region it has not enabled): reported, not a failure. */
+  | { readonly state: 'excluded'; readonly reason: string };
 
 /** An account to make a member; `email` absent: looked up (`MemberAdapter.lookUpEmail`) if it must be created. */
 export interface MemberAccount {
@@ -103,6 +105,8 @@ export interface MemberOutcome<M> {
   readonly members: ReadonlyMap<string, M>;
   /** The accounts this event created. */
   readonly created: ReadonlyArray<string>;
+  /** The accounts that cannot be members in this Region by their own setting (GuardDuty's `RegionDisabled`). */
+  readonly excluded: ReadonlyArray<string>;
 }
 
 /**
@@ -178,10 +182,14 @@ export async function convergeMembers<M>(adapter: MemberAdapter<M>, request: Mem
     const touched = new Set([...created, ...missing.map((a) => a.accountId)]);
     const known = new Map([...current].filter(([id, member]) => desiredSet.has(id) && !touched.has(id)
       && adapter.progress(member, mode).state === 'ready'));
-    const members = await waitForMembers(adapter, desiredIds, mode, request, known);
-    await adapter.afterReady?.({ accountIds: desiredIds, created });
-    log.info('Members ready', { container: adapter.container, members: desiredIds.length, created: created.length });
-    return { members, created };
+    const { members, excluded } = await waitForMembers(adapter, desiredIds, mode, request, known);
+    const reached = desiredIds.filter((id) => !excluded.some((e) => e.accountId === id));
+    await adapter.afterReady?.({ accountIds: reached, created: created.filter((id) => reached.includes(id)) });
+    if (excluded.length > 0) {
+      log.warn('Accounts that cannot be members in this Region, by their own setting', { container: adapter.container, accounts: excluded });
+    }
+    log.info('Members ready', { container: adapter.container, members: reached.length, created: created.length });
+    return { members, created, excluded: excluded.map((e) => e.accountId) };
   } catch (err) {
     if (created.length > 0) {
       log.warn('Removing the members this event added, after it failed', { container: adapter.container, count: created.length });
@@ -197,10 +205,12 @@ export async function convergeMembers<M>(adapter: MemberAdapter<M>, request: Mem
  * at the deadline naming the accounts still pending.
  */
 async function waitForMembers<M>(adapter: MemberAdapter<M>, accountIds: ReadonlyArray<string>, mode: MembershipMode,
-  request: MemberRequest, ready: ReadonlyMap<string, M>): Promise<Map<string, M>> {
+  request: MemberRequest, ready: ReadonlyMap<string, M>)
+  : Promise<{ members: Map<string, M>; excluded: Array<{ accountId: string; reason: string }> }> {
   const expected = adapter.expected(mode).join(' or ');
   const clock = new PollClock({ timeoutMs: request.timeoutMs, minDelayMs: request.initialDelayMs });
   const members = new Map(ready);
+  const excluded: Array<{ accountId: string; reason: string }> = [];
   // Each poll reads only the accounts not ready yet, 50 to a GetMembers call.
   let polled = accountIds.filter((id) => !ready.has(id));
   for (;;) {
@@ -213,11 +223,12 @@ async function waitForMembers<M>(adapter: MemberAdapter<M>, accountIds: Readonly
       const progress = adapter.progress(member, mode);
       if (progress.state === 'failed') failed.push({ accountId, reason: progress.reason });
       if (progress.state === 'pending') pending.push({ accountId, reason: progress.status, status: progress.status });
+      if (progress.state === 'excluded') excluded.push({ accountId, reason: progress.reason });
     }
     if (failed.length > 0) {
       throw new HandlerError(`${failed.length} member(s) did not reach ${expected}: ${describeAccounts(failed)}`);
     }
-    if (pending.length === 0) return members;
+    if (pending.length === 0) return { members, excluded };
     polled = pending.map((p) => p.accountId);
     log.info('Waiting for members', { container: adapter.container, pending: pending.length, expected });
     if (!await clock.sleep()) {

@@ -88,8 +88,12 @@ export function memberSetHandler<P extends MemberSetProperties, M>(spec: MemberS
       const sameSource = JSON.stringify([old.Accounts, old.Organization]) === JSON.stringify([props.Accounts, props.Organization]);
       previous = sameSource ? desired.map((a) => a.accountId) : await resolveAccountIds(old, self, reader);
     }
-    await convergeMembers(spec.adapter(props, old), { desired, previous, invitation: props.Invitation, timeoutMs: spec.timeoutMs });
-    return { physicalResourceId: spec.physicalId(props, event.LogicalResourceId), data: { MemberCount: String(desired.length) } };
+    const { excluded } = await convergeMembers(spec.adapter(props, old),
+      { desired, previous, invitation: props.Invitation, timeoutMs: spec.timeoutMs });
+    return {
+      physicalResourceId: spec.physicalId(props, event.LogicalResourceId),
+      data: { MemberCount: String(desired.length - excluded.length), ExcludedAccounts: excluded.join(',') },
+    };
   };
   return {
     create: (event) => converge(event, undefined),

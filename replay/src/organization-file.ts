@@ -35,6 +35,11 @@ export interface OrganizationAccountEntry {
   readonly parent?: string;
   /** `ACTIVE` (the default) or `SUSPENDED`. */
   readonly status?: 'ACTIVE' | 'SUSPENDED';
+  /**
+   * Opt-in Regions the account has not enabled: its calls there are refused
+   * (`UnrecognizedClientException`), and GuardDuty lists it as a `RegionDisabled` member there.
+   */
+  readonly disabledRegions?: ReadonlyArray<string>;
 }
 
 /** The organization and what exists before the landing zone. */
@@ -71,7 +76,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   '': ['managementAccount', 'rootId', 'organizationalUnits', 'accounts', 'outsideAccounts', 'existing'],
   'managementAccount': ['id', 'email', 'name'],
   'organizationalUnits[]': ['id', 'name', 'parent'],
-  'accounts[]': ['id', 'email', 'name', 'parent', 'status'],
+  'accounts[]': ['id', 'email', 'name', 'parent', 'status', 'disabledRegions'],
   'outsideAccounts[]': ['id', 'name'],
   'existing': ['detectors', 'graphs'],
   'existing.detectors[]': ['account', 'region', 'ageHours'],
@@ -143,6 +148,8 @@ export function checkOrganization(value: unknown, source = 'organization'): Orga
     if (account.status !== undefined && !['ACTIVE', 'SUSPENDED'].includes(account.status as string)) {
       fail(`accounts[${i}].status`, 'must be ACTIVE or SUSPENDED', account.status);
     }
+    list(account.disabledRegions, `accounts[${i}].disabledRegions`)
+      .forEach((r, j) => string(r, `accounts[${i}].disabledRegions[${j}]`, /^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a Region name'));
   });
   list(top.outsideAccounts, 'outsideAccounts').forEach((v, i) => {
     const account = object(v, `outsideAccounts[${i}]`, 'outsideAccounts[]');
@@ -187,7 +194,10 @@ export function applyOrganization(api: LocalApi, organization: OrganizationDescr
   const root = org.create(organization.managementAccount.id, organization.managementAccount.email, organization.rootId);
   const parentOf = (parent: string | undefined) => (parent === undefined || parent === 'root' ? root : parent);
   for (const ou of organization.organizationalUnits ?? []) org.addOrganizationalUnit(parentOf(ou.parent), ou.name, ou.id);
-  for (const a of organization.accounts ?? []) org.addAccount(a.id, a.email, parentOf(a.parent), a.status ?? 'ACTIVE');
+  for (const a of organization.accounts ?? []) {
+    org.addAccount(a.id, a.email, parentOf(a.parent), a.status ?? 'ACTIVE');
+    if (a.disabledRegions?.length) org.disabledRegions.set(a.id, new Set(a.disabledRegions));
+  }
   for (const d of organization.existing?.detectors ?? []) {
     api.guardduty.seedDetector(d.account, d.region ?? region);
     if (d.ageHours) api.guardduty.backdateDetectors(d.account, d.region ?? region, d.ageHours);

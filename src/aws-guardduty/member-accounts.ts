@@ -100,8 +100,19 @@ export interface MemberAccountsProps {
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 export class MemberAccounts extends Construct {
-  /** How many accounts the set held after the last deployment (a number token, resolved at deploy time). */
+  /**
+   * How many accounts the set held after the last deployment (a number token, resolved at deploy
+   * time). An account that has not enabled this opt-in Region cannot be a member here (GuardDuty
+   * lists it `RegionDisabled`): it is not counted, not a failure, and named in the handler's log
+   * and in `excludedAccountIds`.
+   */
   public readonly memberCount: number;
+
+  /**
+   * The set's accounts GuardDuty lists `RegionDisabled` in this Region (they have not enabled it,
+   * an opt-in Region), comma-separated, empty when none (a string token, resolved at deploy time).
+   */
+  public readonly excludedAccountIds: string;
 
   constructor(scope: Construct, id: string, props: MemberAccountsProps) {
     super(scope, id);
@@ -128,6 +139,7 @@ export class MemberAccounts extends Construct {
     });
     serializeDetectorWrites(resource, props.detector.detectorId);
     this.memberCount = resource.numberAttribute('MemberCount');
+    this.excludedAccountIds = resource.attribute('ExcludedAccounts');
   }
 }
 

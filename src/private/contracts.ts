@@ -65,6 +65,11 @@ export interface OrganizationSourceProperty {
 
 /** Attributes of a member set (both services). */
 export interface MemberSetAttributes {
-  /** How many accounts the set held after the last create or update. */
+  /** How many accounts the set held after the last create or update (the excluded ones not counted). */
   readonly MemberCount: string;
+  /**
+   * The set's accounts that cannot be members in this Region by their own setting, comma-separated
+   * (GuardDuty's `RegionDisabled`: an opt-in Region the account has not enabled); reported, not a failure.
+   */
+  readonly ExcludedAccounts: string;
 }

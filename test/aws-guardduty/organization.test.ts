@@ -65,11 +65,14 @@ describe('MemberAccount', () => {
 describe('MemberAccounts', () => {
   test('fromOrganization keeps only OU ids in the template, whatever the organization\'s size', () => {
     const { stack, detector } = setup();
-    new guardduty.MemberAccounts(stack, 'Members', {
+    const set = new guardduty.MemberAccounts(stack, 'Members', {
       detector,
       accounts: MemberAccountSource.fromOrganization({ parentIds: ['ou-ab12-workload', 'r-ab12'], excludeAccountIds: ['999999999999'] }),
     });
-    const [[, members]] = resources(stack, 'Custom::GuardDutyMembers');
+    const [[logicalId, members]] = resources(stack, 'Custom::GuardDutyMembers');
+    // What the handler answers: the count, and the accounts GuardDuty lists RegionDisabled here.
+    expect(stack.resolve([set.memberCount, set.excludedAccountIds]))
+      .toEqual([{ 'Fn::GetAtt': [logicalId, 'MemberCount'] }, { 'Fn::GetAtt': [logicalId, 'ExcludedAccounts'] }]);
     expect(members.Properties.Organization).toEqual({ ParentIds: ['ou-ab12-workload', 'r-ab12'], ExcludeAccountIds: ['999999999999'] });
     expect(members.Properties.Accounts).toBeUndefined();
   });

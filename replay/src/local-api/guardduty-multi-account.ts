@@ -203,6 +203,13 @@ export class GuardDutyMultiAccount {
    * settle time) with GuardDuty turned on in it; another account waits for an invitation.
    */
   private addMember(region: RegionState, accountId: string, email: string, inOrganization: boolean, context: ServiceContext): void {
+    if (!this.host.organization.regionEnabled(accountId, context.region)) {
+      // The member's Region is an opt-in Region it has not enabled: GuardDuty cannot run there.
+      region.members.set(accountId, {
+        accountId, email, status: 'RegionDisabled', settlesAt: 0, viaOrganization: inOrganization, updatedAt: new Date(emulatorNow()),
+      });
+      return;
+    }
     region.members.set(accountId, {
       accountId,
       email,

@@ -47,6 +47,11 @@ export class OrganizationState {
   /** Delegated administrators by service principal. */
   public readonly delegatedAdministrators = new Map<string, Set<string>>();
   public readonly serviceAccess = new Set<string>();
+  /**
+   * Opt-in Regions an account has not enabled (AWS Account Management's setting, kept here with
+   * the accounts): calls from the account there are refused, and GuardDuty cannot make it a member.
+   */
+  public readonly disabledRegions = new Map<string, Set<string>>();
   /** Registrations in progress (`<service principal> <account>`), by the emulator time they complete. */
   private readonly pendingRegistrations = new Map<string, number>();
   private id = '';
@@ -97,6 +102,11 @@ export class OrganizationState {
 
   public isMember(account: string): boolean {
     return this.accounts.has(account);
+  }
+
+  /** Whether an account has a Region enabled (every Region is, unless `disabledRegions` says otherwise). */
+  public regionEnabled(account: string, region: string): boolean {
+    return !this.disabledRegions.get(account)?.has(region);
   }
 
   /** Whether the account may call Organizations' read operations. */
@@ -154,6 +164,7 @@ export class OrganizationState {
     this.units.clear();
     this.delegatedAdministrators.clear();
     this.pendingRegistrations.clear();
+    this.disabledRegions.clear();
     this.serviceAccess.clear();
   }
 

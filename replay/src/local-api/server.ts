@@ -271,6 +271,22 @@ export class LocalApi {
     const account = principal.account;
     if (signingName === 'cloudformation') return this.handleCloudFormation(body, principal, region);
     if (signingName === 'events') return this.handleEventBridge(String(req.headers['x-amz-target'] ?? ''), body, principal, region);
+    if (signingName !== 'organizations' && !this.organization.regionEnabled(account, region)) {
+      // An opt-in Region the account has not enabled: "UnrecognizedClientException ... The security
+      // token included in the request is invalid" (amazon-guardduty-multiaccount-scripts PR #33).
+      this.calls.push({
+        principal: principal.arn,
+        authorization: [],
+        service: signingName,
+        operation: String(req.headers['x-amz-target'] ?? req.url),
+        account,
+        region,
+        input: {},
+        status: 403,
+        error: 'UnrecognizedClientException',
+      });
+      return plainError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
     if (!hasEndpoint(signingName, region)) {
       // No host answers there: the connection fails, as resolving `<service>.<region>.amazonaws.com` would.
       this.calls.push({

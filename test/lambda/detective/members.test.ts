@@ -120,7 +120,7 @@ describe('MemberAccounts (administrator side)', () => {
     await organizationGraph();
     const props: DetectiveMembersProperties = { GraphArn: graphArn, Organization: { ParentIds: [workloadsOu] } };
     const created = await dispatch(event('Create', TYPE, props));
-    expect(created).toEqual({ physicalResourceId: `${graphArn}/members/Resource1A2B3C4D`, data: { MemberCount: '120' } });
+    expect(created).toEqual({ physicalResourceId: `${graphArn}/members/Resource1A2B3C4D`, data: { MemberCount: '120', ExcludedAccounts: '' } });
     expect([...members().values()].every((s) => s === 'ENABLED')).toBe(true);
     expect(members().size).toBe(120);
     expect(api.callsOf('CreateMembers', ADMIN, 'detective').map((c) => (c.input.Accounts as unknown[]).length)).toEqual([50, 50, 20]);
@@ -142,7 +142,7 @@ describe('MemberAccounts (administrator side)', () => {
     await organizationGraph();
     api.injectFault({ kind: 'internal-error-after-commit', operation: 'CreateMembers', times: 1 });
     const result = await dispatch(event('Create', TYPE, { GraphArn: graphArn, Accounts: [{ AccountId: WORKLOAD }] }));
-    expect(result.data).toEqual({ MemberCount: '1' });
+    expect(result.data).toEqual({ MemberCount: '1', ExcludedAccounts: '' });
     const answers = api.callsOf('CreateMembers', ADMIN, 'detective');
     expect(answers).toHaveLength(2);
     expect(members().get(WORKLOAD)).toBe('ENABLED');

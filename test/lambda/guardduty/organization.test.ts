@@ -457,7 +457,7 @@ describe('MemberAccounts (a set)', () => {
     const detectorId = adminDetector()!;
     const fromOu: GuardDutyMembersProperties = { DetectorId: detectorId, Organization: { ParentIds: [workloadsOu] } };
     const created = await dispatch(event('Create', TYPE, fromOu, { logicalId: 'Workloads' }));
-    expect(created).toEqual({ physicalResourceId: `${detectorId}:members:Workloads`, data: { MemberCount: '2' } });
+    expect(created).toEqual({ physicalResourceId: `${detectorId}:members:Workloads`, data: { MemberCount: '2', ExcludedAccounts: '' } });
     const ids = () => api.guardduty.multiAccount.members(ADMIN, REGION).map((m) => m.accountId).sort();
     expect(ids()).toEqual([WORKLOAD, SANDBOX]);
 
@@ -584,7 +584,7 @@ describe('MemberAccounts (a set)', () => {
     };
     api.calls.length = 0;
     const created = await dispatch(event('Create', TYPE, props));
-    expect(created.data).toEqual({ MemberCount: '9000' });
+    expect(created.data).toEqual({ MemberCount: '9000', ExcludedAccounts: '' });
     const counts = () => Object.fromEntries(['CreateMembers', 'UpdateMemberDetectors', 'DisassociateMembers', 'DeleteMembers', 'ListMembers',
       'GetMembers', 'ListAccountsForParent', 'ListOrganizationalUnitsForParent'].map((op) => [op, api.callsOf(op).length]));
     const createCounts = counts();
