@@ -36,6 +36,8 @@ export interface ServiceCoverage {
   readonly members: number;
   /** Member accounts on their way (GuardDuty `Created`/`Invited`, Detective `INVITED`/`VERIFICATION_IN_PROGRESS`). */
   readonly pending?: number;
+  /** Member accounts that have not enabled the Region (GuardDuty `RegionDisabled`). */
+  readonly regionDisabled?: number;
   /** Publishing destinations of the administrator's detector (GuardDuty). */
   readonly exports?: number;
 }
@@ -81,6 +83,7 @@ async function guardDutyCoverage(api: LocalApi, managementAccount: string, regio
     autoEnable: configuration.AutoEnableOrganizationMembers,
     members: members.filter((m) => m.RelationshipStatus === 'Enabled').length,
     pending: members.filter((m) => ['Created', 'Invited', 'EmailVerificationInProgress'].includes(m.RelationshipStatus ?? '')).length,
+    regionDisabled: members.filter((m) => m.RelationshipStatus === 'RegionDisabled').length,
     exports: exports.length,
   };
 }
@@ -125,7 +128,8 @@ export function formatCoverage(rows: ReadonlyArray<RegionCoverage>): string[] {
   const cell = (c: ServiceCoverage, exports: boolean) => {
     if (!c.available) return 'not available';
     if (!c.administrator) return 'not delegated';
-    const pending = c.pending ? ` (+${c.pending} pending)` : '';
+    const pending = [c.pending ? `+${c.pending} pending` : '', c.regionDisabled ? `${c.regionDisabled} RegionDisabled` : '']
+      .filter((x) => x).map((x) => ` (${x})`).join('');
     return `admin ${c.administrator}, auto-enable ${c.autoEnable ?? '-'}, ${c.members} members${pending}${exports ? `, ${c.exports ?? 0} export(s)` : ''}`;
   };
   const width = Math.max(6, ...rows.map((r) => r.region.length));
