@@ -67,6 +67,10 @@ test('a Stage of three Regions: delegated and configured everywhere, Detective w
     expect(result.api.callsOf('DeregisterDelegatedAdministrator').filter((c) => c.input.ServicePrincipal === 'guardduty.amazonaws.com')
       .map((c) => c.region)).toEqual(['eu-west-1']);
     expect([...result.api.organization.delegatedAdministrators.get('guardduty.amazonaws.com') ?? []]).toEqual([]);
+    // Detective's too, with its last Region that has Detective.
+    expect(result.api.callsOf('DeregisterDelegatedAdministrator').filter((c) => c.input.ServicePrincipal === 'detective.amazonaws.com')
+      .map((c) => c.region)).toEqual(['eu-west-1']);
+    expect([...result.api.organization.delegatedAdministrators.get('detective.amazonaws.com') ?? []]).toEqual([]);
     // The stacks went in dependency order: the home Region's delegation first.
     const creates = result.events.filter((e) => e.requestType === 'Create');
     expect(creates.slice(0, 2).map((e) => [e.stack, e.resourceType])).toEqual([

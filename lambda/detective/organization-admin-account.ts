@@ -11,8 +11,9 @@
  * every Region), then enable the new one.
  *
  * Delete (only under `RemovalPolicy.DESTROY`) disables the administrator in this Region and waits
- * until it is gone. DisableOrganizationAdminAccount deletes the organization behavior graph; the
- * Organizations registration, shared by every Region, is left in place.
+ * until it is gone (DisableOrganizationAdminAccount deletes the organization behavior graph); the
+ * Organizations registration, shared by every Region, is removed when no other Region where
+ * Detective is available has the account as its administrator.
  */
 import {
   Administrator,
@@ -29,6 +30,7 @@ import {
 import { DetectiveOrganizationAdminAccountResourceAttributes, DetectiveOrganizationAdminAccountResourceProperties } from '../../src/private/resources/detective/organization-admin-account';
 import { detectiveClient, organizationsClient } from '../shared/clients';
 import { CustomResourceEvent, stackLocation } from '../shared/custom-resource';
+import { DelegationService, deregisterWhenLast } from '../shared/delegation';
 import { HandlerError } from '../shared/errors';
 import { log } from '../shared/log';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
@@ -51,9 +53,19 @@ export const detectiveOrganizationAdminAccountHandler: ResourceHandler<Detective
   create: (event) => converge(event, undefined),
   update: (event) => converge(event, event.OldResourceProperties.AdminAccountId),
   async delete(event) {
-    await disable(detectiveClient(), event.ResourceProperties.AdminAccountId);
+    const accountId = event.ResourceProperties.AdminAccountId;
+    await disable(detectiveClient(), accountId);
+    await deregisterWhenLast(DETECTIVE_DELEGATION, accountId, stackLocation(event.StackId));
     return { physicalResourceId: event.PhysicalResourceId };
   },
+};
+
+/** Detective, for the Organizations registration's removal with the last Region (`deregisterWhenLast`). */
+const DETECTIVE_DELEGATION: DelegationService = {
+  name: 'Detective',
+  servicePrincipal: SERVICE_PRINCIPAL,
+  availableIn: (facts) => facts.detective,
+  isAdministratorIn: async (region, accountId) => (await currentAdmin(detectiveClient(region)))?.AccountId === accountId,
 };
 
 async function converge(event: AdminEvent, previous: string | undefined): Promise<Result> {

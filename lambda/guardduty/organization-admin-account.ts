@@ -17,13 +17,11 @@ import {
   GuardDutyClient,
   paginateListOrganizationAdminAccounts,
 } from '@aws-sdk/client-guardduty';
-import {
-  AccountNotRegisteredException, DeregisterDelegatedAdministratorCommand, paginateListDelegatedAdministrators,
-} from '@aws-sdk/client-organizations';
-import { REGION_FACTS } from '../../src/private/region-facts';
+import { paginateListDelegatedAdministrators } from '@aws-sdk/client-organizations';
 import { OrganizationAdminAccountResourceAttributes, OrganizationAdminAccountResourceProperties } from '../../src/private/resources/guardduty/organization-admin-account';
 import { guardDutyClient, organizationsClient } from '../shared/clients';
-import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
+import { CustomResourceEvent, stackLocation } from '../shared/custom-resource';
+import { DelegationService, deregisterWhenLast } from '../shared/delegation';
 import { HandlerError, isAdministratorAlreadyDisabled } from '../shared/errors';
 import { log } from '../shared/log';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
@@ -53,7 +51,7 @@ export const organizationAdminAccountHandler: ResourceHandler<OrganizationAdminA
   async delete(event) {
     const accountId = event.ResourceProperties.AdminAccountId;
     await disable(guardDutyClient(), accountId);
-    await deregisterWhenLast(accountId, stackLocation(event.StackId));
+    await deregisterWhenLast(GUARDDUTY_DELEGATION, accountId, stackLocation(event.StackId));
     return { physicalResourceId: event.PhysicalResourceId };
   },
 };
@@ -111,46 +109,13 @@ async function enable(client: GuardDutyClient, accountId: string, previous: stri
   log.info('Delegated administrator enabled', { accountId });
 }
 
-/**
- * Deregister the account from AWS Organizations once it is GuardDuty's delegated administrator in
- * no Region: the service API removes it in one Region, the registration is "a one-time global
- * action" after the last. Every other Region where GuardDuty is available (the library's Region
- * facts, this partition) is asked; a Region the management account has not enabled answers
- * UnrecognizedClientException and counts as none. Any other failure to read a Region leaves the
- * registration in place (said in the log): removing it while a Region still delegates would
- * break that Region.
- *
- * @see https://docs.aws.amazon.com/guardduty/latest/ug/change-guardduty-delegated-admin.html
- */
-async function deregisterWhenLast(accountId: string, location: StackLocation): Promise<void> {
-  const others = Object.keys(REGION_FACTS)
-    .filter((r) => r !== location.region && REGION_FACTS[r].partition === location.partition && REGION_FACTS[r].guardDuty);
-  const stillDelegating: string[] = [];
-  for (const region of others) {
-    try {
-      const admin = await currentAdmin(guardDutyClient(region));
-      if (admin?.AdminAccountId === accountId) stillDelegating.push(region);
-    } catch (err) {
-      if ((err as { name?: string }).name === 'UnrecognizedClientException') continue;
-      log.warn('Could not read the delegated administrator of another Region; AWS Organizations\' registration is kept',
-        { region, error: String(err) });
-      return;
-    }
-  }
-  if (stillDelegating.length > 0) {
-    log.info('Still the delegated administrator in other Regions; AWS Organizations\' registration is kept',
-      { accountId, regions: stillDelegating });
-    return;
-  }
-  try {
-    await organizationsClient().send(new DeregisterDelegatedAdministratorCommand({
-      AccountId: accountId, ServicePrincipal: GUARDDUTY_SERVICE_PRINCIPAL,
-    }));
-    log.info('Deregistered from AWS Organizations: no Region delegates to it any more', { accountId });
-  } catch (err) {
-    if (!(err instanceof AccountNotRegisteredException)) throw err;
-  }
-}
+/** GuardDuty, for the Organizations registration's removal with the last Region (`deregisterWhenLast`). */
+const GUARDDUTY_DELEGATION: DelegationService = {
+  name: 'GuardDuty',
+  servicePrincipal: GUARDDUTY_SERVICE_PRINCIPAL,
+  availableIn: (facts) => facts.guardDuty,
+  isAdministratorIn: async (region, accountId) => (await currentAdmin(guardDutyClient(region)))?.AdminAccountId === accountId,
+};
 
 /**
  * Wait until AWS Organizations lists the account as GuardDuty's delegated administrator. The first

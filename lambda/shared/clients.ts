@@ -60,8 +60,9 @@ export function guardDutyClient(region?: string): GuardDutyClient {
   return nameOperationsInErrors(new GuardDutyClient({ maxAttempts: MAX_ATTEMPTS, region }));
 }
 
-export function detectiveClient(): DetectiveClient {
-  return nameOperationsInErrors(new DetectiveClient({ maxAttempts: MAX_ATTEMPTS }));
+/** Detective in the function's Region, or in `region` (its administrator is set per Region). */
+export function detectiveClient(region?: string): DetectiveClient {
+  return nameOperationsInErrors(new DetectiveClient({ maxAttempts: MAX_ATTEMPTS, region }));
 }
 
 /**

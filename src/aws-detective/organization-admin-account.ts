@@ -17,7 +17,8 @@ export interface OrganizationAdminAccountProps {
   /**
    * What happens to the delegation when this resource leaves the stack. DESTROY disables the
    * Detective administrator in this Region, which deletes the organization behavior graph, and
-   * waits until it is gone; the Organizations registration is left in place.
+   * waits until it is gone; the AWS Organizations registration (one for all Regions) is removed
+   * when no other Region where Detective is available has the account as its administrator.
    *
    * @default RemovalPolicy.RETAIN
    */

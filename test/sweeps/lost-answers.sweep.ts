@@ -31,6 +31,8 @@ const WRITES = [
   'guardduty DisassociateMembers', 'guardduty EnableOrganizationAdminAccount', 'guardduty InviteMembers', 'guardduty TagResource',
   'guardduty UpdateDetector', 'guardduty UpdateFilter', 'guardduty UpdateIPSet', 'guardduty UpdateMalwareScanSettings', 'guardduty UpdateMemberDetectors',
   'guardduty UpdateOrganizationConfiguration', 'guardduty UpdateThreatIntelSet', 'guardduty UpdateTrustedEntitySet',
+  // The teardown's last delegations (GuardDuty's, then Detective's) remove the AWS Organizations registration.
+  'organizations DeregisterDelegatedAdministrator',
 ];
 const READ = /^(Get|List|Describe)/;
 
@@ -48,7 +50,6 @@ const LEFT_OUT: Record<string, string> = {
   'guardduty DeleteThreatEntitySet': 'the example has no threat entity list (its delete path is the trusted entity list\'s, swept here)',
   'guardduty UntagResource': 'the example\'s updates add tags and change values, and remove none',
   'guardduty UpdatePublishingDestination': 'the example\'s update keeps the findings export\'s bucket and key',
-  'organizations DeregisterDelegatedAdministrator': 'only when the last Region\'s Detective administrator goes and the registration is asked to go too; the example keeps it',
 };
 
 /** Every write the handler bundle can make: the SDK commands its sources import, by service, less the reads. */
