@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
-import { formatCoverage, OrganizationDescription, readCoverage, replayLandingZone, replayTimeout } from '../replay/src';
+import { formatCoverage, OrganizationDescription, readCoverage, RegionCoverage, replayLandingZone, replayTimeout } from '../replay/src';
 import { aws_guardduty as guardduty, MemberAccountSource, OrganizationThreatDetection } from '../src';
 
 const MANAGEMENT = '111111111111';
@@ -42,11 +42,14 @@ function synth(regions: string[]): string {
 test('a Stage of three Regions: delegated and configured everywhere, Detective where it exists, then torn down', async () => {
   const assembly = synth(REGIONS);
   const coverage: Record<string, string[]> = {};
+  let deployed: RegionCoverage[] = [];
   const result = await replayLandingZone({
     organization: ORGANIZATION,
     assemblies: [assembly],
     onStep: async (step, api) => {
-      coverage[step.kind] = formatCoverage(await readCoverage(api, MANAGEMENT, step.regions));
+      const rows = await readCoverage(api, MANAGEMENT, step.regions);
+      if (step.kind === 'deploy') deployed = rows;
+      coverage[step.kind] = formatCoverage(rows);
     },
   });
   try {
@@ -56,13 +59,14 @@ test('a Stage of three Regions: delegated and configured everywhere, Detective w
     // After the destroy (delegations under DESTROY): nothing delegated anywhere.
     expect(rows.map((r) => [r.region, r.guardDuty.administrator, r.detective.available, r.detective.administrator]))
       .toEqual([['eu-west-1', undefined, true, undefined], ['us-east-1', undefined, true, undefined], ['ap-northeast-3', undefined, false, undefined]]);
-    expect(coverage.deploy).toEqual([
-      '  Region          GuardDuty | Detective',
-      `  eu-west-1       admin ${ADMIN}, auto-enable ALL, 1 members, 0 export(s) | admin ${ADMIN}, auto-enable true, 0 members`,
-      `  us-east-1       admin ${ADMIN}, auto-enable ALL, 1 members, 0 export(s) | admin ${ADMIN}, auto-enable true, 0 members`,
-      // The last Region's auto-enable has not reached the workload account yet ("up to 24 hours").
-      `  ap-northeast-3  admin ${ADMIN}, auto-enable ALL, 0 members (+1 pending), 0 export(s) | not available`,
+    // After the deployment: every Region delegated and configured, the workload account enrolled by
+    // ALL (enabled, or still on its way where the last Region's setting was written: "up to 24 hours").
+    expect(deployed.map((r) => [r.region, r.guardDuty.administrator, r.guardDuty.autoEnable, r.guardDuty.members + (r.guardDuty.pending ?? 0),
+      r.detective.available ? r.detective.administrator : 'not available'])).toEqual([
+      ['eu-west-1', ADMIN, 'ALL', 1, ADMIN], ['us-east-1', ADMIN, 'ALL', 1, ADMIN], ['ap-northeast-3', ADMIN, 'ALL', 1, 'not available'],
     ]);
+    expect(coverage.deploy[0]).toBe('  Region          GuardDuty | Detective');
+    expect(coverage.deploy[3]).toMatch(/^ {2}ap-northeast-3 {2}admin 222222222222, auto-enable ALL, .* \| not available$/);
     // GuardDuty's AWS Organizations registration went with the last Region (the home Region's stack, destroyed last).
     expect(result.api.callsOf('DeregisterDelegatedAdministrator').filter((c) => c.input.ServicePrincipal === 'guardduty.amazonaws.com')
       .map((c) => c.region)).toEqual(['eu-west-1']);

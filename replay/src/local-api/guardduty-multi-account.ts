@@ -43,6 +43,15 @@ export const MemberMessages = {
   ANOTHER_ADMIN: 'The request failed because another account is already enabled as GuardDuty delegated administrator for the organization.',
 } as const;
 
+/**
+ * How long the first delegation's AWS Organizations registration takes, in emulator time. AWS
+ * documents no figure; in aws-secure-environment-accelerator#778 the other Regions succeeded once
+ * the first Region's stack had finished. Long enough that concurrent stacks' delegations fall
+ * inside it whatever the machine's load (the emulator's clock also follows real time); a handler
+ * that waits for the registration waits on the emulator's clock, not in real time.
+ */
+const REGISTRATION_MS = 30_000;
+
 /** GuardDuty's service principal, under which it registers its delegated administrator in Organizations. */
 export const GUARDDUTY_SERVICE_PRINCIPAL = 'guardduty.amazonaws.com';
 
@@ -518,7 +527,7 @@ export class GuardDutyMultiAccount {
     this.admins.set(context.region, { accountId, status: 'ENABLED', settlesAt: 0 });
     if (!registering && !org.delegatedAdministrators.get(GUARDDUTY_SERVICE_PRINCIPAL)?.has(accountId)) {
       this.registeringRegion = context.region;
-      org.register(GUARDDUTY_SERVICE_PRINCIPAL, accountId, emulatorNow() + this.host.settleMs());
+      org.register(GUARDDUTY_SERVICE_PRINCIPAL, accountId, emulatorNow() + Math.max(this.host.settleMs(), REGISTRATION_MS));
     }
     // "For this administrator account, GuardDuty gets enabled automatically only in the designated Region."
     const adminRegion = this.host.region(accountId, context.region);
