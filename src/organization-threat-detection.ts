@@ -1,7 +1,11 @@
-import { Annotations, RemovalPolicy, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import * as detective from './aws-detective';
 import * as guardduty from './aws-guardduty';
+import { createFindingsExport, FindingsExportResources, forwardFindings, validateExportRegions } from './organization-findings';
 import { ValidationError } from './private/errors';
 import { REGION_FACTS, REGION_FACTS_DATE, regionFacts } from './private/region-facts';
 import { validateAccountId } from './private/validation';
@@ -88,6 +92,52 @@ export interface OrganizationDetectiveOptions {
   readonly autoEnableOrganizationMembers?: boolean;
 }
 
+/**
+ * The organization's central export of GuardDuty findings: one bucket and KMS key in the home
+ * Region of the delegated administrator account, written to by the administrator's detector in
+ * every Region (which exports its members' findings too). GuardDuty writes under
+ * `<prefix>AWSLogs/<account>/GuardDuty/<region>/`.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
+ */
+export interface OrganizationFindingsExportOptions {
+  /**
+   * The folder in the bucket GuardDuty writes to, e.g. `guardduty/`.
+   *
+   * @default 'guardduty/'
+   */
+  readonly prefix?: string;
+
+  /**
+   * The bucket's name.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly bucketName?: string;
+
+  /**
+   * The name of an existing bucket, in the home Region of the administrator account, that receives
+   * the findings bucket's server access logs (under the export stack's name).
+   *
+   * @default - no server access logs
+   */
+  readonly serverAccessLogsBucketName?: string;
+
+  /**
+   * How long exported findings (and their older versions) are kept.
+   *
+   * @default - kept until deleted
+   */
+  readonly expiration?: Duration;
+
+  /**
+   * What happens to the bucket and key when the export stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 /** Properties of an `OrganizationThreatDetection`. */
 export interface OrganizationThreatDetectionProps {
   /** The 12-digit id of the organization's management account, which delegates. */
@@ -95,7 +145,13 @@ export interface OrganizationThreatDetectionProps {
 
   /**
    * The 12-digit id of the account that is GuardDuty's and Detective's delegated administrator in
-   * every Region. Changing it swaps the administrator Region by Region, each swap in place.
+   * every Region. Changing it has a window, by AWS's rules: the old administrator must be removed in
+   * every Region and deregistered from AWS Organizations before the new one is designated
+   * (Detective accepts only the registered account). Destroy the construct's stacks under
+   * `delegationRemovalPolicy: DESTROY`, then deploy with the new account (README, "Changing the
+   * administrator").
+   *
+   * @see https://docs.aws.amazon.com/guardduty/latest/ug/change-guardduty-delegated-admin.html
    */
   readonly administratorAccount: string;
 
@@ -137,6 +193,19 @@ export interface OrganizationThreatDetectionProps {
   readonly detective?: OrganizationDetectiveOptions;
 
   /**
+   * Export every Region's findings to one bucket and key in the home Region (the export stack
+   * `<prefix>-FindingsExport-<homeRegion>`, in the administrator account). The bucket and key
+   * policies name GuardDuty's principal of every Region covered: the global one and, for each
+   * opt-in Region, its own. The other Regions' stacks get the key's ARN through aws-cdk-lib's
+   * cross-Region references (`crossRegionReferences`), which keep it in SSM parameters.
+   *
+   * @default - no export
+   * @throws if the home Region is an opt-in Region and other Regions are not: GuardDuty cannot
+   * export a commercial Region's findings to a bucket in an opt-in Region.
+   */
+  readonly findingsExport?: OrganizationFindingsExportOptions;
+
+  /**
    * What happens to the delegations (GuardDuty's and Detective's, per Region) when a Region's
    * management stack is deleted: RETAIN leaves the administrator in place; DESTROY disables it in
    * that Region.
@@ -172,6 +241,12 @@ export interface OrganizationRegion {
    * @default - none: Detective is not available in this Region, or not enabled
    */
   readonly behaviorGraph?: detective.BehaviorGraph;
+  /**
+   * The export of this Region's findings to the central bucket.
+   *
+   * @default - none: `findingsExport` is not set
+   */
+  readonly publishingDestination?: guardduty.PublishingDestination;
 }
 
 /** Options for `OrganizationThreatDetection.guardDutyRegions`. */
@@ -273,7 +348,29 @@ export class OrganizationThreatDetection extends Construct {
   /** The Regions covered where Detective is not available (or `detective.enabled` is false), so it is not configured. */
   public readonly regionsWithoutDetective: string[];
 
+  /**
+   * The home Region's stack of the central findings export, in the administrator account.
+   *
+   * @default - none: `findingsExport` is not set
+   */
+  public readonly findingsExportStack?: Stack;
+  /**
+   * The bucket every Region's findings are exported to.
+   *
+   * @default - none: `findingsExport` is not set
+   */
+  public readonly findingsBucket?: s3.IBucket;
+  /**
+   * The KMS key the exported findings are encrypted with.
+   *
+   * @default - none: `findingsExport` is not set
+   */
+  public readonly findingsKey?: kms.IKey;
+
   private readonly byRegion = new Map<string, OrganizationRegion>();
+  private readonly props: OrganizationThreatDetectionProps;
+  private readonly prefix: string;
+  private forwarding = false;
 
   constructor(scope: Construct, id: string, props: OrganizationThreatDetectionProps) {
     super(scope, id);
@@ -286,6 +383,8 @@ export class OrganizationThreatDetection extends Construct {
       throw new ValidationError(this, '`administratorAccount` must be another account than `managementAccount` (AWS recommends a dedicated '
         + `security account as delegated administrator), got ${props.administratorAccount} for both`);
     }
+    this.props = props;
+    this.prefix = props.stackNamePrefix ?? id;
     this.regions = this.validateRegions(props.regions, props.homeRegion);
     this.homeRegion = props.homeRegion;
     const detectiveEnabled = props.detective?.enabled ?? true;
@@ -295,62 +394,116 @@ export class OrganizationThreatDetection extends Construct {
     if (strangers.length > 0) {
       throw new ValidationError(this, `\`guardDuty.regionOverrides\` names Regions that are not in \`regions\`: ${strangers.join(', ')}`);
     }
-    const prefix = props.stackNamePrefix ?? id;
+    let central: FindingsExportResources | undefined;
+    if (props.findingsExport) {
+      validateExportRegions(this, this.homeRegion, this.regions);
+      this.findingsExportStack = this.newStack('FindingsExport', this.homeRegion, props.administratorAccount,
+        `cdk-threat-detection: the organization's GuardDuty findings of ${this.regions.length} Regions, exported to one bucket`);
+      central = createFindingsExport(this.findingsExportStack, props.administratorAccount, this.regions, {
+        prefix: normalizeExportPrefix(this, props.findingsExport.prefix),
+        bucketName: props.findingsExport.bucketName,
+        serverAccessLogsBucketName: props.findingsExport.serverAccessLogsBucketName,
+        expiration: props.findingsExport.expiration,
+        removalPolicy: props.findingsExport.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+      this.findingsBucket = central.bucket;
+      this.findingsKey = central.key;
+    }
     let homeManagement: Stack | undefined;
     for (const region of this.regions) {
-      const withDetective = !this.regionsWithoutDetective.includes(region);
-      const managementStack = new Stack(this, `Management-${region}`, {
-        ...props.stackProps,
-        env: { account: props.managementAccount, region },
-        stackName: `${prefix}-Management-${region}`,
-        description: props.stackProps?.description
-          ?? `cdk-threat-detection: GuardDuty${withDetective ? ' and Detective' : ''} delegated administrator in ${region}`,
-      });
-      const guardDutyDelegation = new guardduty.OrganizationAdminAccount(managementStack, 'GuardDutyAdministrator', {
-        administratorAccountId: props.administratorAccount,
-        removalPolicy: props.delegationRemovalPolicy,
-      });
-      if (withDetective) {
-        // Detective after GuardDuty: its graph needs GuardDuty on in the administrator account.
-        new detective.OrganizationAdminAccount(managementStack, 'DetectiveAdministrator', {
-          administratorAccountId: props.administratorAccount,
-          removalPolicy: props.delegationRemovalPolicy,
-        }).node.addDependency(guardDutyDelegation);
-      }
+      const managementStack = this.managementStackOf(region);
       // The home Region's delegation registers the administrator in AWS Organizations first.
       if (homeManagement) managementStack.node.addDependency(homeManagement);
       else homeManagement = managementStack;
-
-      const administratorStack = new Stack(this, `Administrator-${region}`, {
-        ...props.stackProps,
-        env: { account: props.administratorAccount, region },
-        stackName: `${prefix}-Administrator-${region}`,
-        description: props.stackProps?.description
-          ?? `cdk-threat-detection: the organization's GuardDuty${withDetective ? ' and Detective' : ''} settings in ${region}`,
-      });
-      administratorStack.node.addDependency(managementStack);
-      const override = overrides[region] ?? {};
-      const detector = new guardduty.Detector(administratorStack, 'Detector', {
-        features: override.administratorFeatures ?? props.guardDuty?.administratorFeatures,
-        findingPublishingFrequency: props.guardDuty?.findingPublishingFrequency,
-      });
-      const organizationConfiguration = new guardduty.OrganizationConfiguration(administratorStack, 'OrganizationConfiguration', {
-        detector,
-        autoEnableOrganizationMembers: props.guardDuty?.autoEnableOrganizationMembers ?? guardduty.OrganizationAutoEnable.ALL,
-        features: override.features ?? props.guardDuty?.features,
-      });
-      let behaviorGraph: detective.BehaviorGraph | undefined;
-      if (withDetective) {
-        behaviorGraph = new detective.BehaviorGraph(administratorStack, 'BehaviorGraph', {
-          datasourcePackages: props.detective?.datasourcePackages,
-          autoEnableOrganizationMembers: props.detective?.autoEnableOrganizationMembers ?? true,
-        });
-        // Detective's members need GuardDuty: the graph after GuardDuty's organization settings.
-        behaviorGraph.node.addDependency(organizationConfiguration);
-      }
-      this.byRegion.set(region, { region, managementStack, administratorStack, detector, organizationConfiguration, behaviorGraph });
+      this.byRegion.set(region, this.administratorOf(region, managementStack, central));
       this.annotateRegion(managementStack, region, detectiveEnabled);
     }
+  }
+
+  /**
+   * An EventBridge rule, in the home Region's administrator stack, on the GuardDuty findings of
+   * every Region covered (the administrator's and its members'). The first call adds to each other
+   * Region's administrator stack a rule that forwards every finding to the home Region's default
+   * event bus; the forwarded findings keep their Region (`region`) and account (`detail.accountId`).
+   * Options narrow the findings as `Detector.onFinding` does.
+   *
+   * @throws as `Detector.onFinding` does, for an empty or malformed filter.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html
+   */
+  public onFinding(id: string, options: guardduty.OnFindingOptions = {}): events.Rule {
+    if (!this.forwarding) {
+      this.forwarding = true;
+      for (const r of this.organizationRegions.slice(1)) forwardFindings(r.detector, this.homeRegion);
+    }
+    return this.region(this.homeRegion).detector.onFinding(id, options);
+  }
+
+  /** One of the construct's stacks, named `<prefix>-<kind>-<region>`. */
+  private newStack(kind: string, region: string, account: string, description: string): Stack {
+    return new Stack(this, `${kind}-${region}`, {
+      ...this.props.stackProps,
+      env: { account, region },
+      stackName: `${this.prefix}-${kind}-${region}`,
+      description: this.props.stackProps?.description ?? description,
+      crossRegionReferences: this.props.stackProps?.crossRegionReferences
+        ?? (this.props.findingsExport !== undefined && account === this.props.administratorAccount ? true : undefined),
+    });
+  }
+
+  /** The management account's stack in a Region: GuardDuty's delegation, then Detective's where it is. */
+  private managementStackOf(region: string): Stack {
+    const props = this.props;
+    const withDetective = !this.regionsWithoutDetective.includes(region);
+    const stack = this.newStack('Management', region, props.managementAccount,
+      `cdk-threat-detection: GuardDuty${withDetective ? ' and Detective' : ''} delegated administrator in ${region}`);
+    const guardDutyDelegation = new guardduty.OrganizationAdminAccount(stack, 'GuardDutyAdministrator', {
+      administratorAccountId: props.administratorAccount,
+      removalPolicy: props.delegationRemovalPolicy,
+    });
+    if (withDetective) {
+      // Detective after GuardDuty: its graph needs GuardDuty on in the administrator account.
+      new detective.OrganizationAdminAccount(stack, 'DetectiveAdministrator', {
+        administratorAccountId: props.administratorAccount,
+        removalPolicy: props.delegationRemovalPolicy,
+      }).node.addDependency(guardDutyDelegation);
+    }
+    return stack;
+  }
+
+  /** The administrator account's stack in a Region: detector, organization configuration, graph, export. */
+  private administratorOf(region: string, managementStack: Stack, central: FindingsExportResources | undefined): OrganizationRegion {
+    const props = this.props;
+    const withDetective = !this.regionsWithoutDetective.includes(region);
+    const administratorStack = this.newStack('Administrator', region, props.administratorAccount,
+      `cdk-threat-detection: the organization's GuardDuty${withDetective ? ' and Detective' : ''} settings in ${region}`);
+    administratorStack.node.addDependency(managementStack);
+    const override = props.guardDuty?.regionOverrides?.[region] ?? {};
+    const detector = new guardduty.Detector(administratorStack, 'Detector', {
+      features: override.administratorFeatures ?? props.guardDuty?.administratorFeatures,
+      findingPublishingFrequency: props.guardDuty?.findingPublishingFrequency,
+    });
+    const organizationConfiguration = new guardduty.OrganizationConfiguration(administratorStack, 'OrganizationConfiguration', {
+      detector,
+      autoEnableOrganizationMembers: props.guardDuty?.autoEnableOrganizationMembers ?? guardduty.OrganizationAutoEnable.ALL,
+      features: override.features ?? props.guardDuty?.features,
+    });
+    let behaviorGraph: detective.BehaviorGraph | undefined;
+    if (withDetective) {
+      behaviorGraph = new detective.BehaviorGraph(administratorStack, 'BehaviorGraph', {
+        datasourcePackages: props.detective?.datasourcePackages,
+        autoEnableOrganizationMembers: props.detective?.autoEnableOrganizationMembers ?? true,
+      });
+      // Detective's members need GuardDuty: the graph after GuardDuty's organization settings.
+      behaviorGraph.node.addDependency(organizationConfiguration);
+    }
+    // The export stack writes the policies for every Region's detector: none to add here.
+    const publishingDestination = central && detector.addPublishingDestination('FindingsExport', {
+      bucket: central.bucket,
+      key: central.key,
+      prefix: normalizeExportPrefix(this, props.findingsExport?.prefix),
+      grantPermissions: false,
+    });
+    return { region, managementStack, administratorStack, detector, organizationConfiguration, behaviorGraph, publishingDestination };
   }
 
   /** What each Region has, the home Region first. */
@@ -405,4 +558,14 @@ export class OrganizationThreatDetection extends Construct {
     }
     return [homeRegion, ...regions.filter((r) => r !== homeRegion)];
   }
+}
+
+/** The export's folder: `guardduty/` unless given; no leading `/`, no wildcard, a trailing `/`. */
+function normalizeExportPrefix(scope: Construct, prefix: string | undefined): string {
+  const value = prefix ?? 'guardduty/';
+  if (value === '' || Token.isUnresolved(value)) return value;
+  if (value.startsWith('/') || value.includes('*')) {
+    throw new ValidationError(scope, `\`findingsExport.prefix\` is a folder in the bucket, without a leading "/" or wildcards, got: "${value}"`);
+  }
+  return value.endsWith('/') ? value : `${value}/`;
 }

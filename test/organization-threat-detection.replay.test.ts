@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DescribePublishingDestinationCommand, GuardDutyClient, ListDetectorsCommand, ListPublishingDestinationsCommand } from '@aws-sdk/client-guardduty';
 import { App, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { formatCoverage, OrganizationDescription, readCoverage, RegionCoverage, replayLandingZone, replayTimeout } from '../replay/src';
 import { aws_guardduty as guardduty, MemberAccountSource, OrganizationThreatDetection } from '../src';
@@ -162,3 +163,71 @@ test('an account that has not enabled an opt-in Region is reported there as Regi
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }, replayTimeout(30));
+
+test('the central export: every Region\'s detector publishes to the home Region\'s bucket and key, the key\'s ARN carried by aws-cdk-lib\'s cross-Region references', async () => {
+  const regions = ['eu-west-1', 'us-east-1', 'af-south-1'];
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'organization-'));
+  const app = new App({ outdir });
+  const td = new OrganizationThreatDetection(app, 'TD', {
+    managementAccount: MANAGEMENT,
+    administratorAccount: ADMIN,
+    homeRegion: 'eu-west-1',
+    regions,
+    findingsExport: { bucketName: 'org-guardduty-findings' },
+    delegationRemovalPolicy: RemovalPolicy.DESTROY,
+  });
+  td.onFinding('HighSeverity', { minimumSeverity: guardduty.FindingSeverity.HIGH });
+  app.synth();
+  const destinations: Record<string, unknown> = {};
+  const result = await replayLandingZone({
+    organization: ORGANIZATION,
+    assemblies: [outdir],
+    onStep: async (step, api) => {
+      if (step.kind !== 'deploy') return;
+      for (const region of regions) {
+        const client = new GuardDutyClient({ region, endpoint: api.url, credentials: api.credentialsFor(ADMIN), maxAttempts: 1 });
+        const detectorId = (await client.send(new ListDetectorsCommand({}))).DetectorIds![0];
+        const [destination] = (await client.send(new ListPublishingDestinationsCommand({ DetectorId: detectorId }))).Destinations!;
+        const described = await client.send(new DescribePublishingDestinationCommand({
+          DetectorId: detectorId,
+          DestinationId: destination.DestinationId,
+        }));
+        destinations[region] = [described.Status, described.DestinationProperties?.DestinationArn, described.DestinationProperties?.KmsKeyArn];
+        client.destroy();
+      }
+    },
+  });
+  try {
+    expect(result.failures.map((f) => f.message)).toEqual([]);
+    const keyArn = expect.stringMatching(/^arn:aws:kms:eu-west-1:222222222222:key\/[0-9a-f-]{36}$/);
+    const expected = ['PUBLISHING', 'arn:aws:s3:::org-guardduty-findings/guardduty/', keyArn];
+    expect(destinations).toEqual({ 'eu-west-1': expected, 'us-east-1': expected, 'af-south-1': expected });
+    // One key for all: the same ARN in every Region.
+    expect(new Set(Object.values(destinations).map((d) => (d as string[])[2])).size).toBe(1);
+    // Torn down too (no failure): each Region's stack before the export stack, whose parameters they import.
+    expect(result.api.calls.flatMap((c) => c.authorization).filter((d) => d.decision !== 'Allowed')).toEqual([]);
+  } finally {
+    await result.close();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}, replayTimeout(30));
+
+test('removing a Region whose stacks still exist: the export stack\'s update is refused, naming the stack that imports the key (destroy its stacks first)', async () => {
+  const synthExport = (regions: string[]) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'organization-'));
+    const app = new App({ outdir });
+    new OrganizationThreatDetection(app, 'TD', { managementAccount: MANAGEMENT, administratorAccount: ADMIN, homeRegion: 'eu-west-1', regions, findingsExport: {} });
+    app.synth();
+    return outdir;
+  };
+  const before = synthExport(['eu-west-1', 'us-east-1']);
+  const after = synthExport(['eu-west-1']);
+  const result = await replayLandingZone({ organization: ORGANIZATION, assemblies: [before, after], destroy: false });
+  try {
+    expect(result.failures.map((f) => f.message)).toEqual([expect.stringMatching(
+      /^TDFindingsExporteuwest1\w*: ExportsWriteruseast1\w*: .*Exports cannot be updated: \n\/cdk\/exports\/TD-Administrator-us-east-1\/\S+ is in use by stack\(s\) TD-Administrator-us-east-1/s)]);
+  } finally {
+    await result.close();
+    for (const dir of [before, after]) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, replayTimeout(20));

@@ -150,3 +150,63 @@ test('placed in a Stack, it is refused: it makes its own stacks', () => {
 test('region() of a Region not covered names the Regions', () => {
   expect(() => organization(new App()).region('us-west-2')).toThrow('us-west-2 is not one of the Regions this construct covers: eu-west-1, us-east-1, ap-northeast-3');
 });
+
+test('findingsExport: one bucket and key in the home Region; their policies name the global principal and each opt-in Region\'s own, scoped to the administrator\'s detectors', () => {
+  const app = new App();
+  const td = organization(app, { regions: ['eu-west-1', 'us-east-1', 'af-south-1', 'ap-east-2'], findingsExport: { prefix: 'findings' } });
+  expect(td.findingsExportStack?.stackName).toBe('TD-FindingsExport-eu-west-1');
+  expect([td.findingsExportStack?.account, td.findingsExportStack?.region]).toEqual([ADMIN, 'eu-west-1']);
+  const exportTemplate = Template.fromStack(td.findingsExportStack!);
+  const statements = exportTemplate.findResources('AWS::S3::BucketPolicy');
+  const bucketStatements = (Object.values(statements)[0] as any).Properties.PolicyDocument.Statement
+    .filter((s: any) => s.Sid?.startsWith('AllowGuardDutyPutObject'));
+  expect(bucketStatements.map((s: any) => [s.Principal.Service, s.Condition.ArnLike['aws:SourceArn']])).toEqual([
+    ['guardduty.amazonaws.com', [expect.anything(), expect.anything()]],
+    ['guardduty.af-south-1.amazonaws.com', [expect.anything()]],
+    ['guardduty.ap-east-2.amazonaws.com', [expect.anything()]],
+  ]);
+  const resolved = JSON.stringify(td.findingsExportStack!.resolve(bucketStatements));
+  for (const r of ['eu-west-1', 'us-east-1', 'af-south-1', 'ap-east-2']) expect(resolved).toContain(`:guardduty:${r}:${ADMIN}:detector/*`);
+  expect(bucketStatements.every((s: any) => s.Condition.StringEquals['aws:SourceAccount'] === ADMIN)).toBe(true);
+  exportTemplate.hasResourceProperties('AWS::KMS::Key', {
+    EnableKeyRotation: true,
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowGuardDutyEncryptFindingsApEast2', Principal: { Service: 'guardduty.ap-east-2.amazonaws.com' }, Action: 'kms:GenerateDataKey' })]) },
+  });
+  exportTemplate.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+  // Every Region's detector exports there, the key's ARN read through aws-cdk-lib's cross-Region references.
+  for (const r of td.organizationRegions) {
+    expect(r.publishingDestination).toBeDefined();
+    const destination = Template.fromStack(r.administratorStack).findResources('Custom::GuardDutyPublishingDestination');
+    expect(Object.values(destination)).toHaveLength(1);
+    const kmsKeyArn = JSON.stringify((Object.values(destination)[0] as any).Properties.KmsKeyArn);
+    expect(kmsKeyArn).toMatch(r.region === 'eu-west-1' ? /Fn::ImportValue/ : /ExportsReader/);
+  }
+});
+
+test('findingsExport from an opt-in home Region is refused where other Regions are not opt-in (GuardDuty cannot export there)', () => {
+  expect(() => organization(new App(), { homeRegion: 'af-south-1', regions: ['af-south-1', 'eu-west-1'], findingsExport: {} }))
+    .toThrow(/home Region af-south-1 is an opt-in Region .* cannot export findings of the other Regions \(eu-west-1\) to a bucket in an opt-in Region/);
+  expect(() => organization(new App(), { homeRegion: 'af-south-1', regions: ['af-south-1'], findingsExport: {} })).not.toThrow();
+  expect(() => organization(new App(), { findingsExport: { prefix: '/x' } })).toThrow(/`findingsExport.prefix` is a folder in the bucket, .* got: "\/x"/);
+});
+
+test('onFinding: one rule in the home Region; each other Region forwards its findings to the home Region\'s default event bus', () => {
+  const app = new App();
+  const td = organization(app);
+  const rule = td.onFinding('High', { minimumSeverity: guardduty.FindingSeverity.HIGH });
+  td.onFinding('Critical', { minimumSeverity: guardduty.FindingSeverity.CRITICAL });
+  expect(Stack.of(rule).stackName).toBe('TD-Administrator-eu-west-1');
+  Template.fromStack(td.region('eu-west-1').administratorStack).resourceCountIs('AWS::Events::Rule', 2);
+  for (const region of ['us-east-1', 'ap-northeast-3']) {
+    const template = Template.fromStack(td.region(region).administratorStack);
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:eu-west-1:${ADMIN}:event-bus/default`]] } })],
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:eu-west-1:${ADMIN}:event-bus/default`]] } }] },
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  }
+});

@@ -112,7 +112,7 @@ async function organizationWide(): Promise<void> {
     onStep: async (step, stepApi) => {
       const rows = await readCoverage(stepApi, ORGANIZATION_WIDE.managementAccount.id, step.assemblyIndex === 1 ? INITIAL_REGIONS : UPDATED_REGIONS);
       if (step.kind === 'deploy') {
-        failedCoverage += rows.filter((r) => !r.guardDuty.administrator || r.guardDuty.autoEnable !== 'ALL'
+        failedCoverage += rows.filter((r) => !r.guardDuty.administrator || r.guardDuty.autoEnable !== 'ALL' || (r.guardDuty.exports ?? 0) !== 1
           || (r.detective.available && !r.detective.administrator)).length;
       }
       console.log(`\n${titles[step.kind === 'deploy' ? step.assemblyIndex! : step.kind]}:`);

@@ -3,9 +3,14 @@
  * user: every pack cdk-nag ships, over the example and an app with every construct, finds
  * nothing the library did not satisfy or acknowledge (with its reason).
  */
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { allFindings, CDK_NAG_MAJOR, findings, PACKS } from './nag';
 import { buildLandingZone, INITIAL } from '../../examples/landing-zone/app';
+import { OrganizationThreatDetection } from '../../src';
 import { everyConstruct } from '../fixtures/every-construct';
 
 test.each(Object.keys(PACKS))(`cdk-nag ${CDK_NAG_MAJOR}: %s finds nothing in the landing-zone example`, (pack) => {
@@ -24,4 +29,19 @@ test(`cdk-nag ${CDK_NAG_MAJOR}: the harness sees findings, and only the apps' ow
   // The fixture's own buckets are not compliant (not the library's to make so), and are reported.
   expect(all).toEqual(expect.arrayContaining([expect.stringMatching(/^Security\/Lists\/Resource HIPAA\.Security-S3BucketSSLRequestsOnly/)]));
   expect(all.filter((f) => !/^(Security\/(Lists|Findings|Alerts|AlertsDlq)|Member\/(Vpc|LogKey))\//.test(f))).toEqual([]);
+});
+
+test.each(Object.keys(PACKS))(`cdk-nag ${CDK_NAG_MAJOR}: %s finds nothing in an organization with the central export and forwarded findings, an opt-in Region among its Regions`, (pack) => {
+  const app = new App();
+  const td = new OrganizationThreatDetection(app, 'TD', {
+    managementAccount: '111111111111',
+    administratorAccount: '222222222222',
+    homeRegion: 'eu-west-1',
+    regions: ['eu-west-1', 'af-south-1'],
+    findingsExport: { serverAccessLogsBucketName: 'access-logs-222222222222-eu-west-1' },
+  });
+  const home = td.region('eu-west-1').administratorStack;
+  const topic = new sns.Topic(home, 'Alerts', { enforceSSL: true, masterKey: kms.Alias.fromAliasName(home, 'SnsKey', 'alias/aws/sns') });
+  td.onFinding('Alert', { target: new targets.SnsTopic(topic, { deadLetterQueue: sqs.Queue.fromQueueArn(home, 'Dlq', 'arn:aws:sqs:eu-west-1:222222222222:alerts-dlq') }) });
+  expect(findings(app, app.node.findAll().filter((c): c is Stack => Stack.isStack(c)), pack)).toEqual([]);
 });
