@@ -2,7 +2,8 @@
  * What `OrganizationThreatDetection` costs across Regions, with figures, not assertions:
  *
  * - synth: stacks, templates' total size and synth time, for the 17 default Regions and all 34
- *   GuardDuty Regions of the commercial partition (opt-in included);
+ *   GuardDuty Regions of the commercial partition (opt-in included), with the central export and
+ *   findings forwarded to the home Region;
  * - replay of the 17-Region organization in a Stage (create and destroy, delegations under
  *   DESTROY): custom resource events, API calls, the handlers' waits on the emulator's clock, and
  *   the wall time with stacks deployed one at a time and eight at a time.
@@ -31,13 +32,15 @@ function synth(regions: string[]): { dir: string; stacks: number; bytes: number;
   const started = performance.now();
   const app = new App({ outdir: dir });
   const stage = new Stage(app, 'Prod');
-  new OrganizationThreatDetection(stage, 'TD', {
+  const td = new OrganizationThreatDetection(stage, 'TD', {
     managementAccount: MANAGEMENT,
     administratorAccount: ADMIN,
     homeRegion: 'us-east-1',
     regions,
+    findingsExport: { removalPolicy: RemovalPolicy.DESTROY },
     delegationRemovalPolicy: RemovalPolicy.DESTROY,
   });
+  td.onFinding('Findings');
   const assembly = app.synth();
   const ms = performance.now() - started;
   const stages = assembly.nestedAssemblies.map((n) => n.nestedAssembly);
@@ -57,7 +60,7 @@ async function replay(dir: string, regions: string[], concurrency: number): Prom
       if (step.kind !== 'deploy') return;
       const rows = await readCoverage(api, MANAGEMENT, regions);
       covered = rows.filter((r) => r.guardDuty.administrator === ADMIN && r.guardDuty.autoEnable === 'ALL'
-        && (!r.detective.available || r.detective.administrator === ADMIN)).length;
+        && r.guardDuty.exports === 1 && (!r.detective.available || r.detective.administrator === ADMIN)).length;
     },
   });
   const wallMs = performance.now() - started;
