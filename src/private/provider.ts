@@ -22,14 +22,14 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
-import { CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { STACK_ID_VARIABLE } from './contracts';
 import { ValidationError } from './errors';
-import { Grant, NagSuppression, PermissionSet } from './permissions';
+import { Grant, NagSuppression, nagResourceOf, PermissionSet } from './permissions';
 import type { ThreatDetectionHandlerProps } from '../threat-detection-handler-props';
 
 /** Construct id of the provider under its stack. Part of the API: renaming it replaces the function. */
@@ -180,7 +180,7 @@ export class ThreatDetectionProvider extends Construct {
   public addPermissions(set: PermissionSet): IConstruct | undefined {
     this.grants.push(...set.grants);
     const resourcePolicy = set.resourceGrants && set.resourceGrants.length > 0 ? this.addResourceGrants(set.resourceGrants) : undefined;
-    for (const suppression of set.nagSuppressions) {
+    for (const suppression of set.nagSuppressions.map((n) => withRenderedTokens(this, n))) {
       mergeSuppression(this.policySuppressions, suppression);
       const ids = findingIds(suppression).filter((id) => !this.acknowledged.has(id));
       ids.forEach((id) => this.acknowledged.add(id));
@@ -340,7 +340,20 @@ function mergeSuppression(into: Array<{ id: string; reason: string; applies_to?:
  * handler (e.g. a service role's policy); nothing when there is no resource.
  */
 export function acknowledgeNagFindings(resource: IConstruct | undefined, suppressions: NagSuppression[]): void {
-  if (resource instanceof CfnResource) suppress(resource, suppressions);
+  if (resource instanceof CfnResource) suppress(resource, suppressions.map((n) => withRenderedTokens(resource, n)));
+}
+
+/**
+ * A suppression whose `appliesTo` names a resource with a token of the app (e.g. an account id
+ * from a `CfnParameter`), rendered as cdk-nag renders it in its finding (`<Logical>` for a `Ref`):
+ * a finding id must be a plain string (aws-cdk-lib refuses a token in an acknowledgement's id).
+ */
+function withRenderedTokens(scope: IConstruct, suppression: NagSuppression): NagSuppression {
+  if (!suppression.appliesTo?.some((a) => Token.isUnresolved(a))) return suppression;
+  return {
+    ...suppression,
+    appliesTo: suppression.appliesTo.map((a) => (Token.isUnresolved(a) ? nagResourceOf(scope, a.replace(/^Resource::/, '')) : a)),
+  };
 }
 
 /** Acknowledge findings on a resource, for cdk-nag 2 (metadata) and cdk-nag 3 (`Validations`). */

@@ -3,14 +3,14 @@
  * user: every pack cdk-nag ships, over the example and an app with every construct, finds
  * nothing the library did not satisfy or acknowledge (with its reason).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { allFindings, CDK_NAG_MAJOR, findings, PACKS } from './nag';
 import { buildLandingZone, INITIAL } from '../../examples/landing-zone/app';
-import { OrganizationThreatDetection } from '../../src';
+import { aws_detective as detective, aws_guardduty as guardduty, OrganizationThreatDetection } from '../../src';
 import { everyConstruct } from '../fixtures/every-construct';
 
 test.each(Object.keys(PACKS))(`cdk-nag ${CDK_NAG_MAJOR}: %s finds nothing in the landing-zone example`, (pack) => {
@@ -44,4 +44,14 @@ test.each(Object.keys(PACKS))(`cdk-nag ${CDK_NAG_MAJOR}: %s finds nothing in an 
   const topic = new sns.Topic(home, 'Alerts', { enforceSSL: true, masterKey: kms.Alias.fromAliasName(home, 'SnsKey', 'alias/aws/sns') });
   td.onFinding('Alert', { target: new targets.SnsTopic(topic, { deadLetterQueue: sqs.Queue.fromQueueArn(home, 'Dlq', 'arn:aws:sqs:eu-west-1:222222222222:alerts-dlq') }) });
   expect(findings(app, app.node.findAll().filter((c): c is Stack => Stack.isStack(c)), pack)).toEqual([]);
+});
+
+test.each(Object.keys(PACKS))(`cdk-nag ${CDK_NAG_MAJOR}: %s: an administrator account from a CfnParameter synthesizes, its acknowledgements naming the parameter as cdk-nag does`, (pack) => {
+  // Regression: on aws-cdk-lib with Validations, an acknowledgement id holding the token crashed synth, naming nothing.
+  const app = new App();
+  const stack = new Stack(app, 'Management', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const administrator = new CfnParameter(stack, 'AdministratorAccountId', { type: 'String', allowedPattern: '^\\d{12}$' });
+  new guardduty.OrganizationAdminAccount(stack, 'GuardDutyAdministrator', { administratorAccountId: administrator.valueAsString });
+  new detective.OrganizationAdminAccount(stack, 'DetectiveAdministrator', { administratorAccountId: administrator.valueAsString });
+  expect(findings(app, [stack], pack)).toEqual([]);
 });
