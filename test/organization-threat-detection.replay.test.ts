@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DescribePublishingDestinationCommand, GuardDutyClient, ListDetectorsCommand, ListPublishingDestinationsCommand } from '@aws-sdk/client-guardduty';
 import { App, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import { SECURITY_ACCOUNT, WORKLOAD_ACCOUNT, WORKLOADS_OU } from '../examples/landing-zone/app';
+import { ORGANIZATION as EXAMPLE_ORGANIZATION } from '../examples/landing-zone/organization';
 import { formatCoverage, OrganizationDescription, readCoverage, RegionCoverage, replayLandingZone, replayTimeout } from '../replay/src';
 import { aws_guardduty as guardduty, MemberAccountSource, OrganizationThreatDetection } from '../src';
 
@@ -231,3 +233,44 @@ test('removing a Region whose stacks still exist: the export stack\'s update is 
     for (const dir of [before, after]) fs.rmSync(dir, { recursive: true, force: true });
   }
 }, replayTimeout(20));
+
+test('an update that names an OU id with a typo ends UPDATE_ROLLBACK_COMPLETE, its reason naming the OU; the members stay', async () => {
+  const synthMembers = (parentIds: string[]) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'organization-'));
+    const app = new App({ outdir });
+    const td = new OrganizationThreatDetection(app, 'TD', {
+      managementAccount: EXAMPLE_ORGANIZATION.managementAccount.id,
+      administratorAccount: SECURITY_ACCOUNT,
+      homeRegion: 'eu-west-1',
+      regions: ['eu-west-1'],
+      guardDuty: { autoEnableOrganizationMembers: guardduty.OrganizationAutoEnable.NEW },
+      delegationRemovalPolicy: RemovalPolicy.DESTROY,
+    });
+    const home = td.region('eu-west-1');
+    new guardduty.MemberAccounts(home.administratorStack, 'Workloads', {
+      detector: home.detector,
+      accounts: MemberAccountSource.fromOrganization({ parentIds }),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    app.synth();
+    return outdir;
+  };
+  const initial = synthMembers([WORKLOADS_OU]);
+  const typo = synthMembers(['ou-exmp-typo1234']);
+  let members: string[] = [];
+  const result = await replayLandingZone({
+    organization: EXAMPLE_ORGANIZATION,
+    assemblies: [initial, typo],
+    onStep: async (step, api) => {
+      if (step.kind === 'deploy') members = api.guardduty.multiAccount.members(SECURITY_ACCOUNT, 'eu-west-1').map((m) => m.accountId);
+    },
+  });
+  try {
+    expect(result.failures.map((f) => [f.status, f.message])).toEqual([['UPDATE_ROLLBACK_COMPLETE',
+      expect.stringMatching(/Workloads.*`parentIds` \(MemberAccountSource.fromOrganization\) names ou-exmp-typo1234, which is not a root or OU of this organization/)]]);
+    expect(members).toEqual([WORKLOAD_ACCOUNT]);
+  } finally {
+    await result.close();
+    for (const dir of [initial, typo]) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, replayTimeout(30));

@@ -86,7 +86,9 @@ export function memberSetHandler<P extends MemberSetProperties, M>(spec: MemberS
     if (old !== undefined && spec.container(old) === spec.container(props)) {
       // The same source resolves to the same accounts: read the organization once, not twice.
       const sameSource = JSON.stringify([old.Accounts, old.Organization]) === JSON.stringify([props.Accounts, props.Organization]);
-      previous = sameSource ? desired.map((a) => a.accountId) : await resolveAccountIds(old, self, reader);
+      // The old source is read leniently: on a rollback it is the one that just failed (e.g. an OU id
+      // with a typo), and a parent that does not exist cannot have given the set a member.
+      previous = sameSource ? desired.map((a) => a.accountId) : await resolveAccountIds(old, self, reader, 'skip');
     }
     const { excluded } = await convergeMembers(spec.adapter(props, old),
       { desired, previous, invitation: props.Invitation, timeoutMs: spec.timeoutMs });
@@ -101,7 +103,8 @@ export function memberSetHandler<P extends MemberSetProperties, M>(spec: MemberS
     async delete(event) {
       const props = event.ResourceProperties;
       if (event.PhysicalResourceId === spec.physicalId(props, event.LogicalResourceId)) {
-        const accounts = await resolveAccountIds(props, stackLocation(event.StackId).account);
+        // Leniently, as an update's old source: a deleted OU (or one that never existed) holds no member to remove.
+        const accounts = await resolveAccountIds(props, stackLocation(event.StackId).account, undefined, 'skip');
         await removeMemberAccounts(spec.adapter(props, undefined), accounts);
       }
       return { physicalResourceId: event.PhysicalResourceId };

@@ -70,10 +70,20 @@ export class OrganizationReader {
 }
 
 /**
+ * What to do with a root or OU id the organization does not have (ParentNotFoundException):
+ * `fail` names it (the properties being applied must be right); `skip` reads it as holding no
+ * account, for the sources of properties that are going away (an update's old properties, a
+ * delete's): a parent that does not exist cannot have given the set a member, so a rollback from
+ * an OU id with a typo, or the delete of a set whose OU was deleted, does not depend on it.
+ */
+export type MissingParents = 'fail' | 'skip';
+
+/**
  * The ACTIVE accounts of the organization, or of the given roots/OUs and every OU below them,
  * without the excluded ones: account id to email, in the order Organizations lists them.
  */
-export async function organizationAccounts(reader: OrganizationReader, source: OrganizationSourceProperty): Promise<Map<string, string>> {
+export async function organizationAccounts(reader: OrganizationReader, source: OrganizationSourceProperty,
+  missingParents: MissingParents = 'fail'): Promise<Map<string, string>> {
   const accounts = new Map<string, string>();
   const add = (list: Account[] | undefined) => {
     for (const a of list ?? []) {
@@ -83,17 +93,20 @@ export async function organizationAccounts(reader: OrganizationReader, source: O
   if (!source.ParentIds || source.ParentIds.length === 0) {
     add(await reader.allAccounts());
   } else {
-    add(await accountsBelow(reader, source.ParentIds));
+    add(await accountsBelow(reader, source.ParentIds, 'parentIds', missingParents));
   }
   for (const excluded of source.ExcludeAccountIds ?? []) accounts.delete(excluded);
   if (source.ExcludeParentIds && source.ExcludeParentIds.length > 0) {
-    for (const excluded of await accountsBelow(reader, source.ExcludeParentIds)) if (excluded.Id) accounts.delete(excluded.Id);
+    for (const excluded of await accountsBelow(reader, source.ExcludeParentIds, 'excludeParentIds', missingParents)) {
+      if (excluded.Id) accounts.delete(excluded.Id);
+    }
   }
   return accounts;
 }
 
 /** The accounts (whatever their state) under the given roots/OUs and every OU below them, each OU read once. */
-async function accountsBelow(reader: OrganizationReader, parentIds: ReadonlyArray<string>): Promise<Account[]> {
+async function accountsBelow(reader: OrganizationReader, parentIds: ReadonlyArray<string>, property: string,
+  missingParents: MissingParents): Promise<Account[]> {
   const found: Account[] = [];
   const queue = [...parentIds];
   const seen = new Set<string>();
@@ -101,9 +114,20 @@ async function accountsBelow(reader: OrganizationReader, parentIds: ReadonlyArra
     const parentId = queue.shift()!;
     if (seen.has(parentId)) continue;
     seen.add(parentId);
-    const { accounts, ous } = await reader.under(parentId);
-    found.push(...accounts);
-    queue.push(...ous);
+    let children: { accounts: Account[]; ous: string[] };
+    try {
+      children = await reader.under(parentId);
+    } catch (err) {
+      if ((err as Error).name !== 'ParentNotFoundException') throw err;
+      if (missingParents === 'fail') {
+        throw new HandlerError(`the member source's \`${property}\` (MemberAccountSource.fromOrganization) names ${parentId}, which is not a root or OU of this organization `
+          + '(AWS Organizations: ParentNotFoundException): check the id');
+      }
+      log.warn('A root or OU of the previous member source does not exist: it cannot have given the set a member', { parentId });
+      continue;
+    }
+    found.push(...children.accounts);
+    queue.push(...children.ous);
   }
   return found;
 }
@@ -149,9 +173,9 @@ export interface MemberSourceProperties {
  * only needs ids (which accounts the old properties held, which to remove on delete).
  */
 export async function resolveAccountIds(props: MemberSourceProperties, self: string,
-  reader: OrganizationReader = new OrganizationReader()): Promise<string[]> {
+  reader: OrganizationReader = new OrganizationReader(), missingParents: MissingParents = 'fail'): Promise<string[]> {
   const ids = props.Organization
-    ? [...(await organizationAccounts(reader, props.Organization)).keys()]
+    ? [...(await organizationAccounts(reader, props.Organization, missingParents)).keys()]
     : (props.Accounts ?? []).map((a) => a.AccountId);
   return ids.filter((id) => id !== self);
 }

@@ -477,6 +477,27 @@ describe('MemberAccounts (a set)', () => {
     expect(ids()).toEqual([]);
   });
 
+  test('an update to an OU id that does not exist fails naming it; its rollback restores the set without reading that OU; a delete skips it', async () => {
+    await delegate();
+    const detectorId = adminDetector()!;
+    const ids = () => api.guardduty.multiAccount.members(ADMIN, REGION).map((m) => m.accountId).sort();
+    const fromOu: GuardDutyMembersProperties = { DetectorId: detectorId, Organization: { ParentIds: [workloadsOu] } };
+    const created = await dispatch(event('Create', TYPE, fromOu, { logicalId: 'Workloads' }));
+    // A well-formed OU id with a typo, as a new user writes it.
+    const typo: GuardDutyMembersProperties = { DetectorId: detectorId, Organization: { ParentIds: ['ou-wxyz-typo1234'] } };
+    const update = { logicalId: 'Workloads', physicalResourceId: created.physicalResourceId };
+    const failed = await dispatch(event('Update', TYPE, typo, { ...update, oldProperties: fromOu })).catch((e: Error) => e);
+    expect((failed as Error).message).toMatch(/`parentIds` \(MemberAccountSource.fromOrganization\) names ou-wxyz-typo1234, which is not a root or OU of this organization \(AWS Organizations: ParentNotFoundException\)/);
+    expect(ids()).toEqual([WORKLOAD, SANDBOX]);
+    // CloudFormation's rollback Update: the old properties, with the failed ones as "old".
+    const rolledBack = await dispatch(event('Update', TYPE, fromOu, { ...update, oldProperties: typo }), { undoesCreate: false, rollback: true });
+    expect(rolledBack).toEqual({ physicalResourceId: created.physicalResourceId, data: { MemberCount: '2', ExcludedAccounts: '' } });
+    expect(ids()).toEqual([WORKLOAD, SANDBOX]);
+    // A set whose OU is gone (or never was) deletes what it still can, instead of failing forever.
+    await dispatch(event('Delete', TYPE, { ...fromOu, Organization: { ParentIds: [workloadsOu, 'ou-wxyz-gone5678'] } }, update));
+    expect(ids()).toEqual([]);
+  });
+
   test('feature overrides: the overridden accounts get their own list, the others the set\'s; an override removed gives the set\'s back', async () => {
     await delegate();
     const detectorId = adminDetector()!;
