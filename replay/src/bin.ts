@@ -5,6 +5,7 @@
 import { main } from './cli';
 
 main(process.argv.slice(2)).then((status) => { process.exitCode = status; }, (err) => {
+  // Not a stack failure (1): the command's own error.
   console.error(err);
-  process.exitCode = 1;
+  process.exitCode = 3;
 });

@@ -2,7 +2,8 @@
  * `cdk-threat-detection-replay`: replay a landing zone's cloud assemblies against the local
  * GuardDuty, Detective and Organizations API (see `./landing-zone-replay.ts`), printing each
  * custom resource event, the services' state after each step and a closing summary; exit status
- * 0 when every stack deployed and was destroyed, 1 when one failed, 2 for bad input.
+ * 0 when every stack deployed and was destroyed, 1 when one failed, 2 for bad input, 3 when the
+ * replay itself cannot go on (a template it cannot resolve, an error of its own): not a stack failure.
  */
 import { parseArgs } from 'node:util';
 import { formatCoverage, readCoverage } from './coverage';
@@ -43,7 +44,9 @@ findings, and resources other than the library's and the plan's L1 (they are sto
 service's call in a Region where it has no endpoint gets no answer.
 
 Exit status: 0 every stack deployed and was destroyed; 1 a stack failed (its reason is printed);
-2 bad input (a missing assembly, a malformed organization file, an undeclared account).`;
+2 bad input (a missing assembly, a malformed organization file, an undeclared account);
+3 the replay itself could not go on (e.g. an intrinsic function it does not resolve): not a
+stack failure, and nothing is said about your stacks.`;
 
 /** Lines wrapped at `width`, continuation lines indented under the first's indentation plus two spaces. */
 export function wrap(line: string, width: number): string[] {
@@ -108,7 +111,8 @@ export async function main(args: string[], out: (line: string) => void = console
       out(`cdk-threat-detection-replay: ${err.message}`);
       return 2;
     }
-    throw err;
+    out(`cdk-threat-detection-replay: the replay could not go on (its own limit or error, not a failure of your stacks): ${(err as Error).message}`);
+    return 3;
   }
   try {
     return summarize(result, (line) => wrap(line, width).forEach((l) => out(l)));

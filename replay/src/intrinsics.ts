@@ -1,7 +1,9 @@
 /**
  * CloudFormation intrinsic functions, resolved as CloudFormation would for the replay harness:
  * `Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::Split`, `Fn::If` and conditions,
- * `Fn::FindInMap`, `Fn::ImportValue`, `Fn::Base64`, and the pseudo parameters.
+ * `Fn::FindInMap`, `Fn::ImportValue`, `Fn::Base64`, `Fn::GetAZs` (the Region's a, b and c),
+ * `Fn::Cidr` (IPv4), and the pseudo parameters. Anything else is the replay's limit, reported as
+ * such (the CLI's exit status 3), not as a stack failure.
  */
 
 /** Marker for `AWS::NoValue`: the property is removed. */
@@ -121,6 +123,15 @@ function intrinsic(fn: string, arg: unknown, ctx: ResolveContext): unknown {
       return (resolve(arg, ctx) as unknown[]).some(Boolean);
     case 'Condition':
       return ctx.conditions[arg as string];
+    case 'Fn::GetAZs': {
+      // The Availability Zones of the Region ("" is the stack's), as an account with three sees them.
+      const region = String(resolve(arg, ctx)) || ctx.pseudo['AWS::Region'];
+      return ['a', 'b', 'c'].map((zone) => `${region}${zone}`);
+    }
+    case 'Fn::Cidr': {
+      const [block, count, bits] = resolve(arg, ctx) as [string, unknown, unknown];
+      return cidrs(block, Number(count), Number(bits));
+    }
     default:
       throw new Error(`The replay harness does not resolve ${fn}`);
   }
@@ -140,4 +151,24 @@ export function references(value: unknown, into = new Set<string>()): Set<string
     }
   }
   return into;
+}
+
+/**
+ * `Fn::Cidr` for IPv4: `count` consecutive blocks of `cidrBits` host bits from the start of `block`.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html
+ */
+export function cidrs(block: string, count: number, cidrBits: number): string[] {
+  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(block);
+  if (!match) throw new Error(`The replay harness resolves Fn::Cidr for IPv4 blocks only, got ${block}`);
+  const start = match.slice(1, 5).reduce((n, octet) => n * 256 + Number(octet), 0);
+  const prefix = 32 - cidrBits;
+  if (prefix < Number(match[5]) || count < 1 || count > 2 ** (prefix - Number(match[5]))) {
+    throw new Error(`Fn::Cidr: ${count} blocks of ${cidrBits} host bits do not fit in ${block}`);
+  }
+  const size = 2 ** cidrBits;
+  return Array.from({ length: count }, (_, i) => {
+    const n = start + i * size;
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.')}/${prefix}`;
+  });
 }

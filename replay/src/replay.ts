@@ -777,8 +777,10 @@ export class CloudFormationReplay {
       getAtt: (id, attribute) => {
         const r = stack.resources.get(id);
         if (!r) throw new Error(`Fn::GetAtt ${id}.${attribute}, which is not deployed yet`);
-        if (!(attribute in r.attributes)) throw new Error(`${id} (${r.type}) has no attribute ${attribute}`);
-        return r.attributes[attribute];
+        if (attribute in r.attributes) return r.attributes[attribute];
+        // A custom resource that did not return the attribute fails in CloudFormation too.
+        if (isCustomResource(r.type) || NATIVE_RESOURCES[r.type]) throw new Error(`${id} (${r.type}) has no attribute ${attribute}`);
+        return placeholderAttribute(stack, r, attribute);
       },
     };
   }
@@ -808,6 +810,36 @@ export class CloudFormationReplay {
       assets,
     };
   }
+}
+
+/** Id prefixes of the EC2 attributes CloudFormation documents as return values (e.g. `GroupId`: `sg-…`). */
+const ID_PREFIXES: Record<string, string> = {
+  GroupId: 'sg',
+  DefaultSecurityGroup: 'sg',
+  AllocationId: 'eipalloc',
+  SubnetId: 'subnet',
+  VpcId: 'vpc',
+  RouteTableId: 'rtb',
+  NetworkAclId: 'acl',
+  DefaultNetworkAcl: 'acl',
+  InternetGatewayId: 'igw',
+  NatGatewayId: 'nat',
+  NetworkInterfaceId: 'eni',
+};
+
+/**
+ * An attribute of a resource the replay stands in for: a property of the same name where the
+ * template gives one (e.g. a subnet's `VpcId`), an id in its documented form for the EC2 ids
+ * above, else a deterministic placeholder. Never a crash: a user's stack may hold any type.
+ */
+function placeholderAttribute(stack: DeployedStack, r: DeployedResource, attribute: string): string {
+  const given = r.properties[attribute];
+  if (typeof given === 'string') return given;
+  const hash = createHash('sha256').update(`${stack.stackId}/${r.logicalId}/${attribute}`).digest('hex');
+  const prefix = ID_PREFIXES[attribute];
+  if (prefix) return `${prefix}-${hash.slice(0, 17)}`;
+  if (attribute === 'PublicIp') return `192.0.2.${parseInt(hash.slice(0, 2), 16) % 254 + 1}`;
+  return `${r.logicalId}.${attribute}-${hash.slice(0, 12)}`;
 }
 
 function isCustomResource(type: string): boolean {

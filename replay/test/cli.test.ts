@@ -6,10 +6,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { ORGANIZATION } from '../../examples/landing-zone/organization';
 import { aws_guardduty as guardduty } from '../../src';
 import { main, wrap } from '../src/cli';
+import { cidrs } from '../src/intrinsics';
 import { checkOrganization, OrganizationDescription } from '../src/organization-file';
 import { replayTimeout } from '../src/timeouts';
 
@@ -179,4 +180,21 @@ test('wrap: at spaces, continuation lines indented under the first', () => {
   expect(wrap('  short', 20)).toEqual(['  short']);
   expect(wrap('  one two three four five six', 14)).toEqual(['  one two', '    three four', '    five six']);
   expect(wrap('x'.repeat(25), 10)).toEqual(['x'.repeat(10), `  ${'x'.repeat(8)}`, `  ${'x'.repeat(7)}`]);
+});
+
+test('what the replay itself cannot resolve (Fn::Length, a language-extensions intrinsic) exits 3, saying it is not a failure of the stacks', async () => {
+  const app = userApp(['updates.example.com'], (stack) => {
+    const list = new CfnParameter(stack, 'List', { type: 'String', default: 'a,b' });
+    new CfnResource(stack, 'Count', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: Token.asString(Fn.len(Fn.split(',', list.valueAsString))) } });
+  });
+  const { status, output } = await run(['-o', writeOrganization(ORG), '-q', app]);
+  expect(output).toMatch(/^cdk-threat-detection-replay: the replay could not go on \(its own limit or error, not a failure of your stacks\): The replay harness does not resolve Fn::Length$/m);
+  expect(status).toBe(3);
+});
+
+test('Fn::Cidr and Fn::GetAZs resolve as CloudFormation documents them', () => {
+  // The CloudFormation reference's example: six /27 blocks of 192.168.0.0/24.
+  expect(cidrs('192.168.0.0/24', 6, 5)).toEqual(['192.168.0.0/27', '192.168.0.32/27', '192.168.0.64/27', '192.168.0.96/27', '192.168.0.128/27', '192.168.0.160/27']);
+  expect(cidrs('10.0.0.0/16', 2, 8)).toEqual(['10.0.0.0/24', '10.0.1.0/24']);
+  expect(() => cidrs('10.0.0.0/24', 2, 8)).toThrow(/do not fit/);
 });

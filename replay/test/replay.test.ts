@@ -11,8 +11,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { aws_detective as detective, aws_guardduty as guardduty } from '../../src';
+import { aws_detective as detective, aws_guardduty as guardduty, ThreatDetectionHandler } from '../../src';
 import { LocalApi } from '../src/local-api/server';
 import { CloudFormationReplay, DeploymentFailed } from '../src/replay';
 import { replayTimeout } from '../src/timeouts';
@@ -293,4 +294,19 @@ describe('execution environments', () => {
     expect(create.reason).toMatch(/ACTIVATING/);
     expect(create.waitedMs).toBeGreaterThan(60_000);
   });
+});
+
+test('a stack with a VPC-configured handler replays: resources the replay does not emulate give placeholder attributes, never a crash', async () => {
+  const dir = synth((stack) => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    ThreatDetectionHandler.configure(stack, { vpc });
+    new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY });
+  });
+  await replay.deploy(dir, 'Security');
+  expect(api.guardduty.detectors(ACCOUNT, REGION)).toHaveLength(1);
+  // The security group's id reached the function's VPC configuration as a placeholder in its form.
+  const fn = replay.resources('Security').find((r) => r.type === 'AWS::Lambda::Function' && r.properties.VpcConfig)!;
+  expect((fn.properties.VpcConfig as any).SecurityGroupIds).toEqual([expect.stringMatching(/^sg-[0-9a-f]{17}$/)]);
+  await replay.destroy(dir, 'Security');
+  expect(api.guardduty.detectors(ACCOUNT, REGION)).toHaveLength(0);
 });
