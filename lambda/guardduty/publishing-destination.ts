@@ -88,7 +88,13 @@ async function update(client: GuardDutyClient, location: StackLocation, event: D
     log.warn('The publishing destination no longer exists; creating it again', { destinationId });
     return create(client, location, event);
   }
-  if (props.DestinationArn !== old.DestinationArn || props.KmsKeyArn !== old.KmsKeyArn) {
+  // Compared with what GuardDuty holds, not with the old properties: a destination redirected
+  // outside CloudFormation is put back by the next update.
+  const held = await client.send(new DescribePublishingDestinationCommand({ DetectorId: props.DetectorId, DestinationId: destinationId }));
+  if (held.DestinationProperties?.DestinationArn !== props.DestinationArn || held.DestinationProperties?.KmsKeyArn !== props.KmsKeyArn) {
+    if (props.DestinationArn === old.DestinationArn && props.KmsKeyArn === old.KmsKeyArn) {
+      log.warn('The destination was changed outside CloudFormation; putting it back', { destinationId });
+    }
     await client.send(new UpdatePublishingDestinationCommand({
       DetectorId: props.DetectorId,
       DestinationId: destinationId,

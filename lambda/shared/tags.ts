@@ -1,10 +1,11 @@
 /**
- * Tags on GuardDuty and Detective resources: the Update* APIs do not take tags, so a tag change is
- * a diff applied with UntagResource (removed keys) and TagResource (the desired set). Both services
- * take `{ ResourceArn, Tags }` and `{ ResourceArn, TagKeys }`.
+ * Tags on GuardDuty and Detective resources: the Update* APIs do not take tags, so an update
+ * applies them with UntagResource (the keys the stack removed) and TagResource (the desired set,
+ * written every time: a value changed or a key removed outside CloudFormation comes back, without
+ * a read). Keys the stack never set are left as they are. Both services take
+ * `{ ResourceArn, Tags }` and `{ ResourceArn, TagKeys }`.
  */
 import { GuardDutyClient, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-guardduty';
-import { sameStringMap } from './props';
 
 /** How one service writes tags on one resource. */
 export interface TagWriter {
@@ -12,10 +13,9 @@ export interface TagWriter {
   untag(keys: string[]): Promise<unknown>;
 }
 
-/** Untag the keys `oldTags` has and `newTags` does not, then tag `newTags`; nothing when they are equal. */
+/** Untag the keys `oldTags` has and `newTags` does not, then tag `newTags` (even when unchanged: it repairs drift). */
 export async function applyTagDiff(writer: TagWriter,
   oldTags: Readonly<Record<string, string>> = {}, newTags: Readonly<Record<string, string>> = {}): Promise<void> {
-  if (sameStringMap(oldTags, newTags)) return;
   const removed = Object.keys(oldTags).filter((k) => !(k in newTags));
   if (removed.length > 0) await writer.untag(removed);
   if (Object.keys(newTags).length > 0) await writer.tag({ ...newTags });

@@ -166,12 +166,16 @@ describe('update', () => {
     expect(api.callsOf('UpdateDatasourcePackages')).toHaveLength(1);
   });
 
-  test('unchanged properties make no writes', async () => {
+  test('unchanged properties write only the stack\'s tags again, which puts back a value changed outside CloudFormation', async () => {
     const props = { Tags: { owner: 'security' }, DatasourcePackages: ['EKS_AUDIT'] };
     const arn = await created(props);
+    graph()!.tags.owner = 'someone-else';
+    graph()!.tags.added = 'by-hand';
     api.calls.length = 0;
     await dispatch(event('Update', TYPE, props, { physicalResourceId: arn, oldProperties: props }));
-    expect(api.calls.map((c) => c.operation).filter((o) => !/^List/.test(o))).toEqual([]);
+    expect(api.calls.map((c) => c.operation).filter((o) => !/^List/.test(o))).toEqual(['TagResource']);
+    // The stack's key is back; a key the stack never set is left alone.
+    expect(graph()!.tags).toEqual({ owner: 'security', added: 'by-hand', [GRAPH_CREATED_BY_TAG]: MARK });
   });
 
   test('a package removed from the list while still ingesting is left ingesting (no call can stop it), said in the attribute; the rest applies', async () => {

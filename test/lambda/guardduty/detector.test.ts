@@ -244,8 +244,8 @@ describe('update', () => {
     expect(feature('LAMBDA_NETWORK_LOGS')?.status).toBe('ENABLED');
     // Features no longer named are left as they are.
     expect(feature('RUNTIME_MONITORING')?.status).toBe('ENABLED');
-    // Tags did not change: no tag calls.
-    expect(api.calls.map((c) => c.operation)).toEqual(['UpdateDetector']);
+    // The stack's tags are written again (unchanged, they repair what changed outside CloudFormation).
+    expect(api.calls.map((c) => c.operation)).toEqual(['UpdateDetector', 'TagResource']);
   });
 
   test('diffs tags: untags removed keys, tags new and changed ones', async () => {

@@ -2,6 +2,7 @@
  * The publishing destination handler through the real SDK v3 client against the local GuardDuty
  * API, which verifies destinations asynchronously.
  */
+import { GuardDutyClient, UpdatePublishingDestinationCommand } from '@aws-sdk/client-guardduty';
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { LocalApi } from '../../../replay/src';
@@ -95,4 +96,20 @@ test('a tags-only update after the destination was deleted out of band creates i
   // CloudFormation then deletes the old physical id, which is gone: success.
   await dispatch(event('Delete', TYPE, props(), { physicalResourceId: created.physicalResourceId }));
   expect(destinations()).toHaveLength(1);
+});
+
+test('a destination redirected outside CloudFormation is put back by the next update, even one that changes only its tags', async () => {
+  const created = await dispatch(event('Create', TYPE, props()));
+  const [destinationId] = [...api.guardduty.detector(ACCOUNT, REGION, detectorId)!.destinations.keys()];
+  // Redirected by someone with GuardDuty access, through the API.
+  const client = new GuardDutyClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(ACCOUNT), maxAttempts: 1 });
+  await client.send(new UpdatePublishingDestinationCommand({
+    DetectorId: detectorId, DestinationId: destinationId, DestinationProperties: { DestinationArn: 'arn:aws:s3:::attacker-bucket', KmsKeyArn: KEY },
+  }));
+  client.destroy();
+  expect(destinations()[0]).toMatchObject({ destinationArn: 'arn:aws:s3:::attacker-bucket' });
+  const retagged = props({ Tags: { owner: 'secops' } });
+  const updated = await dispatch(event('Update', TYPE, retagged, { physicalResourceId: created.physicalResourceId, oldProperties: props() }));
+  expect(updated.physicalResourceId).toBe(created.physicalResourceId);
+  expect(destinations()).toEqual([expect.objectContaining({ destinationArn: BUCKET, kmsKeyArn: KEY, status: 'PUBLISHING', tags: { owner: 'secops' } })]);
 });
