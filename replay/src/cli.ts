@@ -25,6 +25,10 @@ Options:
   -o, --organization <file>  the organization: management account, OUs, accounts, accounts outside
                              it, detectors and graphs that exist before (JSON; README "Replay")
       --no-destroy           keep the stacks after the last assembly
+      --continue-rollback    after an update ends UPDATE_ROLLBACK_FAILED, continue its rollback
+                             once (as \`aws cloudformation continue-update-rollback\`)
+      --resources-to-skip <ids>  with --continue-rollback: logical ids (comma-separated) whose
+                             rollback is skipped, left as they are (as its --resources-to-skip)
       --concurrency <n>      deploy up to n stacks at once, each after those it depends on
                              (as \`cdk deploy --all --concurrency n\`; default 1)
       --throttle <n>         the first n calls to each service are throttled (the SDK retries)
@@ -74,6 +78,8 @@ function count(value: string | undefined, option: string): number | undefined {
 const OPTIONS = {
   'organization': { type: 'string', short: 'o' },
   'no-destroy': { type: 'boolean' },
+  'continue-rollback': { type: 'boolean' },
+  'resources-to-skip': { type: 'string' },
   'concurrency': { type: 'string' },
   'throttle': { type: 'string' },
   'server-errors': { type: 'string' },
@@ -134,10 +140,14 @@ async function run({ values, positionals }: CommandLine, write: (line: string) =
     listLagMs: count(values['list-lag'], 'list-lag'),
     settleMs: count(values.settle, 'settle'),
   };
+  const resourcesToSkip = values['resources-to-skip']?.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  if (resourcesToSkip && !values['continue-rollback']) throw new ReplayInputError('--resources-to-skip goes with --continue-rollback');
   return replayLandingZone({
     organization,
     assemblies: positionals,
     destroy: !values['no-destroy'],
+    continueRollback: values['continue-rollback'] ? { resourcesToSkip } : undefined,
+    onNote: (note) => write(`  ${note}`),
     concurrency: count(values.concurrency, 'concurrency'),
     faults,
     onEvent: (e) => write(eventLine(e)),

@@ -67,8 +67,19 @@ export interface LandingZoneReplayOptions {
    * @default 1
    */
   readonly concurrency?: number;
+  /**
+   * After an update ends UPDATE_ROLLBACK_FAILED, continue its rollback once, as `aws cloudformation
+   * continue-update-rollback` does (the console's "Continue update rollback"): the failed rollback
+   * steps run again, except those of `resourcesToSkip` (left as they are). The update still counts
+   * as failed; a rollback that fails again is a failure too.
+   *
+   * @default - the stack is left in UPDATE_ROLLBACK_FAILED (it can still be destroyed)
+   */
+  readonly continueRollback?: { readonly resourcesToSkip?: ReadonlyArray<string> };
   /** Called with each custom resource event as it completes. */
   readonly onEvent?: (event: ReplayEvent) => void;
+  /** Called with each note of what the replay did beside the events (e.g. a rollback continued). */
+  readonly onNote?: (note: string) => void;
   /** Called after each step, with the local API holding the state then. */
   readonly onStep?: (step: ReplayStep, api: LocalApi) => Promise<void> | void;
   /**
@@ -190,6 +201,20 @@ async function deployInOrder(stacks: AssemblyStack[], concurrency: number, deplo
   }
 }
 
+/** `continue-update-rollback` of a stack, once: a rollback that fails again is one more failure. */
+async function continueRollback(replay: CloudFormationReplay, stackId: string, resourcesToSkip: ReadonlyArray<string>,
+  failures: DeploymentFailed[], onNote?: (note: string) => void): Promise<void> {
+  const skipping = resourcesToSkip.length > 0 ? `, skipping ${resourcesToSkip.join(', ')}` : '';
+  try {
+    await replay.continueUpdateRollback(stackId, { resourcesToSkip });
+    onNote?.(`${stackId}: continue-update-rollback${skipping}: UPDATE_ROLLBACK_COMPLETE`);
+  } catch (err) {
+    if (!(err instanceof DeploymentFailed)) throw err;
+    failures.push(err);
+    onNote?.(`${stackId}: continue-update-rollback${skipping}: the rollback failed again (UPDATE_ROLLBACK_FAILED)`);
+  }
+}
+
 /** Replay the assemblies in the organization: create, each update, destroy. */
 export async function replayLandingZone(options: LandingZoneReplayOptions): Promise<LandingZoneReplayResult> {
   const organization = checkOrganization(options.organization);
@@ -240,6 +265,9 @@ export async function replayLandingZone(options: LandingZoneReplayOptions): Prom
         } catch (err) {
           if (!(err instanceof DeploymentFailed)) throw err;
           failures.push(err);
+          if (err.status === 'UPDATE_ROLLBACK_FAILED' && options.continueRollback) {
+            await continueRollback(replay, stack.id, options.continueRollback.resourcesToSkip ?? [], failures, options.onNote);
+          }
           // A created stack that rolled back is gone; an updated one stays at its old template.
           if (replay.resources(stack.id).length > 0) deployed.set(stack.id, deployed.get(stack.id) ?? stack.dir);
           return false;

@@ -198,3 +198,9 @@ test('Fn::Cidr and Fn::GetAZs resolve as CloudFormation documents them', () => {
   expect(cidrs('10.0.0.0/16', 2, 8)).toEqual(['10.0.0.0/24', '10.0.1.0/24']);
   expect(() => cidrs('10.0.0.0/24', 2, 8)).toThrow(/do not fit/);
 });
+
+test('--resources-to-skip without --continue-rollback is bad input (exit 2)', async () => {
+  const { status, output } = await run(['-o', writeOrganization(ORG), '--resources-to-skip', 'Graph', userApp(['updates.example.com'])]);
+  expect(output).toMatch(/--resources-to-skip goes with --continue-rollback/);
+  expect(status).toBe(2);
+});

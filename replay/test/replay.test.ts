@@ -14,6 +14,7 @@ import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { aws_detective as detective, aws_guardduty as guardduty, ThreatDetectionHandler } from '../../src';
+import { replayLandingZone } from '../src/landing-zone-replay';
 import { LocalApi } from '../src/local-api/server';
 import { CloudFormationReplay, DeploymentFailed } from '../src/replay';
 import { replayTimeout } from '../src/timeouts';
@@ -310,3 +311,41 @@ test('a stack with a VPC-configured handler replays: resources the replay does n
   await replay.destroy(dir, 'Security');
   expect(api.guardduty.detectors(ACCOUNT, REGION)).toHaveLength(0);
 });
+
+test.each([
+  [[] as string[], 'the rollback failed again (UPDATE_ROLLBACK_FAILED)', ['UPDATE_ROLLBACK_FAILED', 'UPDATE_ROLLBACK_FAILED']],
+  [['Graph'], 'UPDATE_ROLLBACK_COMPLETE', ['UPDATE_ROLLBACK_FAILED']],
+])('replayLandingZone with continueRollback (resources to skip: %j): the rollback is continued once, as continue-update-rollback does', async (skip, note, statuses) => {
+  const graphStack = (tags: Record<string, string>, failing: boolean) => synth((stack) => {
+    const graph = new detective.BehaviorGraph(stack, 'Graph', { removalPolicy: RemovalPolicy.DESTROY });
+    for (const [k, v] of Object.entries(tags)) Tags.of(graph).add(k, v);
+    if (failing) new guardduty.IpSet(stack, 'Trusted', { detector: guardduty.Detector.fromDetectorId(stack, 'Detector', 'd1'), source: unreadableList(stack) });
+  });
+  const initial = graphStack({ owner: 'a' }, false);
+  const failing = graphStack({ owner: 'a', team: 'b' }, true);
+  const graphId = Object.keys(JSON.parse(fs.readFileSync(path.join(initial, 'Security.template.json'), 'utf-8')).Resources)
+    .find((id) => id.startsWith('Graph'))!;
+  const written: string[] = [];
+  const result = await replayLandingZone({
+    organization: { managementAccount: { id: '111111111111', email: 'm@example.com', name: 'management' }, accounts: [{ id: ACCOUNT, email: 's@example.com', name: 'security' }] },
+    assemblies: [initial, failing],
+    api,
+    continueRollback: { resourcesToSkip: skip.map(() => graphId) },
+    onNote: (n) => written.push(n),
+    onStep: (step) => {
+      if (step.kind !== 'before') return;
+      api.guardduty.seedDetector(ACCOUNT, REGION);
+      api.guardduty.backdateDetectors(ACCOUNT, REGION, 48);
+      api.guardduty.failLocation(UNREADABLE);
+      // The rollback of the graph's new tag (UntagResource) is refused: UPDATE_ROLLBACK_FAILED.
+      api.injectFault({ kind: 'access-denied', operation: 'UntagResource', times: 1_000 });
+    },
+  });
+  try {
+    // The update's failure, and the continued rollback's when it fails again; the destroy then succeeds.
+    expect(result.failures.map((f) => f.status)).toEqual(statuses);
+    expect(written).toEqual([`Security: continue-update-rollback${skip.length ? `, skipping ${graphId}` : ''}: ${note}`]);
+  } finally {
+    await result.close();
+  }
+}, replayTimeout(20));
