@@ -74,17 +74,23 @@ function nagResource(resource: string): string {
 
 /**
  * A resource of a policy as cdk-nag writes it in a finding (`Resource::<Logical.Arn>/incoming/*`,
- * `arn:<AWS::Partition>:…`), resolved in the scope's stack: `Fn::GetAtt` as `<Logical.Attribute>`,
- * `Ref` as `<Logical>` (pseudo parameters as `<AWS::Region>`), `Fn::Join` joined. For
- * acknowledgements of resources the construct names with tokens (a bucket of the app).
+ * `arn:<AWS::Partition>:…`), resolved in the scope's stack, by cdk-nag's own rules
+ * (`flattenCfnReference` in cdk-nag 2 and 3): `Fn::GetAtt` as `<Logical.Attribute>`, `Ref` as
+ * `<Logical>` (pseudo parameters as `<AWS::Region>`), `Fn::Join` joined, `Fn::Sub` and
+ * `Fn::ImportValue` by their argument, `${…}` in a string as `<…>`. For acknowledgements of
+ * resources the construct names with tokens (a bucket of the app, an account id from a parameter
+ * or an import).
  */
 export function nagResourceOf(scope: IConstruct, resource: string): string {
   const render = (value: unknown): string => {
-    if (typeof value === 'string') return value;
+    if (value === undefined) return '';
+    if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/}/g, '>');
     const v = value as Record<string, any>;
-    if (v['Fn::GetAtt']) return `<${[v['Fn::GetAtt']].flat().join('.')}>`;
-    if (v.Ref) return `<${v.Ref}>`;
     if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(render).join(v['Fn::Join'][0]);
+    if (v['Fn::Sub']) return render(v['Fn::Sub']);
+    if (v['Fn::GetAtt']) return `<${render(v['Fn::GetAtt'][0])}.${render(v['Fn::GetAtt'][1])}>`;
+    if (v['Fn::ImportValue']) return render(v['Fn::ImportValue']);
+    if (v.Ref) return `<${render(v.Ref)}>`;
     return JSON.stringify(value);
   };
   return `Resource::${render(Stack.of(scope).resolve(resource))}`;
