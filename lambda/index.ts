@@ -20,7 +20,7 @@ import {
 import { failureReason } from './shared/errors';
 import { verifyEvent } from './shared/event-verification';
 import { madePhysicalId, markAnswered, runInvocation } from './shared/invocation';
-import { log, redact, redactText } from './shared/log';
+import { invitationTexts, log, redactEvent, redactText, withSecrets } from './shared/log';
 import { responseUrlProblem } from './shared/response-url';
 
 /**
@@ -36,11 +36,19 @@ const ANSWER_MARGIN_MS = 20_000;
 const CLEANUP_RESERVE_MS = 60_000;
 
 export async function handler(event: CustomResourceEvent<unknown>, context: LambdaContextLike): Promise<void> {
-  log.info('Event', { event: redact(event) });
+  // The event's invitation texts are redacted wherever they are quoted (logs and the FAILED reason).
+  const old = (event as { OldResourceProperties?: unknown })?.OldResourceProperties;
+  const texts = [...invitationTexts(event?.ResourceProperties), ...invitationTexts(old)];
+  return withSecrets(texts, () => handle(event, context));
+}
+
+async function handle(event: CustomResourceEvent<unknown>, context: LambdaContextLike): Promise<void> {
   // Before anything runs: an event whose answer would go anywhere but CloudFormation is not one.
+  // Only its identity is logged until it is confirmed (a forged event's body is not worth the work).
+  const identity = { requestType: event?.RequestType, logicalResourceId: event?.LogicalResourceId, requestId: event?.RequestId };
   const refused = responseUrlProblem(event.ResponseURL, event.StackId);
   if (refused) {
-    log.error('Refused the event: nothing called, nothing answered', { reason: refused });
+    log.error('Refused the event: nothing called, nothing answered', { reason: refused, ...identity });
     return;
   }
   // Nor is an event CloudFormation is not sending now for this function's stack (see event-verification.ts).
@@ -50,9 +58,10 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
     rollback: false,
   }));
   if (verification.refused) {
-    log.error('Refused the event: nothing called, nothing answered', { reason: redactText(verification.refused) });
+    log.error('Refused the event: nothing called, nothing answered', { reason: redactText(verification.refused), ...identity });
     return;
   }
+  log.info('Event', { event: redactEvent(event) });
   const label = resourceLabel(event);
   const remaining = context.getRemainingTimeInMillis();
   const endsAt = Date.now() + remaining;
