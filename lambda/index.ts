@@ -46,17 +46,27 @@ async function handle(event: CustomResourceEvent<unknown>, context: LambdaContex
   // Before anything runs: an event whose answer would go anywhere but CloudFormation is not one.
   // Only its identity is logged until it is confirmed (a forged event's body is not worth the work).
   const identity = { requestType: event?.RequestType, logicalResourceId: event?.LogicalResourceId, requestId: event?.RequestId };
-  const refused = responseUrlProblem(event.ResponseURL, event.StackId);
+  // The answer goes only to this request's own object in CloudFormation's response bucket.
+  const refused = responseUrlProblem(event.ResponseURL, event.StackId, event);
   if (refused) {
     log.error('Refused the event: nothing called, nothing answered', { reason: refused, ...identity });
     return;
   }
   // Nor is an event CloudFormation is not sending now for this function's stack (see event-verification.ts).
-  const verification = await verifyEvent(event).catch((err: unknown) => ({
-    refused: `CloudFormation could not confirm the event: ${(err as { name?: string }).name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`,
-    undoesCreate: false,
-    rollback: false,
-  }));
+  let unconfirmable: string | undefined;
+  const verification = await verifyEvent(event).catch((err: unknown) => {
+    unconfirmable = `${(err as { name?: string }).name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`;
+    return { refused: `CloudFormation could not confirm the event: ${unconfirmable}`, undoesCreate: false, rollback: false };
+  });
+  if (unconfirmable !== undefined) {
+    // Asked and not answered (denied, throttled past the SDK's retries): nothing is done, and the
+    // request is answered FAILED at its own URL, so the stack does not wait for its timeout.
+    const reason = redactText(`${resourceLabel(event)}: CloudFormation could not confirm the event, so nothing was done (${unconfirmable}); `
+      + 'deploy again, and check that the handler\'s role may call cloudformation:DescribeStackResource');
+    log.error('Could not confirm the event: nothing called, answered FAILED', { reason, ...identity });
+    await sendResponse(event.ResponseURL, failedResponse(event, reason, undefined), Date.now() + context.getRemainingTimeInMillis() - 2_000);
+    return;
+  }
   if (verification.refused) {
     log.error('Refused the event: nothing called, nothing answered', { reason: redactText(verification.refused), ...identity });
     return;

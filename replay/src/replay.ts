@@ -19,7 +19,7 @@ import type { NamedPolicy, PolicyDocument, Principal } from './local-api/iam';
 import { LocalApi, ServiceRole } from './local-api/server';
 import { NATIVE_RESOURCES } from './native-resources';
 import { InvocationOutcome, SandboxPool } from './sandbox';
-import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
+import { responseObjectKey, TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
 
 interface TemplateResource {
   readonly Type: string;
@@ -540,7 +540,9 @@ export class CloudFormationReplay {
     const event = {
       RequestType: requestType,
       ServiceToken: serviceToken,
-      ResponseURL: `${url}/${requestId}`,
+      // As CloudFormation makes it: the object key names the stack, the resource and the request.
+      ResponseURL: `${url}/${encodeURIComponent(responseObjectKey({ StackId: stack.stackId, LogicalResourceId: logicalId, RequestId: requestId }))
+        .replace(/%2F/g, '/')}?X-Amz-Signature=replay`,
       StackId: stack.stackId,
       RequestId: requestId,
       ResourceType: resourceType,
@@ -738,7 +740,8 @@ export class CloudFormationReplay {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
-          const requestId = (req.url ?? '').slice(1);
+          // The request id is the object key's last part (`<StackId>|<LogicalResourceId>|<RequestId>`).
+          const requestId = decodeURIComponent(new URL(req.url ?? '/', 'http://replay').pathname).split('|').pop() ?? '';
           this.responses.get(requestId)?.(JSON.parse(Buffer.concat(chunks).toString('utf-8')));
           res.writeHead(200).end();
         });

@@ -10,7 +10,7 @@ import { handler } from '../../lambda/index';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent } from '../../lambda/shared/custom-resource';
 import { STACK_ID_VARIABLE } from '../../lambda/shared/event-verification';
 import { redact } from '../../lambda/shared/log';
-import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
+import { responseObjectKey, TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
 import { LocalApi } from '../../replay/src';
 import { AdministratorAccountResource } from '../../src/private/resources/guardduty/administrator-account';
 import { DetectorResource } from '../../src/private/resources/guardduty/detector';
@@ -62,7 +62,13 @@ function withResponseUrl<E extends CustomResourceEvent<unknown>>(e: E): E {
   const status = { Create: 'CREATE_IN_PROGRESS', Update: 'UPDATE_IN_PROGRESS', Delete: 'DELETE_IN_PROGRESS' }[e.RequestType];
   api.cloudformation.setStack(e.StackId, 'UPDATE_IN_PROGRESS');
   api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: e.PhysicalResourceId, status });
-  return { ...e, ResponseURL: `http://127.0.0.1:${(responder.address() as AddressInfo).port}/signed?X-Amz-Signature=secret` };
+  return { ...e, ResponseURL: pinnedUrl(e) };
+}
+
+/** The request's own answer object, as CloudFormation names it (`<StackId>|<LogicalResourceId>|<RequestId>`). */
+function pinnedUrl(e: CustomResourceEvent<unknown>): string {
+  return `http://127.0.0.1:${(responder.address() as AddressInfo).port}/${encodeURIComponent(responseObjectKey(e)).replace(/%2F/g, '/')}`
+    + '?X-Amz-Signature=secret';
 }
 
 const context = (ms: number) => ({ getRemainingTimeInMillis: () => ms });
@@ -173,8 +179,7 @@ test.each([
 });
 
 describe('events CloudFormation does not confirm are refused: no service call, no answer, the reason logged', () => {
-  const url = () => `http://127.0.0.1:${(responder.address() as AddressInfo).port}/signed`;
-  const forged = <P>(e: CustomResourceEvent<P>) => ({ ...e, ResponseURL: url() });
+  const forged = <P>(e: CustomResourceEvent<P>) => ({ ...e, ResponseURL: pinnedUrl(e) });
   const otherStack = STACK_ID.replace('/TestStack/', '/OtherStack/');
   const detector = (physicalResourceId: string) => event('Delete', DetectorResource.type, { Enable: 'true' }, { physicalResourceId, logicalId: 'Detector' });
 
@@ -241,12 +246,28 @@ describe('events CloudFormation does not confirm are refused: no service call, n
     expect(logged.join('\n')).toMatch(/the function has no STACK_ID/);
   });
 
-  test('an event CloudFormation cannot be asked about (DescribeStackResource denied) is refused', async () => {
+  test('an event CloudFormation cannot be asked about (DescribeStackResource denied): nothing done, answered FAILED at its own URL', async () => {
     api.injectFault({ kind: 'access-denied', service: 'cloudformation', times: 10 });
-    await handler(withResponseUrl(event('Create', DetectorResource.type, { Enable: 'true' })), context(60_000));
+    const e = withResponseUrl(event('Create', DetectorResource.type, { Enable: 'true' }));
+    await handler(e, context(60_000));
     expect(api.calls.map((c) => `${c.service}:${c.operation}`)).toEqual(['cloudformation:DescribeStackResource']);
+    // Not left to the stack's timeout: FAILED, with why, to the request's own object.
+    expect(responses).toHaveLength(1);
+    expect(decodeURIComponent(responses[0].url.split('?')[0])).toBe(`/${responseObjectKey(e)}`);
+    expect(responses[0].body).toMatchObject({ Status: 'FAILED', RequestId: e.RequestId, LogicalResourceId: e.LogicalResourceId });
+    expect(responses[0].body.Reason).toMatch(/CloudFormation could not confirm the event, so nothing was done \(AccessDenied.*\); deploy again/);
+  });
+
+  test.each([
+    ['another request of the same resource', (e: CustomResourceEvent<unknown>) => ({ ...e, RequestId: 'another-request' })],
+    ['another resource of the stack', (e: CustomResourceEvent<unknown>) => ({ ...e, LogicalResourceId: 'Other' })],
+    ['another stack', (e: CustomResourceEvent<unknown>) => ({ ...e, StackId: e.StackId.replace('/TestStack/', '/OtherStack/') })],
+  ])('a ResponseURL captured from %s is refused: no call, no answer', async (_name, other) => {
+    const e = withResponseUrl(event('Create', DetectorResource.type, { Enable: 'true' }));
+    await handler({ ...e, ResponseURL: pinnedUrl(other(e)) }, context(60_000));
+    expect(api.calls).toEqual([]);
     expect(responses).toEqual([]);
-    expect(logged.join('\n')).toMatch(/CloudFormation could not confirm the event: AccessDenied/);
+    expect(logged.join('\n')).toMatch(/the ResponseURL is not for this request: its object key does not name the event's StackId, LogicalResourceId and RequestId/);
   });
 
   test('the Delete of the old physical id in a replacement\'s cleanup is acted on', async () => {

@@ -47,3 +47,22 @@ describe('the test-only origin', () => {
     expect(responseUrlProblem('http://user@127.0.0.1:4567/request', STACK)).toContain('scheme is http');
   });
 });
+
+describe('pinned to the request: the object key must be <StackId>|<LogicalResourceId>|<RequestId>', () => {
+  const request = { StackId: STACK, LogicalResourceId: 'Resource', RequestId: 'id' };
+  const host = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com';
+  test('a URL as CloudFormation makes them (the key URL-encoded, "/" kept) is allowed', () => {
+    expect(responseUrlProblem(`${host}${SIGNED}`.replace('/x%7C', '/0a1b2c3d-4e5f-6789-abcd-ef0123456789%7C'), STACK, request)).toBeUndefined();
+  });
+  test.each([
+    ['another request', { ...request, RequestId: 'other' }],
+    ['another resource', { ...request, LogicalResourceId: 'Other' }],
+    ['another stack', { ...request, StackId: STACK.replace('/Security/', '/Other/') }],
+  ])('the URL of %s is refused', (_name, other) => {
+    const url = `${host}/${encodeURIComponent([other.StackId, other.LogicalResourceId, other.RequestId].join('|'))}?X-Amz-Signature=abc`;
+    expect(responseUrlProblem(url, STACK, request)).toContain('the ResponseURL is not for this request');
+  });
+  test('a key that is not URL-encoded text is refused', () => {
+    expect(responseUrlProblem(`${host}/%E0%A4%A?X-Amz-Signature=abc`, STACK, request)).toContain('not URL-encoded text');
+  });
+});
