@@ -10,6 +10,7 @@
 import { dispatch, resourceLabel } from './dispatch';
 import { clock } from './shared/clock';
 import {
+  CREATE_FAILED_PHYSICAL_ID,
   CustomResourceEvent,
   failedResponse,
   LambdaContextLike,
@@ -58,6 +59,12 @@ async function handle(event: CustomResourceEvent<unknown>, context: LambdaContex
     unconfirmable = `${(err as { name?: string }).name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`;
     return { refused: `CloudFormation could not confirm the event: ${unconfirmable}`, undoesCreate: false, rollback: false };
   });
+  if (unconfirmable !== undefined && event.RequestType === 'Delete' && event.PhysicalResourceId === CREATE_FAILED_PHYSICAL_ID) {
+    // The rollback of a create that made nothing: there is nothing to do, so nothing to confirm.
+    await sendResponse(event.ResponseURL, successResponse(event, { physicalResourceId: CREATE_FAILED_PHYSICAL_ID }),
+      Date.now() + context.getRemainingTimeInMillis() - 2_000);
+    return;
+  }
   if (unconfirmable !== undefined) {
     // Asked and not answered (denied, throttled past the SDK's retries): nothing is done, and the
     // request is answered FAILED at its own URL, so the stack does not wait for its timeout.

@@ -9,7 +9,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { buildLandingZone, INITIAL } from '../examples/landing-zone/app';
 import { aws_guardduty as guardduty, ThreatDetectionHandler, ThreatDetectionHandlerProps } from '../src';
+import { everyConstruct } from './fixtures/every-construct';
 import { newestNodeRuntime } from '../src/private/provider';
 
 const stack = () => new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
@@ -100,4 +102,21 @@ test.each<[ThreatDetectionHandlerProps | 'late', RegExp]>([
     const withLogGroup = props.logGroup ? { ...props, logGroup: new logs.LogGroup(s, 'Mine') } : props;
     expect(() => ThreatDetectionHandler.configure(s, withLogGroup)).toThrow(message);
   }
+});
+
+test('every custom resource, in an app with every construct and in the example, has a ServiceTimeout: the handler\'s timeout and five minutes', () => {
+  const app = new App();
+  const stacks = [...everyConstruct(app), ...buildLandingZone(app, INITIAL)];
+  let count = 0;
+  for (const s of stacks) {
+    const template = Template.fromStack(s).toJSON();
+    const timeout = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler')?.Properties.Timeout;
+    const custom = Object.entries<any>(template.Resources).filter(([, resource]) => resource.Type.startsWith('Custom::'));
+    for (const [id, r] of custom) {
+      expect([id, r.Properties.ServiceTimeout]).toEqual([id, '1200']);
+      expect(Number(r.Properties.ServiceTimeout)).toBe(Number(timeout) + 300);
+      count++;
+    }
+  }
+  expect(count).toBeGreaterThan(40);
 });

@@ -113,11 +113,17 @@ describe('a detector stack: create, update (tags), delete', () => {
       expect(actions.some((action) => reason.includes(`perform: ${action} on resource`))).toBe(true);
     });
 
-  test('without ConfirmEvents the handler cannot confirm its first event with CloudFormation, so it acts on nothing', async () => {
+  test('without ConfirmEvents the handler cannot confirm its first event with CloudFormation, so it acts on nothing and answers FAILED', async () => {
     const cut = withoutStatement(initial, STACK, 'ConfirmEvents');
-    // It refuses the event without answering (CloudFormation would wait for the answer): the replay says so.
-    await expect(replay.deploy(cut, STACK)).rejects.toThrow(/Detector\w+: the handler sent no response/);
-    expect(api.calls.map((c) => `${c.service}:${c.operation}:${c.error ?? 'ok'}`)).toEqual(['cloudformation:DescribeStackResource:AccessDenied']);
+    // Nothing done, and the stack told at once (not left to wait for its timeout), with what to check.
+    await expect(replay.deploy(cut, STACK)).rejects.toMatchObject({
+      status: 'ROLLBACK_COMPLETE',
+      reason: expect.stringMatching(
+        /Detector\w+: Detector Detector\w+: CloudFormation could not confirm the event, so nothing was done \(AccessDenied.*cloudformation:DescribeStackResource/),
+    });
+    // The create, then its rollback's Delete of what the create made (nothing): answered without a service call.
+    expect(api.calls.map((c) => `${c.service}:${c.operation}:${c.error ?? 'ok'}`))
+      .toEqual(['cloudformation:DescribeStackResource:AccessDenied', 'cloudformation:DescribeStackResource:AccessDenied']);
     expect(api.calls[0].authorization.at(-1)).toMatchObject({
       action: 'cloudformation:DescribeStackResource',
       decision: 'ImplicitlyDenied',

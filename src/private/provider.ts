@@ -44,6 +44,23 @@ const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'handler');
  * aws-cdk-lib always picks the same one (unlike `determineLatestNodeRuntime`, which depends on
  * the Region and a feature flag).
  */
+/**
+ * The handler's timeout: waits (set activation, member relationships) run inside one invocation,
+ * and the handler answers FAILED itself shortly before this limit.
+ */
+export const HANDLER_TIMEOUT = Duration.minutes(15);
+
+/**
+ * How long CloudFormation waits for a custom resource's answer (`ServiceTimeout`), instead of its
+ * default of one hour: the handler's timeout, plus five minutes for an event queued behind others
+ * (reserved concurrency) to start and for the answer to arrive. An event the handler never answers
+ * (a crash before the answer) fails the resource in 20 minutes. A queued event that starts after
+ * this finds its resource no longer in progress and is refused, nothing done.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/crpg-ref.html
+ */
+export const SERVICE_TIMEOUT = Duration.minutes(20);
+
 export function newestNodeRuntime(): lambda.Runtime {
   const version = (r: lambda.Runtime) => Number(/^nodejs(\d+)\.x$/.exec(r.name)?.[1] ?? 0);
   const candidates = Object.values(lambda.Runtime)
@@ -129,9 +146,7 @@ export class ThreatDetectionProvider extends Construct {
       runtime: options.runtime ?? newestNodeRuntime(),
       handler: 'index.handler',
       code: lambda.Code.fromAsset(HANDLER_ASSET),
-      // Waits (set activation, member relationships) run inside one invocation; the handler
-      // answers FAILED itself shortly before this limit.
-      timeout: Duration.minutes(15),
+      timeout: HANDLER_TIMEOUT,
       memorySize: options.memorySize ?? 256,
       role: this.role,
       logGroup: this.logGroup,

@@ -11,7 +11,7 @@
 import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PermissionSet } from './permissions';
-import { ThreatDetectionProvider } from './provider';
+import { SERVICE_TIMEOUT, ThreatDetectionProvider } from './provider';
 import { ResourceTypeDefinition } from './resource-definition';
 import { validateRemovalPolicy } from './validation';
 
@@ -34,6 +34,8 @@ export class ThreatDetectionResource<P, A> extends CustomResource {
     const provider = ThreatDetectionProvider.of(scope);
     super(scope, id, {
       serviceToken: provider.serviceToken,
+      // CloudFormation fails an unanswered event after the handler's timeout and a margin, not an hour.
+      serviceTimeout: SERVICE_TIMEOUT,
       resourceType: definition.type,
       properties: { ...props.properties } as Record<string, unknown>,
       removalPolicy: props.removalPolicy,

@@ -19,7 +19,7 @@ describe('BehaviorGraph', () => {
     const { stack } = setup();
     const graph = new detective.BehaviorGraph(stack, 'Graph');
     const [[logicalId, resource]] = resources(stack, 'Custom::DetectiveBehaviorGraph');
-    expect(resource.Properties).toEqual({ ServiceToken: expect.anything() });
+    expect(resource.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '1200' });
     expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(stack.resolve(graph.graphArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'GraphArn'] });
     expect(stack.resolve(graph.adopted)).toEqual({ 'Fn::GetAtt': [logicalId, 'Adopted'] });
@@ -48,6 +48,7 @@ describe('BehaviorGraph', () => {
     const [[, resource]] = resources(stack, 'Custom::DetectiveBehaviorGraph');
     expect(resource.Properties).toEqual({
       ServiceToken: expect.anything(),
+      ServiceTimeout: '1200',
       DatasourcePackages: ['EKS_AUDIT', 'ASFF_SECURITYHUB_FINDING'],
       AutoEnableOrganizationMembers: 'true',
       Tags: { owner: 'security' },
@@ -95,7 +96,7 @@ describe('members', () => {
     });
     const [[, org], [, invited]] = resources(stack, 'Custom::DetectiveMember');
     expect(org.Properties).toEqual({
-      ServiceToken: expect.anything(), GraphArn: { 'Fn::GetAtt': [expect.stringMatching(/^Graph/), 'GraphArn'] }, AccountId: '333333333333',
+      ServiceToken: expect.anything(), ServiceTimeout: '1200', GraphArn: { 'Fn::GetAtt': [expect.stringMatching(/^Graph/), 'GraphArn'] }, AccountId: '333333333333',
     });
     expect(org.DeletionPolicy).toBe('Delete');
     expect(invited.Properties).toMatchObject({ EmailAddress: 'root@example.com', Invitation: { Message: 'Hello', DisableEmailNotification: 'true' } });
@@ -126,7 +127,7 @@ describe('members', () => {
     });
     const [[logicalId, ou], [, listed]] = resources(stack, 'Custom::DetectiveMembers');
     expect(ou.Properties).toEqual({
-      ServiceToken: expect.anything(), GraphArn: GRAPH_ARN, Organization: { ParentIds: ['ou-exmp-workloads1'], ExcludeAccountIds: ['555555555555'] },
+      ServiceToken: expect.anything(), ServiceTimeout: '1200', GraphArn: GRAPH_ARN, Organization: { ParentIds: ['ou-exmp-workloads1'], ExcludeAccountIds: ['555555555555'] },
     });
     expect(listed.Properties).toMatchObject({ Accounts: [{ AccountId: '444444444444', Email: 'root@example.com' }], Invitation: {} });
     expect(stack.resolve(byOu.memberCount)).toEqual({ 'Fn::GetAtt': [logicalId, 'MemberCount'] });
@@ -149,8 +150,8 @@ describe('members', () => {
     new detective.GraphMembership(stack, 'ByAdministrator', { administratorAccountId: '555555555555' });
     expect(membership.graphArn).toBe(GRAPH_ARN);
     const [[, byGraph], [, byAdministrator]] = resources(stack, 'Custom::DetectiveGraphMembership');
-    expect(byGraph.Properties).toEqual({ ServiceToken: expect.anything(), GraphArn: GRAPH_ARN });
-    expect(byAdministrator.Properties).toEqual({ ServiceToken: expect.anything(), AdministratorAccountId: '555555555555' });
+    expect(byGraph.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '1200', GraphArn: GRAPH_ARN });
+    expect(byAdministrator.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '1200', AdministratorAccountId: '555555555555' });
     const statement = statements(stack).find((s: any) => s.Sid === 'DetectiveMembership');
     expect(statement.Action).toEqual(['detective:AcceptInvitation', 'detective:DisassociateMembership']);
     // Given only the graph's ARN (a token or not), any administrator's graph in this Region; given
@@ -175,7 +176,7 @@ describe('OrganizationAdminAccount', () => {
     const { stack } = setup('111111111111');
     const admin = new detective.OrganizationAdminAccount(stack, 'Admin', { administratorAccountId: '222222222222' });
     const [[logicalId, resource]] = resources(stack, 'Custom::DetectiveOrganizationAdminAccount');
-    expect(resource.Properties).toEqual({ ServiceToken: expect.anything(), AdminAccountId: '222222222222' });
+    expect(resource.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '1200', AdminAccountId: '222222222222' });
     expect(resource.DeletionPolicy).toBe('Retain');
     expect(stack.resolve(admin.graphArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'GraphArn'] });
     const bySid = Object.fromEntries(statements(stack).map((s: any) => [s.Sid, s]));

@@ -50,7 +50,7 @@ describe('Detector', () => {
     const s = stack();
     new guardduty.Detector(s, 'Detector');
     const props = Object.values(Template.fromStack(s).findResources('Custom::GuardDutyDetector'))[0];
-    expect(Object.keys(props.Properties).sort()).toEqual(['Enable', 'ServiceToken']);
+    expect(Object.keys(props.Properties).sort()).toEqual(['Enable', 'ServiceTimeout', 'ServiceToken']);
     expect(props.Properties.Enable).toBe('true');
     expect(props.DeletionPolicy).toBe('RetainExceptOnCreate');
   });

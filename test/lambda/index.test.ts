@@ -258,6 +258,14 @@ describe('events CloudFormation does not confirm are refused: no service call, n
     expect(responses[0].body.Reason).toMatch(/CloudFormation could not confirm the event, so nothing was done \(AccessDenied.*\); deploy again/);
   });
 
+  test('the rollback Delete of a create that made nothing is answered SUCCESS even when it cannot be confirmed: nothing to do', async () => {
+    api.injectFault({ kind: 'access-denied', service: 'cloudformation', times: 10 });
+    const e = withResponseUrl(event('Delete', DetectorResource.type, { Enable: 'true' }, { physicalResourceId: 'cdk-threat-detection:create-failed' }));
+    await handler(e, context(60_000));
+    expect(api.calls.map((c) => c.operation)).toEqual(['DescribeStackResource']);
+    expect(responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'cdk-threat-detection:create-failed' });
+  });
+
   test.each([
     ['another request of the same resource', (e: CustomResourceEvent<unknown>) => ({ ...e, RequestId: 'another-request' })],
     ['another resource of the stack', (e: CustomResourceEvent<unknown>) => ({ ...e, LogicalResourceId: 'Other' })],
