@@ -1,4 +1,5 @@
 import {
+  Annotations,
   ArnFormat,
   Lazy,
   RemovalPolicy,
@@ -363,6 +364,12 @@ export class Detector extends DetectorBase implements ITaggable {
     this.tags = new TagManager(TagType.MAP, DetectorResource.type);
     this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a detector besides the one the library keeps', GUARDDUTY_OWNED_TAG_LIMIT), ...this.validateOnePerStack()] });
 
+    if (props.enabled === false) {
+      // Security Hub's GuardDuty.1 control fails a suspended detector; say so where it is decided.
+      Annotations.of(this).addWarningV2('cdk-threat-detection:detectorSuspended', '`enabled: false` suspends GuardDuty in this account and '
+        + 'Region: it stops monitoring and generates no findings until enabled again (findings and settings are kept). Leave it out to '
+        + 'keep GuardDuty on, or acknowledge this warning if the suspension is meant.');
+    }
     const malwareProtection = props.features?.ebsMalwareProtection === true || dataSources?.malwareProtectionEbsVolumes === true;
     this.resource = new ThreatDetectionResource(this, 'Resource', DetectorResource, {
       properties: {

@@ -317,19 +317,63 @@ function isDomainName(entry: string): boolean {
 }
 
 /**
- * A trusted list covering every IPv4 or every IPv6 address (`0.0.0.0/0`, `::/0`, or ranges that
- * add up to it) silences GuardDuty's VPC Flow Log and CloudTrail findings for all traffic: warn,
- * naming the entries. Acknowledge the warning if that is really meant.
+ * A trusted list silences GuardDuty's VPC Flow Log and CloudTrail findings for traffic from its
+ * addresses, so a list that covers much of the address space is a warning, naming its largest
+ * entries: every address of a version (`0.0.0.0/0`, `::/0`, or ranges that add up to it), or at
+ * least 1/256 of it (a /8 or more, however it is split). IPv4-mapped IPv6 entries
+ * (`::ffff:0:0/96`) count as the IPv4 addresses they map. Acknowledge the warning if that is really
+ * meant.
  */
 function warnIfTrustingEverything(scope: Construct, entries: string[], where: string): void {
-  for (const version of [4, 6] as const) {
-    const ranges = entries.filter((e) => isIP(e.split('/')[0]) === version).map(range);
-    if (ranges.length > 0 && coversAll(ranges, version === 4 ? 32 : 128)) {
-      Annotations.of(scope).addWarningV2('cdk-threat-detection:trustedListCoversAllAddresses', `${where} trusts every IPv${version} `
-        + `address (${entries.filter((e) => isIP(e.split('/')[0]) === version).join(', ')}): GuardDuty generates no VPC Flow Log or `
-        + 'CloudTrail findings for traffic from trusted addresses, so this silences it for all of them. Trust only your own ranges.');
+  const v4 = entries.filter((e) => isIP(e.split('/')[0]) === 4);
+  const v6 = entries.filter((e) => isIP(e.split('/')[0]) === 6);
+  // Entries inside ::ffff:0:0/96 are IPv4 addresses written as IPv6 (a wider IPv6 range is counted as IPv6).
+  const mapped = v6.filter((e) => range(e)[0] >= IPV4_MAPPED[0] && range(e)[1] <= IPV4_MAPPED[1]);
+  const spaces: Array<[string, string[], Array<[bigint, bigint]>, number]> = [
+    ['IPv4', [...v4, ...mapped], [...v4.map(range), ...mapped.map((e) => shift(range(e), -IPV4_MAPPED[0]))], 32],
+    ['IPv6', v6.filter((e) => !mapped.includes(e)), v6.filter((e) => !mapped.includes(e)).map(range), 128],
+  ];
+  for (const [version, named, ranges, bits] of spaces) {
+    if (ranges.length === 0) continue;
+    const covered = unionSize(ranges);
+    const space = 2n ** BigInt(bits);
+    const largest = [...named].sort((a, b) => Number(sizeOf(b) > sizeOf(a)) - Number(sizeOf(b) < sizeOf(a))).slice(0, 5).join(', ');
+    if (covered >= space) {
+      Annotations.of(scope).addWarningV2('cdk-threat-detection:trustedListCoversAllAddresses', `${where} trusts every ${version} `
+        + `address (${named.join(', ')}): GuardDuty generates no VPC Flow Log or CloudTrail findings for traffic from trusted `
+        + 'addresses, so this silences it for all of them. Trust only your own ranges.');
+    } else if (covered * 256n >= space) {
+      const share = Number((covered * 10_000n) / space) / 100;
+      Annotations.of(scope).addWarningV2('cdk-threat-detection:trustedListCoversLargeRange', `${where} trusts ${share}% of the `
+        + `${version} address space (at least a /8's worth; largest entries: ${largest}): GuardDuty generates no VPC Flow Log or `
+        + 'CloudTrail findings for traffic from trusted addresses, so this silences it for a large part of the internet. Trust only '
+        + 'your own ranges.');
     }
   }
+}
+
+/** `::ffff:0:0/96`, the IPv6 addresses that map IPv4 ones. */
+const IPV4_MAPPED: [bigint, bigint] = [0xffff00000000n, 0xffffffffffffn];
+
+function shift(r: [bigint, bigint], by: bigint): [bigint, bigint] {
+  return [r[0] + by, r[1] + by];
+}
+
+function sizeOf(entry: string): bigint {
+  const [first, last] = range(entry);
+  return last - first + 1n;
+}
+
+/** How many addresses the ranges cover together (overlaps counted once). */
+function unionSize(ranges: Array<[bigint, bigint]>): bigint {
+  let total = 0n;
+  let next = 0n;
+  for (const [first, last] of [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const from = first > next ? first : next;
+    if (last >= from) total += last - from + 1n;
+    if (last + 1n > next) next = last + 1n;
+  }
+  return total;
 }
 
 /** An address or CIDR range as [first, last] address numbers. */
@@ -356,16 +400,6 @@ function ipv6ToBigInt(address: string): bigint {
   const missing = 8 - groups(head).length - groups(tail).length;
   const all = tail === undefined ? groups(head) : [...groups(head), ...Array(missing).fill('0'), ...groups(tail)];
   return all.reduce((n, g) => n * 65536n + BigInt(parseInt(g, 16)), 0n);
-}
-
-/** Whether the ranges together cover the whole address space of `bits` bits. */
-function coversAll(ranges: Array<[bigint, bigint]>, bits: number): boolean {
-  let next = 0n;
-  for (const [first, last] of [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    if (first > next) return false;
-    if (last + 1n > next) next = last + 1n;
-  }
-  return next >= 2n ** BigInt(bits);
 }
 
 function isIpOrCidr(entry: string): boolean {

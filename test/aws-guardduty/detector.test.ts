@@ -320,3 +320,14 @@ describe('importers by attributes', () => {
     expect([ipSet.ipSetId, threat.threatIntelSetId, dest.destinationId]).toEqual(['i1', 't1', 'd1']);
   });
 });
+
+test('enabled: false (a suspended detector) is a warning that says what it stops; enabled or left out, none', () => {
+  const warnings = (props: guardduty.DetectorProps) => {
+    const s = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new guardduty.Detector(s, 'Detector', props);
+    return Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('detectorSuspended')).map((w) => String(w.entry.data));
+  };
+  expect(warnings({ enabled: false })).toEqual([expect.stringMatching(/^`enabled: false` suspends GuardDuty in this account and Region: it stops monitoring/)]);
+  expect(warnings({ enabled: true })).toEqual([]);
+  expect(warnings({})).toEqual([]);
+});

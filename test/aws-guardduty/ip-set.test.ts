@@ -137,7 +137,7 @@ test('quotas per detector: 1 IPSet, 6 ThreatIntelSets', () => {
   expect(() => Template.fromStack(seven.stack)).toThrow(/GuardDuty allows 6 threat IP lists \(ThreatIntelSets\) per account and Region; this stack gives the detector 7/);
 });
 
-describe('a trusted list that trusts everything is a warning, naming the entries', () => {
+describe('a trusted list that trusts everything, or much of the address space, is a warning, naming the entries', () => {
   const warnings = (entries: string[]) => {
     const { stack, detector } = setup();
     detector.addIpSet('Trusted', { source: ListSource.fromEntries(entries) });
@@ -160,6 +160,33 @@ describe('a trusted list that trusts everything is a warning, naming the entries
     [['::ffff:192.0.2.1']],
   ])('no warning for %j', (entries) => {
     expect(warnings(entries)).toEqual([]);
+  });
+  const large = (entries: string[]) => {
+    const { stack, detector } = setup();
+    detector.addIpSet('Trusted', { source: ListSource.fromEntries(entries) });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trustedListCoversLargeRange')).map((w) => String(w.entry.data));
+  };
+  const publicSlash8s = Array.from({ length: 223 }, (_, i) => i + 1).filter((o) => ![10, 100, 127, 169, 172, 192, 198, 203].includes(o)).map((o) => `${o}.0.0.0/8`);
+  test.each<[string, string[], RegExp]>([
+    ['half the IPv4 space', ['0.0.0.0/1'], /trusts 50% of the IPv4 address space .*largest entries: 0\.0\.0\.0\/1\)/],
+    ['all but 255/8', ['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3', '224.0.0.0/4', '240.0.0.0/5', '248.0.0.0/6', '252.0.0.0/7', '254.0.0.0/8'],
+      /trusts 99\.6% of the IPv4 address space/],
+    ['every public /8', publicSlash8s, /trusts 83\.98% of the IPv4 address space/],
+    ['one /8', ['10.0.0.0/8'], /trusts 0\.39% of the IPv4 address space .*largest entries: 10\.0\.0\.0\/8/],
+    ['IPv4-mapped IPv6, counted as IPv4', ['::ffff:0:0/97'], /trusts 50% of the IPv4 address space .*::ffff:0:0\/97/],
+    ['an IPv6 /8', ['2000::/8'], /trusts 0\.39% of the IPv6 address space/],
+  ])('%s: a warning by the share of the space it covers, naming the largest entries', (_name, entries, message) => {
+    expect(large(entries)).toEqual([expect.stringMatching(message)]);
+  });
+  test.each([
+    [['203.0.113.0/24', '198.51.100.0/24', '2001:db8::/32']],
+    [['11.0.0.0/9']], // half a /8
+    [['::ffff:192.0.2.0/120']],
+  ])('no warning for %j (less than a /8\'s worth)', (entries) => {
+    expect(large(entries)).toEqual([]);
+  });
+  test('every IPv4 address written as IPv4-mapped IPv6 (::ffff:0:0/96) is trusting every IPv4 address', () => {
+    expect(warnings(['::ffff:0:0/96'])).toEqual([expect.stringContaining('the inline list trusts every IPv4 address (::ffff:0:0/96)')]);
   });
   test('a threat list of everything is not a trusted one: no warning', () => {
     const { stack, detector } = setup();
