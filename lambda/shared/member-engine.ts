@@ -13,7 +13,9 @@
  * beyond.
  */
 import { ACCOUNTS_PER_CALL, chunks, describeAccounts } from './batches';
+import { clock as handlerClock } from './clock';
 import { HandlerError } from './errors';
+import { invocationDeadline } from './invocation';
 import { log } from './log';
 import { PollClock } from './poll';
 import { MemberInvitationProperty } from '../../src/private/contracts';
@@ -163,7 +165,15 @@ export async function convergeMembers<M>(adapter: MemberAdapter<M>, request: Mem
     }
     if (toCreate.length > 0) {
       created.push(...toCreate.filter((a) => !current.has(a.accountId)).map((a) => a.accountId));
-      await adapter.create(toCreate, request.invitation);
+      // A batch at a time, each only while the invocation has time for it: a create cut by the
+      // function's timeout stops between batches, and the cleanup below removes what it made
+      // in the time kept for it, instead of leaving the members of a failed create behind.
+      let done = 0;
+      for (const batch of chunks(toCreate)) {
+        stopWhenOutOfTime(`after creating ${done} of ${toCreate.length} members`);
+        await adapter.create(batch, request.invitation);
+        done += batch.length;
+      }
       log.info('Created members', { container: adapter.container, count: toCreate.length, mode });
     }
     if (request.invitation && adapter.invite) {
@@ -254,4 +264,14 @@ export async function removeMemberAccounts<M>(adapter: MemberAdapter<M>, account
     if (!adapter.isContainerGone(err)) throw err;
     log.info('The administrator resource is gone, and its members with it', { container: adapter.container });
   }
+}
+
+/**
+ * Fail when the invocation's work deadline has passed (see `invocation.ts`): what comes after is
+ * the cleanup, in the time kept for it.
+ */
+function stopWhenOutOfTime(where: string): void {
+  if (handlerClock().now() < invocationDeadline()) return;
+  throw new HandlerError(`the function ran out of time ${where}; the members this event added are removed. A set this large does `
+    + 'not fit in one invocation (the handler does not continue in another): split it into several MemberAccounts');
 }

@@ -7,8 +7,9 @@ import { detectiveMemberAdapter } from '../../../lambda/detective/member-adapter
 import { dispatch } from '../../../lambda/dispatch';
 import { guardDutyMemberAdapter } from '../../../lambda/guardduty/member-adapter';
 import { detectiveClient, guardDutyClient } from '../../../lambda/shared/clients';
+import { runInvocation } from '../../../lambda/shared/invocation';
 import { convergeMembers, MemberAdapter, removeMemberAccounts } from '../../../lambda/shared/member-engine';
-import { LocalApi } from '../../../replay/src';
+import { emulatorClock, LocalApi } from '../../../replay/src';
 import { DetectiveOrganizationAdminAccountResource } from '../../../src/private/resources/detective/organization-admin-account';
 import { OrganizationAdminAccountResource } from '../../../src/private/resources/guardduty/organization-admin-account';
 import { ACCOUNT as ADMIN, actAs, createTestOrganization, event, ORGANIZATION, REGION, silenceHandlerLogs, startLocalApi } from '../events';
@@ -122,6 +123,27 @@ describe.each(SERVICES)('$name', (service) => {
       desired: [{ accountId: WORKLOAD }, { accountId: OUTSIDE, email: 'wrong@example.com' }], invitation: {}, ...WAIT,
     })).rejects.toThrow(/1 member\(s\) did not reach .*: 444444444444 \(/);
     expect(Object.keys(service.members())).toEqual([WORKLOAD]);
+  });
+
+  test('a create cut by the function\'s time stops between batches, and removes the members it added in the time kept for that', async () => {
+    const adapter = await service.administrator();
+    const root = api.organization.rootId;
+    const accounts = Array.from({ length: 120 }, (_, i) => String(700_000_000_000 + i));
+    accounts.forEach((id, i) => api.organization.addAccount(id, `member-${i}@example.com`, root));
+    // The work deadline passes during the second batch's call (as a slow CreateMembers would make it).
+    const deadline = emulatorClock.now() + 60_000;
+    let batches = 0;
+    const slow: MemberAdapter<any> = {
+      ...adapter,
+      create: async (batch, invitation) => {
+        await adapter.create(batch, invitation);
+        if (++batches === 2) emulatorClock.advance(120_000);
+      },
+    };
+    const run = runInvocation(deadline, () => convergeMembers(slow, { desired: accounts.map((accountId) => ({ accountId, email: `${accountId}@example.com` })), ...WAIT }));
+    await expect(run).rejects.toThrow(/the function ran out of time after creating 100 of 120 members; the members this event added are removed/);
+    expect(batches).toBe(2);
+    expect(service.members()).toEqual({});
   });
 
   test('removing accounts that are not members writes nothing; a gone administrator resource is success', async () => {
