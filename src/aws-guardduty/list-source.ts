@@ -115,7 +115,8 @@ export interface ListBucketOptions {
   /**
    * The account that owns the bucket; GuardDuty refuses to read a bucket owned by another account.
    *
-   * @default - the owning stack's account for a bucket defined in this app; for an imported bucket, not checked for an IP
+   * @default - the owning stack's account for a bucket defined in this app; for a bucket imported with another account
+   * (`Bucket.fromBucketAttributes({ account })`), that account; for one imported without, not checked for an IP
    * list, and for an entity list GuardDuty checks that the list's own account owns the bucket
    */
   readonly expectedBucketOwner?: string;
@@ -207,7 +208,7 @@ class BucketSource extends ListSource {
       throw new ValidationError(scope, 'the list\'s object key must not have "." or ".." segments (GuardDuty reads the key as a URL, '
         + `which resolves them to another object), got: "${this.key}"`);
     }
-    const owner = this.options.expectedBucketOwner ?? (this.bucket instanceof s3.Bucket ? this.bucket.stack.account : undefined);
+    const owner = this.options.expectedBucketOwner ?? (this.bucket instanceof s3.Bucket ? this.bucket.stack.account : importedOwner(this.bucket));
     return {
       bucket: this.bucket,
       objectKey: this.key,
@@ -217,6 +218,17 @@ class BucketSource extends ListSource {
       encryptionKey: this.bucket.encryptionKey,
     };
   }
+}
+
+/**
+ * The account an imported bucket was given (`Bucket.fromBucketAttributes({ account })`), when it
+ * is another than its stack's: GuardDuty then checks that account owns the bucket before reading.
+ * A bucket imported without an account (`fromBucketName`) says nothing of its owner.
+ */
+function importedOwner(bucket: s3.IBucket): string | undefined {
+  const account = bucket.env.account;
+  const stackAccount = Stack.of(bucket).account;
+  return !Token.isUnresolved(account) && /^\d{12}$/.test(account) && account !== stackAccount ? account : undefined;
 }
 
 class AssetSource extends ListSource {

@@ -137,6 +137,21 @@ test('two sets share one object statement; sets of both kinds are scoped to thei
   Template.fromStack(stack).hasResourceProperties('Custom::GuardDutyTrustedEntitySet', { ExpectedBucketOwner: Match.absent() });
 });
 
+test('a list in a bucket imported with another account names that account as ExpectedBucketOwner (GuardDuty checks it before reading)', () => {
+  const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const detector = new guardduty.Detector(stack, 'Detector');
+  const central = s3.Bucket.fromBucketAttributes(stack, 'Central', { bucketName: 'central-lists', account: '999999999999' });
+  detector.addTrustedEntitySet('Partners', { source: guardduty.ListSource.fromBucket(central, 'trusted.txt') });
+  detector.addIpSet('Offices', { source: guardduty.ListSource.fromBucket(central, 'offices.txt') });
+  // Imported with the stack's own account (or without one, above): nothing claimed.
+  const own = s3.Bucket.fromBucketAttributes(stack, 'Own', { bucketName: 'own-lists', account: '111111111111' });
+  detector.addThreatEntitySet('Threats', { source: guardduty.ListSource.fromBucket(own, 'bad.txt') });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('Custom::GuardDutyTrustedEntitySet', { ExpectedBucketOwner: '999999999999' });
+  template.hasResourceProperties('Custom::GuardDutyIPSet', { ExpectedBucketOwner: '999999999999' });
+  template.hasResourceProperties('Custom::GuardDutyThreatEntitySet', { ExpectedBucketOwner: Match.absent() });
+});
+
 describe('entries: IP addresses, CIDR ranges and domain names', () => {
   test.each([
     ['example.com'], [`${'abcdefghi.'.repeat(25)}com`], ['api.eu-west-1.example.co.uk'], ['xn--bcher-kva.example'], ['example.com.'], ['a-b.c0'], ['2001:db8::/32'], ['198.51.100.7'],
