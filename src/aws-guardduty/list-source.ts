@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ValidationError } from '../private/errors';
+import { AWS_DNS_SUFFIXES } from '../private/region-facts';
 
 /**
  * The file format of a list: trusted and threat IP lists, trusted and threat entity lists (the
@@ -311,7 +312,22 @@ function validateEntries(scope: Construct, entries: string[], kind: ListKind, wh
       + 'take no domain names or IPv6 zone ids: put domain names in an entity list, TrustedEntitySet or ThreatEntitySet), '
       + `got: "${entry}"`);
   });
-  if (isTrustedList(kind)) warnIfTrustingEverything(scope, entries, where);
+  if (isTrustedList(kind)) {
+    warnIfTrustingEverything(scope, entries, where);
+    warnIfTrustingAwsDomains(scope, entries, where);
+  }
+}
+
+/**
+ * A trusted entity list naming one of AWS's own DNS suffixes (`amazonaws.com`, `api.aws`, ...;
+ * `AWS_DNS_SUFFIXES`) trusts a name under which anyone's resources live: warn, naming the entries.
+ */
+function warnIfTrustingAwsDomains(scope: Construct, entries: string[], where: string): void {
+  const aws = entries.filter((e) => AWS_DNS_SUFFIXES.includes(e.toLowerCase().replace(/\.$/, '')));
+  if (aws.length === 0) return;
+  Annotations.of(scope).addWarningV2('cdk-threat-detection:trustedListTrustsAwsDomain', `${where} trusts ${aws.join(', ')}: AWS's own `
+    + 'DNS suffix (endpoints.json), under which every AWS endpoint and anyone\'s instances, buckets and functions have names. '
+    + 'GuardDuty generates no findings for what it trusts: trust your own names instead.');
 }
 
 /**

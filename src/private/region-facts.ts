@@ -90,6 +90,16 @@ export const REGION_FACTS: Readonly<Record<string, RegionFacts>> = {
 /** Context key naming Regions to treat as opt-in beyond the facts (a Region newer than this library). */
 export const OPT_IN_REGIONS_CONTEXT = 'cdk-threat-detection:optInRegions';
 
+/**
+ * The DNS suffixes of AWS's partitions, as of `REGION_FACTS_DATE`: each partition's `dnsSuffix` in
+ * `endpoints.json` and its dual-stack variant's. Every AWS endpoint, and names of anyone's
+ * resources (instances, buckets), are under them.
+ */
+export const AWS_DNS_SUFFIXES: ReadonlyArray<string> = [
+  'amazonaws.com', 'api.aws', 'amazonaws.com.cn', 'api.amazonwebservices.com.cn', 'c2s.ic.gov', 'sc2s.sgov.gov',
+  'cloud.adc-e.uk', 'csp.hci.ic.gov', 'amazonaws.eu', 'api.amazonwebservices.eu',
+];
+
 /** The facts of a Region, or `undefined` when the library does not know it. */
 export function regionFacts(region: string): RegionFacts | undefined {
   return Object.prototype.hasOwnProperty.call(REGION_FACTS, region) ? REGION_FACTS[region] : undefined;

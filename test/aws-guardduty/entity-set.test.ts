@@ -257,3 +257,12 @@ test.each([
   expect(() => setup().detector[add]('L', { source, removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(message);
   expect(() => setup().detector[add]('L', { source }).applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(message);
 });
+
+test('a trusted entity list naming AWS\'s own DNS suffix (amazonaws.com, api.aws) warns, naming the entries; a threat list does not', () => {
+  const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const detector = new guardduty.Detector(stack, 'Detector');
+  detector.addTrustedEntitySet('Trusted', { source: guardduty.ListSource.fromEntries(['updates.example.com', 'AmazonAWS.com.', 'api.aws', 'mybucket.s3.amazonaws.com']) });
+  detector.addThreatEntitySet('Threats', { source: guardduty.ListSource.fromEntries(['amazonaws.com']) });
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trustedListTrustsAwsDomain')).map((w) => [w.id, String(w.entry.data)]);
+  expect(warnings).toEqual([['/Stack/Detector/Trusted', expect.stringMatching(/^the inline list trusts AmazonAWS\.com\., api\.aws: AWS's own DNS suffix/)]]);
+});

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REGION_FACTS, optInRegions, regionFacts } from '../../src/private/region-facts';
+import { AWS_DNS_SUFFIXES, REGION_FACTS, optInRegions, regionFacts } from '../../src/private/region-facts';
 
 interface Partition { readonly 'partition': string; readonly 'regions': string[]; readonly 'guardduty': string[]; readonly 'api.detective': string[] }
 const extract: { partitions: Partition[] } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'replay', 'src', 'local-api', 'models', 'endpoints-regions.json'), 'utf8'));
@@ -55,4 +55,16 @@ test('the extract is AWS\'s endpoints.json, where the shared service models are 
     guardduty: Object.keys(p.services.guardduty?.endpoints ?? {}).sort(),
     ['api.detective']: Object.keys(p.services['api.detective']?.endpoints ?? {}).sort(),
   }))).toEqual(extract.partitions);
+});
+
+test('AWS\'s DNS suffixes are each partition\'s dnsSuffix and dual-stack variant in endpoints.json, where the shared service models are present', () => {
+  const full = path.join(__dirname, '..', '..', '..', 'shared', 'service-models', 'endpoints.json');
+  if (!fs.existsSync(full)) {
+    console.info(`${full} is absent: the suffixes were not compared with it`);
+    return;
+  }
+  const endpoints = JSON.parse(fs.readFileSync(full, 'utf8'));
+  const suffixes = new Set<string>(endpoints.partitions
+    .flatMap((p: any) => [p.dnsSuffix, ...(p.defaults?.variants ?? []).map((v: any) => v.dnsSuffix)]));
+  expect([...AWS_DNS_SUFFIXES].sort()).toEqual([...suffixes].sort());
 });
