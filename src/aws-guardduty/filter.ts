@@ -15,7 +15,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import type { IDetectorRef } from './detector-ref';
-import { Condition, renderFindingCriteria } from './finding-criteria';
+import { Condition, ConditionOptions, renderFindingCriteria } from './finding-criteria';
 import { ValidationError } from '../private/errors';
 import { FilterResource } from '../private/resources/guardduty/filter';
 import { filterPermissions } from '../private/resources/guardduty/filter.permissions';
@@ -277,29 +277,54 @@ class FilterOrdering implements IAspect {
   }
 }
 
-/** GuardDuty's severities run from 1.0 (Low) to 10.0 (Critical). */
-const SEVERITY = { min: 1, max: 10 } as const;
-
 /**
- * An ARCHIVE filter whose only criterion is a severity range including every severity archives
- * every finding as it arrives, silencing GuardDuty: warn, naming the criterion. Acknowledge the
- * warning if that is really meant.
+ * The attributes every finding has, with the whole range of their values: a range criterion that
+ * spans it matches every finding. Severities run from 1.0 (Low) to 10.0 (Critical), confidence
+ * from 0 to 10, `service.count` from 1. Timestamps are epoch milliseconds: a range from any time
+ * up to now (the synth) with no upper bound (or one after the year 9999) matches every finding
+ * still to come, which is what an ARCHIVE filter acts on.
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-summary.html
+ */
+const EVERY_FINDING: Readonly<Record<string, { readonly min: number; readonly max: number; readonly what: string }>> = {
+  'severity': { min: 1, max: 10, what: 'every severity from 1 to 10' },
+  'confidence': { min: 0, max: 10, what: 'every confidence from 0 to 10' },
+  'service.count': { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'every count from 1' },
+  'createdAt': { min: Number.NaN, max: 253402300799999, what: 'every finding from now on' },
+  'updatedAt': { min: Number.NaN, max: 253402300799999, what: 'every finding from now on' },
+  'service.eventFirstSeen': { min: Number.NaN, max: 253402300799999, what: 'every finding from now on' },
+  'service.eventLastSeen': { min: Number.NaN, max: 253402300799999, what: 'every finding from now on' },
+};
+
+/** What an always-true range criterion matches ("every severity from 1 to 10"), or undefined when it narrows. */
+function matchesEveryFinding(attribute: string, o: ConditionOptions): string | undefined {
+  const known = EVERY_FINDING[attribute];
+  if (!known || o.equalTo || o.notEqualTo || o.matches || o.notMatches) return undefined;
+  // A timestamp's lower bound (NaN in the table) is now: a bound in the past lets every new finding through.
+  const range = Number.isNaN(known.min) ? { ...known, min: Date.now() } : known;
+  const given = (v: number | undefined) => v !== undefined && !Token.isUnresolved(v);
+  const lowOk = (o.greaterThanOrEqual === undefined || (given(o.greaterThanOrEqual) && o.greaterThanOrEqual! <= range.min))
+    && (o.greaterThan === undefined || (given(o.greaterThan) && o.greaterThan! < range.min));
+  const highOk = (o.lessThanOrEqual === undefined || (given(o.lessThanOrEqual) && o.lessThanOrEqual! >= range.max))
+    && (o.lessThan === undefined || (given(o.lessThan) && o.lessThan! > range.max));
+  return lowOk && highOk ? range.what : undefined;
+}
+
+/**
+ * An ARCHIVE filter whose every criterion matches every finding (criteria are ANDed: a severity
+ * range from 1 to 10, a confidence from 0, a time from 1970, alone or together) archives every
+ * finding as it arrives, silencing GuardDuty: warn, naming the criteria. Acknowledge the warning
+ * if that is really meant.
  */
 function warnIfArchivingEverything(scope: IConstruct, criteria: { [attribute: string]: Condition }): void {
   const attributes = Object.keys(criteria);
-  if (attributes.length !== 1 || attributes[0] !== 'severity') return;
-  const o = criteria.severity.options;
-  if (o.equalTo || o.notEqualTo || o.matches || o.notMatches) return;
-  const known = (v: number | undefined) => v !== undefined && !Token.isUnresolved(v);
-  const lowOk = (o.greaterThanOrEqual === undefined || (known(o.greaterThanOrEqual) && o.greaterThanOrEqual! <= SEVERITY.min))
-    && (o.greaterThan === undefined || (known(o.greaterThan) && o.greaterThan! < SEVERITY.min));
-  const highOk = (o.lessThanOrEqual === undefined || (known(o.lessThanOrEqual) && o.lessThanOrEqual! >= SEVERITY.max))
-    && (o.lessThan === undefined || (known(o.lessThan) && o.lessThan! > SEVERITY.max));
-  if (lowOk && highOk) {
-    Annotations.of(scope).addWarningV2('cdk-threat-detection:filterArchivesEverything', 'this ARCHIVE filter\'s criterion '
-      + `\`findingCriteria["severity"]\` (${JSON.stringify(o)}) matches every severity from ${SEVERITY.min} to ${SEVERITY.max}: it archives `
-      + 'every finding as it arrives, silencing GuardDuty. Narrow it (a lower bound above 1, a finding type, a resource).');
-  }
+  if (attributes.length === 0) return;
+  const matched = attributes.map((attribute) => [attribute, matchesEveryFinding(attribute, criteria[attribute].options)] as const);
+  if (matched.some(([, what]) => what === undefined)) return;
+  const named = matched.map(([attribute, what]) => `\`findingCriteria["${attribute}"]\` (${JSON.stringify(criteria[attribute].options)}) `
+    + `matches ${what}`).join('; ');
+  Annotations.of(scope).addWarningV2('cdk-threat-detection:filterArchivesEverything', `this ARCHIVE filter's ${matched.length === 1
+    ? 'criterion' : 'criteria'} ${named}: it archives every finding as it arrives, silencing GuardDuty. Narrow it (a lower bound above `
+    + '1, a finding type, a resource).');
 }

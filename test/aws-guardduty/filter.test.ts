@@ -137,10 +137,26 @@ describe('an ARCHIVE filter that archives every finding is a warning, naming the
     expect(found).toEqual([expect.stringContaining(`\`findingCriteria["severity"]\` (${named}) matches every severity from 1 to 10`)]);
     expect(found[0]).toContain('[ack: cdk-threat-detection:filterArchivesEverything]');
   });
+  test.each<[string, Record<string, guardduty.Condition>, RegExp]>([
+    ['a time from 1970', { updatedAt: guardduty.Condition.greaterThanOrEqual(0) },
+      /`findingCriteria\["updatedAt"\]` \(\{"greaterThanOrEqual":0\}\) matches every finding from now on/],
+    ['an update time after a past date', { updatedAt: guardduty.Condition.after(new Date('2024-01-01T00:00:00Z')) }, /matches every finding from now on/],
+    ['a confidence from 0', { confidence: guardduty.Condition.greaterThanOrEqual(0) }, /matches every confidence from 0 to 10/],
+    ['severity and first-seen time together', {
+      'severity': guardduty.Condition.greaterThan(0),
+      'service.eventFirstSeen': guardduty.Condition.after(new Date(0)),
+    }, /criteria `findingCriteria\["severity"\]` .* matches every severity from 1 to 10; `findingCriteria\["service\.eventFirstSeen"\]` .* matches every finding from now on/],
+    ['a count from 1', { 'service.count': guardduty.Condition.greaterThanOrEqual(1) }, /matches every count from 1/],
+  ])('through other criteria: %s', (_name, criteria, message) => {
+    expect(warnings(criteria)).toEqual([expect.stringMatching(message)]);
+  });
   test.each([
     [{ severity: guardduty.Condition.lessThan(4) }],
     [{ severity: guardduty.Condition.greaterThanOrEqual(2) }],
     [{ severity: guardduty.Condition.greaterThanOrEqual(0), type: guardduty.Condition.equalTo('Recon:EC2/Portscan') }],
+    [{ updatedAt: guardduty.Condition.lessThan(1_700_000_000_000) }], // only findings last updated before 2023
+    [{ confidence: guardduty.Condition.greaterThanOrEqual(0), resourceType: guardduty.Condition.equalTo('Instance') }],
+    [{ 'service.action.networkConnectionAction.localPortDetails.port': guardduty.Condition.greaterThanOrEqual(0) }], // not every finding has it
   ])('no warning for %j', (criteria) => {
     expect(warnings(criteria)).toEqual([]);
   });
