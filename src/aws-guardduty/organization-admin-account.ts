@@ -51,7 +51,7 @@ export class OrganizationAdminAccount extends Construct {
     new ThreatDetectionResource(this, 'Resource', OrganizationAdminAccountResource, {
       properties: { AdminAccountId: props.administratorAccountId },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      permissions: organizationAdminPermissions(props.administratorAccountId, Stack.of(this).account),
+      permissions: (resource) => organizationAdminPermissions(props.administratorAccountId, Stack.of(this).account, resource),
     });
     this.administratorAccountId = props.administratorAccountId;
   }

@@ -272,6 +272,17 @@ describe('OrganizationAdminAccount and AdministratorAccount', () => {
       /`administratorAccountId` must be a 12-digit AWS account id, got: "security"/);
   });
 
+  test('the Organizations deregistration is granted only where CloudFormation may send a Delete (RemovalPolicy.DESTROY)', () => {
+    const deregistration = (removalPolicy?: RemovalPolicy) => {
+      const only = new Stack(new App(), 'Management', { env: { account: '111111111111', region: 'eu-west-1' } });
+      new guardduty.OrganizationAdminAccount(only, 'Admin', { administratorAccountId: '222222222222', removalPolicy });
+      return statements(only).filter((s: any) => s.Action === 'organizations:DeregisterDelegatedAdministrator').map((s: any) => s.Sid);
+    };
+    expect(deregistration()).toEqual([]);
+    expect(deregistration(RemovalPolicy.RETAIN)).toEqual([]);
+    expect(deregistration(RemovalPolicy.DESTROY)).toEqual(['OrganizationsDeregisterDelegatedAdministratorForGuardDuty']);
+  });
+
   test('member side: the member\'s own detector and the administrator id', () => {
     const { stack, detector } = setup('444444444444');
     new guardduty.AdministratorAccount(stack, 'Admin', { detector, administratorAccountId: '222222222222' });

@@ -3,9 +3,9 @@
  *
  * Not exported from the package.
  */
-import { Aws } from 'aws-cdk-lib';
+import { Aws, CustomResource } from 'aws-cdk-lib';
 import {
-  createServiceLinkedRole, delegationGrants, iam5, mayBeSelf, PermissionSet, SERVICE_LINKED_ROLES, STAR_ONLY,
+  canDelete, createServiceLinkedRole, delegationGrants, iam5, mayBeSelf, PermissionSet, SERVICE_LINKED_ROLES, STAR_ONLY,
 } from '../../permissions';
 
 /**
@@ -16,7 +16,7 @@ import {
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html
  */
-export function organizationAdminPermissions(adminAccountId: string, stackAccount: string): PermissionSet {
+export function organizationAdminPermissions(adminAccountId: string, stackAccount: string, resource: CustomResource): PermissionSet {
   return {
     grants: [
       {
@@ -28,11 +28,13 @@ export function organizationAdminPermissions(adminAccountId: string, stackAccoun
       },
       ...delegationGrants('GuardDuty', SERVICE_LINKED_ROLES.guardDuty.service, adminAccountId),
       {
-        // Delete, when no Region delegates to the account any more (the registration is global).
+        // Delete, when no Region delegates to the account any more (the registration is global):
+        // only where CloudFormation may send a Delete (RemovalPolicy.DESTROY); RETAIN never does.
         sid: 'OrganizationsDeregisterDelegatedAdministratorForGuardDuty',
         actions: ['organizations:DeregisterDelegatedAdministrator'],
         resources: [`arn:${Aws.PARTITION}:organizations::${Aws.ACCOUNT_ID}:account/o-*/${adminAccountId}`],
         conditions: { StringEquals: { 'organizations:ServicePrincipal': SERVICE_LINKED_ROLES.guardDuty.service } },
+        when: canDelete(resource),
       },
       {
         sid: 'OrganizationsReadsForGuardDuty',
