@@ -427,10 +427,19 @@ export class OrganizationThreatDetection extends Construct {
    * event bus; the forwarded findings keep their Region (`region`) and account (`detail.accountId`).
    * Options narrow the findings as `Detector.onFinding` does.
    *
-   * @throws as `Detector.onFinding` does, for an empty or malformed filter.
+   * @throws as `Detector.onFinding` does, for an empty or malformed filter; and where the Regions
+   * are outside the commercial partition (EventBridge routes events between Regions "except AWS
+   * GovCloud (US) and China"), when there is more than one Region.
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html
+   * @see https://aws.amazon.com/blogs/compute/expanding-cross-region-event-routing-with-amazon-eventbridge/
    */
   public onFinding(id: string, options: guardduty.OnFindingOptions = {}): events.Rule {
+    const partition = regionFacts(this.homeRegion)?.partition;
+    if (this.regions.length > 1 && partition !== undefined && partition !== 'aws') {
+      throw new ValidationError(this, 'onFinding forwards findings between Regions, which EventBridge does only in the commercial partition '
+        + `("except AWS GovCloud (US) and China"); ${this.homeRegion} is in ${partition}: add a rule per Region with `
+        + '`region(r).detector.onFinding(...)` instead');
+    }
     if (!this.forwarding) {
       this.forwarding = true;
       for (const r of this.organizationRegions.slice(1)) forwardFindings(r.detector, this.homeRegion);

@@ -210,3 +210,10 @@ test('onFinding: one rule in the home Region; each other Region forwards its fin
     template.resourceCountIs('AWS::IAM::Policy', 0);
   }
 });
+
+test('onFinding across Regions outside the commercial partition is refused (EventBridge does not route between Regions there); one Region is fine', () => {
+  const gov = organization(new App(), { homeRegion: 'us-gov-west-1', regions: ['us-gov-west-1', 'us-gov-east-1'] });
+  expect(() => gov.onFinding('Alert')).toThrow(/EventBridge does only in the commercial partition \("except AWS GovCloud \(US\) and China"\); us-gov-west-1 is in aws-us-gov/);
+  const one = organization(new App(), { homeRegion: 'cn-north-1', regions: ['cn-north-1'] });
+  expect(() => one.onFinding('Alert')).not.toThrow();
+});
