@@ -153,6 +153,13 @@ async function remove(client: GuardDutyClient, event: DetectorEvent, context?: D
     return { physicalResourceId };
   }
   try {
+    // Only a detector this resource made carries its ownership record: any other (adopted, or named
+    // by an event CloudFormation did not send for it) is kept, whatever the physical id says.
+    const { Tags } = await client.send(new GetDetectorCommand({ DetectorId: detectorId }));
+    if (!createdBy(Tags, event)) {
+      log.warn('Keeping the detector: it does not carry this resource\'s ownership record', { detectorId });
+      return { physicalResourceId };
+    }
     await client.send(new DeleteDetectorCommand({ DetectorId: detectorId }));
     log.info('Deleted detector', { detectorId });
   } catch (err) {

@@ -325,6 +325,19 @@ describe('delete', () => {
     expect(api.calls).toHaveLength(0);
   });
 
+  test('keeps a detector named by its bare id that this resource did not make (an adopted one, a forged cleanup Delete)', async () => {
+    const existing = api.guardduty.seedDetector(ACCOUNT, REGION);
+    // The bare id, as a forged Delete in a cleanup phase names it: no adoption record in the physical id.
+    await dispatch(event('Delete', TYPE, BASE, { physicalResourceId: existing }));
+    expect(onlyDetector().id).toBe(existing);
+    expect(api.callsOf('DeleteDetector')).toHaveLength(0);
+    // Another resource's detector (of another logical id) is kept too.
+    api.guardduty.removeDetector(ACCOUNT, REGION, existing);
+    const { physicalResourceId } = await dispatch(event('Create', TYPE, BASE, { logicalId: 'Other' }));
+    await dispatch(event('Delete', TYPE, BASE, { physicalResourceId }));
+    expect(api.guardduty.detectors(ACCOUNT, REGION).map((d) => d.id)).toEqual([physicalResourceId]);
+  });
+
   test('succeeds when the detector is already gone', async () => {
     const { physicalResourceId } = await dispatch(event('Create', TYPE, BASE));
     api.guardduty.removeDetector(ACCOUNT, REGION, physicalResourceId);
