@@ -95,6 +95,13 @@ async function remove(client: GuardDutyClient, event: FilterEvent): Promise<Hand
   const physicalResourceId = event.PhysicalResourceId!;
   const { detectorId, name } = parsePhysicalId(physicalResourceId);
   try {
+    // Only a filter this resource made carries its ownership record: any other (another stack's, one
+    // named by an event CloudFormation did not send for it) is kept.
+    const { Tags } = await client.send(new GetFilterCommand({ DetectorId: detectorId, FilterName: name }));
+    if (!createdBy(Tags, event)) {
+      log.warn('Keeping the filter: it does not carry this resource\'s ownership record', { detectorId, name });
+      return { physicalResourceId };
+    }
     await client.send(new DeleteFilterCommand({ DetectorId: detectorId, FilterName: name }));
     log.info('Deleted filter', { detectorId, name });
   } catch (err) {

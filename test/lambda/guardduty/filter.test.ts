@@ -121,6 +121,17 @@ test('delete of a filter (or detector) already gone succeeds; create-failed ids 
   expect(api.calls.length).toBe(calls);
 });
 
+test('a Delete naming a filter this resource did not make (another stack\'s, a forged cleanup Delete) keeps it', async () => {
+  const theirs = await dispatch(event('Create', TYPE, props({ Name: 'theirs' }), { logicalId: 'AnotherStacksFilter' }));
+  // A Delete for this logical id naming that filter's physical id.
+  await dispatch(event('Delete', TYPE, props(), { physicalResourceId: theirs.physicalResourceId }));
+  expect(filters().map((f) => f.name)).toEqual(['theirs']);
+  expect(api.callsOf('DeleteFilter')).toHaveLength(0);
+  // Its own resource's Delete removes it.
+  await dispatch(event('Delete', TYPE, props({ Name: 'theirs' }), { physicalResourceId: theirs.physicalResourceId, logicalId: 'AnotherStacksFilter' }));
+  expect(filters()).toEqual([]);
+});
+
 test('throttling is retried by the client', async () => {
   api.injectFault({ kind: 'throttle', operation: 'CreateFilter', times: 2 });
   await dispatch(event('Create', TYPE, props()));
