@@ -53,6 +53,7 @@ export const detectiveOrganizationAdminAccountHandler: ResourceHandler<Detective
   create: (event) => converge(event, undefined),
   update: (event) => converge(event, event.OldResourceProperties.AdminAccountId),
   async delete(event) {
+    if (notThisDelegation(event)) return { physicalResourceId: event.PhysicalResourceId };
     const accountId = event.ResourceProperties.AdminAccountId;
     await disable(detectiveClient(), accountId);
     await deregisterWhenLast(DETECTIVE_DELEGATION, accountId, stackLocation(event.StackId));
@@ -158,4 +159,17 @@ async function disable(client: DetectiveClient, accountId: string): Promise<void
     async () => (await currentAdmin(client))?.AccountId !== accountId);
   await waitUntil(client, accountId, false);
   log.info('Detective administrator disabled', { accountId });
+}
+
+/**
+ * A Delete of a physical id this resource never answered (it answers `detective-organization-admin:<region>`,
+ * the same for every account it names) removes nothing: CloudFormation sends a Delete of another
+ * physical id only for a replacement, which this resource never has, so such an event (forged in a
+ * cleanup phase, naming any account) is not one to act on.
+ */
+function notThisDelegation(event: CustomResourceEvent<unknown>): boolean {
+  const expected = `detective-organization-admin:${stackLocation(event.StackId).region}`;
+  if (event.PhysicalResourceId === expected) return false;
+  log.warn('Not this delegation\'s physical id: nothing removed', { physicalResourceId: event.PhysicalResourceId, expected });
+  return true;
 }

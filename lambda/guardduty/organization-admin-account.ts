@@ -49,6 +49,7 @@ export const organizationAdminAccountHandler: ResourceHandler<OrganizationAdminA
     return result(event);
   },
   async delete(event) {
+    if (notThisDelegation(event)) return { physicalResourceId: event.PhysicalResourceId };
     const accountId = event.ResourceProperties.AdminAccountId;
     await disable(guardDutyClient(), accountId);
     await deregisterWhenLast(GUARDDUTY_DELEGATION, accountId, stackLocation(event.StackId));
@@ -155,4 +156,17 @@ async function disable(client: GuardDutyClient, accountId: string): Promise<void
   }
   await waitUntil(client, accountId, undefined);
   log.info('Delegated administrator disabled', { accountId });
+}
+
+/**
+ * A Delete of a physical id this resource never answered (it answers `guardduty-organization-admin:<region>`,
+ * the same for every account it names) removes nothing: CloudFormation sends a Delete of another
+ * physical id only for a replacement, which this resource never has, so such an event (forged in a
+ * cleanup phase, naming any account) is not one to act on.
+ */
+function notThisDelegation(event: CustomResourceEvent<unknown>): boolean {
+  const expected = `guardduty-organization-admin:${stackLocation(event.StackId).region}`;
+  if (event.PhysicalResourceId === expected) return false;
+  log.warn('Not this delegation\'s physical id: nothing removed', { physicalResourceId: event.PhysicalResourceId, expected });
+  return true;
 }

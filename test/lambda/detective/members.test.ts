@@ -106,6 +106,15 @@ describe('OrganizationAdminAccount (management account)', () => {
     expect(api.detective.organizationAdministrator(REGION)).toBeUndefined();
     expect(api.callsOf('DisableOrganizationAdminAccount', MANAGEMENT, 'detective')).toHaveLength(1);
   });
+
+  test('a Delete of a physical id this resource never answered (forged in a cleanup phase) removes nothing', async () => {
+    await delegate();
+    actAs(api, MANAGEMENT);
+    api.calls.length = 0;
+    await dispatch(event('Delete', TYPE, { AdminAccountId: ADMIN }, { account: MANAGEMENT, physicalResourceId: 'anything-else' }));
+    expect(api.detective.organizationAdministrator(REGION)).toBeDefined();
+    expect(api.calls).toEqual([]);
+  });
 });
 
 describe('MemberAccounts (administrator side)', () => {

@@ -92,6 +92,15 @@ describe('OrganizationAdminAccount (management account)', () => {
     await dispatch(del);
     expect(api.callsOf('DisableOrganizationAdminAccount')).toHaveLength(1);
   });
+
+  test('a Delete of a physical id this resource never answered (forged in a cleanup phase, naming the administrator) removes nothing', async () => {
+    await delegate();
+    actAs(api, MANAGEMENT);
+    api.calls.length = 0;
+    await dispatch(event('Delete', TYPE, { AdminAccountId: ADMIN }, { account: MANAGEMENT, physicalResourceId: 'anything-else' }));
+    expect(delegated()).toEqual({ accountId: ADMIN, status: 'ENABLED' });
+    expect(api.calls).toEqual([]);
+  });
 });
 
 describe('OrganizationAdminAccount in several Regions', () => {
