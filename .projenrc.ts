@@ -24,14 +24,34 @@ const SDK_CREDENTIAL_PROVIDER_ENV = '3.972.84';
 const IAM_DATA = '0.21.202609261';
 const IAM_SIMULATE = '0.1.173';
 
+/**
+ * The project's identity, in one place: the repository (its GitHub owner and name), from which
+ * the npm repository URL, the Go module path and the Maven group (Maven Central checks
+ * `io.github.<owner>` against the GitHub owner) follow.
+ */
+const GITHUB_OWNER = 'cdk-threat-detection';
+const GITHUB_REPO = 'cdk-threat-detection';
+const REPOSITORY = `https://github.com/${GITHUB_OWNER}/${GITHUB_REPO}`;
+
+/**
+ * The commit published as 0.1.0 (the first version set, before the release path existed). The
+ * release path bumps from the tag `v0.1.0`; `scripts/release-dry-run.sh` tags it when absent.
+ */
+const RELEASED_0_1_0 = 'aad63f4';
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-threat-detection',
   description:
     'AWS CDK L2 constructs for Amazon GuardDuty and Amazon Detective: adopt-or-create detectors and behavior graphs, '
     + 'organization settings and members at scale, backed by custom resources.',
   author: 'cdk-threat-detection maintainers',
-  authorAddress: 'maintainers@users.noreply.h-seed-7b967e2e.example',
-  repositoryUrl: 'https://example.com/cdk-threat-detection.git',
+  // A URL, not an e-mail: the maintainers are the GitHub organization (issues and security reports go there).
+  authorAddress: `https://github.com/${GITHUB_OWNER}`,
+  authorOrganization: true,
+  repositoryUrl: `${REPOSITORY}.git`,
+  homepage: REPOSITORY,
+  // Experimental while 0.x: minor releases may break the API (each break is in the CHANGELOG with its migration).
+  stability: 'experimental',
   keywords: ['cdk', 'awscdk', 'guardduty', 'detective', 'security', 'landing-zone'],
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
@@ -49,13 +69,24 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToPypi: { distName: 'cdk-threat-detection', module: 'cdk_threat_detection' },
   publishToMaven: {
     javaPackage: 'io.github.cdk_threat_detection',
-    mavenGroupId: 'io.github.cdk-threat-detection',
+    mavenGroupId: `io.github.${GITHUB_OWNER}`,
     mavenArtifactId: 'cdk-threat-detection',
   },
   publishToNuget: { dotNetNamespace: 'CdkThreatDetection', packageId: 'CdkThreatDetection' },
-  publishToGo: { moduleName: 'github.com/cdk-threat-detection/cdk-threat-detection-go' },
-  github: false,
-  release: false,
+  publishToGo: { moduleName: `github.com/${GITHUB_OWNER}/${GITHUB_REPO}-go` },
+
+  // The release path (projen's): conventional commits since the last tag decide the next version
+  // (0.x: a breaking change bumps the minor) and write its CHANGELOG section; GitHub workflows build
+  // every pull request and release every push to main to npm, PyPI, Maven Central, NuGet and the Go
+  // module repository. They cannot run here (no GitHub); `scripts/release-dry-run.sh` runs the bump.
+  github: true,
+  release: true,
+  // No bot merges: a maintainer reviews every change, dependency upgrades included.
+  githubOptions: { mergify: false },
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  // The workflows run on Node.js 22 (jsii 6 and commit-and-tag-version 13 need it; Node.js 20 reached its end of life).
+  workflowNodeVersion: '22.x',
 
   // Peers are not pinned into devDeps from their ranges: the floor install pins them itself
   // (constructs at 10.5.1, which cdk-nag 2.38 needs, above the ^10.0.0 peer range's bottom).
@@ -98,8 +129,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // optional binaries (npm/cli#9846); 1.12.2 is the last release without them.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
-// No release pipeline runs here: the version is set by hand, and moves with each release.
-project.package.addVersion('0.1.0');
 // The Node.js versions CI runs the suite on (20 and 22), as aws-cdk-lib's own today.
 project.package.addEngine('node', '>= 20.0.0');
 // The constructs range aws-cdk-lib itself declares at the floor (^10.0.0): a narrower one makes
@@ -304,6 +333,14 @@ project.addTask('benchmark', {
     // The replay's cost per event (cold starts and warm environments apart), from the example's summary.
     { exec: "ts-node --transpile-only --project test/tsconfig.json examples/landing-zone/run.ts | grep -E '^(Replay|IAM):'" },
   ],
+});
+
+// What a release would do, without publishing: in a throwaway clone, the bump from the last tag
+// (the next version and its CHANGELOG section from conventional commits), printed.
+project.addTask('release:dry-run', {
+  description: 'Show the next version and its CHANGELOG section (projen\'s bump in a throwaway clone; nothing is published or tagged here)',
+  env: { RELEASED_0_1_0 },
+  exec: 'bash scripts/release-dry-run.sh',
 });
 
 project.synth();

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { installRenamedMembers, rejectRenamedProperties } from '../private/renamed';
 import { DetectiveOrganizationAdminAccountResource } from '../private/resources/detective/organization-admin-account';
 import { detectiveOrganizationAdminPermissions } from '../private/resources/detective/organization-admin-account.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
@@ -47,6 +48,7 @@ export class OrganizationAdminAccount extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationAdminAccountProps) {
     super(scope, id);
+    rejectRenamedProperties(this, 'aws_detective.OrganizationAdminAccount', props);
     validateAccountId(this, 'administratorAccountId', props.administratorAccountId);
     const resource = new ThreatDetectionResource(this, 'Resource', DetectiveOrganizationAdminAccountResource, {
       properties: { AdminAccountId: props.administratorAccountId },
@@ -57,3 +59,4 @@ export class OrganizationAdminAccount extends Construct {
     this.graphArn = resource.attribute('GraphArn');
   }
 }
+installRenamedMembers('aws_detective.OrganizationAdminAccount', OrganizationAdminAccount);

@@ -25,6 +25,7 @@ import { TrustedEntitySet, TrustedEntitySetOptions } from './trusted-entity-set'
 import { recordAdministratorGoverned } from '../private/administrator-governed';
 import { ValidationError } from '../private/errors';
 import { definedKeys, renderFeatures, validateFeatureChoice } from '../private/features';
+import { rejectRenamedProperties } from '../private/renamed';
 import { DetectorDataSourcesProperty, DetectorResource } from '../private/resources/guardduty/detector';
 import { detectorPermissions } from '../private/resources/guardduty/detector.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
@@ -356,6 +357,7 @@ export class Detector extends DetectorBase implements ITaggable {
 
   constructor(scope: Construct, id: string, props: DetectorProps = {}) {
     super(scope, id);
+    rejectRenamedProperties(this, 'aws_guardduty.Detector', props);
 
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- validated and rendered for users migrating from data sources
     const dataSources = props.dataSources;

@@ -1,3 +1,5 @@
+import { installRenamedTypes } from '../private/renamed';
+
 export * from './detector';
 export * from './detector-ref';
 export * from './features';
@@ -17,3 +19,6 @@ export * from './organization-admin-account';
 export * from './organization-configuration';
 export * from './malware-protection-plan';
 export * from './malware-scan-settings';
+
+// Types this module moved or renamed since 0.1.0 fail on access, naming the new ones (for JavaScript users).
+installRenamedTypes('aws_guardduty', module.exports);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { IDetectorRef } from './detector-ref';
 import { createList, listArn, ListParts } from './list-resource';
 import { ListKind, ListOptions } from './list-source';
+import { installRenamedMembers } from '../private/renamed';
 
 /**
  * A GuardDuty IPSet (a trusted IP list).
@@ -110,3 +111,4 @@ export class IpSet extends Resource implements IIpSet, ITaggable {
     this.list.applyRemovalPolicy(policy);
   }
 }
+installRenamedMembers('aws_guardduty.IpSet', IpSet);

@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { installRenamedMembers, rejectRenamedProperties } from '../private/renamed';
 import { OrganizationAdminAccountResource } from '../private/resources/guardduty/organization-admin-account';
 import { organizationAdminPermissions } from '../private/resources/guardduty/organization-admin-account.permissions';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
@@ -47,6 +48,7 @@ export class OrganizationAdminAccount extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationAdminAccountProps) {
     super(scope, id);
+    rejectRenamedProperties(this, 'aws_guardduty.OrganizationAdminAccount', props);
     validateAccountId(this, 'administratorAccountId', props.administratorAccountId);
     new ThreatDetectionResource(this, 'Resource', OrganizationAdminAccountResource, {
       properties: { AdminAccountId: props.administratorAccountId },
@@ -56,3 +58,4 @@ export class OrganizationAdminAccount extends Construct {
     this.administratorAccountId = props.administratorAccountId;
   }
 }
+installRenamedMembers('aws_guardduty.OrganizationAdminAccount', OrganizationAdminAccount);

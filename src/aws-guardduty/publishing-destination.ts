@@ -22,6 +22,7 @@ import type { IDetectorRef } from './detector-ref';
 import { ValidationError } from '../private/errors';
 import { ThreatDetectionProvider } from '../private/provider';
 import { OPT_IN_REGIONS_CONTEXT, optInRegions, REGION_FACTS_DATE, regionFacts } from '../private/region-facts';
+import { installRenamedMembers } from '../private/renamed';
 import { PublishingDestinationResource } from '../private/resources/guardduty/publishing-destination';
 import { publishingDestinationPermissions } from '../private/resources/guardduty/publishing-destination.permissions';
 import { joinSiblings } from '../private/siblings';
@@ -280,6 +281,7 @@ export class PublishingDestination extends Resource implements IPublishingDestin
     return [];
   }
 }
+installRenamedMembers('aws_guardduty.PublishingDestination', PublishingDestination);
 
 function normalizePrefix(scope: Construct, prefix: string | undefined): string | undefined {
   if (prefix === undefined || prefix === '') return undefined;

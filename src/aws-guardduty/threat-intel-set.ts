@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { IDetectorRef } from './detector-ref';
 import { createList, listArn, ListParts } from './list-resource';
 import { ListKind, ListOptions } from './list-source';
+import { installRenamedMembers } from '../private/renamed';
 
 /**
  * A GuardDuty ThreatIntelSet (a threat IP list).
@@ -105,3 +106,4 @@ export class ThreatIntelSet extends Resource implements IThreatIntelSet, ITaggab
     this.list.applyRemovalPolicy(policy);
   }
 }
+installRenamedMembers('aws_guardduty.ThreatIntelSet', ThreatIntelSet);
