@@ -181,6 +181,10 @@ const compat = project.addTask('test:compat', {
   ],
 });
 project.testTask.spawn(compat);
+project.addTask('compat:refresh', {
+  description: 'Move the versions matrix\'s newest cell (compat/latest) to today\'s newest aws-cdk-lib, constructs and cdk-nag 3 and 2, with a fresh lockfile',
+  exec: 'bash scripts/compat-refresh.sh',
+});
 
 // Every README and docstring example compiles as TypeScript under rosetta's strict mode (the
 // fixture in rosetta/ supplies the stack), so every jsii language gets a working translation.

@@ -15,8 +15,10 @@ export interface ThreatDetectionHandlerProps {
   /**
    * The function's runtime. The handler is bundled for Node.js 22 and runs on any later one.
    *
-   * @default - the newest Node.js runtime of the aws-cdk-lib in use (`nodejs22.x` with 2.189,
-   * `nodejs24.x` with today's), the same for every Region
+   * @default - what aws-cdk-lib picks for the stack's Region (`determineLatestNodeRuntime`:
+   * `nodejs24.x` with aws-cdk-lib 2.278), or `nodejs22.x` where that pick is older than Node.js 22
+   * (aws-cdk-lib 2.189 picks `nodejs20.x`, whose Node.js reached its end of life)
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
    */
   readonly runtime?: lambda.Runtime;
 

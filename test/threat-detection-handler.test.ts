@@ -12,23 +12,51 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { buildLandingZone, INITIAL } from '../examples/landing-zone/app';
 import { aws_guardduty as guardduty, ThreatDetectionHandler, ThreatDetectionHandlerProps } from '../src';
 import { everyConstruct } from './fixtures/every-construct';
-import { newestNodeRuntime } from '../src/private/provider';
 
 const stack = () => new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
 const functionId = (s: Stack) => Object.keys(Template.fromStack(s).findResources('AWS::Lambda::Function'))[0];
 
-test('defaults: the newest Node.js runtime of this aws-cdk-lib, 256 MiB, no VPC, a log group kept a year', () => {
+/** aws-cdk-lib's own pick of a Node.js runtime for a stack (its Region's fact), as a name or a token. */
+const cdkPick = (region?: string) => lambda.determineLatestNodeRuntime(new Stack(new App(), 'Pick', region ? { env: { region } } : {})).name;
+const major = (name: string) => Number(/^nodejs(\d+)\.x$/.exec(name)?.[1] ?? NaN);
+
+test('defaults: aws-cdk-lib\'s own runtime for the Region (nodejs22.x where it picks older), 256 MiB, no VPC, a log group kept a year', () => {
   const s = stack();
   new guardduty.Detector(s, 'Detector');
   const template = Template.fromStack(s);
-  const runtimes = Object.values(lambda.Runtime).filter((r): r is lambda.Runtime => r instanceof lambda.Runtime)
-    .map((r) => /^nodejs(\d+)\.x$/.exec(r.name)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
-  expect(newestNodeRuntime().name).toBe(`nodejs${Math.max(...runtimes)}.x`);
+  const picked = cdkPick('eu-west-1');
+  const expected = major(picked) >= 22 ? picked : 'nodejs22.x';
   template.hasResourceProperties('AWS::Lambda::Function', {
-    Runtime: newestNodeRuntime().name, MemorySize: 256, Timeout: 900, VpcConfig: Match.absent(), ReservedConcurrentExecutions: Match.absent(),
+    Runtime: expected, MemorySize: 256, Timeout: 900, VpcConfig: Match.absent(), ReservedConcurrentExecutions: Match.absent(),
   });
   template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.absent() });
   expect(ThreatDetectionHandler.of(s).function.node.path).toBe('Stack/CdkThreatDetectionProvider/Handler');
+});
+
+test.each(['us-east-1', 'eu-west-1', 'ap-southeast-7', 'il-central-1', 'us-gov-west-1', 'cn-north-1', 'xx-future-1'])(
+  'in %s the runtime is never newer than aws-cdk-lib\'s own pick, and never older than Node.js 22', (region) => {
+    const s = new Stack(new App(), 'Stack', { env: { account: '111111111111', region } });
+    new guardduty.Detector(s, 'Detector');
+    const runtime = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'))[0].Properties.Runtime as string;
+    expect(major(runtime)).toBe(Math.max(22, major(cdkPick(region))));
+  });
+
+test('a stack without a Region: aws-cdk-lib\'s pick when every Region\'s is Node.js 22 or later, else nodejs22.x and no mapping left behind', () => {
+  const s = new Stack(new App(), 'Agnostic');
+  new guardduty.Detector(s, 'Detector');
+  const template = Template.fromStack(s).toJSON();
+  const runtime = Object.values(template.Resources as Record<string, { Type: string; Properties: { Runtime: unknown } }>)
+    .find((r) => r.Type === 'AWS::Lambda::Function')!.Properties.Runtime;
+  const picked = cdkPick();
+  if (typeof runtime === 'string') {
+    expect(runtime).toBe(major(picked) >= 22 ? picked : 'nodejs22.x');
+    expect(JSON.stringify(template.Mappings ?? {})).not.toContain('nodejs');
+  } else {
+    // aws-cdk-lib's per-Region mapping: every value Node.js 22 or later.
+    expect(runtime).toEqual({ 'Fn::FindInMap': ['LatestNodeRuntimeMap', { Ref: 'AWS::Region' }, 'value'] });
+    const values = Object.values(template.Mappings.LatestNodeRuntimeMap as Record<string, { value: string }>).map((v) => major(v.value));
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(22);
+  }
 });
 
 test('every setting reaches the function, and its logical id stays', () => {

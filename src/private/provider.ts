@@ -26,6 +26,7 @@ import { CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { STACK_ID_VARIABLE } from './contracts';
 import { ValidationError } from './errors';
@@ -38,12 +39,6 @@ const PROVIDER_ID = 'CdkThreatDetectionProvider';
 /** The bundled handler, built by `projen bundle` and shipped in the package. */
 const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'handler');
 
-/**
- * The newest Node.js runtime of the aws-cdk-lib in use, read from its `Runtime` class (the
- * highest `nodejsNN.x`), so a newer aws-cdk-lib moves the default forward and the same
- * aws-cdk-lib always picks the same one (unlike `determineLatestNodeRuntime`, which depends on
- * the Region and a feature flag).
- */
 /**
  * The handler's timeout: waits (set activation, member relationships) run inside one invocation,
  * and the handler answers FAILED itself shortly before this limit.
@@ -61,11 +56,45 @@ export const HANDLER_TIMEOUT = Duration.minutes(15);
  */
 export const SERVICE_TIMEOUT = Duration.minutes(20);
 
-export function newestNodeRuntime(): lambda.Runtime {
-  const version = (r: lambda.Runtime) => Number(/^nodejs(\d+)\.x$/.exec(r.name)?.[1] ?? 0);
-  const candidates = Object.values(lambda.Runtime)
-    .filter((r): r is lambda.Runtime => r instanceof lambda.Runtime && version(r) > 0 && !r.isVariable);
-  return candidates.sort((a, b) => version(b) - version(a))[0];
+/** The oldest Node.js the handler is built for (esbuild's `--target=node22`) and tested on. */
+export const HANDLER_MIN_NODE = 22;
+
+const nodeVersion = (name: string) => Number(/^nodejs(\d+)\.x$/.exec(name)?.[1] ?? 0);
+
+/** Whether a runtime is the newest Node.js member of the aws-cdk-lib in use (what cdk-nag's latest-runtime rules ask for). */
+function isNewestNodeRuntime(runtime: lambda.Runtime): boolean {
+  const newest = Math.max(...Object.values(lambda.Runtime).filter((r): r is lambda.Runtime => r instanceof lambda.Runtime && !r.isVariable)
+    .map((r) => nodeVersion(r.name)));
+  return Token.isUnresolved(runtime.name) || nodeVersion(runtime.name) === newest;
+}
+
+/**
+ * The handler's default runtime: what aws-cdk-lib itself picks for the stack's Region
+ * (`determineLatestNodeRuntime`, its regional fact `latestNodeRuntime`), so the function never runs
+ * on a runtime newer than aws-cdk-lib deploys there; `nodejs22.x` where that pick is older than the
+ * handler supports (aws-cdk-lib 2.189's facts name `nodejs20.x`, and `nodejs18.x` for a Region they
+ * do not know; Node.js 20 reached its end of life on 2026-04-30 and Lambda deprecates a runtime
+ * then).
+ *
+ * For a stack without a Region, aws-cdk-lib's pick is one value when every Region has the same (the
+ * string), or a per-Region mapping (`Fn::FindInMap`); the mapping is used only when every Region's
+ * value is new enough, and is not added to the template otherwise.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+ */
+export function handlerRuntime(scope: IConstruct): lambda.Runtime {
+  const stack = Stack.of(scope);
+  const fallback = lambda.Runtime.NODEJS_22_X;
+  if (Token.isUnresolved(stack.region)) {
+    const perRegion = Object.values(RegionInfo.regionMap(FactName.LATEST_NODE_RUNTIME));
+    if (perRegion.length === 0 || perRegion.some((name) => nodeVersion(name) < HANDLER_MIN_NODE)) return fallback;
+  }
+  const picked = lambda.determineLatestNodeRuntime(scope);
+  if (Token.isUnresolved(picked.name)) return picked;
+  if (nodeVersion(picked.name) < HANDLER_MIN_NODE) return fallback;
+  // The enum member of that name where there is one (the same object users compare with).
+  return Object.values(lambda.Runtime).find((r): r is lambda.Runtime => r instanceof lambda.Runtime && !r.isVariable && r.name === picked.name)
+    ?? picked;
 }
 
 /** The execution role's permissions to run the function in a VPC (what AWSLambdaVPCAccessExecutionRole holds). */
@@ -143,7 +172,7 @@ export class ThreatDetectionProvider extends Construct {
 
     this.function = new lambda.Function(this, 'Handler', {
       description: 'cdk-threat-detection: GuardDuty and Detective custom resources',
-      runtime: options.runtime ?? newestNodeRuntime(),
+      runtime: options.runtime ?? handlerRuntime(this),
       handler: 'index.handler',
       code: lambda.Code.fromAsset(HANDLER_ASSET),
       timeout: HANDLER_TIMEOUT,
@@ -250,6 +279,14 @@ export class ThreatDetectionProvider extends Construct {
           + 'X-Ray tracing would add permissions and cost without answering more.',
       },
     ];
+    if (!options.runtime && !isNewestNodeRuntime(this.function.runtime)) {
+      onFunction.push(...['AwsSolutions-L1', 'Serverless-LambdaLatestVersion'].map((id) => ({
+        id,
+        reason: `The runtime, ${this.function.runtime.name}, is the one aws-cdk-lib itself deploys in this stack's Region `
+          + '(determineLatestNodeRuntime): a newer Runtime member may not be offered in every Region yet. Choose another with '
+          + 'ThreatDetectionHandler.configure(stack, { runtime }).',
+      })));
+    }
     if (!options.vpc) {
       onFunction.push(...COMPLIANCE_PACKS.map((pack) => ({
         id: `${pack}-LambdaInsideVPC`,

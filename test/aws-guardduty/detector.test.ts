@@ -2,7 +2,7 @@ import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { aws_guardduty as guardduty, ThreatDetectionHandler } from '../../src';
-import { newestNodeRuntime } from '../../src/private/provider';
+import { handlerRuntime } from '../../src/private/provider';
 
 function stack(id = 'Stack') {
   return new Stack(new App(), id, { env: { account: '111111111111', region: 'eu-west-1' } });
@@ -186,7 +186,7 @@ describe('the handler provider', () => {
       template.resourceCountIs('Custom::GuardDutyDetector', 1);
       expect(Object.keys(template.toJSON().Resources).filter((id) => id.startsWith('One') || id.startsWith('Three'))).toHaveLength(resources);
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: newestNodeRuntime().name,
+        Runtime: handlerRuntime(s).name,
         Handler: 'index.handler',
         Timeout: 900,
       });
