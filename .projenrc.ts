@@ -166,6 +166,22 @@ project.gitignore.exclude('/assets/', '/examples/**/cdk.out/', '/.replay/', '/co
 project.npmignore?.include('/assets/');
 project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/scripts/', '/compat/', '/replay/');
 
+// The service modules by path as well (`import * as guardduty from 'cdk-threat-detection/aws-guardduty'`),
+// as aws-cdk-lib's are: the form jsii-rosetta translates into each language's own module (Go's
+// `cdkthreatdetection/awsguardduty` package, Python's `cdk_threat_detection.aws_guardduty`), where
+// `import { aws_guardduty }` from the root turns into invalid Go. `exports` serves Node.js,
+// `typesVersions` TypeScript's older module resolution.
+const SERVICE_MODULES = ['aws-guardduty', 'aws-detective'];
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  ...Object.fromEntries(SERVICE_MODULES.map((m) => [`./${m}`, { types: `./lib/${m}/index.d.ts`, default: `./lib/${m}/index.js` }])),
+  './.jsii': './.jsii',
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', {
+  '*': Object.fromEntries(SERVICE_MODULES.map((m) => [m, [`lib/${m}/index.d.ts`]])),
+});
+
 // The versions matrix: the repo's own install is the floor (aws-cdk-lib 2.189.1, cdk-nag 2);
 // compat/latest is a lockfile-pinned install of the newest aws-cdk-lib with cdk-nag 3 and 2,
 // refreshed deliberately. The construct, permission, cdk-nag and determinism tests run on both.
@@ -193,6 +209,13 @@ const rosetta = project.addTask('rosetta:extract', {
   exec: 'jsii-rosetta extract --strict --compile --fail',
 });
 project.postCompileTask.spawn(rosetta);
+// ...and every translation rosetta made parses in its language (Debian's python3, javac, gofmt and
+// mono-mcs; a language whose parser is missing is reported as not checked; CI requires all four).
+const translations = project.addTask('rosetta:check', {
+  description: 'Syntax-check every translated example in Python, Java, Go and C# (scripts/check-translations.js)',
+  exec: 'node scripts/check-translations.js',
+});
+project.postCompileTask.spawn(translations);
 project.gitignore.exclude('/.jsii.tabl.json');
 project.npmignore?.exclude('/rosetta/');
 

@@ -302,7 +302,8 @@ export interface GuardDutyRegionsOptions {
  *
  * @example
  * import { App } from 'aws-cdk-lib';
- * import { OrganizationThreatDetection, aws_guardduty } from 'cdk-threat-detection';
+ * import { OrganizationThreatDetection } from 'cdk-threat-detection';
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
  *
  * const app = new App();
  * const threatDetection = new OrganizationThreatDetection(app, 'ThreatDetection', {
@@ -311,13 +312,13 @@ export interface GuardDutyRegionsOptions {
  *   homeRegion: 'eu-west-1',
  *   regions: OrganizationThreatDetection.guardDutyRegions(),
  *   guardDuty: {
- *     features: { s3DataEvents: aws_guardduty.OrganizationAutoEnable.ALL },
+ *     features: { s3DataEvents: guardduty.OrganizationAutoEnable.ALL },
  *   },
  * });
  * threatDetection.region('eu-west-1').detector.addFilter('ArchiveLow', {
- *   action: aws_guardduty.FilterAction.ARCHIVE,
+ *   action: guardduty.FilterAction.ARCHIVE,
  *   rank: 1,
- *   findingCriteria: { severity: aws_guardduty.Condition.lessThan(4) },
+ *   findingCriteria: { severity: guardduty.Condition.lessThan(4) },
  * });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_organizations.html

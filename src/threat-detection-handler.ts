@@ -19,7 +19,8 @@ import { ThreatDetectionHandlerProps } from './threat-detection-handler-props';
  * import { Stack } from 'aws-cdk-lib';
  * import * as ec2 from 'aws-cdk-lib/aws-ec2';
  * import * as iam from 'aws-cdk-lib/aws-iam';
- * import { aws_guardduty as guardduty, ThreatDetectionHandler } from 'cdk-threat-detection';
+ * import { ThreatDetectionHandler } from 'cdk-threat-detection';
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
  *
  * declare const stack: Stack;
  * declare const vpc: ec2.IVpc;

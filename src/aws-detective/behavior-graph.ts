@@ -121,10 +121,10 @@ const GRAPH_ARN = /^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}?:graph:[ab
  *
  * @example
  * import { Tags } from 'aws-cdk-lib';
- * import { aws_detective } from 'cdk-threat-detection';
+ * import * as detective from 'cdk-threat-detection/aws-detective';
  *
- * const graph = new aws_detective.BehaviorGraph(this, 'Graph', {
- *   datasourcePackages: [aws_detective.DatasourcePackage.EKS_AUDIT],
+ * const graph = new detective.BehaviorGraph(this, 'Graph', {
+ *   datasourcePackages: [detective.DatasourcePackage.EKS_AUDIT],
  *   autoEnableOrganizationMembers: true,
  * });
  * Tags.of(graph).add('owner', 'security');

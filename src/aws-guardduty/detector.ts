@@ -279,11 +279,11 @@ const FINDING_WRITES = ['guardduty:ArchiveFindings', 'guardduty:UnarchiveFinding
  * function (one per stack).
  *
  * @example
- * import { aws_guardduty } from 'cdk-threat-detection';
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
  * import { RemovalPolicy, Tags } from 'aws-cdk-lib';
  *
- * const detector = new aws_guardduty.Detector(this, 'Detector', {
- *   findingPublishingFrequency: aws_guardduty.FindingPublishingFrequency.FIFTEEN_MINUTES,
+ * const detector = new guardduty.Detector(this, 'Detector', {
+ *   findingPublishingFrequency: guardduty.FindingPublishingFrequency.FIFTEEN_MINUTES,
  *   features: {
  *     s3DataEvents: true,
  *     eksAuditLogs: true,

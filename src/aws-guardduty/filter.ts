@@ -133,16 +133,16 @@ const FILTER_NAME = { min: 3, max: 64, pattern: /^[A-Za-z0-9._-]+$/, description
  * Backed by the `Custom::GuardDutyFilter` custom resource.
  *
  * @example
- * import { aws_guardduty } from 'cdk-threat-detection';
- * declare const detector: aws_guardduty.IDetector;
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
+ * declare const detector: guardduty.IDetector;
  *
- * new aws_guardduty.Filter(this, 'ArchiveLowSeverity', {
+ * new guardduty.Filter(this, 'ArchiveLowSeverity', {
  *   detector,
- *   action: aws_guardduty.FilterAction.ARCHIVE,
+ *   action: guardduty.FilterAction.ARCHIVE,
  *   rank: 1,
  *   findingCriteria: {
- *     severity: aws_guardduty.Condition.lessThan(4),
- *     'resource.resourceType': aws_guardduty.Condition.equalTo('Instance'),
+ *     severity: guardduty.Condition.lessThan(4),
+ *     'resource.resourceType': guardduty.Condition.equalTo('Instance'),
  *   },
  * });
  *

@@ -76,10 +76,11 @@ export interface ConditionOptions {
  * A condition on one finding attribute in a filter's finding criteria.
  *
  * @example
- * import { aws_guardduty } from 'cdk-threat-detection';
- * const highSeverity = aws_guardduty.Condition.greaterThanOrEqual(7);
- * const portScans = aws_guardduty.Condition.equalTo('Recon:EC2/Portscan');
- * const lastWeek = aws_guardduty.Condition.after(new Date('2026-11-14T00:00:00Z'));
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
+ * declare const weekAgo: Date; // e.g. new Date('2026-11-14T00:00:00Z') (Python: datetime, Java: Instant, C#: DateTime, Go: time.Time)
+ * const highSeverity = guardduty.Condition.greaterThanOrEqual(7);
+ * const portScans = guardduty.Condition.equalTo('Recon:EC2/Portscan');
+ * const lastWeek = guardduty.Condition.after(weekAgo);
  */
 export class Condition {
   /** The attribute equals one of the values. */

@@ -63,12 +63,12 @@ export interface IpSetProps extends IpSetOptions {
  * GuardDuty reads it; a new format replaces the set. Backed by `Custom::GuardDutyIPSet`.
  *
  * @example
- * import { aws_guardduty } from 'cdk-threat-detection';
- * declare const detector: aws_guardduty.IDetector;
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
+ * declare const detector: guardduty.IDetector;
  *
- * new aws_guardduty.IpSet(this, 'OfficeNetworks', {
+ * new guardduty.IpSet(this, 'OfficeNetworks', {
  *   detector,
- *   source: aws_guardduty.ListSource.fromEntries(['203.0.113.0/24', '198.51.100.7']),
+ *   source: guardduty.ListSource.fromEntries(['203.0.113.0/24', '198.51.100.7']),
  * });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html

@@ -118,10 +118,10 @@ export interface PublishingDestinationProps extends PublishingDestinationOptions
  * place. Backed by `Custom::GuardDutyPublishingDestination`.
  *
  * @example
- * import { aws_guardduty } from 'cdk-threat-detection';
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
  * import * as kms from 'aws-cdk-lib/aws-kms';
  * import * as s3 from 'aws-cdk-lib/aws-s3';
- * declare const detector: aws_guardduty.IDetector;
+ * declare const detector: guardduty.IDetector;
  *
  * const key = new kms.Key(this, 'FindingsKey', { enableKeyRotation: true });
  * const bucket = new s3.Bucket(this, 'Findings', {
@@ -129,7 +129,7 @@ export interface PublishingDestinationProps extends PublishingDestinationOptions
  *   encryptionKey: key,
  *   enforceSSL: true,
  * });
- * new aws_guardduty.PublishingDestination(this, 'Export', { detector, bucket, key, prefix: 'guardduty/' });
+ * new guardduty.PublishingDestination(this, 'Export', { detector, bucket, key, prefix: 'guardduty/' });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
  */

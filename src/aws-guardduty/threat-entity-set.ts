@@ -59,12 +59,12 @@ export interface ThreatEntitySetProps extends ThreatEntitySetOptions {
  * synth; a refused create fails with GuardDuty's error. Backed by `Custom::GuardDutyThreatEntitySet`.
  *
  * @example
- * import { aws_guardduty } from 'cdk-threat-detection';
- * declare const detector: aws_guardduty.IDetector;
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
+ * declare const detector: guardduty.IDetector;
  *
- * new aws_guardduty.ThreatEntitySet(this, 'KnownBad', {
+ * new guardduty.ThreatEntitySet(this, 'KnownBad', {
  *   detector,
- *   source: aws_guardduty.ListSource.fromEntries(['192.0.2.66', 'malware-c2.example.net']),
+ *   source: guardduty.ListSource.fromEntries(['192.0.2.66', 'malware-c2.example.net']),
  * });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html

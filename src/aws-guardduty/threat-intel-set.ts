@@ -58,12 +58,12 @@ export interface ThreatIntelSetProps extends ThreatIntelSetOptions {
  * format replaces it. Backed by `Custom::GuardDutyThreatIntelSet`.
  *
  * @example
- * import { aws_guardduty } from 'cdk-threat-detection';
- * declare const detector: aws_guardduty.IDetector;
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
+ * declare const detector: guardduty.IDetector;
  *
- * new aws_guardduty.ThreatIntelSet(this, 'KnownBad', {
+ * new guardduty.ThreatIntelSet(this, 'KnownBad', {
  *   detector,
- *   source: aws_guardduty.ListSource.fromEntries(['192.0.2.66', '192.0.2.128/25']),
+ *   source: guardduty.ListSource.fromEntries(['192.0.2.66', '192.0.2.128/25']),
  * });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html

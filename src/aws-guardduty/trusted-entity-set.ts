@@ -67,12 +67,12 @@ export interface TrustedEntitySetProps extends TrustedEntitySetOptions {
  * GuardDuty's error details when it is ERROR. Backed by `Custom::GuardDutyTrustedEntitySet`.
  *
  * @example
- * import { aws_guardduty } from 'cdk-threat-detection';
- * declare const detector: aws_guardduty.IDetector;
+ * import * as guardduty from 'cdk-threat-detection/aws-guardduty';
+ * declare const detector: guardduty.IDetector;
  *
- * new aws_guardduty.TrustedEntitySet(this, 'Partners', {
+ * new guardduty.TrustedEntitySet(this, 'Partners', {
  *   detector,
- *   source: aws_guardduty.ListSource.fromEntries(['203.0.113.0/24', 'updates.example.com']),
+ *   source: guardduty.ListSource.fromEntries(['203.0.113.0/24', 'updates.example.com']),
  * });
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html
