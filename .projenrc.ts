@@ -156,15 +156,19 @@ bundle.exec([
   '--main-fields=module,main',
   // Credentials from the environment only: what Lambda provides (lambda/shared/lambda-credentials.ts).
   '--alias:@aws-sdk/credential-provider-node=./lambda/shared/lambda-credentials.ts',
+  // Licence comments go into the notice below, with each bundled package's whole licence text.
   '--legal-comments=none --log-level=warning',
+  '--metafile=.handler-meta.json',
   '--outfile=assets/handler/index.js',
 ].join(' '));
+// The bundle's third-party notice, from esbuild's own account of what it bundled (its metafile).
+bundle.exec('node scripts/handler-notice.js .handler-meta.json assets/handler/THIRD-PARTY-NOTICES.txt');
 project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(bundle);
 
-project.gitignore.exclude('/assets/', '/examples/**/cdk.out/', '/.replay/', '/compat/*/node_modules/');
+project.gitignore.exclude('/.handler-meta.json', '/assets/', '/examples/**/cdk.out/', '/.replay/', '/compat/*/node_modules/');
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/scripts/', '/compat/', '/replay/');
+project.npmignore?.exclude('/.handler-meta.json', '/docs/', '/lambda/', '/examples/', '/.ci/', '/benchmarks/', '/scripts/', '/compat/', '/replay/');
 
 // The service modules by path as well (`import * as guardduty from 'cdk-threat-detection/aws-guardduty'`),
 // as aws-cdk-lib's are: the form jsii-rosetta translates into each language's own module (Go's
@@ -216,6 +220,8 @@ const translations = project.addTask('rosetta:check', {
   exec: 'node scripts/check-translations.js',
 });
 project.postCompileTask.spawn(translations);
+// Every public type and member has a description (Construct Hub and each language's reference show it).
+project.postCompileTask.exec('node scripts/check-docs.js');
 project.gitignore.exclude('/.jsii.tabl.json');
 project.npmignore?.exclude('/rosetta/');
 
@@ -229,6 +235,9 @@ project.addTask('package:python-wheel', {
   description: 'Build and byte-compile the Python wheel from the generated code with the system Python (Debian: python3-setuptools, python3-wheel)',
   exec: 'bash scripts/python-wheel.sh',
 });
+// Go's constructs requirement at the peer range's floor, as the other languages declare it (see the script).
+code.exec('node scripts/go-mod-constructs.js dist/code/go');
+project.tasks.tryFind('package:go')!.exec('node scripts/go-mod-constructs.js dist/go');
 const packageAll = project.tasks.tryFind('package-all')!;
 packageAll.reset();
 packageAll.spawn(project.tasks.tryFind('package:js')!);

@@ -224,6 +224,7 @@ export class ThreatDetectionProvider extends Construct {
   public addPermissions(set: PermissionSet): IConstruct | undefined {
     this.grants.push(...set.grants);
     const resourcePolicy = set.resourceGrants && set.resourceGrants.length > 0 ? this.addResourceGrants(set.resourceGrants) : undefined;
+    if (!nagAcknowledgementsOn(this)) return resourcePolicy;
     for (const suppression of set.nagSuppressions.map((n) => withRenderedTokens(this, n))) {
       mergeSuppression(this.policySuppressions, suppression);
       const ids = findingIds(suppression).filter((id) => !this.acknowledged.has(id));
@@ -408,8 +409,21 @@ function withRenderedTokens(scope: IConstruct, suppression: NagSuppression): Nag
   };
 }
 
+/**
+ * The context key that turns the library's own cdk-nag acknowledgements off, for a security review
+ * that wants to see every finding and decide on each (the reasons stay in the source and the README).
+ */
+export const NAG_ACKNOWLEDGEMENTS_CONTEXT = 'cdk-threat-detection:nagAcknowledgements';
+
+/** Whether the library acknowledges cdk-nag findings (unless the context key is `false` or `"false"`). */
+function nagAcknowledgementsOn(scope: IConstruct): boolean {
+  const value: unknown = scope.node.tryGetContext(NAG_ACKNOWLEDGEMENTS_CONTEXT);
+  return value !== false && value !== 'false';
+}
+
 /** Acknowledge findings on a resource, for cdk-nag 2 (metadata) and cdk-nag 3 (`Validations`). */
 function suppress(resource: CfnResource, suppressions: NagSuppression[]): void {
+  if (!nagAcknowledgementsOn(resource)) return;
   resource.addMetadata('cdk_nag', {
     rules_to_suppress: suppressions.map((s) => ({ id: s.id, reason: s.reason, ...(s.appliesTo ? { applies_to: s.appliesTo } : {}) })),
   });

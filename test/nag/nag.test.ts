@@ -55,3 +55,20 @@ test.each(Object.keys(PACKS))(`cdk-nag ${CDK_NAG_MAJOR}: %s: an administrator ac
   new detective.OrganizationAdminAccount(stack, 'DetectiveAdministrator', { administratorAccountId: administrator.valueAsString });
   expect(findings(app, [stack], pack)).toEqual([]);
 });
+
+// Two packs (the opt-out is one switch for all): AwsSolutions, and HIPAA Security for the compliance packs' rules.
+test.each(['AwsSolutionsChecks', 'HIPAASecurityChecks'])(`cdk-nag ${CDK_NAG_MAJOR}: %s with the library's acknowledgements off reports what they acknowledge, and only that`, (pack) => {
+  const app = new App({ context: { 'cdk-threat-detection:nagAcknowledgements': 'false' } });
+  const found = findings(app, everyConstruct(app), pack);
+  expect(found.length).toBeGreaterThan(0);
+  // By default: nothing found, and the rules acknowledged are written in the templates' cdk-nag metadata.
+  const quiet = new App();
+  expect(findings(quiet, everyConstruct(quiet), pack)).toEqual([]);
+  const plain = new App();
+  const stacks = everyConstruct(plain);
+  const assembly = plain.synth();
+  const acknowledged = new Set(stacks.flatMap((s) => Object.values(assembly.getStackByName(s.stackName).template.Resources ?? {})
+    .flatMap((r: any) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((x: { id: string }) => x.id))));
+  const rules = new Set(found.map((f) => f.split(' ')[1].replace(/\[.*$/, '')));
+  expect([...rules].filter((r) => !acknowledged.has(r))).toEqual([]);
+});
