@@ -21,6 +21,11 @@ export function resourceLabel(event: CustomResourceEvent<unknown>): string {
   return `${kind} ${event.LogicalResourceId}`;
 }
 
+/** Whether an event of this resource type and request may continue in a new invocation (see shared/continuation.ts). */
+export function isContinuable(event: CustomResourceEvent<unknown>): boolean {
+  return BY_TYPE.get(event.ResourceType)?.definition.continuable?.includes(event.RequestType) === true;
+}
+
 /** Run the event's handler: resolves with the result or rejects with the error to report. */
 export async function dispatch(event: CustomResourceEvent<unknown>,
   context: DeleteContext & UpdateContext = { undoesCreate: false, rollback: false }): Promise<ResourceResult> {

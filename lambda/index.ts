@@ -7,8 +7,9 @@
  * before the function's timeout, it answers FAILED instead (with what a create made, see
  * shared/invocation.ts), so the stack does not wait an hour for an answer that will never come.
  */
-import { dispatch, resourceLabel } from './dispatch';
+import { dispatch, isContinuable, resourceLabel } from './dispatch';
 import { clock } from './shared/clock';
+import { continuationOf, ContinuationNeeded, continueInNewInvocation, MAX_CONTINUATIONS, withoutContinuation } from './shared/continuation';
 import {
   CREATE_FAILED_PHYSICAL_ID,
   CustomResourceEvent,
@@ -20,7 +21,7 @@ import {
 } from './shared/custom-resource';
 import { failureReason } from './shared/errors';
 import { verifyEvent } from './shared/event-verification';
-import { madePhysicalId, markAnswered, runInvocation } from './shared/invocation';
+import { madePhysicalId, markAnswered, runInvocation, undoStoppedWork } from './shared/invocation';
 import { invitationTexts, log, redactEvent, redactText, withSecrets } from './shared/log';
 import { responseUrlProblem } from './shared/response-url';
 
@@ -43,16 +44,25 @@ export async function handler(event: CustomResourceEvent<unknown>, context: Lamb
   return withSecrets(texts, () => handle(event, context));
 }
 
-async function handle(event: CustomResourceEvent<unknown>, context: LambdaContextLike): Promise<void> {
+async function handle(received: CustomResourceEvent<unknown>, context: LambdaContextLike): Promise<void> {
   // Before anything runs: an event whose answer would go anywhere but CloudFormation is not one.
   // Only its identity is logged until it is confirmed (a forged event's body is not worth the work).
-  const identity = { requestType: event?.RequestType, logicalResourceId: event?.LogicalResourceId, requestId: event?.RequestId };
+  const identity = { requestType: received?.RequestType, logicalResourceId: received?.LogicalResourceId, requestId: received?.RequestId };
   // The answer goes only to this request's own object in CloudFormation's response bucket.
-  const refused = responseUrlProblem(event.ResponseURL, event.StackId, event);
+  const refused = responseUrlProblem(received.ResponseURL, received.StackId, received);
   if (refused) {
     log.error('Refused the event: nothing called, nothing answered', { reason: refused, ...identity });
     return;
   }
+  // A continuation of an event an earlier invocation ran out of time for (see shared/continuation.ts):
+  // only its count is read; the event is confirmed again below like any other.
+  const continuation = continuationOf(received);
+  if ('refused' in continuation) {
+    log.error('Refused the event: nothing called, nothing answered', { reason: continuation.refused, ...identity });
+    return;
+  }
+  const attempt = continuation.attempt;
+  const event = withoutContinuation(received);
   // Nor is an event CloudFormation is not sending now for this function's stack (see event-verification.ts).
   let unconfirmable: string | undefined;
   const verification = await verifyEvent(event).catch((err: unknown) => {
@@ -78,7 +88,7 @@ async function handle(event: CustomResourceEvent<unknown>, context: LambdaContex
     log.error('Refused the event: nothing called, nothing answered', { reason: redactText(verification.refused), ...identity });
     return;
   }
-  log.info('Event', { event: redactEvent(event) });
+  log.info('Event', { event: redactEvent(event), ...(attempt > 0 ? { continuation: attempt } : {}) });
   const label = resourceLabel(event);
   const remaining = context.getRemainingTimeInMillis();
   const endsAt = Date.now() + remaining;
@@ -96,8 +106,15 @@ async function handle(event: CustomResourceEvent<unknown>, context: LambdaContex
       }, Math.max(answerBy - Date.now(), 0));
     });
     const completed = dispatch(event, { undoesCreate: verification.undoesCreate, rollback: verification.rollback }).then(
-      (result) => successResponse(event, result),
-      (err) => {
+      (result): CustomResourceResponse | 'continued' => successResponse(event, result),
+      async (err): Promise<CustomResourceResponse | 'continued'> => {
+        if (err instanceof ContinuationNeeded) {
+          const continued = await continueLater(event, err, attempt, context);
+          if (continued === true) return 'continued';
+          log.error('Failed', { resource: label, error: continued });
+          await undoStoppedWork();
+          return failedResponse(event, redactText(`${label}: ${continued}`), madePhysicalId());
+        }
         log.error('Failed', { resource: label, error: String(err), stack: (err as Error)?.stack });
         // The reason shows in CloudFormation's stack events: no email (e.g. quoted by a service error).
         return failedResponse(event, redactText(failureReason(label, err)), madePhysicalId());
@@ -108,8 +125,35 @@ async function handle(event: CustomResourceEvent<unknown>, context: LambdaContex
     clearTimeout(timer);
     markAnswered();
     return answer;
-  });
+  }, attempt, isContinuable(event) && context.invokedFunctionArn !== undefined);
+  if (response === 'continued') {
+    log.info('Continuing in a new invocation', { resource: label, continuation: attempt + 1 });
+    return;
+  }
   log.info('Response', { response });
   // The answer's retries stop short of the function's end.
   await sendResponse(event.ResponseURL, response, endsAt - 2_000);
+}
+
+/**
+ * Continue an event that ran out of time in a new invocation (see shared/continuation.ts):
+ * `true` when Lambda accepted it, else why the event fails instead.
+ */
+async function continueLater(event: CustomResourceEvent<unknown>, err: ContinuationNeeded, attempt: number,
+  context: LambdaContextLike): Promise<true | string> {
+  if (!isContinuable(event) || !context.invokedFunctionArn) {
+    return `${err.message}: deploy again to continue`;
+  }
+  if (attempt >= MAX_CONTINUATIONS) {
+    return `${err.message} in the last of the ${MAX_CONTINUATIONS + 1} invocations an event may take; split the work `
+      + '(e.g. a member set into several MemberAccounts)';
+  }
+  try {
+    await continueInNewInvocation(event, attempt + 1, context.invokedFunctionArn);
+    return true;
+  } catch (invokeError) {
+    const name = (invokeError as { name?: string }).name ?? 'Error';
+    return `${err.message}, and continuing in a new invocation failed: Invoke failed: ${name}: ${(invokeError as Error).message}; `
+      + 'check that the handler\'s role may call lambda:InvokeFunction on its own function';
+  }
 }

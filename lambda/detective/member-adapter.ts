@@ -12,7 +12,6 @@ import {
   DetectiveClient,
   GetMembersCommand,
   MemberDetail,
-  paginateListMembers,
   StartMonitoringMemberCommand,
 } from '@aws-sdk/client-detective';
 import { chunks, failOnUnprocessed } from '../shared/batches';
@@ -68,13 +67,6 @@ export function detectiveMemberAdapter(client: DetectiveClient, graphArn: string
     container: graphArn,
     // A member that failed verification is added again: the email may have been corrected.
     recreateRemovesFirst: true,
-    async list() {
-      const members = new Map<string, MemberDetail>();
-      for await (const page of paginateListMembers({ client, pageSize: 200 }, { GraphArn: graphArn })) {
-        for (const m of page.MemberDetails ?? []) if (m.AccountId) members.set(m.AccountId, m);
-      }
-      return members;
-    },
     get,
     isLive: (member) => member !== undefined && member.Status !== 'VERIFICATION_FAILED',
     async create(accounts, invitation) {

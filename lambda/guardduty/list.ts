@@ -274,6 +274,7 @@ async function deleteAndWait(api: ListApi, client: GuardDutyClient, detectorId: 
     read: () => statusOf(api, client, detectorId, setId),
     until: [undefined, 'DELETED'],
     timeoutMs: SETTLE_TIMEOUT_MS,
+    whileContinuable: true,
   });
   log.info(`Deleted ${api.kind}`, { detectorId, setId });
 }
@@ -302,6 +303,8 @@ async function waitOutTransition(api: ListApi, client: GuardDutyClient, detector
     read: () => statusOf(api, client, detectorId, setId),
     until: [undefined, 'ACTIVE', 'INACTIVE', 'ERROR', 'DELETED', ...TRANSITIONAL.filter((s) => !transitional.includes(s))],
     timeoutMs: SETTLE_TIMEOUT_MS,
+    // A Delete (a rollback's included) waits as long as GuardDuty takes, across invocations.
+    whileContinuable: true,
   });
 }
 

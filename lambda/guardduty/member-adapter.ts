@@ -17,11 +17,10 @@ import {
   Member,
   OrgFeature,
   OrgFeatureAdditionalConfiguration,
-  paginateListMembers,
   UpdateMemberDetectorsCommand,
 } from '@aws-sdk/client-guardduty';
 import { DetectorFeatureProperty } from '../../src/private/contracts';
-import { ACCOUNTS_PER_CALL, chunks, failOnUnprocessed, UnprocessedAccount } from '../shared/batches';
+import { chunks, failOnUnprocessed, UnprocessedAccount } from '../shared/batches';
 import { HandlerError, isDetectorNotFound } from '../shared/errors';
 import { log } from '../shared/log';
 import { MemberAdapter, MemberProgress, MembershipMode, ReadyMembers } from '../shared/member-engine';
@@ -75,15 +74,6 @@ export function guardDutyMemberAdapter(client: GuardDutyClient, detectorId: stri
   return {
     container: detectorId,
     recreateRemovesFirst: false,
-    async list() {
-      const members = new Map<string, Member>();
-      // OnlyAssociated defaults to true, which hides invited members.
-      const pages = paginateListMembers({ client, pageSize: ACCOUNTS_PER_CALL }, { DetectorId: detectorId, OnlyAssociated: 'false' });
-      for await (const page of pages) {
-        for (const m of page.Members ?? []) if (m.AccountId) members.set(m.AccountId, m);
-      }
-      return members;
-    },
     async get(accountIds) {
       const { Members } = await client.send(new GetMembersCommand({ DetectorId: detectorId, AccountIds: [...accountIds] }));
       return new Map((Members ?? []).filter((m) => m.AccountId).map((m) => [m.AccountId!, m]));

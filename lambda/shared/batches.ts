@@ -15,6 +15,26 @@ export function chunks<T>(items: ReadonlyArray<T>, size: number = ACCOUNTS_PER_C
   return out;
 }
 
+/**
+ * Reads in flight at once (member statuses, organization pages): a read of 50,000 members is 1,000
+ * calls, which one at a time at 300 ms a call take 300 s of a 15-minute invocation, and a member
+ * set that continues in a new invocation reads them again there. Writes stay one at a time.
+ */
+export const READS_AT_ONCE = 4;
+
+/**
+ * `read` each item, `READS_AT_ONCE` at a time, the results in the items' order; `beforeWave` runs
+ * before each group starts (e.g. to stop when the invocation's time is over).
+ */
+export async function readInWaves<T, R>(items: ReadonlyArray<T>, read: (item: T) => Promise<R>, beforeWave?: (done: number) => void): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += READS_AT_ONCE) {
+    beforeWave?.(i);
+    results.push(...await Promise.all(items.slice(i, i + READS_AT_ONCE).map(read)));
+  }
+  return results;
+}
+
 /** One entry of a batch answer's `UnprocessedAccounts`. */
 export interface UnprocessedAccount {
   readonly AccountId?: string;

@@ -31,6 +31,8 @@ export interface CustomResourceEvent<P = Record<string, unknown>> {
 
 /** The part of the Lambda context the handler uses. */
 export interface LambdaContextLike {
+  /** The function's ARN as invoked: where an event that runs out of time continues (see continuation.ts). */
+  readonly invokedFunctionArn?: string;
   getRemainingTimeInMillis(): number;
 }
 

@@ -32,12 +32,18 @@ interface InvocationState {
   made?: string;
   /** Whether the answer is sent. */
   answered: boolean;
+  /** Which invocation of its event this is: 0 for CloudFormation's own, 1 and on for continuations (see continuation.ts). */
+  readonly attempt: number;
+  /** Whether the event may continue in a new invocation (its type and request allow it, see continuation.ts). */
+  readonly continuable: boolean;
+  /** What to undo if the event, out of time, cannot continue after all (set by the work that stopped). */
+  undo?: () => Promise<void>;
 }
 
 const invocations = new AsyncLocalStorage<InvocationState>();
 
 /** What code outside an invocation sees (handler tests calling `dispatch` directly). */
-const OUTSIDE: InvocationState = { deadline: Number.POSITIVE_INFINITY, answered: false };
+const OUTSIDE: InvocationState = { deadline: Number.POSITIVE_INFINITY, answered: false, attempt: 0, continuable: false };
 
 function current(): InvocationState {
   return invocations.getStore() ?? OUTSIDE;
@@ -47,8 +53,33 @@ function current(): InvocationState {
  * Run `work` as one invocation with its work deadline (ms since the epoch, on the handler's clock):
  * everything it starts, including timers and work it abandons, sees this invocation's state.
  */
-export function runInvocation<T>(workDeadline: number, work: () => T): T {
-  return invocations.run({ deadline: workDeadline, answered: false }, work);
+export function runInvocation<T>(workDeadline: number, work: () => T, attempt = 0, continuable = false): T {
+  return invocations.run({ deadline: workDeadline, answered: false, attempt, continuable }, work);
+}
+
+/** Whether the running event may continue in a new invocation when this one's time is over. */
+export function eventMayContinue(): boolean {
+  return current().continuable;
+}
+
+/**
+ * Work that stopped to continue in a new invocation leaves what to undo should the continuation
+ * not happen (Lambda refusing the invocation): the entry point runs it before answering FAILED.
+ */
+export function undoIfNotContinued(undo: () => Promise<void>): void {
+  current().undo = undo;
+}
+
+/** Undo what the stopped work left (see `undoIfNotContinued`); nothing when it left nothing. */
+export async function undoStoppedWork(): Promise<void> {
+  const undo = current().undo;
+  current().undo = undefined;
+  await undo?.();
+}
+
+/** Whether this invocation continues an event an earlier invocation ran out of time for. */
+export function isContinuation(): boolean {
+  return current().attempt > 0;
 }
 
 /** The work deadline of the running invocation (infinite outside one). */

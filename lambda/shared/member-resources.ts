@@ -4,6 +4,7 @@
  * service's member resources are these two handlers given its adapter and its physical ids.
  */
 import { stackLocation } from './custom-resource';
+import { isContinuation, madeResource } from './invocation';
 import { convergeMembers, MemberAdapter, removeMemberAccounts } from './member-engine';
 import { MemberSourceProperties, OrganizationReader, resolveAccountIds, resolveAccounts } from './organizations';
 import { CreateEvent, DeleteEvent, HandlerResult, ResourceHandler, UpdateEvent } from './resource-handler';
@@ -32,6 +33,8 @@ export interface OneMemberSpec<P extends OneMemberProperties, M, A> {
 /** A handler for one member account. */
 export function oneMemberHandler<P extends OneMemberProperties, M, A>(spec: OneMemberSpec<P, M, A>): ResourceHandler<P, A> {
   const converge = async (props: P, old: P | undefined): Promise<HandlerResult<A>> => {
+    // A create that continued: its earlier invocations may have made the member (see continuation.ts).
+    if (old === undefined && isContinuation()) madeResource(spec.physicalId(props));
     const adapter = spec.adapter(props, old);
     const { members } = await convergeMembers(adapter, {
       desired: [{ accountId: props.AccountId, email: spec.email(props) }],
@@ -78,6 +81,10 @@ export interface MemberSetSpec<P extends MemberSetProperties, M> {
 export function memberSetHandler<P extends MemberSetProperties, M>(spec: MemberSetSpec<P, M>): ResourceHandler<P, MemberSetAttributes> {
   const converge = async (event: CreateEvent<P> | UpdateEvent<P>, old: P | undefined): Promise<HandlerResult<MemberSetAttributes>> => {
     const props = event.ResourceProperties;
+    // A create that continued: its earlier invocations made members this one cannot tell from
+    // accounts that were members before, so a failure answers the set's own physical id, and the
+    // rollback's Delete removes the set's accounts (see continuation.ts).
+    if (event.RequestType === 'Create' && isContinuation()) madeResource(spec.physicalId(props, event.LogicalResourceId));
     const self = stackLocation(event.StackId).account;
     // One reader for the event: the old and new sources' shared OUs are read once.
     const reader = new OrganizationReader();

@@ -4,7 +4,9 @@
  * deadline. Bounded so a stuck resource fails the deployment with its status instead of holding
  * the Lambda until its timeout.
  */
+import { ContinuationNeeded } from './continuation';
 import { HandlerError } from './errors';
+import { eventMayContinue } from './invocation';
 import { log } from './log';
 import { PollClock } from './poll';
 
@@ -23,6 +25,12 @@ export interface StatusWait<S extends string> {
    */
   readonly failureDetails?: (status: S) => Promise<string | undefined>;
   readonly timeoutMs: number;
+  /**
+   * In an event that may continue in a new invocation (continuation.ts), wait past `timeoutMs`:
+   * the wait then ends with the invocation and goes on in the next one, bounded by the number of
+   * invocations and CloudFormation's ServiceTimeout (a delete waiting for GuardDuty to finish reading a list).
+   */
+  readonly whileContinuable?: boolean;
   /** The shortest delay between reads (see `PollClock`). */
   readonly initialDelayMs?: number;
   /** The longest delay between reads. */
@@ -31,7 +39,8 @@ export interface StatusWait<S extends string> {
 
 /** Resolve with the final status, or throw a `HandlerError` naming the status. */
 export async function waitForStatus<S extends string>(wait: StatusWait<S>): Promise<S | undefined> {
-  const clock = new PollClock({ timeoutMs: wait.timeoutMs, minDelayMs: wait.initialDelayMs, maxDelayMs: wait.maxDelayMs });
+  const timeoutMs = wait.whileContinuable && eventMayContinue() ? Number.POSITIVE_INFINITY : wait.timeoutMs;
+  const clock = new PollClock({ timeoutMs, minDelayMs: wait.initialDelayMs, maxDelayMs: wait.maxDelayMs });
   let status: S | undefined;
   for (;;) {
     status = await wait.read();
@@ -46,8 +55,8 @@ export async function waitForStatus<S extends string>(wait: StatusWait<S>): Prom
   }
   const expected = wait.until.map((s) => s ?? 'gone').join(' or ');
   if (clock.endsWithInvocation) {
-    throw new HandlerError(`${wait.what} is still ${status ?? 'gone'} after ${Math.round(clock.elapsedMs / 1000)} s, expected ${expected}, `
-      + 'and the function\'s time is running out: deploy again to continue');
+    // The event continues in a new invocation where its type allows, or fails saying to deploy again.
+    throw new ContinuationNeeded(`while ${wait.what} is still ${status ?? 'gone'} after ${Math.round(clock.elapsedMs / 1000)} s, expected ${expected}`);
   }
   throw new HandlerError(`${wait.what} is still ${status ?? 'gone'} after ${Math.round(wait.timeoutMs / 1000)} s, expected ${expected}`);
 }

@@ -29,12 +29,13 @@ globalThis[Symbol.for('cdk-threat-detection.runtime-clock')] = {
 
 const loaded = new Map();
 
-async function invoke({ codeDir, handler, event, timeoutMs }) {
+async function invoke({ codeDir, handler, event, timeoutMs, functionArn }) {
   const [file, exportName] = handler.split('.');
   const deadline = Date.now() + offsetMs + timeoutMs;
   const context = {
     awsRequestId: event.RequestId,
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    invokedFunctionArn: functionArn,
     getRemainingTimeInMillis: () => Math.max(deadline - (Date.now() + offsetMs), 0),
   };
   const modulePath = path.join(codeDir, file);

@@ -74,6 +74,11 @@ export interface ReplayEvent {
    * AWS for the statuses the local API settles, and the same on any machine.
    */
   readonly waitedMs: number;
+  /**
+   * The invocations of the handler the event took: 1, or more when it ran out of one invocation's
+   * time and continued in new ones (asynchronous invocations the handler queued with Lambda).
+   */
+  readonly invocations: number;
 }
 
 /** The status CloudFormation leaves a stack in after a failed deployment or deletion. */
@@ -576,6 +581,7 @@ export class CloudFormationReplay {
     const replayEvent: ReplayEvent = {
       durationMs: Date.now() - started,
       coldStart: outcome.coldStart,
+      invocations: outcome.invocations ?? 1,
       waitedMs: outcome.waitedMs,
       stack: stackName,
       requestType,
@@ -620,9 +626,26 @@ export class CloudFormationReplay {
     // are now. A session the local API no longer knows (it was reset) needs a new environment.
     const warm = (env: Record<string, string | undefined>) => this.options.enforceIam === false
       || this.options.api.iam.updateRole(env.AWS_ACCESS_KEY_ID!, this.rolePolicies(this.roleOf(fn, stack), stack, fn.logicalId)) !== undefined;
-    const outcome = await this.sandboxes.invoke(key, environment, { codeDir, handler: String(fn.properties.Handler), event, timeoutMs }, warm,
-      stack.stackId);
-    const answer = await Promise.race([answered, Promise.resolve(undefined)]);
+    const functionArn = String(fn.attributes.Arn);
+    this.options.api.lambda.registerFunction(functionArn);
+    const run = (payload: Record<string, unknown>) => this.sandboxes.invoke(key, environment,
+      { codeDir, handler: String(fn.properties.Handler), event: payload, timeoutMs, functionArn }, warm, stack.stackId);
+    let outcome = await run(event);
+    let answer = await Promise.race([answered, Promise.resolve(undefined)]);
+    // An event that ran out of time continues in the invocations the handler queued with Lambda
+    // (asynchronous Invoke), run here one after the other as Lambda would, until one answers.
+    for (let next = this.options.api.lambda.take(functionArn, (p) => p.RequestId === event.RequestId); !answer && next;
+      next = this.options.api.lambda.take(functionArn, (p) => p.RequestId === event.RequestId)) {
+      const continued = await run(next.payload);
+      outcome = {
+        coldStart: outcome.coldStart,
+        timedOut: continued.timedOut,
+        waitedMs: outcome.waitedMs + continued.waitedMs,
+        output: `${outcome.output}${continued.output}`,
+        invocations: (outcome.invocations ?? 1) + 1,
+      };
+      answer = await Promise.race([answered, Promise.resolve(undefined)]);
+    }
     this.responses.delete(event.RequestId);
     if (!answer) {
       throw new Error(`${event.LogicalResourceId}: the handler sent no response (CloudFormation would wait an hour). Its output:\n${outcome.output}`);

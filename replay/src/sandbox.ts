@@ -30,6 +30,8 @@ export interface InvocationOutcome {
   readonly output: string;
   /** The invocation ran past the function's timeout and the environment was stopped. */
   readonly timedOut: boolean;
+  /** The invocations the event took (more than one when it continued in new ones), where counted. */
+  readonly invocations?: number;
 }
 
 /** An invocation for an environment: the code, the handler, the event, the function's timeout. */
@@ -38,6 +40,8 @@ export interface Invocation {
   readonly handler: string;
   readonly event: Record<string, unknown>;
   readonly timeoutMs: number;
+  /** The function's ARN, as Lambda's context gives it (`invokedFunctionArn`). */
+  readonly functionArn?: string;
 }
 
 /**

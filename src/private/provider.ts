@@ -56,6 +56,15 @@ export const HANDLER_TIMEOUT = Duration.minutes(15);
  */
 export const SERVICE_TIMEOUT = Duration.minutes(20);
 
+/**
+ * `ServiceTimeout` of a resource whose events continue in new invocations when one invocation's
+ * time runs out (member sets, see lambda/shared/continuation.ts): CloudFormation's maximum, one
+ * hour, four invocations of the handler's timeout. An event still running then fails the resource.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
+ */
+export const CONTINUABLE_SERVICE_TIMEOUT = Duration.hours(1);
+
 /** The oldest Node.js the handler is built for (esbuild's `--target=node22`) and tested on. */
 export const HANDLER_MIN_NODE = 22;
 
@@ -256,7 +265,8 @@ export class ThreatDetectionProvider extends Construct {
     for (const child of [...holder.node.children]) holder.node.tryRemoveChild(child.node.id);
     const content = JSON.stringify(Stack.of(this).resolve(this.renderPolicy(this.resourceGrants)));
     new iam.CfnManagedPolicy(holder, `Policy${createHash('sha256').update(content).digest('hex').slice(0, 8)}`, {
-      description: 'cdk-threat-detection: what the custom resource handler of this stack may read of the app\'s own resources',
+      description: 'cdk-threat-detection: what the custom resource handler of this stack may read of the app\'s own resources, '
+        + 'and its invoking itself to continue work longer than one invocation',
       roles: [this.role.roleName],
       policyDocument: Lazy.any({ produce: () => this.renderPolicy(this.resourceGrants) }),
     });

@@ -22,13 +22,20 @@ export interface ResourceTypeDefinition<P, A> {
   readonly label: string;
   /** The resource in synth-time messages, e.g. `a detector`. */
   readonly noun: string;
+  /**
+   * The requests of this type that may continue in a new invocation of the handler when one
+   * invocation's time runs out (their work is re-derived from the services' state each time, so
+   * running them again from the start is safe): CloudFormation then waits up to
+   * `CONTINUABLE_SERVICE_TIMEOUT` for this type's events. See lambda/shared/continuation.ts.
+   */
+  readonly continuable?: ReadonlyArray<'Create' | 'Update' | 'Delete'>;
   /** Type-level only: the contracts, never set. */
   readonly contracts?: { readonly properties: P; readonly attributes: A };
 }
 
 /** Declare a resource type. */
 export function defineResourceType<P, A = Record<string, never>>(definition: {
-  readonly type: `Custom::${string}`; readonly label: string; readonly noun: string;
+  readonly type: `Custom::${string}`; readonly label: string; readonly noun: string; readonly continuable?: ReadonlyArray<'Create' | 'Update' | 'Delete'>;
 }): ResourceTypeDefinition<P, A> {
   return definition;
 }

@@ -11,9 +11,23 @@
 import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PermissionSet } from './permissions';
-import { SERVICE_TIMEOUT, ThreatDetectionProvider } from './provider';
+import { CONTINUABLE_SERVICE_TIMEOUT, SERVICE_TIMEOUT, ThreatDetectionProvider } from './provider';
 import { ResourceTypeDefinition } from './resource-definition';
 import { validateRemovalPolicy } from './validation';
+
+/**
+ * What an event that may continue in a new invocation needs beyond its own work: to invoke the
+ * handler function itself, asynchronously (`lambda:InvokeFunction` on that function only). In the
+ * policy the function does not wait for, as it names the function.
+ */
+function withContinuation(permissions: PermissionSet, provider: ThreatDetectionProvider): PermissionSet {
+  return {
+    ...permissions,
+    resourceGrants: [...permissions.resourceGrants ?? [], {
+      sid: 'ContinueInNewInvocation', actions: ['lambda:InvokeFunction'], resources: [provider.function.functionArn],
+    }],
+  };
+}
 
 /** How a construct's custom resource is built. */
 export interface ThreatDetectionResourceProps<P> {
@@ -34,13 +48,15 @@ export class ThreatDetectionResource<P, A> extends CustomResource {
     const provider = ThreatDetectionProvider.of(scope);
     super(scope, id, {
       serviceToken: provider.serviceToken,
-      // CloudFormation fails an unanswered event after the handler's timeout and a margin, not an hour.
-      serviceTimeout: SERVICE_TIMEOUT,
+      // CloudFormation fails an unanswered event after the handler's timeout and a margin, not an
+      // hour; an event that may continue in new invocations, after CloudFormation's maximum.
+      serviceTimeout: definition.continuable?.length ? CONTINUABLE_SERVICE_TIMEOUT : SERVICE_TIMEOUT,
       resourceType: definition.type,
       properties: { ...props.properties } as Record<string, unknown>,
       removalPolicy: props.removalPolicy,
     });
-    const resourcePolicy = provider.addPermissions(typeof props.permissions === 'function' ? props.permissions(this) : props.permissions);
+    const permissions = typeof props.permissions === 'function' ? props.permissions(this) : props.permissions;
+    const resourcePolicy = provider.addPermissions(definition.continuable?.length ? withContinuation(permissions, provider) : permissions);
     // Grants on the app's own resources are in a policy the function does not wait for: this resource does.
     if (resourcePolicy) this.node.addDependency(resourcePolicy);
   }

@@ -96,13 +96,13 @@ describe('members', () => {
     });
     const [[, org], [, invited]] = resources(stack, 'Custom::DetectiveMember');
     expect(org.Properties).toEqual({
-      ServiceToken: expect.anything(), ServiceTimeout: '1200', GraphArn: { 'Fn::GetAtt': [expect.stringMatching(/^Graph/), 'GraphArn'] }, AccountId: '333333333333',
+      ServiceToken: expect.anything(), ServiceTimeout: '3600', GraphArn: { 'Fn::GetAtt': [expect.stringMatching(/^Graph/), 'GraphArn'] }, AccountId: '333333333333',
     });
     expect(org.DeletionPolicy).toBe('Delete');
     expect(invited.Properties).toMatchObject({ EmailAddress: 'root@example.com', Invitation: { Message: 'Hello', DisableEmailNotification: 'true' } });
     expect(invited.DeletionPolicy).toBe('Retain');
     expect(statements(stack).find((s: any) => s.Sid === 'DetectiveMembers').Action)
-      .toEqual(['detective:CreateMembers', 'detective:GetMembers', 'detective:ListMembers', 'detective:DeleteMembers',
+      .toEqual(['detective:CreateMembers', 'detective:GetMembers', 'detective:DeleteMembers',
         'detective:StartMonitoringMember']);
   });
 
@@ -127,7 +127,7 @@ describe('members', () => {
     });
     const [[logicalId, ou], [, listed]] = resources(stack, 'Custom::DetectiveMembers');
     expect(ou.Properties).toEqual({
-      ServiceToken: expect.anything(), ServiceTimeout: '1200', GraphArn: GRAPH_ARN, Organization: { ParentIds: ['ou-exmp-workloads1'], ExcludeAccountIds: ['555555555555'] },
+      ServiceToken: expect.anything(), ServiceTimeout: '3600', GraphArn: GRAPH_ARN, Organization: { ParentIds: ['ou-exmp-workloads1'], ExcludeAccountIds: ['555555555555'] },
     });
     expect(listed.Properties).toMatchObject({ Accounts: [{ AccountId: '444444444444', Email: 'root@example.com' }], Invitation: {} });
     expect(stack.resolve(byOu.memberCount)).toEqual({ 'Fn::GetAtt': [logicalId, 'MemberCount'] });

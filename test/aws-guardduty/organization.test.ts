@@ -21,7 +21,7 @@ describe('MemberAccount', () => {
     const [[, member]] = resources(stack, 'Custom::GuardDutyMember');
     expect(member.Properties).toEqual({
       ServiceToken: expect.anything(),
-      ServiceTimeout: '1200',
+      ServiceTimeout: '3600',
       DetectorId: { 'Fn::GetAtt': [expect.stringMatching(/^Detector/), 'DetectorId'] },
       AccountId: '333333333333',
       Features: [{ Name: 'LAMBDA_NETWORK_LOGS', Status: 'ENABLED' }],

@@ -319,7 +319,7 @@ describe('a create out of time answers with what it made, so the rollback remove
     const sets = () => [...api.guardduty.detector(ACCOUNT_ID, 'us-east-1', detectorId)!.ipSets.values()];
     expect(sets()).toHaveLength(1);
     expect(responses[0].body.Status).toBe('FAILED');
-    expect(responses[0].body.Reason).toMatch(/IPSet \w+ \(.*\) is still ACTIVATING after \d+ s, expected ACTIVE, and the function's time is running out/);
+    expect(responses[0].body.Reason).toMatch(/ran out of time while IPSet \w+ \(.*\) is still ACTIVATING after \d+ s, expected ACTIVE: deploy again to continue/);
     // Not the placeholder: the set's own physical id.
     expect(responses[0].body.PhysicalResourceId).toBe(`${detectorId}:${sets()[0].id}`);
 
@@ -331,5 +331,33 @@ describe('a create out of time answers with what it made, so the rollback remove
     await handler(rollback, context(15 * 60_000));
     expect(responses[1].body.Status).toBe('SUCCESS');
     expect(sets().filter((s) => s.status !== 'DELETED')).toEqual([]);
+  });
+
+  test('a rollback Delete that outlasts its invocation (the set still activating) continues in new ones until the set is deleted', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const functionArn = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:handler`;
+    api.lambda.registerFunction(functionArn);
+    // GuardDuty takes 20 minutes to read the list, and as long to delete it: more than one invocation's work time.
+    api.setSettleTime(20 * 60_000);
+    const e = withResponseUrl(event('Create', 'Custom::GuardDutyIPSet', props(detectorId), { logicalId: 'Trusted' }));
+    await handler(e, { ...context(20_000 + 60_000 + 5_000), invokedFunctionArn: functionArn });
+    expect(responses[0].body.Status).toBe('FAILED');
+    // A create does not continue: nothing was queued.
+    expect(api.lambda.queued).toEqual([]);
+
+    const rollback = withResponseUrl(event('Delete', 'Custom::GuardDutyIPSet', props(detectorId),
+      { logicalId: 'Trusted', physicalResourceId: responses[0].body.PhysicalResourceId }));
+    api.cloudformation.setStack(rollback.StackId, 'ROLLBACK_IN_PROGRESS');
+    let payload: unknown = rollback;
+    let invocations = 0;
+    while (payload && responses.length === 1) {
+      invocations++;
+      await handler(payload as CustomResourceEvent<unknown>, { ...context(15 * 60_000), invokedFunctionArn: functionArn });
+      payload = api.lambda.take(functionArn)?.payload;
+    }
+    expect(invocations).toBeGreaterThan(1);
+    expect(responses[1].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: rollback.PhysicalResourceId });
+    const set = [...api.guardduty.detector(ACCOUNT_ID, 'us-east-1', detectorId)!.ipSets.values()];
+    expect(set.filter((s) => s.status !== 'DELETED')).toEqual([]);
   });
 });

@@ -38,6 +38,7 @@ function sampleContext(stack: Stack, template: any): ResolveContext {
       if (type === 'AWS::S3::Bucket') return `arn:aws:s3:::${sample(logicalId)}`;
       if (type === 'AWS::KMS::Key') return `arn:aws:kms:${REGION}:${account}:key/${sample(logicalId)}`;
       if (type === 'AWS::Logs::LogGroup') return `arn:aws:logs:${REGION}:${account}:log-group:${sample(logicalId)}:*`;
+      if (type === 'AWS::Lambda::Function') return `arn:aws:lambda:${REGION}:${account}:function:${sample(logicalId)}`;
       if (type === 'AWS::GuardDuty::MalwareProtectionPlan') return `arn:aws:guardduty:${REGION}:${account}:malware-protection-plan/${sample(logicalId)}`;
       return `${sample(logicalId)}.${attribute}`;
     },
@@ -109,7 +110,11 @@ test('the authorization data is the pinned version the README cites', async () =
 
 test('the apps grant what the checks below cover', () => {
   expect(grants.length).toBeGreaterThan(100);
-  expect(new Set(grants.map((g) => g.action.split(':')[0]))).toEqual(new Set(['guardduty', 'detective', 'organizations', 'iam', 's3', 'ec2', 'cloudformation', 'events', 'kms']));
+  expect(new Set(grants.map((g) => g.action.split(':')[0]))).toEqual(new Set(['guardduty', 'detective', 'organizations', 'iam', 's3', 'ec2', 'cloudformation', 'events', 'kms', 'lambda']));
+  // Continuing long work: the handler may invoke its own function, and nothing else.
+  const invoke = grants.filter((g) => g.action.startsWith('lambda:'));
+  expect(new Set(invoke.map((g) => g.action))).toEqual(new Set(['lambda:InvokeFunction']));
+  for (const g of invoke) expect(g.resources).toEqual([expect.stringMatching(/^arn:aws:lambda:eu-west-1:\d{12}:function:sample-cdkthreatdetectionproviderhandler\w+$/)]);
   // The event confirmation: two reads, on the handler's own stack only.
   const confirm = grants.filter((g) => g.action.startsWith('cloudformation:'));
   expect(new Set(confirm.map((g) => g.action))).toEqual(new Set(['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks']));

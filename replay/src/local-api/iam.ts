@@ -75,6 +75,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   organizations: 'organizations',
   cloudformation: 'cloudformation',
   events: 'events',
+  lambda: 'lambda',
 };
 
 /**
@@ -84,6 +85,8 @@ const SERVICE_PREFIX: Record<string, string> = {
  */
 const ACTION_FOR_OPERATION: Record<string, string> = {
   'detective:ListOrganizationAdminAccounts': 'ListOrganizationAdminAccount',
+  // Lambda: the Invoke API is authorized by lambda:InvokeFunction.
+  'lambda:Invoke': 'InvokeFunction',
 };
 
 /** The IAM action that authorizes an API operation (`guardduty:CreateDetector`). */
@@ -140,8 +143,9 @@ export async function resourceFor(action: string, input: Input, facts: ArnFacts)
   for (const member of ['ResourceArn', 'GraphArn']) {
     if (typeof input[member] === 'string') return input[member];
   }
-  // CloudFormation names a stack by its id (its ARN) or its name.
+  // CloudFormation names a stack by its id (its ARN) or its name; Lambda a function by its ARN.
   if (typeof input.StackName === 'string' && input.StackName.startsWith('arn:')) return input.StackName;
+  if (typeof input.FunctionName === 'string' && input.FunctionName.startsWith('arn:')) return input.FunctionName;
   const types = details.resourceTypes.map((t) => t.name);
   const type = types.length === 1 ? types[0] : chooseByParent(types, input, action);
   const format = (await iamResourceTypeDetails(prefix, type)).arn;

@@ -19,6 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { emulatorClock } from './clock';
 import { CloudFormationState, errorResponse as cloudFormationError } from './cloudformation';
 import { DependentPermission, dependentPermissions, entityListReads, SERVICE_LINKED_ROLE_NAMES } from './dependent-permissions';
 import { DetectiveService } from './detective';
@@ -28,6 +29,7 @@ import { GuardDutyService } from './guardduty';
 import { MalwareProtectionPlanState, PlanStatusReason } from './guardduty-malware-protection';
 import type { ListSetState } from './guardduty-state';
 import { accessDeniedMessage, actionFor, AuthorizationRecord, contextFor, IamAuthorizer, PolicyDocument, Principal, resourceFor } from './iam';
+import { LambdaState } from './lambda';
 import { ServiceModel, ValidationFailure, WireResponse } from './model';
 import { OrganizationState, OrganizationsService } from './organizations';
 import { hasEndpoint } from './regions';
@@ -108,6 +110,8 @@ export class LocalApi {
   public readonly organization = new OrganizationState();
   /** The stacks the handler confirms its events with (set by the replay, or by a test). */
   public readonly cloudformation = new CloudFormationState();
+  /** Lambda's asynchronous invocations: how an event that ran out of time continues (see `./lambda`). */
+  public readonly lambda = new LambdaState();
   /** Callers and their policies: every request of a registered role is authorized (see `./iam`). */
   public readonly iam = new IamAuthorizer();
   /**
@@ -125,6 +129,7 @@ export class LocalApi {
   private readonly faults: Array<FaultRule & { remaining: number }> = [];
   private lagMs = 0;
   private settleMs = DEFAULT_SETTLE_MS;
+  private callLatencyMs = 0;
 
   constructor() {
     this.guardduty = new GuardDutyService(() => this.lagMs, () => this.settleMs, this.organization);
@@ -154,7 +159,18 @@ export class LocalApi {
   /** Start listening on an ephemeral loopback port. */
   public async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
-      this.handle(req).then(
+      // The request's time on the emulator's clock runs from its arrival: requests in flight at
+      // once overlap, as they would against AWS (see `setCallLatency`).
+      const answerAt = emulatorClock.now() + this.callLatencyMs;
+      this.handle(req).then(async (response) => {
+        if (this.callLatencyMs > 0) {
+          // Held a moment of real time before the clock moves, so requests sent together arrive
+          // while it still shows their common start.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          if (answerAt > emulatorClock.now()) emulatorClock.advance(answerAt - emulatorClock.now());
+        }
+        return response;
+      }).then(
         (response) => {
           if (response === NO_ENDPOINT) {
             req.socket.destroy();
@@ -216,6 +232,7 @@ export class LocalApi {
       AWS_ENDPOINT_URL_ORGANIZATIONS: this.url,
       AWS_ENDPOINT_URL_CLOUDFORMATION: this.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: this.url,
+      AWS_ENDPOINT_URL_LAMBDA: this.url,
     };
   }
 
@@ -237,6 +254,17 @@ export class LocalApi {
     this.settleMs = ms;
   }
 
+  /**
+   * How long each request takes, on the emulator's clock: a request is answered no earlier than
+   * `ms` after it arrived (the clock is moved forward to that time if it is not there yet), so work
+   * of many calls one after another takes the time it would against AWS, and calls in flight at
+   * once overlap. A handler running in this process reads the same clock; the replay's handler
+   * processes see it at their next wait.
+   */
+  public setCallLatency(ms: number): void {
+    this.callLatencyMs = ms;
+  }
+
   /** The calls of one operation (optionally of one account, and of one service: GuardDuty and Detective share names). */
   public callsOf(operation: string, account?: string, service?: string): CallRecord[] {
     return this.calls.filter((c) => c.operation === operation && (account === undefined || c.account === account)
@@ -249,11 +277,13 @@ export class LocalApi {
     this.faults.length = 0;
     this.lagMs = 0;
     this.settleMs = DEFAULT_SETTLE_MS;
+    this.callLatencyMs = 0;
     this.guardduty.reset();
     this.detective.reset();
     this.organization.reset();
     this.iam.reset();
     this.cloudformation.reset();
+    this.lambda.reset();
     this.serviceLinkedRoles.clear();
   }
 
@@ -271,6 +301,7 @@ export class LocalApi {
     const account = principal.account;
     if (signingName === 'cloudformation') return this.handleCloudFormation(body, principal, region);
     if (signingName === 'events') return this.handleEventBridge(String(req.headers['x-amz-target'] ?? ''), body, principal, region);
+    if (signingName === 'lambda') return this.handleLambda(req, body, principal, region);
     if (signingName !== 'organizations' && !this.organization.regionEnabled(account, region)) {
       // An opt-in Region the account has not enabled: "UnrecognizedClientException ... The security
       // token included in the request is invalid" (amazon-guardduty-multiaccount-scripts PR #33).
@@ -400,6 +431,32 @@ export class LocalApi {
       return record(cloudFormationError(500, 'InternalFailure', 'The request processing has failed because of an unknown error.'));
     }
     return record(this.cloudformation.invoke(operation, input, account, region));
+  }
+
+  /** Lambda's `Invoke` (see `./lambda`): authorized, faulted and logged like the others. */
+  private async handleLambda(req: http.IncomingMessage, body: string, principal: Principal, region: string): Promise<WireResponse> {
+    const account = principal.account;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const parsed = this.lambda.parse(req.method ?? 'GET', url.pathname, account, region);
+    const operation = 'Invoke';
+    const input = { FunctionName: 'functionArn' in parsed ? parsed.functionArn : url.pathname, InvocationType: req.headers['x-amz-invocation-type'] };
+    const authorization: AuthorizationRecord[] = [];
+    const record = (response: WireResponse) =>
+      this.record(response, { principal: principal.arn, authorization, service: 'lambda', operation, account, region, input });
+    if ('error' in parsed) return record(parsed.error);
+    const denial = await this.authorize(principal, 'lambda', operation, region, input, authorization);
+    if (denial) return record({ status: 403, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' }, body: JSON.stringify({ Message: denial }) });
+    const fault = this.takeFault(operation, account, 'lambda');
+    if (fault === 'throttle') {
+      return record({ status: 429, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' }, body: JSON.stringify({ message: 'Rate Exceeded.' }) });
+    }
+    if (fault === 'access-denied') {
+      return record({ status: 403, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' }, body: JSON.stringify({ Message: `not authorized to perform: lambda:InvokeFunction on resource: ${parsed.functionArn}` }) });
+    }
+    if (fault === 'internal-error' || fault === 'internal-error-after-commit') {
+      return record({ status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceException' }, body: JSON.stringify({ message: 'Internal error' }) });
+    }
+    return record(this.lambda.invoke(parsed.functionArn, input.InvocationType as string | undefined, body));
   }
 
   /** EventBridge's `TestEventPattern` (see `./eventbridge`): authorized and logged like the others. */

@@ -7,7 +7,8 @@ import { detectiveMemberAdapter } from '../../../lambda/detective/member-adapter
 import { dispatch } from '../../../lambda/dispatch';
 import { guardDutyMemberAdapter } from '../../../lambda/guardduty/member-adapter';
 import { detectiveClient, guardDutyClient } from '../../../lambda/shared/clients';
-import { runInvocation } from '../../../lambda/shared/invocation';
+import { ContinuationNeeded } from '../../../lambda/shared/continuation';
+import { runInvocation, undoStoppedWork } from '../../../lambda/shared/invocation';
 import { convergeMembers, MemberAdapter, removeMemberAccounts } from '../../../lambda/shared/member-engine';
 import { emulatorClock, LocalApi } from '../../../replay/src';
 import { DetectiveOrganizationAdminAccountResource } from '../../../src/private/resources/detective/organization-admin-account';
@@ -125,7 +126,7 @@ describe.each(SERVICES)('$name', (service) => {
     expect(Object.keys(service.members())).toEqual([WORKLOAD]);
   });
 
-  test('a create cut by the function\'s time stops between batches, and removes the members it added in the time kept for that', async () => {
+  test('a create cut by the function\'s time stops between batches to continue, keeping what it made unless it cannot continue', async () => {
     const adapter = await service.administrator();
     const root = api.organization.rootId;
     const accounts = Array.from({ length: 120 }, (_, i) => String(700_000_000_000 + i));
@@ -140,10 +141,42 @@ describe.each(SERVICES)('$name', (service) => {
         if (++batches === 2) emulatorClock.advance(120_000);
       },
     };
-    const run = runInvocation(deadline, () => convergeMembers(slow, { desired: accounts.map((accountId) => ({ accountId, email: `${accountId}@example.com` })), ...WAIT }));
-    await expect(run).rejects.toThrow(/the function ran out of time after creating 100 of 120 members; the members this event added are removed/);
-    expect(batches).toBe(2);
-    expect(service.members()).toEqual({});
+    const desired = accounts.map((accountId) => ({ accountId, email: `${accountId}@example.com` }));
+    await runInvocation(deadline, async () => {
+      const err = await convergeMembers(slow, { desired, ...WAIT }).catch((e) => e);
+      expect(err).toBeInstanceOf(ContinuationNeeded);
+      expect(err.message).toBe('the function ran out of time after creating 100 of 120 members');
+      expect(batches).toBe(2);
+      // Kept for the next invocation, which reads them and creates the other 20 ...
+      expect(Object.keys(service.members())).toHaveLength(100);
+      // ... unless the event cannot continue: then what this invocation made is removed.
+      await undoStoppedWork();
+      expect(service.members()).toEqual({});
+    });
+  });
+
+  test('a continued create reads what earlier invocations made and creates only the rest', async () => {
+    const adapter = await service.administrator();
+    const root = api.organization.rootId;
+    const accounts = Array.from({ length: 120 }, (_, i) => String(710_000_000_000 + i));
+    accounts.forEach((id, i) => {
+      api.organization.addAccount(id, `member-${i}@example.com`, root);
+      api.guardduty.seedDetector(id, REGION);
+    });
+    const desired = accounts.map((accountId) => ({ accountId, email: `${accountId}@example.com` }));
+    await convergeMembers(adapter, { desired: desired.slice(0, 100), ...WAIT });
+    const created: string[][] = [];
+    const counting: MemberAdapter<any> = {
+      ...adapter,
+      create: async (batch, invitation) => {
+        created.push(batch.map((a) => a.accountId));
+        await adapter.create(batch, invitation);
+      },
+    };
+    const outcome = await runInvocation(Number.POSITIVE_INFINITY, () => convergeMembers(counting, { desired, ...WAIT }), 1);
+    expect(created.flat()).toEqual(accounts.slice(100));
+    expect(Object.keys(service.members())).toHaveLength(120);
+    expect(outcome.created).toEqual(accounts.slice(100));
   });
 
   test('removing accounts that are not members writes nothing; a gone administrator resource is success', async () => {

@@ -10,7 +10,7 @@ export function detectiveMemberPermissions(reads: MemberSourceReads): Permission
   return merge({
     grants: [{
       sid: 'DetectiveMembers',
-      actions: ['detective:CreateMembers', 'detective:GetMembers', 'detective:ListMembers', 'detective:DeleteMembers',
+      actions: ['detective:CreateMembers', 'detective:GetMembers', 'detective:DeleteMembers',
         'detective:StartMonitoringMember'],
       resources: [GRAPH_ARN],
     }],

@@ -42,10 +42,18 @@ export interface DetectiveMembersProperties {
 
 /** `Custom::DetectiveMember`. */
 export const DetectiveMemberResource = defineResourceType<DetectiveMemberProperties, DetectiveMemberAttributes>({
-  type: 'Custom::DetectiveMember', label: 'Detective MemberAccount', noun: 'a member',
+  type: 'Custom::DetectiveMember',
+  label: 'Detective MemberAccount',
+  noun: 'a member',
+  // The member engine re-reads the members each time: a set too large for one invocation continues in the next.
+  continuable: ['Create', 'Update', 'Delete'],
 });
 
 /** `Custom::DetectiveMembers`. */
 export const DetectiveMembersResource = defineResourceType<DetectiveMembersProperties, MemberSetAttributes>({
-  type: 'Custom::DetectiveMembers', label: 'Detective MemberAccounts', noun: 'a member set',
+  type: 'Custom::DetectiveMembers',
+  label: 'Detective MemberAccounts',
+  noun: 'a member set',
+  // The member engine re-reads the members each time: a set too large for one invocation continues in the next.
+  continuable: ['Create', 'Update', 'Delete'],
 });

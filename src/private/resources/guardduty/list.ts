@@ -18,6 +18,13 @@ import { BooleanString } from '../../contracts';
 import { defineResourceType, ResourceTypeDefinition } from '../../resource-definition';
 
 /**
+ * A list's Delete continues in a new invocation when a set still ACTIVATING (GuardDuty reading the
+ * list) outlasts the invocation: running it again waits on, then deletes (a rollback's Delete
+ * included, which would otherwise fail and leave the set behind).
+ */
+const LIST_CONTINUABLE = ['Delete'] as const;
+
+/**
  * Properties of the list resource types (the same for the four kinds).
  * Physical id: `<detectorId>:<setId>`.
  */
@@ -105,7 +112,7 @@ const ENTITY_LIST_NAME = { pattern: /^[A-Za-z0-9_-]+$/, description: 'letters, d
 export const LIST_KINDS: Readonly<Record<ListKindName, ListKindDefinition>> = {
   TRUSTED: {
     api: 'IPSet',
-    resource: defineResourceType({ type: 'Custom::GuardDutyIPSet', label: 'IPSet', noun: 'an IP set' }),
+    resource: defineResourceType({ type: 'Custom::GuardDutyIPSet', label: 'IPSet', noun: 'an IP set', continuable: LIST_CONTINUABLE }),
     idMember: 'IpSetId',
     arnSegment: 'ipset',
     nameProperty: 'ipSetName',
@@ -118,7 +125,7 @@ export const LIST_KINDS: Readonly<Record<ListKindName, ListKindDefinition>> = {
   },
   THREAT: {
     api: 'ThreatIntelSet',
-    resource: defineResourceType({ type: 'Custom::GuardDutyThreatIntelSet', label: 'ThreatIntelSet', noun: 'a threat intel set' }),
+    resource: defineResourceType({ type: 'Custom::GuardDutyThreatIntelSet', label: 'ThreatIntelSet', noun: 'a threat intel set', continuable: LIST_CONTINUABLE }),
     idMember: 'ThreatIntelSetId',
     arnSegment: 'threatintelset',
     nameProperty: 'threatIntelSetName',
@@ -130,7 +137,7 @@ export const LIST_KINDS: Readonly<Record<ListKindName, ListKindDefinition>> = {
   },
   TRUSTED_ENTITIES: {
     api: 'TrustedEntitySet',
-    resource: defineResourceType({ type: 'Custom::GuardDutyTrustedEntitySet', label: 'TrustedEntitySet', noun: 'a trusted entity set' }),
+    resource: defineResourceType({ type: 'Custom::GuardDutyTrustedEntitySet', label: 'TrustedEntitySet', noun: 'a trusted entity set', continuable: LIST_CONTINUABLE }),
     idMember: 'TrustedEntitySetId',
     arnSegment: 'trustedentityset',
     nameProperty: 'trustedEntitySetName',
@@ -142,7 +149,7 @@ export const LIST_KINDS: Readonly<Record<ListKindName, ListKindDefinition>> = {
   },
   THREAT_ENTITIES: {
     api: 'ThreatEntitySet',
-    resource: defineResourceType({ type: 'Custom::GuardDutyThreatEntitySet', label: 'ThreatEntitySet', noun: 'a threat entity set' }),
+    resource: defineResourceType({ type: 'Custom::GuardDutyThreatEntitySet', label: 'ThreatEntitySet', noun: 'a threat entity set', continuable: LIST_CONTINUABLE }),
     idMember: 'ThreatEntitySetId',
     arnSegment: 'threatentityset',
     nameProperty: 'threatEntitySetName',

@@ -13,8 +13,7 @@ import { Grant, MemberSourceReads, merge, organizationReads, PermissionSet, STAR
 export function memberPermissions(options: {
   readonly reads: MemberSourceReads; readonly invitation: boolean; readonly features: boolean;
 }): PermissionSet {
-  const actions = ['guardduty:CreateMembers', 'guardduty:GetMembers', 'guardduty:ListMembers',
-    'guardduty:DisassociateMembers', 'guardduty:DeleteMembers'];
+  const actions = ['guardduty:CreateMembers', 'guardduty:GetMembers', 'guardduty:DisassociateMembers', 'guardduty:DeleteMembers'];
   const grants: Grant[] = [{ sid: 'GuardDutyMembers', actions, resources: ['*'] }];
   if (options.invitation) grants.push({ sid: 'GuardDutyMemberInvitations', actions: ['guardduty:InviteMembers'], resources: ['*'] });
   if (options.features) grants.push({ sid: 'GuardDutyMemberFeatures', actions: ['guardduty:UpdateMemberDetectors'], resources: ['*'] });

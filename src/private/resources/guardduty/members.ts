@@ -58,10 +58,18 @@ export interface GuardDutyMembersProperties {
 
 /** `Custom::GuardDutyMember`. */
 export const GuardDutyMemberResource = defineResourceType<GuardDutyMemberProperties, GuardDutyMemberAttributes>({
-  type: 'Custom::GuardDutyMember', label: 'MemberAccount', noun: 'a member account',
+  type: 'Custom::GuardDutyMember',
+  label: 'MemberAccount',
+  noun: 'a member account',
+  // The member engine re-reads the members each time: a set too large for one invocation continues in the next.
+  continuable: ['Create', 'Update', 'Delete'],
 });
 
 /** `Custom::GuardDutyMembers`. */
 export const GuardDutyMembersResource = defineResourceType<GuardDutyMembersProperties, MemberSetAttributes>({
-  type: 'Custom::GuardDutyMembers', label: 'MemberAccounts', noun: 'a member set',
+  type: 'Custom::GuardDutyMembers',
+  label: 'MemberAccounts',
+  noun: 'a member set',
+  // The member engine re-reads the members each time: a set too large for one invocation continues in the next.
+  continuable: ['Create', 'Update', 'Delete'],
 });
