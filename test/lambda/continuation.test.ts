@@ -208,3 +208,27 @@ test('the last invocation an event may take answers FAILED instead of continuing
   expect(responses[0].Status).toBe('FAILED');
   expect(responses[0].Reason).toMatch(new RegExp(`in the last of the ${MAX_CONTINUATIONS + 1} invocations an event may take`));
 });
+
+test('a lost answer of the continuation\'s Invoke queues the event twice: the first continuation answers, the second is refused with no call', async () => {
+  const { detectorId, accounts } = await organization(SET_SIZE);
+  api.setCallLatency(LATENCY_MS);
+  api.injectFault({ kind: 'internal-error-after-commit', operation: 'Invoke', service: 'lambda', times: 1 });
+  const e = sent(event('Create', GuardDutyMembersResource.type, { DetectorId: detectorId, Accounts: accounts }, { logicalId: 'Workloads' }));
+  responses = [];
+  await handler(e, context());
+  // The SDK retried the Invoke whose answer was lost: Lambda holds the event twice.
+  expect(api.lambda.queued).toHaveLength(2);
+  const [first, second] = [api.lambda.take(FUNCTION_ARN)!, api.lambda.take(FUNCTION_ARN)!];
+  let payload: Record<string, unknown> | undefined = first.payload;
+  while (payload && responses.length === 0) {
+    await handler(payload as unknown as CustomResourceEvent<unknown>, context());
+    payload = api.lambda.take(FUNCTION_ARN)?.payload;
+  }
+  expect(responses[0]).toMatchObject({ Status: 'SUCCESS', Data: { MemberCount: String(SET_SIZE) } });
+  // CloudFormation has the resource CREATE_COMPLETE now: the duplicate is refused before any service call.
+  api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: responses[0].PhysicalResourceId, status: 'CREATE_COMPLETE' });
+  const before = api.calls.length;
+  await handler(second.payload as unknown as CustomResourceEvent<unknown>, context());
+  expect(responses).toHaveLength(1);
+  expect(api.calls.slice(before).map((c) => c.service)).not.toContain('guardduty');
+});

@@ -50,6 +50,8 @@ const LEFT_OUT: Record<string, string> = {
   'guardduty DeleteThreatEntitySet': 'the example has no threat entity list (its delete path is the trusted entity list\'s, swept here)',
   'guardduty UntagResource': 'the example\'s updates add tags and change values, and remove none',
   'guardduty UpdatePublishingDestination': 'the example\'s update keeps the findings export\'s bucket and key',
+  'lambda Invoke': 'every event of the example fits in one invocation, so none continues; a lost answer of the continuation\'s Invoke '
+    + '(a second queued invocation of the same event) is test/lambda/continuation.test.ts\'s',
 };
 
 /** Every write the handler bundle can make: the SDK commands its sources import, by service, less the reads. */

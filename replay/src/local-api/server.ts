@@ -453,10 +453,14 @@ export class LocalApi {
     if (fault === 'access-denied') {
       return record({ status: 403, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' }, body: JSON.stringify({ Message: `not authorized to perform: lambda:InvokeFunction on resource: ${parsed.functionArn}` }) });
     }
-    if (fault === 'internal-error' || fault === 'internal-error-after-commit') {
-      return record({ status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceException' }, body: JSON.stringify({ message: 'Internal error' }) });
-    }
-    return record(this.lambda.invoke(parsed.functionArn, input.InvocationType as string | undefined, body));
+    const internalError: WireResponse = {
+      status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceException' }, body: JSON.stringify({ message: 'Internal error' }),
+    };
+    if (fault === 'internal-error') return record(internalError);
+    const answer = this.lambda.invoke(parsed.functionArn, input.InvocationType as string | undefined, body);
+    // The invocation was queued, and its answer lost.
+    if (fault === 'internal-error-after-commit') return record(internalError);
+    return record(answer);
   }
 
   /** EventBridge's `TestEventPattern` (see `./eventbridge`): authorized and logged like the others. */
