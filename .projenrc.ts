@@ -309,11 +309,12 @@ project.eslint?.addOverride({
 });
 
 // The sweeps (test/sweeps): the example's lifecycle once per write operation with that write's
-// answer lost (39 cases), once per resource removed out of band (22), and its first deployment once
-// per write denied (23): about 4 minutes on 2 cores, one jest worker per core. CI runs them as a
+// answer lost (39 cases), once per resource removed out of band (22), its first deployment once
+// per write denied (23), and its update once per write refused (13): about 5 minutes on 2 cores,
+// one jest worker per core. CI runs them as a
 // step of its own, on Node.js 22, not in `npx projen test`.
 project.addTask('test:sweep', {
-  description: 'The example\'s lifecycle under faults (test/sweeps): one lost answer per write, each resource removed out of band, each create step denied',
+  description: 'The example\'s lifecycle under faults (test/sweeps): one lost answer per write, each resource removed out of band, each create step denied, each update step refused',
   env: { NODE_NO_WARNINGS: '1' },
   exec: "jest --ci --coverage=false --testMatch '<rootDir>/test/sweeps/**/*.sweep.ts'",
 });

@@ -18,9 +18,9 @@
  */
 import { CreateMembersCommand as CreateGraphMembersCommand, DetectiveClient } from '@aws-sdk/client-detective';
 import { CreateMembersCommand, GuardDutyClient, InviteMembersCommand } from '@aws-sdk/client-guardduty';
-import { LIFECYCLE_TIMEOUT_MS, synthLandingZone, sweepFixture } from './landing-zone';
+import { LIFECYCLE_TIMEOUT_MS, servicesState, synthLandingZone, sweepFixture } from './landing-zone';
 import {
-  INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, VENDED_ACCOUNT, VENDED_ACCOUNT_EMAIL, WORKLOAD_ACCOUNT,
+  INITIAL, REGION, SECURITY_ACCOUNT, VENDED_ACCOUNT, VENDED_ACCOUNT_EMAIL, WORKLOAD_ACCOUNT,
 } from '../../examples/landing-zone/app';
 import { createOrganization, SANDBOX_ACCOUNTS } from '../../examples/landing-zone/organization';
 import { CloudFormationReplay, DeploymentFailed } from '../../replay/src';
@@ -37,52 +37,11 @@ const CREATE_WRITES = [
   'guardduty UpdateMalwareScanSettings', 'guardduty UpdateMemberDetectors', 'guardduty UpdateOrganizationConfiguration',
 ];
 const READ = /^(Get|List|Describe)/;
-const ACCOUNTS = [MANAGEMENT_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT, VENDED_ACCOUNT, ...SANDBOX_ACCOUNTS];
 
 const { dir, stacks } = synthLandingZone(INITIAL, 'failed-creates');
 const outcomes: string[] = [];
 const api = sweepFixture([{ dir, stacks }], () => `Failed-create sweep (${outcomes.length} cases):\n${outcomes.map((o) => `  ${o}`).join('\n')}\n`);
-
-const sorted = <T>(items: T[]) => [...items].map((i) => JSON.stringify(i)).sort();
-
-/** What the services hold for the landing zone's accounts, without timestamps or generated ids. */
-function state(): unknown {
-  const gd = api().guardduty;
-  return {
-    guardDutyAdministrator: gd.multiAccount.delegatedAdministrator(REGION) ?? null,
-    detectiveAdministrator: api().detective.organizationAdministrator(REGION) ?? null,
-    accounts: Object.fromEntries(ACCOUNTS.map((account) => {
-      const detectors = gd.detectors(account, REGION).map((d) => ({
-        status: d.status,
-        frequency: d.findingPublishingFrequency,
-        features: sorted([...d.features].map(([name, f]) => `${name}=${f.status}${[...f.additional].map(([n, a]) => ` ${n}=${a.status}`).join('')}`)),
-        tags: d.tags,
-        filters: d.filters.map((f) => f.name),
-        ipSets: [...d.ipSets.values()].filter((s) => s.status !== 'DELETED').map((s) => s.name),
-        threatIntelSets: [...d.threatIntelSets.values()].filter((s) => s.status !== 'DELETED').map((s) => s.name),
-        destinations: [...d.destinations.values()].map((x) => x.destinationArn),
-        organizationConfiguration: (() => {
-          try {
-            const c = gd.multiAccount.organizationConfiguration(account, REGION);
-            return { members: c.autoEnableOrganizationMembers, features: sorted([...c.features].map(([n, f]) => `${n}=${f.autoEnable}`)) };
-          } catch {
-            return null;
-          }
-        })(),
-      }));
-      const graph = api().detective.graph(account, REGION);
-      return [account, {
-        detectors,
-        members: sorted(gd.multiAccount.members(account, REGION).map((m) => `${m.accountId} ${m.status}`)),
-        administrator: gd.multiAccount.administrator(account, REGION)?.accountId ?? null,
-        // Datasource packages are not compared: a started one cannot be stopped through the API.
-        graph: graph ? { tags: graph.tags, autoEnable: graph.autoEnable, members: sorted([...graph.members.values()].map((m) => `${m.accountId} ${m.status}`)) } : null,
-        memberships: sorted(api().detective.memberships(account, REGION).map((m) => `${m.graphArn} ${m.status}`)),
-        malwareProtectionPlans: sorted(gd.malwareProtection.of(account, REGION).map((p) => p.bucketName)),
-      }];
-    })),
-  };
-}
+const state = () => servicesState(api());
 
 /**
  * The state after a rollback, without what no call of the stack's account undoes (see the header):

@@ -7,7 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { buildLandingZone, LandingZoneSettings } from '../../examples/landing-zone/app';
+import {
+  buildLandingZone, LandingZoneSettings, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
+} from '../../examples/landing-zone/app';
+import { SANDBOX_ACCOUNTS } from '../../examples/landing-zone/organization';
 import { LocalApi, replayTimeout } from '../../replay/src';
 
 /**
@@ -49,5 +52,49 @@ export function sweepFixture(assemblies: ReadonlyArray<SynthesizedLandingZone>, 
   return () => {
     if (!api) throw new Error('the local API is started in beforeAll');
     return api;
+  };
+}
+
+/** The landing zone's accounts whose services the sweeps compare. */
+export const SWEPT_ACCOUNTS = [MANAGEMENT_ACCOUNT, SECURITY_ACCOUNT, WORKLOAD_ACCOUNT, VENDED_ACCOUNT, ...SANDBOX_ACCOUNTS];
+
+const sorted = <T>(items: T[]) => [...items].map((i) => JSON.stringify(i)).sort();
+
+/** What the services hold for the landing zone's accounts, without timestamps or generated ids (the sweeps compare it before and after a rollback). */
+export function servicesState(api: LocalApi): any {
+  const gd = api.guardduty;
+  return {
+    guardDutyAdministrator: gd.multiAccount.delegatedAdministrator(REGION) ?? null,
+    detectiveAdministrator: api.detective.organizationAdministrator(REGION) ?? null,
+    accounts: Object.fromEntries(SWEPT_ACCOUNTS.map((account) => {
+      const detectors = gd.detectors(account, REGION).map((d) => ({
+        status: d.status,
+        frequency: d.findingPublishingFrequency,
+        features: sorted([...d.features].map(([name, f]) => `${name}=${f.status}${[...f.additional].map(([n, a]) => ` ${n}=${a.status}`).join('')}`)),
+        tags: d.tags,
+        filters: d.filters.map((f) => f.name),
+        ipSets: [...d.ipSets.values()].filter((s) => s.status !== 'DELETED').map((s) => s.name),
+        threatIntelSets: [...d.threatIntelSets.values()].filter((s) => s.status !== 'DELETED').map((s) => s.name),
+        destinations: [...d.destinations.values()].map((x) => x.destinationArn),
+        organizationConfiguration: (() => {
+          try {
+            const c = gd.multiAccount.organizationConfiguration(account, REGION);
+            return { members: c.autoEnableOrganizationMembers, features: sorted([...c.features].map(([n, f]) => `${n}=${f.autoEnable}`)) };
+          } catch {
+            return null;
+          }
+        })(),
+      }));
+      const graph = api.detective.graph(account, REGION);
+      return [account, {
+        detectors,
+        members: sorted(gd.multiAccount.members(account, REGION).map((m) => `${m.accountId} ${m.status}`)),
+        administrator: gd.multiAccount.administrator(account, REGION)?.accountId ?? null,
+        // Datasource packages are not compared: a started one cannot be stopped through the API.
+        graph: graph ? { tags: graph.tags, autoEnable: graph.autoEnable, members: sorted([...graph.members.values()].map((m) => `${m.accountId} ${m.status}`)) } : null,
+        memberships: sorted(api.detective.memberships(account, REGION).map((m) => `${m.graphArn} ${m.status}`)),
+        malwareProtectionPlans: sorted(gd.malwareProtection.of(account, REGION).map((p) => p.bucketName)),
+      }];
+    })),
   };
 }
