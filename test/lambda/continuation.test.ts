@@ -5,15 +5,12 @@
  * with CloudFormation again and re-reading the members, until it answers; every call takes its
  * time on the emulator's clock (`setCallLatency`), so the invocations end as they would in Lambda.
  */
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { ACCOUNT, actAs, createTestOrganization, event, ORGANIZATION, REGION, STACK_ID, startLocalApi } from './events';
+import { ACCOUNT, actAs, createTestOrganization, event, ORGANIZATION, REGION, Responder, startLocalApi, startResponder } from './events';
 import { dispatch } from '../../lambda/dispatch';
 import { handler } from '../../lambda/index';
 import { CONTINUATION_KEY, MAX_CONTINUATIONS } from '../../lambda/shared/continuation';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent } from '../../lambda/shared/custom-resource';
-import { STACK_ID_VARIABLE } from '../../lambda/shared/event-verification';
-import { responseObjectKey, TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
+import { responseObjectKey } from '../../lambda/shared/response-url';
 import { emulatorClock, LocalApi } from '../../replay/src';
 import { GuardDutyMembersProperties, GuardDutyMembersResource } from '../../src/private/resources/guardduty/members';
 import { OrganizationAdminAccountResource } from '../../src/private/resources/guardduty/organization-admin-account';
@@ -31,28 +28,17 @@ const LATENCY_MS = 5_000;
 const SET_SIZE = 1_000;
 
 let api: LocalApi;
-let responder: http.Server;
-let responses: any[];
+let responder: Responder;
+/** The bodies of the answers the handler sent, in order. */
+const responses = (): any[] => responder.answers.map((a) => a.body);
 
 beforeAll(async () => {
   api = await startLocalApi();
-  responder = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      responses.push(JSON.parse(body));
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => responder.listen(0, '127.0.0.1', r));
-  process.env[TEST_RESPONSE_ORIGIN_VARIABLE] = `http://127.0.0.1:${(responder.address() as AddressInfo).port}`;
-  process.env[STACK_ID_VARIABLE] = STACK_ID;
+  responder = await startResponder();
 });
 afterAll(async () => {
-  delete process.env[TEST_RESPONSE_ORIGIN_VARIABLE];
-  delete process.env[STACK_ID_VARIABLE];
+  await responder.close();
   await api.stop();
-  await new Promise((r) => responder.close(r));
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -79,7 +65,7 @@ function sent<P>(e: CustomResourceEvent<P>): CustomResourceEvent<P> {
   const status = { Create: 'CREATE_IN_PROGRESS', Update: 'UPDATE_IN_PROGRESS', Delete: 'DELETE_IN_PROGRESS' }[e.RequestType];
   api.cloudformation.setStack(e.StackId, 'UPDATE_IN_PROGRESS');
   api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: e.PhysicalResourceId, status });
-  const url = `http://127.0.0.1:${(responder.address() as AddressInfo).port}/${encodeURIComponent(responseObjectKey(e)).replace(/%2F/g, '/')}`;
+  const url = `${responder.origin}/${encodeURIComponent(responseObjectKey(e)).replace(/%2F/g, '/')}`;
   return { ...e, ResponseURL: `${url}?X-Amz-Signature=secret` };
 }
 
@@ -91,18 +77,18 @@ function context() {
 
 /** Run an event as Lambda would: its invocation, then each continuation it queued, until one answers. */
 async function run(e: CustomResourceEvent<unknown>) {
-  responses = [];
+  responder.answers.length = 0;
   const started = emulatorClock.now();
   const markers: unknown[] = [];
   let payload: Record<string, unknown> | undefined = e as unknown as Record<string, unknown>;
   let invocations = 0;
-  while (payload && responses.length === 0) {
+  while (payload && responses().length === 0) {
     invocations++;
     markers.push(payload[CONTINUATION_KEY]);
     await handler(payload as unknown as CustomResourceEvent<unknown>, context());
     payload = api.lambda.take(FUNCTION_ARN)?.payload;
   }
-  return { answer: responses[0], invocations, markers, seconds: Math.round((emulatorClock.now() - started) / 1000) };
+  return { answer: responses()[0], invocations, markers, seconds: Math.round((emulatorClock.now() - started) / 1000) };
 }
 
 const members = () => api.guardduty.multiAccount.members(ACCOUNT, REGION);
@@ -150,9 +136,9 @@ test('a continuation is confirmed again: once the resource is no longer in progr
   const e = sent(event('Create', GuardDutyMembersResource.type, { DetectorId: detectorId, Accounts: accounts }));
   api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, status: 'CREATE_FAILED' });
   const before = api.calls.length;
-  responses = [];
+  responder.answers.length = 0;
   await handler({ ...e, [CONTINUATION_KEY]: { Attempt: 1 } } as CustomResourceEvent<unknown>, context());
-  expect(responses).toEqual([]);
+  expect(responses()).toEqual([]);
   expect(api.calls.slice(before).map((c) => c.service)).not.toContain('guardduty');
 });
 
@@ -160,9 +146,9 @@ test.each([[0], [MAX_CONTINUATIONS + 1], ['1'], [1.5], [null]])('a continuation 
   const { detectorId, accounts } = await organization(3);
   const e = sent(event('Create', GuardDutyMembersResource.type, { DetectorId: detectorId, Accounts: accounts }));
   const before = api.calls.length;
-  responses = [];
+  responder.answers.length = 0;
   await handler({ ...e, [CONTINUATION_KEY]: { Attempt: attempt } } as CustomResourceEvent<unknown>, context());
-  expect(responses).toEqual([]);
+  expect(responses()).toEqual([]);
   expect(api.calls.length).toBe(before);
 });
 
@@ -184,14 +170,14 @@ test('a create that continued and then fails answers the set\'s own id, so the r
   api.setCallLatency(LATENCY_MS);
   // The first invocation runs out of time; its continuation is denied its first read of the members.
   const e = sent(event('Create', GuardDutyMembersResource.type, { DetectorId: detectorId, Accounts: accounts }, { logicalId: 'Workloads' }));
-  responses = [];
+  responder.answers.length = 0;
   await handler(e, context());
-  expect(responses).toEqual([]);
+  expect(responses()).toEqual([]);
   const made = members().length;
   expect(made).toBeGreaterThan(0);
   api.injectFault({ kind: 'access-denied', operation: 'GetMembers', service: 'guardduty', times: 1 });
   await handler(api.lambda.take(FUNCTION_ARN)!.payload as unknown as CustomResourceEvent<unknown>, context());
-  expect(responses[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: `${detectorId}:members:Workloads` });
+  expect(responses()[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: `${detectorId}:members:Workloads` });
   const rollback = await run(sent(event('Delete', GuardDutyMembersResource.type, e.ResourceProperties,
     { logicalId: 'Workloads', physicalResourceId: `${detectorId}:members:Workloads` })));
   expect(rollback.answer.Status).toBe('SUCCESS');
@@ -202,11 +188,11 @@ test('the last invocation an event may take answers FAILED instead of continuing
   const { detectorId, accounts } = await organization(SET_SIZE);
   api.setCallLatency(LATENCY_MS);
   const e = sent(event('Create', GuardDutyMembersResource.type, { DetectorId: detectorId, Accounts: accounts }));
-  responses = [];
+  responder.answers.length = 0;
   await handler({ ...e, [CONTINUATION_KEY]: { Attempt: MAX_CONTINUATIONS } } as CustomResourceEvent<unknown>, context());
   expect(api.lambda.queued).toEqual([]);
-  expect(responses[0].Status).toBe('FAILED');
-  expect(responses[0].Reason).toMatch(new RegExp(`in the last of the ${MAX_CONTINUATIONS + 1} invocations an event may take`));
+  expect(responses()[0].Status).toBe('FAILED');
+  expect(responses()[0].Reason).toMatch(new RegExp(`in the last of the ${MAX_CONTINUATIONS + 1} invocations an event may take`));
 });
 
 test('a lost answer of the continuation\'s Invoke queues the event twice: the first continuation answers, the second is refused with no call', async () => {
@@ -214,21 +200,21 @@ test('a lost answer of the continuation\'s Invoke queues the event twice: the fi
   api.setCallLatency(LATENCY_MS);
   api.injectFault({ kind: 'internal-error-after-commit', operation: 'Invoke', service: 'lambda', times: 1 });
   const e = sent(event('Create', GuardDutyMembersResource.type, { DetectorId: detectorId, Accounts: accounts }, { logicalId: 'Workloads' }));
-  responses = [];
+  responder.answers.length = 0;
   await handler(e, context());
   // The SDK retried the Invoke whose answer was lost: Lambda holds the event twice.
   expect(api.lambda.queued).toHaveLength(2);
   const [first, second] = [api.lambda.take(FUNCTION_ARN)!, api.lambda.take(FUNCTION_ARN)!];
   let payload: Record<string, unknown> | undefined = first.payload;
-  while (payload && responses.length === 0) {
+  while (payload && responses().length === 0) {
     await handler(payload as unknown as CustomResourceEvent<unknown>, context());
     payload = api.lambda.take(FUNCTION_ARN)?.payload;
   }
-  expect(responses[0]).toMatchObject({ Status: 'SUCCESS', Data: { MemberCount: String(SET_SIZE) } });
+  expect(responses()[0]).toMatchObject({ Status: 'SUCCESS', Data: { MemberCount: String(SET_SIZE) } });
   // CloudFormation has the resource CREATE_COMPLETE now: the duplicate is refused before any service call.
-  api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: responses[0].PhysicalResourceId, status: 'CREATE_COMPLETE' });
+  api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: responses()[0].PhysicalResourceId, status: 'CREATE_COMPLETE' });
   const before = api.calls.length;
   await handler(second.payload as unknown as CustomResourceEvent<unknown>, context());
-  expect(responses).toHaveLength(1);
+  expect(responses()).toHaveLength(1);
   expect(api.calls.slice(before).map((c) => c.service)).not.toContain('guardduty');
 });

@@ -1,7 +1,11 @@
 /** Custom resource events and a local API wired to the SDK's environment, for handler tests. */
 import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { useClock } from '../../lambda/shared/clock';
 import { CustomResourceEvent, RequestType } from '../../lambda/shared/custom-resource';
+import { STACK_ID_VARIABLE } from '../../lambda/shared/event-verification';
+import { TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
 import { emulatorClock, LocalApi } from '../../replay/src';
 
 export const ACCOUNT = '111111111111';
@@ -104,4 +108,50 @@ export function createTestOrganization(api: LocalApi): { workloadsOu: string; sa
 export function silenceHandlerLogs(): void {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
+}
+
+/** What the handler PUT at a response URL: the path and query, the content type, the parsed body. */
+export interface Answer {
+  readonly url?: string;
+  readonly contentType?: string;
+  readonly body: any;
+}
+
+/** CloudFormation's side of the entry point's tests: where the handler's answers arrive. */
+export interface Responder {
+  /** The answers received, in order (empty it between tests). */
+  readonly answers: Answer[];
+  /** `http://127.0.0.1:<port>`, allowed as a response origin by the test-only setting. */
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Start a stand-in for CloudFormation's response bucket and let the handler answer it (the
+ * test-only origin setting, as the replay's), with the function's own stack set as the provider
+ * sets it from `AWS::StackId`; `close()` undoes both.
+ */
+export async function startResponder(): Promise<Responder> {
+  const answers: Answer[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      answers.push({ url: req.url, contentType: req.headers['content-type'], body: JSON.parse(body) });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env[TEST_RESPONSE_ORIGIN_VARIABLE] = origin;
+  process.env[STACK_ID_VARIABLE] = STACK_ID;
+  return {
+    answers,
+    origin,
+    async close() {
+      delete process.env[TEST_RESPONSE_ORIGIN_VARIABLE];
+      delete process.env[STACK_ID_VARIABLE];
+      await new Promise((r) => server.close(r));
+    },
+  };
 }

@@ -3,14 +3,12 @@
  * (naming the resource and the API error), and before the function times out; it never logs
  * the ResponseURL or email addresses; and it acts only on events CloudFormation confirms.
  */
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { ACCOUNT as ACCOUNT_ID, event, STACK_ID, startLocalApi } from './events';
+import { ACCOUNT as ACCOUNT_ID, Answer, event, Responder, STACK_ID, startLocalApi, startResponder } from './events';
 import { handler } from '../../lambda/index';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent } from '../../lambda/shared/custom-resource';
 import { STACK_ID_VARIABLE } from '../../lambda/shared/event-verification';
 import { redact } from '../../lambda/shared/log';
-import { responseObjectKey, TEST_RESPONSE_ORIGIN_VARIABLE } from '../../lambda/shared/response-url';
+import { responseObjectKey } from '../../lambda/shared/response-url';
 import { LocalApi } from '../../replay/src';
 import { AdministratorAccountResource } from '../../src/private/resources/guardduty/administrator-account';
 import { DetectorResource } from '../../src/private/resources/guardduty/detector';
@@ -18,35 +16,22 @@ import { FilterResource } from '../../src/private/resources/guardduty/filter';
 import { OrganizationAdminAccountResource } from '../../src/private/resources/guardduty/organization-admin-account';
 
 let api: LocalApi;
-let responder: http.Server;
-let responses: any[];
+let responder: Responder;
+let responses: Answer[];
 let logged: string[];
 
 beforeAll(async () => {
   api = await startLocalApi();
-  responder = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      responses.push({ url: req.url, contentType: req.headers['content-type'], body: JSON.parse(body) });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => responder.listen(0, '127.0.0.1', r));
-  // The responder is allowed as the replay's is: by the test-only environment setting.
-  process.env[TEST_RESPONSE_ORIGIN_VARIABLE] = `http://127.0.0.1:${(responder.address() as AddressInfo).port}`;
-  // The function's own stack, as the provider sets it from AWS::StackId.
-  process.env[STACK_ID_VARIABLE] = STACK_ID;
+  responder = await startResponder();
+  responses = responder.answers;
 });
 afterAll(async () => {
-  delete process.env[TEST_RESPONSE_ORIGIN_VARIABLE];
-  delete process.env[STACK_ID_VARIABLE];
+  await responder.close();
   await api.stop();
-  await new Promise((r) => responder.close(r));
 });
 beforeEach(() => {
   api.reset();
-  responses = [];
+  responses.length = 0;
   logged = [];
   const capture = (line: string) => { logged.push(line); };
   jest.spyOn(console, 'log').mockImplementation(capture);
@@ -67,7 +52,7 @@ function withResponseUrl<E extends CustomResourceEvent<unknown>>(e: E): E {
 
 /** The request's own answer object, as CloudFormation names it (`<StackId>|<LogicalResourceId>|<RequestId>`). */
 function pinnedUrl(e: CustomResourceEvent<unknown>): string {
-  return `http://127.0.0.1:${(responder.address() as AddressInfo).port}/${encodeURIComponent(responseObjectKey(e)).replace(/%2F/g, '/')}`
+  return `${responder.origin}/${encodeURIComponent(responseObjectKey(e)).replace(/%2F/g, '/')}`
     + '?X-Amz-Signature=secret';
 }
 
@@ -253,7 +238,7 @@ describe('events CloudFormation does not confirm are refused: no service call, n
     expect(api.calls.map((c) => `${c.service}:${c.operation}`)).toEqual(['cloudformation:DescribeStackResource']);
     // Not left to the stack's timeout: FAILED, with why, to the request's own object.
     expect(responses).toHaveLength(1);
-    expect(decodeURIComponent(responses[0].url.split('?')[0])).toBe(`/${responseObjectKey(e)}`);
+    expect(decodeURIComponent(responses[0].url!.split('?')[0])).toBe(`/${responseObjectKey(e)}`);
     expect(responses[0].body).toMatchObject({ Status: 'FAILED', RequestId: e.RequestId, LogicalResourceId: e.LogicalResourceId });
     expect(responses[0].body.Reason).toMatch(/CloudFormation could not confirm the event, so nothing was done \(AccessDenied.*\); deploy again/);
   });
