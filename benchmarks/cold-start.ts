@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { responseObjectKey } from '../lambda/shared/response-url';
 import { startLocalApi, STACK_ID, ACCOUNT, REGION } from '../test/lambda/events';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 12);
@@ -83,13 +84,18 @@ async function main(): Promise<void> {
     NODE_PATH: path.join(ROOT, 'node_modules'),
   };
   const base = {
-    ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:bench`, ResponseURL: `${endpoint.origin}/answer`, StackId: STACK_ID,
-    LogicalResourceId: 'Detector', RequestType: 'Create',
+    ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:bench`, StackId: STACK_ID, LogicalResourceId: 'Detector', RequestType: 'Create',
+  };
+  // The answer goes to the request's own object, as CloudFormation names it (the handler refuses any other).
+  const request = () => {
+    const RequestId = `r${Math.random()}`;
+    const key = encodeURIComponent(responseObjectKey({ StackId: STACK_ID, LogicalResourceId: 'Detector', RequestId })).replace(/%2F/g, '/');
+    return { RequestId, ResponseURL: `${endpoint.origin}/${key}?X-Amz-Signature=bench` };
   };
   const cases = [
-    { name: 'this library', file: OURS, event: () => ({ ...base, RequestId: `r${Math.random()}`, ResourceType: 'Custom::GuardDutyDetector',
+    { name: 'this library', file: OURS, event: () => ({ ...base, ...request(), ResourceType: 'Custom::GuardDutyDetector',
       ResourceProperties: { ServiceToken: base.ServiceToken, Enable: 'true' } }) },
-    { name: 'AwsCustomResource', file: THEIRS, event: () => ({ ...base, RequestId: `r${Math.random()}`, ResourceType: 'Custom::AWS',
+    { name: 'AwsCustomResource', file: THEIRS, event: () => ({ ...base, ...request(), ResourceType: 'Custom::AWS',
       ResourceProperties: {
         ServiceToken: base.ServiceToken, InstallLatestAwsSdk: 'false',
         Create: JSON.stringify({ service: 'GuardDuty', action: 'CreateDetector', parameters: { Enable: true }, physicalResourceId: { id: 'detector' } }),
