@@ -20,7 +20,7 @@ import {
   CustomResourceResponse,
 } from './shared/custom-resource';
 import { failureReason } from './shared/errors';
-import { verifyEvent } from './shared/event-verification';
+import { Verification, verifyEvent } from './shared/event-verification';
 import { madePhysicalId, markAnswered, runInvocation, undoStoppedWork } from './shared/invocation';
 import { invitationTexts, log, redactEvent, redactText, withSecrets } from './shared/log';
 import { responseUrlProblem } from './shared/response-url';
@@ -65,7 +65,7 @@ async function handle(received: CustomResourceEvent<unknown>, context: LambdaCon
   const event = withoutContinuation(received);
   // Nor is an event CloudFormation is not sending now for this function's stack (see event-verification.ts).
   let unconfirmable: string | undefined;
-  const verification = await verifyEvent(event).catch((err: unknown) => {
+  const verification: Verification = await verifyEvent(event).catch((err: unknown) => {
     unconfirmable = `${(err as { name?: string }).name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`;
     return { refused: `CloudFormation could not confirm the event: ${unconfirmable}`, undoesCreate: false, rollback: false };
   });
@@ -125,7 +125,7 @@ async function handle(received: CustomResourceEvent<unknown>, context: LambdaCon
     clearTimeout(timer);
     markAnswered();
     return answer;
-  }, attempt, isContinuable(event) && context.invokedFunctionArn !== undefined);
+  }, attempt, isContinuable(event) && context.invokedFunctionArn !== undefined, verification.since);
   if (response === 'continued') {
     log.info('Continuing in a new invocation', { resource: label, continuation: attempt + 1 });
     return;
@@ -145,8 +145,9 @@ async function continueLater(event: CustomResourceEvent<unknown>, err: Continuat
     return `${err.message}: deploy again to continue`;
   }
   if (attempt >= MAX_CONTINUATIONS) {
-    return `${err.message} in the last of the ${MAX_CONTINUATIONS + 1} invocations an event may take; split the work `
-      + '(e.g. a member set into several MemberAccounts)';
+    // Only a member set's work grows with the user's input; other waits are on a service's status.
+    const advice = /Members?$/.test(event.ResourceType) ? '; split the work (e.g. a member set into several MemberAccounts)' : '';
+    return `${err.message} in the last of the ${MAX_CONTINUATIONS + 1} invocations an event may take${advice}`;
   }
   try {
     await continueInNewInvocation(event, attempt + 1, context.invokedFunctionArn);

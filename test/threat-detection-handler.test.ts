@@ -141,9 +141,10 @@ test('every custom resource, in an app with every construct and in the example, 
     const timeout = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler')?.Properties.Timeout;
     const custom = Object.entries<any>(template.Resources).filter(([, resource]) => resource.Type.startsWith('Custom::'));
     for (const [id, r] of custom) {
-      // Member resources (and lists' Deletes) continue in new invocations when one is not enough:
-      // CloudFormation's maximum, an hour.
-      const continuable = /^Custom::((GuardDuty|Detective)Members?|GuardDuty(IPSet|ThreatIntelSet|TrustedEntitySet|ThreatEntitySet))$/.test(r.Type);
+      // Member resources and the types that wait on a service (lists, delegations, invitations,
+      // verifications) continue in new invocations when one is not enough: CloudFormation's maximum, an hour.
+      const continuable = new RegExp('^Custom::((GuardDuty|Detective)Members?|(GuardDuty|Detective)OrganizationAdminAccount|DetectiveGraphMembership|'
+        + 'GuardDuty(IPSet|ThreatIntelSet|TrustedEntitySet|ThreatEntitySet|PublishingDestination|AdministratorAccount|MalwareProtectionPlanStatus))$').test(r.Type);
       expect([id, r.Properties.ServiceTimeout]).toEqual([id, continuable ? '3600' : '1200']);
       if (!continuable) expect(Number(r.Properties.ServiceTimeout)).toBe(Number(timeout) + 300);
       count++;

@@ -81,9 +81,9 @@ async function invitation(client: DetectiveClient, match: (i: MemberDetail) => b
 
 async function accept(client: DetectiveClient, props: GraphMembershipResourceProperties,
   waitMs: number): Promise<HandlerResult<GraphMembershipResourceAttributes>> {
-  const found = await eventually(() => invitation(client, matches(props)), { timeoutMs: waitMs, initialDelayMs: 1_000 });
   const administrator = props.AdministratorAccountId ?? props.GraphArn?.split(':')[4];
   const what = props.GraphArn ? `to behavior graph ${props.GraphArn}` : `from administrator ${administrator}`;
+  const found = await eventually(() => invitation(client, matches(props)), { timeoutMs: waitMs, initialDelayMs: 1_000, what: `an invitation ${what}` });
   if (!found?.GraphArn && waitMs !== INVITATION_WAIT_MS) {
     throw new HandlerError(`no membership and no invitation ${what} in this account and Region: the membership was removed outside `
       + `CloudFormation (by the administrator, or by this account), or never made. Only the administrator (${administrator}) can `

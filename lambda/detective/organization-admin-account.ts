@@ -98,6 +98,8 @@ async function waitUntil(client: DetectiveClient, accountId: string, present: bo
     },
     until: [present ? 'LISTED' : undefined],
     timeoutMs: ADMIN_WAIT_MS,
+    // Removing (a delete, a rollback's included) waits as long as Detective takes, across invocations.
+    whileContinuable: !present,
     initialDelayMs: 1_000,
   });
   return found;

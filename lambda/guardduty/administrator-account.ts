@@ -105,7 +105,7 @@ async function associate(client: GuardDutyClient, props: AdministratorAccountRes
     // A member added through the organization is associated without an invitation.
     const admin = await currentAdministrator(client, props.DetectorId);
     return admin?.AccountId === adminId ? { associated: true } : undefined;
-  }, { timeoutMs: waitMs, initialDelayMs: 1_000, maxDelayMs: 10_000 });
+  }, { timeoutMs: waitMs, initialDelayMs: 1_000, maxDelayMs: 10_000, what: `an invitation from administrator ${adminId}` });
 
   if (!found && waitMs === INVITATION_WAIT_MS) {
     throw new HandlerError(`no invitation from administrator ${adminId} arrived within ${INVITATION_WAIT_MS / 1000} s: `

@@ -221,7 +221,7 @@ async function findExistingDetector(client: GuardDutyClient): Promise<string> {
       found.push(...(page.DetectorIds ?? []));
     }
     return found.length > 0 ? found : undefined;
-  }, { timeoutMs: ADOPT_VISIBILITY_TIMEOUT_MS });
+  }, { timeoutMs: ADOPT_VISIBILITY_TIMEOUT_MS, what: 'the existing detector to be listed (ListDetectors)' });
   if (!ids) {
     throw new HandlerError('GuardDuty reports that a detector already exists, but ListDetectors returns none after '
       + `${ADOPT_VISIBILITY_TIMEOUT_MS / 1000} s; retry the deployment`);

@@ -24,10 +24,11 @@ import {
 } from '@aws-sdk/client-guardduty';
 import { ListApiName, ListKindDefinition, ListResourceAttributes, ListResourceProperties } from '../../src/private/resources/guardduty/list';
 import { guardDutyClient } from '../shared/clients';
+import { cleanUpUnlessContinuing } from '../shared/continuation';
 import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isBadRequest, isDetectorNotFound } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
-import { madeResource } from '../shared/invocation';
+import { isContinuation, madeResource } from '../shared/invocation';
 import { log } from '../shared/log';
 import { parseBoolean } from '../shared/props';
 import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
@@ -217,9 +218,9 @@ async function create(api: ListApi, client: GuardDutyClient, location: StackLoca
   try {
     await settle(api, client, settings, setId);
   } catch (err) {
-    // Leave nothing behind: the set exists but is unusable.
-    await deleteAndWait(api, client, settings.detectorId, setId).catch((deleteErr) =>
-      log.error(`Could not delete the ${api.kind} after its create failed`, { setId, error: String(deleteErr) }));
+    // Leave nothing behind: the set exists but is unusable (or, out of time, is left to the continuation).
+    await cleanUpUnlessContinuing(err, () => deleteAndWait(api, client, settings.detectorId, setId).catch((deleteErr) =>
+      log.error(`Could not delete the ${api.kind} after its create failed`, { setId, error: String(deleteErr) })));
     throw err;
   }
   return result(api, location, settings.detectorId, setId);
@@ -238,15 +239,34 @@ async function update(api: ListApi, client: GuardDutyClient, location: StackLoca
     log.warn(`The ${api.kind} no longer exists; creating it again`, { setId });
     return create(api, client, location, event);
   }
+  if (isContinuation() && await holdsSettings(api, client, settings, setId)) {
+    // An earlier invocation of this event wrote the settings, and GuardDuty is reading the list
+    // (or has read it): writing again would make it read the list again, and outlast this
+    // invocation again. The services' state, not the event, says the write is done.
+    log.info(`${api.kind} already holds the update; waiting for it to settle`, { setId });
+  } else {
+    await writeSettings(api, client, settings, setId);
+  }
+  await settle(api, client, settings, setId);
+  await syncTags(client, setArn(api, location, settings.detectorId, setId), old.Tags, event.ResourceProperties.Tags);
+  return result(api, location, settings.detectorId, setId);
+}
+
+/** Update* with the settings; a lost answer retried by the SDK is decided by the set's state. */
+async function writeSettings(api: ListApi, client: GuardDutyClient, settings: ListSettings, setId: string): Promise<void> {
   // A lost answer retried by the SDK is refused while the set is activating: the update took
   // effect when the set already has the name and location it sent.
   await writeThenConfirm(`Update${api.kind}`, () => api.update(client, setId, settings), async () => {
     const held = await api.describe(client, settings.detectorId, setId);
     return held.Name === settings.name && held.Location === settings.location;
   });
-  await settle(api, client, settings, setId);
-  await syncTags(client, setArn(api, location, settings.detectorId, setId), old.Tags, event.ResourceProperties.Tags);
-  return result(api, location, settings.detectorId, setId);
+}
+
+/** Whether the set holds the settings' name and location and is (being) activated or deactivated as they say. */
+async function holdsSettings(api: ListApi, client: GuardDutyClient, settings: ListSettings, setId: string): Promise<boolean> {
+  const held = await api.describe(client, settings.detectorId, setId);
+  const statuses: Array<ListStatus | undefined> = settings.activate ? ['ACTIVATING', 'ACTIVE'] : ['DEACTIVATING', 'INACTIVE'];
+  return held.Name === settings.name && held.Location === settings.location && statuses.includes(held.Status);
 }
 
 async function remove(api: ListApi, client: GuardDutyClient, event: ListEvent): Promise<Result> {

@@ -75,6 +75,8 @@ async function currentAdmin(client: GuardDutyClient): Promise<AdminAccount | und
 
 function waitUntil(client: GuardDutyClient, accountId: string, until: 'ENABLED' | undefined) {
   return waitForStatus<string>({
+    // Disabling (a delete, a rollback's included) waits as long as GuardDuty takes, across invocations.
+    whileContinuable: until === undefined,
     what: `GuardDuty delegated administrator ${accountId}`,
     read: async () => {
       const admin = await currentAdmin(client);
@@ -90,6 +92,8 @@ async function enable(client: GuardDutyClient, accountId: string, previous: stri
   const current = await currentAdmin(client);
   if (current?.AdminAccountId === accountId && current.AdminStatus === 'ENABLED') {
     log.info('Already the delegated administrator', { accountId });
+    // An event continued after the enable (or a retried one) still waits for the registration.
+    await waitForRegistration(accountId);
     return;
   }
   if (current && current.AdminAccountId !== accountId) {

@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-guardduty';
 import { PublishingDestinationResourceAttributes, PublishingDestinationResourceProperties } from '../../src/private/resources/guardduty/publishing-destination';
 import { guardDutyClient } from '../shared/clients';
+import { cleanUpUnlessContinuing } from '../shared/continuation';
 import { CustomResourceEvent, stackLocation, StackLocation } from '../shared/custom-resource';
 import { HandlerError, isBadRequest, isDetectorNotFound, isPublishingDestinationNotFound } from '../shared/errors';
 import { clientToken } from '../shared/idempotency';
@@ -67,8 +68,11 @@ async function create(client: GuardDutyClient, location: StackLocation, event: D
   try {
     await verify(client, props, destinationId);
   } catch (err) {
-    await client.send(new DeletePublishingDestinationCommand({ DetectorId: props.DetectorId, DestinationId: destinationId }))
-      .catch((deleteErr) => log.error('Could not delete the destination after its create failed', { destinationId, error: String(deleteErr) }));
+    // Leave nothing behind (or, out of time, leave the destination to the continuation).
+    await cleanUpUnlessContinuing(err, async () => {
+      await client.send(new DeletePublishingDestinationCommand({ DetectorId: props.DetectorId, DestinationId: destinationId }))
+        .catch((deleteErr) => log.error('Could not delete the destination after its create failed', { destinationId, error: String(deleteErr) }));
+    });
     throw err;
   }
   return result(location, props.DetectorId, destinationId);

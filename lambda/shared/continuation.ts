@@ -1,8 +1,10 @@
 /**
  * Work longer than one invocation: an event whose resource type and request are continuable (the
- * member resources, whose engine re-reads the members each time, and a list's Delete, which waits
- * out GuardDuty's reading of the list) and that runs out of time is not answered FAILED; the handler invokes its own function again, asynchronously, with the same event
- * and a continuation marker, and the next invocation runs the event again from the start.
+ * member resources, whose engine re-reads the members each time, and every type that waits on a
+ * service's status: lists, publishing destinations, delegated administrators, invitations, a
+ * Malware Protection plan's status; see each type's `continuable`) and that runs out of time is
+ * not answered FAILED; the handler invokes its own function again, asynchronously, with the same
+ * event and a continuation marker, and the next invocation runs the event again from the start.
  *
  * Why this mechanism (and not aws-cdk's provider framework with `isComplete`): the handler already
  * answers CloudFormation itself and confirms every event with it; the framework would add a Step
@@ -31,6 +33,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { MAX_ATTEMPTS } from './clients';
 import { CustomResourceEvent } from './custom-resource';
 import { HandlerError } from './errors';
+import { eventMayContinue, undoIfNotContinued } from './invocation';
 
 /** The key of the marker in a continued event. */
 export const CONTINUATION_KEY = 'CdkThreatDetectionContinuation';
@@ -49,6 +52,20 @@ export class ContinuationNeeded extends HandlerError {
     super(`the function ran out of time ${where}`);
     this.name = 'ContinuationNeeded';
   }
+}
+
+/**
+ * Clean up after a step of a create failed (delete the set or destination it made): at once, or,
+ * when the step only stopped to continue in a new invocation, not now but only if that
+ * continuation does not happen (see `undoIfNotContinued`). Cleaning up at once there would delete
+ * what the continuation goes on waiting for, and it would make it again from the start, forever.
+ */
+export async function cleanUpUnlessContinuing(err: unknown, cleanUp: () => Promise<void>): Promise<void> {
+  if (err instanceof ContinuationNeeded && eventMayContinue()) {
+    undoIfNotContinued(cleanUp);
+    return;
+  }
+  await cleanUp();
 }
 
 /** The invocation count an event carries: 0 for CloudFormation's own event, 1 to `MAX_CONTINUATIONS` for a continuation. */

@@ -53,7 +53,8 @@ const READ_INTERVAL_MS = 1_000;
 /** What CloudFormation shows of the event's resource and stack. */
 export interface StackView {
   /** The resource, or undefined when the stack has no such logical resource. */
-  readonly resource?: Pick<StackResourceDetail, 'ResourceType' | 'ResourceStatus' | 'PhysicalResourceId'>;
+  readonly resource?: Pick<StackResourceDetail, 'ResourceType' | 'ResourceStatus' | 'PhysicalResourceId'>
+  & Partial<Pick<StackResourceDetail, 'LastUpdatedTimestamp'>>;
   /** The stack's status (read only when the rule needs it). */
   readonly stackStatus?: string;
 }
@@ -109,6 +110,13 @@ export interface Verification {
   readonly undoesCreate: boolean;
   /** For a confirmed Update: it is a rollback (see `isRollback`). */
   readonly rollback: boolean;
+  /**
+   * For a confirmed Create or Update, or a Delete of the resource's own physical id: when
+   * CloudFormation put the resource in its `*_IN_PROGRESS` status (`LastUpdatedTimestamp`, ms
+   * since the epoch), i.e. when this event's work began, across all its invocations. From
+   * CloudFormation, never from the event, so a continuation cannot claim more time than it had.
+   */
+  readonly since?: number;
 }
 
 /**
@@ -127,10 +135,18 @@ export async function verifyEvent(event: CustomResourceEvent<unknown>,
   for (let read = 1; read <= READS; read++) {
     const view = await readView(event, client);
     problem = eventProblem(event, view);
-    if (!problem) return { undoesCreate: undoesCreate(event, view), rollback: isRollback(event, view) };
+    if (!problem) return { undoesCreate: undoesCreate(event, view), rollback: isRollback(event, view), since: inProgressSince(event, view) };
     if (read < READS) await clock().sleep(READ_INTERVAL_MS);
   }
   return { refused: problem, undoesCreate: false, rollback: false };
+}
+
+/** When the resource entered the status the event was confirmed by (see `Verification.since`). */
+function inProgressSince(event: CustomResourceEvent<unknown>, view: StackView): number | undefined {
+  const resource = view.resource;
+  if (!resource?.LastUpdatedTimestamp || !resource.ResourceStatus?.endsWith('_IN_PROGRESS')) return undefined;
+  if (event.RequestType !== 'Create' && resource.PhysicalResourceId !== event.PhysicalResourceId) return undefined;
+  return resource.LastUpdatedTimestamp.getTime();
 }
 
 async function readView(event: CustomResourceEvent<unknown>, client: CloudFormationClient): Promise<StackView> {

@@ -38,6 +38,8 @@ interface InvocationState {
   readonly continuable: boolean;
   /** What to undo if the event, out of time, cannot continue after all (set by the work that stopped). */
   undo?: () => Promise<void>;
+  /** When the event's work began, as CloudFormation says (see event-verification.ts `since`); undefined when it does not say. */
+  readonly since?: number;
 }
 
 const invocations = new AsyncLocalStorage<InvocationState>();
@@ -53,8 +55,19 @@ function current(): InvocationState {
  * Run `work` as one invocation with its work deadline (ms since the epoch, on the handler's clock):
  * everything it starts, including timers and work it abandons, sees this invocation's state.
  */
-export function runInvocation<T>(workDeadline: number, work: () => T, attempt = 0, continuable = false): T {
-  return invocations.run({ deadline: workDeadline, answered: false, attempt, continuable }, work);
+export function runInvocation<T>(workDeadline: number, work: () => T, attempt = 0, continuable = false, since?: number): T {
+  return invocations.run({ deadline: workDeadline, answered: false, attempt, continuable, since }, work);
+}
+
+/**
+ * When the running event's work began, across its invocations (ms since the epoch, from
+ * CloudFormation's resource status); `fallback` when CloudFormation did not say or outside an
+ * invocation. A wait that is the whole of its event's work (a plan's status) counts its bound
+ * from here, so a continuation waits only what is left of it.
+ */
+export function eventStartedAt(fallback: number): number {
+  const since = current().since;
+  return since !== undefined && since <= fallback ? since : fallback;
 }
 
 /** Whether the running event may continue in a new invocation when this one's time is over. */

@@ -20,16 +20,19 @@ export interface PollOptions {
   readonly minDelayMs?: number;
   /** The longest delay between reads. @default 5000 */
   readonly maxDelayMs?: number;
+  /** When the wait began, if before now (a wait continued from an earlier invocation, see `eventStartedAt`). @default now */
+  readonly startedAt?: number;
 }
 
 /** A wait's clock: started on construction, asked for each next delay. */
 export class PollClock {
-  private readonly started = clock().now();
+  private readonly started: number;
   private readonly deadline: number;
   /** Whether the invocation's work deadline, not this wait's own, ends it. */
   public readonly endsWithInvocation: boolean;
 
   constructor(private readonly options: PollOptions) {
+    this.started = Math.min(options.startedAt ?? Number.POSITIVE_INFINITY, clock().now());
     const own = this.started + options.timeoutMs;
     this.endsWithInvocation = invocationDeadline() < own;
     this.deadline = Math.min(own, invocationDeadline());

@@ -2,6 +2,7 @@
  * Bounded retries for the service's eventual consistency (a write not yet visible to a read).
  * Throttling and 5xx are retried by the SDK itself; this is for answers that are valid but stale.
  */
+import { ContinuationNeeded } from './continuation';
 import { log } from './log';
 import { PollClock } from './poll';
 
@@ -11,18 +12,29 @@ export interface EventuallyOptions {
   /** The shortest delay between attempts (see `PollClock`). */
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
+  /**
+   * What is awaited, for the message when the invocation's time, not the wait's own, ends it: the
+   * wait then throws `ContinuationNeeded` (the event continues in a new invocation where its type
+   * allows, see continuation.ts) instead of answering `undefined` as if the time were up.
+   */
+  readonly what?: string;
 }
 
 /**
  * Call `attempt` until it returns a value other than `undefined`, or the time is up (then
- * `undefined`).
+ * `undefined`). When the invocation's work deadline comes before the wait's own end, it throws
+ * `ContinuationNeeded` instead: the time the wait was given has not been waited.
  */
 export async function eventually<T>(attempt: () => Promise<T | undefined>, options: EventuallyOptions): Promise<T | undefined> {
   const clock = new PollClock({ timeoutMs: options.timeoutMs, minDelayMs: options.initialDelayMs, maxDelayMs: options.maxDelayMs });
   for (;;) {
     const value = await attempt();
     if (value !== undefined) return value;
-    if (!await clock.sleep()) return undefined;
+    if (await clock.sleep()) continue;
+    if (clock.endsWithInvocation) {
+      throw new ContinuationNeeded(`while waiting ${Math.round(clock.elapsedMs / 1000)} s for ${options.what ?? 'a change to become visible'}`);
+    }
+    return undefined;
   }
 }
 

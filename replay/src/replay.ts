@@ -79,6 +79,11 @@ export interface ReplayEvent {
    * time and continued in new ones (asynchronous invocations the handler queued with Lambda).
    */
   readonly invocations: number;
+  /**
+   * Whether Lambda stopped an invocation of the event at the function's timeout: the handler is
+   * meant to answer (or continue) before it, so any work still running then was abandoned.
+   */
+  readonly timedOut: boolean;
 }
 
 /** The status CloudFormation leaves a stack in after a failed deployment or deletion. */
@@ -582,6 +587,7 @@ export class CloudFormationReplay {
       durationMs: Date.now() - started,
       coldStart: outcome.coldStart,
       invocations: outcome.invocations ?? 1,
+      timedOut: outcome.timedOut,
       waitedMs: outcome.waitedMs,
       stack: stackName,
       requestType,
@@ -639,7 +645,7 @@ export class CloudFormationReplay {
       const continued = await run(next.payload);
       outcome = {
         coldStart: outcome.coldStart,
-        timedOut: continued.timedOut,
+        timedOut: outcome.timedOut || continued.timedOut,
         waitedMs: outcome.waitedMs + continued.waitedMs,
         output: `${outcome.output}${continued.output}`,
         invocations: (outcome.invocations ?? 1) + 1,

@@ -82,6 +82,8 @@ test('a member set whose members take longer than an invocation continues in new
   expect(api.guardduty.multiAccount.members(SECURITY, REGION)).toEqual([]);
   // The grant was the only statement allowing those calls (the detector's own statements are for
   // paths this stack does not take: it adopted the detector delegation made).
-  expect(unneededStatements(api, [dir]).map((s) => s.statement)).not.toContainEqual(expect.stringMatching(/ContinueInNewInvocation$/));
-  expect(unneededStatements(api, [dir]).filter((s) => s.actions.includes('lambda:InvokeFunction'))).toEqual([]);
+  // (The Management stack's grant, for its delegation's waits, was not needed: they fit in one invocation.)
+  const security = unneededStatements(api, [dir]).filter((s) => s.stack === 'Security');
+  expect(security.map((s) => s.statement)).not.toContainEqual(expect.stringMatching(/ContinueInNewInvocation$/));
+  expect(security.filter((s) => s.actions.includes('lambda:InvokeFunction'))).toEqual([]);
 });

@@ -175,7 +175,8 @@ test('swapping the Detective administrator deregisters the old one, which needs 
   await replay.deploy(second, 'Management');
   expect(api.detective.organizationAdministrator(REGION)).toBe(AUDIT);
   expect([...api.organization.delegatedAdministrators.get('detective.amazonaws.com') ?? []]).toEqual([AUDIT]);
-  expect(unneededStatements(api, [first, second])).toEqual([]);
+  // Every statement was needed but the grant to continue in a new invocation: nothing here outlasts one.
+  expect(unneededStatements(api, [first, second]).filter((s) => !s.statement.endsWith('/ContinueInNewInvocation'))).toEqual([]);
 
   await fresh();
   setUp();

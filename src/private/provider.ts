@@ -58,8 +58,10 @@ export const SERVICE_TIMEOUT = Duration.minutes(20);
 
 /**
  * `ServiceTimeout` of a resource whose events continue in new invocations when one invocation's
- * time runs out (member sets, see lambda/shared/continuation.ts): CloudFormation's maximum, one
- * hour, four invocations of the handler's timeout. An event still running then fails the resource.
+ * time runs out (member sets, lists, delegations, invitations, a publishing destination's and a
+ * Malware Protection plan's verification, see lambda/shared/continuation.ts): CloudFormation's
+ * maximum, one hour, four invocations of the handler's timeout. An event still running then fails
+ * the resource.
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
  */

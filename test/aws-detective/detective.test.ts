@@ -150,8 +150,8 @@ describe('members', () => {
     new detective.GraphMembership(stack, 'ByAdministrator', { administratorAccountId: '555555555555' });
     expect(membership.graphArn).toBe(GRAPH_ARN);
     const [[, byGraph], [, byAdministrator]] = resources(stack, 'Custom::DetectiveGraphMembership');
-    expect(byGraph.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '1200', GraphArn: GRAPH_ARN });
-    expect(byAdministrator.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '1200', AdministratorAccountId: '555555555555' });
+    expect(byGraph.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '3600', GraphArn: GRAPH_ARN });
+    expect(byAdministrator.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '3600', AdministratorAccountId: '555555555555' });
     const statement = statements(stack).find((s: any) => s.Sid === 'DetectiveMembership');
     expect(statement.Action).toEqual(['detective:AcceptInvitation', 'detective:DisassociateMembership']);
     // Given only the graph's ARN (a token or not), any administrator's graph in this Region; given
@@ -176,7 +176,7 @@ describe('OrganizationAdminAccount', () => {
     const { stack } = setup('111111111111');
     const admin = new detective.OrganizationAdminAccount(stack, 'Admin', { administratorAccountId: '222222222222' });
     const [[logicalId, resource]] = resources(stack, 'Custom::DetectiveOrganizationAdminAccount');
-    expect(resource.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '1200', AdminAccountId: '222222222222' });
+    expect(resource.Properties).toEqual({ ServiceToken: expect.anything(), ServiceTimeout: '3600', AdminAccountId: '222222222222' });
     expect(resource.DeletionPolicy).toBe('Retain');
     expect(stack.resolve(admin.graphArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'GraphArn'] });
     const bySid = Object.fromEntries(statements(stack).map((s: any) => [s.Sid, s]));

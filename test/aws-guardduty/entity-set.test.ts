@@ -95,9 +95,10 @@ test('the grants naming the app\'s bucket and key are in their own policy, which
   const policies = template.findResources('AWS::IAM::ManagedPolicy');
   const reads = Object.entries<any>(policies).filter(([, p]) => JSON.stringify(p).includes('GuardDutyEntityListObjects'));
   expect(reads.map(([id]) => id)).toEqual([expect.stringMatching(/^CdkThreatDetectionProviderResourceReads/)]);
-  // (beside the set's grant to continue its Delete in a new invocation, on the function itself)
+  // (beside the grant to continue in a new invocation, on the function itself, which the
+  // destination's and the set's waits share)
   expect(reads[0][1].Properties.PolicyDocument.Statement.map((st: any) => st.Sid))
-    .toEqual(['GuardDutyEntityListObjects', 'GuardDutyEntityListKeys', 'ContinueInNewInvocation']);
+    .toEqual(['ContinueInNewInvocation', 'GuardDutyEntityListObjects', 'GuardDutyEntityListKeys']);
   const [setId, set] = Object.entries<any>(template.findResources('Custom::GuardDutyThreatEntitySet'))[0];
   expect(set.DependsOn).toContain(reads[0][0]);
   const [, fn] = Object.entries<any>(template.findResources('AWS::Lambda::Function'))[0];

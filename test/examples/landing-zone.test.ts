@@ -203,8 +203,9 @@ describe('replayed lifecycle', () => {
     // paths the example does not take: replay/test/permissions.test.ts replays the first; DeleteDetector in the
     // stacks that adopt their detector is the default removal policy's (RETAIN_ON_UPDATE_OR_DELETE):
     // a failed first deployment deletes a detector its create made (replay/test/replay.test.ts),
-    // which the adopting stacks cannot know at synth they will not do. And the member sets' grant to
-    // continue in a new invocation, for work longer than one (replay/test/continuation.test.ts).
+    // which the adopting stacks cannot know at synth they will not do. And the grant to continue in a
+    // new invocation, in every stack with a member set or a wait on a service, for work longer than
+    // one (replay/test/continuation.test.ts, and test/sweeps/cut-waits.sweep.ts for the example's).
     const coveredElsewhere = [
       'SecurityAccountThreatDetection|CdkThreatDetectionProviderPermissions31E003AC/GuardDutyFilterList',
       'SecurityAccountThreatDetection|CdkThreatDetectionProviderPermissions31E003AC/GuardDutyDetectorDelete',
@@ -214,7 +215,8 @@ describe('replayed lifecycle', () => {
     const unneeded = unneededStatements(api, [initial.dir, updated.dir]).map((r) => `${r.stack}|${r.statement}`);
     expect(unneeded.filter((s) => !continuation.test(s)).sort()).toEqual(coveredElsewhere.sort());
     expect(unneeded.filter((s) => continuation.test(s)).map((s) => s.split('|')[0]).sort())
-      .toEqual(['SecurityAccountThreatDetection', 'SecurityAccountThreatDetection', 'VendedAccountMembership']);
+      .toEqual(['ManagementAccountThreatDetection', 'SecurityAccountThreatDetection', 'SecurityAccountThreatDetection',
+        'VendedAccountMembership', 'VendedAccountThreatDetection']);
   }, replayTimeout(56));
 
   test('a failed update rolls back to the old properties', async () => {

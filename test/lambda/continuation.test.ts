@@ -5,6 +5,7 @@
  * with CloudFormation again and re-reading the members, until it answers; every call takes its
  * time on the emulator's clock (`setCallLatency`), so the invocations end as they would in Lambda.
  */
+import { CreateMalwareProtectionPlanCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { ACCOUNT, actAs, createTestOrganization, event, ORGANIZATION, REGION, Responder, startLocalApi, startResponder } from './events';
 import { dispatch } from '../../lambda/dispatch';
 import { handler } from '../../lambda/index';
@@ -12,6 +13,7 @@ import { CONTINUATION_KEY, MAX_CONTINUATIONS } from '../../lambda/shared/continu
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent } from '../../lambda/shared/custom-resource';
 import { responseObjectKey } from '../../lambda/shared/response-url';
 import { emulatorClock, LocalApi } from '../../replay/src';
+import { MalwareProtectionPlanStatusResource } from '../../src/private/resources/guardduty/malware-protection-plan-status';
 import { GuardDutyMembersProperties, GuardDutyMembersResource } from '../../src/private/resources/guardduty/members';
 import { OrganizationAdminAccountResource } from '../../src/private/resources/guardduty/organization-admin-account';
 
@@ -217,4 +219,44 @@ test('a lost answer of the continuation\'s Invoke queues the event twice: the fi
   await handler(second.payload as unknown as CustomResourceEvent<unknown>, context());
   expect(responses()).toHaveLength(1);
   expect(api.calls.slice(before).map((c) => c.service)).not.toContain('guardduty');
+});
+
+describe('a wait on a Malware Protection plan is counted from when CloudFormation started the event, across invocations', () => {
+  /** A plan as CloudFormation's L1 makes it, then held in WARNING for `warningMs` (for ever when undefined). */
+  async function planInWarning(warningMs?: number): Promise<string> {
+    await organization(0);
+    const out = await new GuardDutyClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(ACCOUNT) }).send(
+      new CreateMalwareProtectionPlanCommand({
+        Role: `arn:aws:iam::${ACCOUNT}:role/ScanRole`,
+        ProtectedResource: { S3Bucket: { BucketName: `uploads-${Math.round(emulatorClock.now())}` } },
+      }));
+    api.guardduty.malwareProtection.setStatus(ACCOUNT, REGION, out.MalwareProtectionPlanId!, 'WARNING',
+      [{ Code: 'VALIDATING', Message: 'checking the bucket' }], warningMs);
+    return out.MalwareProtectionPlanId!;
+  }
+  const statusEvent = (id: string, waitSeconds: number) => sent(event('Create', MalwareProtectionPlanStatusResource.type, {
+    MalwareProtectionPlanId: id,
+    Role: `arn:aws:iam::${ACCOUNT}:role/ScanRole`,
+    BucketName: 'b',
+    ObjectPrefixes: [],
+    Tagging: 'DISABLED',
+    WaitSeconds: String(waitSeconds),
+  }, { logicalId: 'ScanStatus' }));
+
+  test('a plan in WARNING for longer than an invocation is waited for in the next ones until ACTIVE', async () => {
+    const id = await planInWarning(5 * 60_000);
+    const status = await run(statusEvent(id, 600));
+    expect(status.answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id, Data: { Status: 'ACTIVE' } });
+    expect(status.invocations).toBeGreaterThan(1);
+  });
+
+  test('a plan still in WARNING fails with its reasons once the wait has run out from the event\'s start, not from each invocation\'s', async () => {
+    const id = await planInWarning();
+    const status = await run(statusEvent(id, 300));
+    expect(status.answer.Status).toBe('FAILED');
+    expect(status.answer.Reason).toMatch(new RegExp(`Malware Protection plan ${id} is still WARNING after 300 s, expected ACTIVE: VALIDATING: checking the bucket$`));
+    // 300 s from the event's start: three invocations (120 s of work each), not five.
+    expect(status.invocations).toBe(3);
+    expect(status.seconds).toBeLessThan(300 + TIMEOUT_MS / 1000);
+  });
 });

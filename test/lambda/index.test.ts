@@ -5,6 +5,7 @@
  */
 import { ACCOUNT as ACCOUNT_ID, Answer, event, Responder, STACK_ID, startLocalApi, startResponder } from './events';
 import { handler } from '../../lambda/index';
+import { CONTINUATION_KEY, MAX_CONTINUATIONS } from '../../lambda/shared/continuation';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent } from '../../lambda/shared/custom-resource';
 import { STACK_ID_VARIABLE } from '../../lambda/shared/event-verification';
 import { redact } from '../../lambda/shared/log';
@@ -318,16 +319,41 @@ describe('a create out of time answers with what it made, so the rollback remove
     expect(sets().filter((s) => s.status !== 'DELETED')).toEqual([]);
   });
 
+  test('a create whose set activates for longer than an invocation continues in new ones until it is ACTIVE: one set, made once', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const functionArn = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:handler`;
+    api.lambda.registerFunction(functionArn);
+    // GuardDuty takes 4 minutes to read the list: more than one invocation's work time here (140 s less the kept 80 s).
+    api.setSettleTime(4 * 60_000);
+    let payload: unknown = withResponseUrl(event('Create', 'Custom::GuardDutyIPSet', props(detectorId), { logicalId: 'Trusted' }));
+    let invocations = 0;
+    while (payload && responses.length === 0) {
+      invocations++;
+      await handler(payload as CustomResourceEvent<unknown>, { ...context(20_000 + 60_000 + 60_000), invokedFunctionArn: functionArn });
+      payload = api.lambda.take(functionArn)?.payload;
+    }
+    expect(invocations).toBeGreaterThan(1);
+    expect(responses[0].body.Status).toBe('SUCCESS');
+    // Every invocation sent the same client token: GuardDuty answered the set the first one made.
+    const tokens = api.callsOf('CreateIPSet').map((c) => c.input.clientToken);
+    expect(tokens).toHaveLength(invocations);
+    expect(new Set(tokens).size).toBe(1);
+    const held = [...api.guardduty.detector(ACCOUNT_ID, 'us-east-1', detectorId)!.ipSets.values()];
+    expect(held.map((s) => [s.status, `${detectorId}:${s.id}`])).toEqual([['ACTIVE', responses[0].body.PhysicalResourceId]]);
+  });
+
   test('a rollback Delete that outlasts its invocation (the set still activating) continues in new ones until the set is deleted', async () => {
     const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
     const functionArn = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:handler`;
     api.lambda.registerFunction(functionArn);
     // GuardDuty takes 20 minutes to read the list, and as long to delete it: more than one invocation's work time.
     api.setSettleTime(20 * 60_000);
+    // The create's last allowed invocation runs out of time: it answers FAILED with the set it made.
     const e = withResponseUrl(event('Create', 'Custom::GuardDutyIPSet', props(detectorId), { logicalId: 'Trusted' }));
-    await handler(e, { ...context(20_000 + 60_000 + 5_000), invokedFunctionArn: functionArn });
+    await handler({ ...e, [CONTINUATION_KEY]: { Attempt: MAX_CONTINUATIONS } } as CustomResourceEvent<unknown>,
+      { ...context(20_000 + 60_000 + 5_000), invokedFunctionArn: functionArn });
     expect(responses[0].body.Status).toBe('FAILED');
-    // A create does not continue: nothing was queued.
+    expect(responses[0].body.Reason).toMatch(/in the last of the 5 invocations an event may take/);
     expect(api.lambda.queued).toEqual([]);
 
     const rollback = withResponseUrl(event('Delete', 'Custom::GuardDutyIPSet', props(detectorId),

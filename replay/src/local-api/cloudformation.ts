@@ -14,6 +14,7 @@
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
  */
 import { randomUUID } from 'node:crypto';
+import { now as emulatorNow } from './clock';
 import type { WireResponse } from './model';
 
 /** A resource as CloudFormation describes it. */
@@ -60,7 +61,9 @@ export class CloudFormationState {
   public setResource(stackId: string, logicalId: string, resource: StackResourceState): void {
     const stack = this.stacks.get(stackId);
     if (!stack) throw new Error(`local API: no stack ${stackId}; setStack first`);
-    stack.resources.set(logicalId, { ...resource, updatedAt: new Date() });
+    // On the emulator's clock, which the handler's waits run on: LastUpdatedTimestamp tells a
+    // continued event when its work began.
+    stack.resources.set(logicalId, { ...resource, updatedAt: new Date(emulatorNow()) });
   }
 
   /** Forget a logical resource (deleted, or removed from the template). */

@@ -27,5 +27,9 @@ export interface GraphMembershipResourceAttributes {
 
 /** `Custom::DetectiveGraphMembership`. */
 export const GraphMembershipResource = defineResourceType<GraphMembershipResourceProperties, GraphMembershipResourceAttributes>({
-  type: 'Custom::DetectiveGraphMembership', label: 'GraphMembership', noun: 'a graph membership',
+  type: 'Custom::DetectiveGraphMembership',
+  label: 'GraphMembership',
+  noun: 'a graph membership',
+  // Create and update wait for the invitation and for ENABLED; a re-run reads the invitation's status first.
+  continuable: ['Create', 'Update'],
 });

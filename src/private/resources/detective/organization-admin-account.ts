@@ -22,5 +22,9 @@ export interface DetectiveOrganizationAdminAccountResourceAttributes {
 /** `Custom::DetectiveOrganizationAdminAccount`. */
 export const DetectiveOrganizationAdminAccountResource = defineResourceType<DetectiveOrganizationAdminAccountResourceProperties,
   DetectiveOrganizationAdminAccountResourceAttributes>({
-  type: 'Custom::DetectiveOrganizationAdminAccount', label: 'Detective OrganizationAdminAccount', noun: 'a delegated administrator',
+  type: 'Custom::DetectiveOrganizationAdminAccount',
+  label: 'Detective OrganizationAdminAccount',
+  noun: 'a delegated administrator',
+  // Each request waits for Detective to list (or drop) the administrator; a re-run reads it first.
+  continuable: ['Create', 'Update', 'Delete'],
 });

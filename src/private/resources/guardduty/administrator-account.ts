@@ -26,5 +26,9 @@ export interface AdministratorAccountResourceAttributes {
 /** `Custom::GuardDutyAdministratorAccount`. */
 export const AdministratorAccountResource = defineResourceType<AdministratorAccountResourceProperties,
   AdministratorAccountResourceAttributes>({
-  type: 'Custom::GuardDutyAdministratorAccount', label: 'AdministratorAccount', noun: 'an administrator association',
+  type: 'Custom::GuardDutyAdministratorAccount',
+  label: 'AdministratorAccount',
+  noun: 'an administrator association',
+  // Create and update wait for the invitation; a re-run reads the association first.
+  continuable: ['Create', 'Update'],
 });

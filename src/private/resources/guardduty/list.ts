@@ -18,11 +18,13 @@ import { BooleanString } from '../../contracts';
 import { defineResourceType, ResourceTypeDefinition } from '../../resource-definition';
 
 /**
- * A list's Delete continues in a new invocation when a set still ACTIVATING (GuardDuty reading the
- * list) outlasts the invocation: running it again waits on, then deletes (a rollback's Delete
- * included, which would otherwise fail and leave the set behind).
+ * Every request of a list continues in a new invocation when GuardDuty's reading of the list
+ * (ACTIVATING) outlasts the invocation: running it again is safe, because a create's client token
+ * (the event's stack, logical id and request id) returns the set the first invocation made, an
+ * update waits out the transition and writes the same settings, and a delete (a rollback's
+ * included, which would otherwise fail and leave the set behind) waits on, then deletes.
  */
-const LIST_CONTINUABLE = ['Delete'] as const;
+const LIST_CONTINUABLE = ['Create', 'Update', 'Delete'] as const;
 
 /**
  * Properties of the list resource types (the same for the four kinds).

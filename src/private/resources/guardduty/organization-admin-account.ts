@@ -24,5 +24,9 @@ export interface OrganizationAdminAccountResourceAttributes {
 /** `Custom::GuardDutyOrganizationAdminAccount`. */
 export const OrganizationAdminAccountResource = defineResourceType<OrganizationAdminAccountResourceProperties,
   OrganizationAdminAccountResourceAttributes>({
-  type: 'Custom::GuardDutyOrganizationAdminAccount', label: 'OrganizationAdminAccount', noun: 'a delegated administrator',
+  type: 'Custom::GuardDutyOrganizationAdminAccount',
+  label: 'OrganizationAdminAccount',
+  noun: 'a delegated administrator',
+  // Each request waits for GuardDuty (ENABLED, gone) and AWS Organizations' registration; a re-run reads both first.
+  continuable: ['Create', 'Update', 'Delete'],
 });

@@ -29,5 +29,9 @@ export interface PublishingDestinationResourceAttributes {
 /** `Custom::GuardDutyPublishingDestination`. */
 export const PublishingDestinationResource = defineResourceType<PublishingDestinationResourceProperties,
   PublishingDestinationResourceAttributes>({
-  type: 'Custom::GuardDutyPublishingDestination', label: 'PublishingDestination', noun: 'a publishing destination',
+  type: 'Custom::GuardDutyPublishingDestination',
+  label: 'PublishingDestination',
+  noun: 'a publishing destination',
+  // Create and update wait for GuardDuty to verify the destination (re-run safely: the create's client token returns the same destination).
+  continuable: ['Create', 'Update'],
 });
