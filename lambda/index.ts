@@ -105,7 +105,8 @@ async function handle(received: CustomResourceEvent<unknown>, context: LambdaCon
         resolve(failedResponse(event, `${label}: the handler did not finish within the function timeout; check its log`, madePhysicalId()));
       }, Math.max(answerBy - Date.now(), 0));
     });
-    const completed = dispatch(event, { undoesCreate: verification.undoesCreate, rollback: verification.rollback }).then(
+    const { undoesCreate, rollback, replaced } = verification;
+    const completed = dispatch(event, { undoesCreate, rollback, replaced }).then(
       (result): CustomResourceResponse | 'continued' => successResponse(event, result),
       async (err): Promise<CustomResourceResponse | 'continued'> => {
         if (err instanceof ContinuationNeeded) {

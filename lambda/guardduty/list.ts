@@ -30,8 +30,9 @@ import { HandlerError, isBadRequest, isDetectorNotFound } from '../shared/errors
 import { clientToken } from '../shared/idempotency';
 import { isContinuation, madeResource } from '../shared/invocation';
 import { log } from '../shared/log';
+import { createdBy, withCreatorMark } from '../shared/ownership';
 import { parseBoolean } from '../shared/props';
-import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
+import { DeleteContext, HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { writeThenConfirm } from '../shared/retry';
 import { syncTags, tagsOrUndefined } from '../shared/tags';
 import { waitForStatus } from '../shared/waiters';
@@ -98,6 +99,7 @@ interface ListDescription {
   readonly Name?: string;
   readonly Location?: string;
   readonly Status?: ListStatus;
+  readonly Tags?: Record<string, string>;
   /** "The error details when the status is shown as ERROR" (entity lists only). */
   readonly ErrorDetails?: string;
 }
@@ -199,7 +201,7 @@ export function listHandler(kind: ListKindDefinition): ResourceHandler<ListResou
   return {
     create: (event) => create(api, guardDutyClient(), stackLocation(event.StackId), event),
     update: (event) => update(api, guardDutyClient(), stackLocation(event.StackId), event),
-    delete: (event) => remove(api, guardDutyClient(), event),
+    delete: (event, context) => remove(api, guardDutyClient(), event, context),
   };
 }
 
@@ -207,7 +209,8 @@ async function create(api: ListApi, client: GuardDutyClient, location: StackLoca
   const settings = parseSettings(event.ResourceProperties);
   let setId: string;
   try {
-    setId = await api.create(client, settings, clientToken(event), tagsOrUndefined(event.ResourceProperties.Tags));
+    // With this resource's ownership record: a cleanup's Delete removes only a set that carries it.
+    setId = await api.create(client, settings, clientToken(event), withCreatorMark(tagsOrUndefined(event.ResourceProperties.Tags), event));
   } catch (err) {
     throw await explainCreateFailure(api, client, settings, err);
   }
@@ -269,9 +272,10 @@ async function holdsSettings(api: ListApi, client: GuardDutyClient, settings: Li
   return held.Name === settings.name && held.Location === settings.location && statuses.includes(held.Status);
 }
 
-async function remove(api: ListApi, client: GuardDutyClient, event: ListEvent): Promise<Result> {
+async function remove(api: ListApi, client: GuardDutyClient, event: ListEvent, context?: DeleteContext): Promise<Result> {
   const physicalResourceId = event.PhysicalResourceId!;
   const { detectorId, setId } = parsePhysicalId(physicalResourceId);
+  if (context?.replaced && !await carriesCreatorMark(api, client, detectorId, setId, event)) return { physicalResourceId };
   await deleteAndWait(api, client, detectorId, setId);
   return { physicalResourceId };
 }
@@ -297,6 +301,25 @@ async function deleteAndWait(api: ListApi, client: GuardDutyClient, detectorId: 
     whileContinuable: true,
   });
   log.info(`Deleted ${api.kind}`, { detectorId, setId });
+}
+
+/**
+ * Whether a set named by a cleanup's Delete (a physical id the resource no longer has) carries this
+ * resource's ownership record. One that does not (another stack's, one made outside CloudFormation,
+ * or one this resource made before the record existed) is kept, and said in the log; one already
+ * gone needs nothing.
+ */
+async function carriesCreatorMark(api: ListApi, client: GuardDutyClient, detectorId: string, setId: string, event: ListEvent): Promise<boolean> {
+  let held: ListDescription;
+  try {
+    held = await api.describe(client, detectorId, setId);
+  } catch (err) {
+    if (isBadRequest(err) && await isGone(api, client, detectorId, setId)) return false;
+    throw err;
+  }
+  if (createdBy(held.Tags, event)) return true;
+  log.warn(`Keeping the ${api.kind}: it does not carry this resource's ownership record`, { detectorId, setId });
+  return false;
 }
 
 /** Wait until the set is ACTIVE, or INACTIVE when not activated; ERROR fails, with GuardDuty's details when it gives them. */

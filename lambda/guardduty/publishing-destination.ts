@@ -26,7 +26,8 @@ import { HandlerError, isBadRequest, isDetectorNotFound, isPublishingDestination
 import { clientToken } from '../shared/idempotency';
 import { madeResource } from '../shared/invocation';
 import { log } from '../shared/log';
-import { HandlerResult, ResourceHandler } from '../shared/resource-handler';
+import { createdBy, withCreatorMark } from '../shared/ownership';
+import { DeleteContext, HandlerResult, ResourceHandler } from '../shared/resource-handler';
 import { syncTags, tagsOrUndefined } from '../shared/tags';
 import { waitForStatus } from '../shared/waiters';
 
@@ -44,7 +45,7 @@ const FIX_ADVICE = 'GuardDuty cannot write to the bucket. Check that the bucket 
 export const publishingDestinationHandler: ResourceHandler<PublishingDestinationResourceProperties, PublishingDestinationResourceAttributes> = {
   create: (event) => create(guardDutyClient(), stackLocation(event.StackId), event),
   update: (event) => update(guardDutyClient(), stackLocation(event.StackId), event),
-  delete: (event) => remove(guardDutyClient(), event),
+  delete: (event, context) => remove(guardDutyClient(), event, context),
 };
 
 async function create(client: GuardDutyClient, location: StackLocation, event: DestinationEvent): Promise<Result> {
@@ -56,7 +57,8 @@ async function create(client: GuardDutyClient, location: StackLocation, event: D
       DestinationType: props.DestinationType as DestinationType,
       DestinationProperties: { DestinationArn: props.DestinationArn, KmsKeyArn: props.KmsKeyArn },
       ClientToken: clientToken(event),
-      Tags: tagsOrUndefined(props.Tags),
+      // With this resource's ownership record: a cleanup's Delete removes only a destination that carries it.
+      Tags: withCreatorMark(tagsOrUndefined(props.Tags), event),
     }));
     destinationId = out.DestinationId!;
   } catch (err) {
@@ -110,9 +112,10 @@ async function update(client: GuardDutyClient, location: StackLocation, event: D
   return result(location, props.DetectorId, destinationId);
 }
 
-async function remove(client: GuardDutyClient, event: DestinationEvent): Promise<Result> {
+async function remove(client: GuardDutyClient, event: DestinationEvent, context?: DeleteContext): Promise<Result> {
   const physicalResourceId = event.PhysicalResourceId!;
   const { detectorId, destinationId } = parsePhysicalId(physicalResourceId);
+  if (context?.replaced && !await carriesCreatorMark(client, detectorId, destinationId, event)) return { physicalResourceId };
   try {
     await client.send(new DeletePublishingDestinationCommand({ DetectorId: detectorId, DestinationId: destinationId }));
     log.info('Deleted publishing destination', { detectorId, destinationId });
@@ -121,6 +124,20 @@ async function remove(client: GuardDutyClient, event: DestinationEvent): Promise
     log.info('The publishing destination was already gone', { detectorId, destinationId });
   }
   return { physicalResourceId };
+}
+
+/**
+ * Whether a destination named by a cleanup's Delete (a physical id the resource no longer has)
+ * carries this resource's ownership record. One that does not (another stack's, one made outside
+ * CloudFormation, or one this resource made before the record existed) is kept, and said in the
+ * log; one already gone needs nothing.
+ */
+async function carriesCreatorMark(client: GuardDutyClient, detectorId: string, destinationId: string, event: DestinationEvent): Promise<boolean> {
+  if (!await listsDestination(client, detectorId, destinationId)) return false;
+  const held = await client.send(new DescribePublishingDestinationCommand({ DetectorId: detectorId, DestinationId: destinationId }));
+  if (createdBy(held.Tags, event)) return true;
+  log.warn('Keeping the publishing destination: it does not carry this resource\'s ownership record', { detectorId, destinationId });
+  return false;
 }
 
 /** Wait for GuardDuty's verdict on the destination. */

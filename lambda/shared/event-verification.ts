@@ -110,6 +110,8 @@ export interface Verification {
   readonly undoesCreate: boolean;
   /** For a confirmed Update: it is a rollback (see `isRollback`). */
   readonly rollback: boolean;
+  /** For a confirmed Delete: its physical id is not the resource's (a cleanup, see `DeleteContext.replaced`). */
+  readonly replaced?: boolean;
   /**
    * For a confirmed Create or Update, or a Delete of the resource's own physical id: when
    * CloudFormation put the resource in its `*_IN_PROGRESS` status (`LastUpdatedTimestamp`, ms
@@ -135,7 +137,14 @@ export async function verifyEvent(event: CustomResourceEvent<unknown>,
   for (let read = 1; read <= READS; read++) {
     const view = await readView(event, client);
     problem = eventProblem(event, view);
-    if (!problem) return { undoesCreate: undoesCreate(event, view), rollback: isRollback(event, view), since: inProgressSince(event, view) };
+    if (!problem) {
+      return {
+        undoesCreate: undoesCreate(event, view),
+        rollback: isRollback(event, view),
+        replaced: event.RequestType === 'Delete' && view.resource?.PhysicalResourceId !== event.PhysicalResourceId,
+        since: inProgressSince(event, view),
+      };
+    }
     if (read < READS) await clock().sleep(READ_INTERVAL_MS);
   }
   return { refused: problem, undoesCreate: false, rollback: false };

@@ -28,6 +28,14 @@ export interface DeleteContext {
    * something then puts back what the create changed on it.
    */
   readonly undoesCreate: boolean;
+  /**
+   * The Delete is of a physical id the resource no longer has: CloudFormation's cleanup after a
+   * replacement (or after a failed update rolled back to the old id). CloudFormation's record no
+   * longer ties that id to this resource, so a handler deletes only what carries this resource's
+   * ownership record (`ownership.ts`): anything else named in a cleanup phase is kept.
+   * @default false
+   */
+  readonly replaced?: boolean;
 }
 
 /** What CloudFormation's state tells an Update (read when the event was confirmed). */

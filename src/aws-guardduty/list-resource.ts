@@ -19,7 +19,7 @@ import { LIST_KINDS, ListKindDefinition, ListResourceAttributes, ListResourcePro
 import { listPermissions } from '../private/resources/guardduty/list.permissions';
 import { joinSiblings } from '../private/siblings';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
-import { renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
+import { GUARDDUTY_OWNED_TAG_LIMIT, renderTags, validateRemovalPolicy, validateString, validateTags } from '../private/validation';
 
 /** A list's row. */
 export function listKind(kind: ListKind): ListKindDefinition {
@@ -49,7 +49,7 @@ export function createList(scope: Resource, kind: ListKind, props: ListOptions &
   const row = listKind(kind);
   const tags = new TagManager(TagType.MAP, row.resource.type);
   const quota = setQuotaValidation(scope, kind, props.detector);
-  scope.node.addValidation({ validate: () => [...validateTags(tags.tagValues(), row.resource.noun), ...quota()] });
+  scope.node.addValidation({ validate: () => [...validateTags(tags.tagValues(), `${row.resource.noun} besides the one the library keeps`, GUARDDUTY_OWNED_TAG_LIMIT), ...quota()] });
   const resource = createListResource(scope, {
     kind,
     detector: props.detector,

@@ -27,7 +27,7 @@ import { PublishingDestinationResource } from '../private/resources/guardduty/pu
 import { publishingDestinationPermissions } from '../private/resources/guardduty/publishing-destination.permissions';
 import { joinSiblings } from '../private/siblings';
 import { ThreatDetectionResource } from '../private/threat-detection-resource';
-import { renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
+import { GUARDDUTY_OWNED_TAG_LIMIT, renderTags, validateRemovalPolicy, validateTags } from '../private/validation';
 
 /**
  * A GuardDuty publishing destination (export of findings to S3).
@@ -166,7 +166,7 @@ export class PublishingDestination extends Resource implements IPublishingDestin
     this.detector = props.detector;
     this.tags = new TagManager(TagType.MAP, PublishingDestinationResource.type);
     this.siblings = joinSiblings(this, 'publishing-destination', props.detector.detectorId);
-    this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a publishing destination'), ...this.validateQuota()] });
+    this.node.addValidation({ validate: () => [...validateTags(this.tags.tagValues(), 'a publishing destination besides the one the library keeps', GUARDDUTY_OWNED_TAG_LIMIT), ...this.validateQuota()] });
 
     const provider = ThreatDetectionProvider.of(this);
     // GuardDuty's guide lists s3:GetBucketLocation among the caller's permissions to configure an

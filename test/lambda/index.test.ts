@@ -3,6 +3,7 @@
  * (naming the resource and the API error), and before the function times out; it never logs
  * the ResponseURL or email addresses; and it acts only on events CloudFormation confirms.
  */
+import { CreateIPSetCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { ACCOUNT as ACCOUNT_ID, Answer, event, Responder, STACK_ID, startLocalApi, startResponder } from './events';
 import { handler } from '../../lambda/index';
 import { CONTINUATION_KEY, MAX_CONTINUATIONS } from '../../lambda/shared/continuation';
@@ -11,6 +12,7 @@ import { STACK_ID_VARIABLE } from '../../lambda/shared/event-verification';
 import { redact } from '../../lambda/shared/log';
 import { responseObjectKey } from '../../lambda/shared/response-url';
 import { LocalApi } from '../../replay/src';
+import { CREATED_BY_TAG } from '../../src/private/contracts';
 import { AdministratorAccountResource } from '../../src/private/resources/guardduty/administrator-account';
 import { DetectorResource } from '../../src/private/resources/guardduty/detector';
 import { FilterResource } from '../../src/private/resources/guardduty/filter';
@@ -271,6 +273,26 @@ describe('events CloudFormation does not confirm are refused: no service call, n
     await handler(forged(detector(old)), context(60_000));
     expect(responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: old });
     expect(api.callsOf('DescribeStacks')).toHaveLength(1);
+  });
+
+  test('a cleanup Delete naming a set this resource did not make (another stack\'s) is answered, and the set kept: no DeleteIPSet', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const client = new GuardDutyClient({ region: 'us-east-1', endpoint: api.url, credentials: api.credentialsFor(ACCOUNT_ID) });
+    const { IpSetId } = await client.send(new CreateIPSetCommand({
+      DetectorId: detectorId,
+      Name: 'Other',
+      Format: 'TXT',
+      Location: 'https://s3.us-east-1.amazonaws.com/b/other.txt',
+      Activate: true,
+      Tags: { [CREATED_BY_TAG]: `${otherStack}|Trusted` },
+    }));
+    client.destroy();
+    show('Trusted', 'Custom::GuardDutyIPSet', `${detectorId}:current`, 'UPDATE_COMPLETE', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    const e = event('Delete', 'Custom::GuardDutyIPSet', { DetectorId: detectorId } as any, { logicalId: 'Trusted', physicalResourceId: `${detectorId}:${IpSetId}` });
+    await handler(forged(e), context(60_000));
+    expect(responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${detectorId}:${IpSetId}` });
+    expect(api.callsOf('DeleteIPSet')).toEqual([]);
+    expect(api.guardduty.detector(ACCOUNT_ID, 'us-east-1', detectorId)!.ipSets.get(IpSetId!)?.status).not.toBe('DELETED');
   });
 
   test('a rollback Update (stack UPDATE_ROLLBACK_IN_PROGRESS, resource UPDATE_IN_PROGRESS) is acted on', async () => {

@@ -6,6 +6,7 @@
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { emulatorNow, GuardDutyMessages, LocalApi } from '../../../replay/src';
+import { CREATED_BY_TAG } from '../../../src/private/contracts';
 import {
   ListResourceProperties,
 } from '../../../src/private/resources/guardduty/list';
@@ -147,6 +148,23 @@ describe.each(KINDS)('$kind', ({ kind, type, collection, segment, quota, name })
     api.injectFault({ kind: 'internal-error-after-commit', operation: `Create${kind}`, times: 1 });
     await dispatch(event('Create', type, props()));
     expect(sets()).toHaveLength(1);
+  });
+
+  test('a cleanup\'s Delete removes the set only when it carries this resource\'s ownership record; the resource\'s own id whatever its tags', async () => {
+    const ours = await dispatch(event('Create', type, props(), { logicalId: 'List' }));
+    expect(sets()[0].tags[CREATED_BY_TAG]).toMatch(/\|List$/);
+    const cleanup = { undoesCreate: false, rollback: false, replaced: true };
+    // A forged cleanup Delete naming this set from another logical resource of the same type: kept, no Delete call.
+    await dispatch(event('Delete', type, props(), { logicalId: 'OtherList', physicalResourceId: ours.physicalResourceId }), cleanup);
+    expect(sets().filter((s) => s.status !== 'DELETED')).toHaveLength(1);
+    expect(api.callsOf(`Delete${kind}`)).toEqual([]);
+    // The same set without any record (made outside CloudFormation, or before the record): kept too.
+    sets()[0].tags = {};
+    await dispatch(event('Delete', type, props(), { logicalId: 'List', physicalResourceId: ours.physicalResourceId }), cleanup);
+    expect(api.callsOf(`Delete${kind}`)).toEqual([]);
+    // The resource's own physical id (a stack delete): CloudFormation's record ties it to the resource.
+    await dispatch(event('Delete', type, props(), { logicalId: 'List', physicalResourceId: ours.physicalResourceId }));
+    expect(sets().filter((s) => s.status !== 'DELETED')).toEqual([]);
   });
 });
 

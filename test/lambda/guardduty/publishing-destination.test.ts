@@ -6,6 +6,7 @@ import { GuardDutyClient, UpdatePublishingDestinationCommand } from '@aws-sdk/cl
 import { dispatch } from '../../../lambda/dispatch';
 import { failureReason } from '../../../lambda/shared/errors';
 import { LocalApi } from '../../../replay/src';
+import { CREATED_BY_TAG } from '../../../src/private/contracts';
 import { PublishingDestinationResource, PublishingDestinationResourceProperties } from '../../../src/private/resources/guardduty/publishing-destination';
 import { ACCOUNT, event, REGION, useLocalApi } from '../events';
 
@@ -92,7 +93,7 @@ test('a tags-only update after the destination was deleted out of band creates i
   const retagged = props({ Tags: { owner: 'secops' } });
   const updated = await dispatch(event('Update', TYPE, retagged, { physicalResourceId: created.physicalResourceId, oldProperties: props() }));
   expect(updated.physicalResourceId).not.toBe(created.physicalResourceId);
-  expect(destinations()).toEqual([expect.objectContaining({ status: 'PUBLISHING', tags: { owner: 'secops' } })]);
+  expect(destinations()).toEqual([expect.objectContaining({ status: 'PUBLISHING', tags: { owner: 'secops', [CREATED_BY_TAG]: expect.any(String) } })]);
   // CloudFormation then deletes the old physical id, which is gone: success.
   await dispatch(event('Delete', TYPE, props(), { physicalResourceId: created.physicalResourceId }));
   expect(destinations()).toHaveLength(1);
@@ -111,5 +112,37 @@ test('a destination redirected outside CloudFormation is put back by the next up
   const retagged = props({ Tags: { owner: 'secops' } });
   const updated = await dispatch(event('Update', TYPE, retagged, { physicalResourceId: created.physicalResourceId, oldProperties: props() }));
   expect(updated.physicalResourceId).toBe(created.physicalResourceId);
-  expect(destinations()).toEqual([expect.objectContaining({ destinationArn: BUCKET, kmsKeyArn: KEY, status: 'PUBLISHING', tags: { owner: 'secops' } })]);
+  expect(destinations()).toEqual([expect.objectContaining({
+    destinationArn: BUCKET, kmsKeyArn: KEY, status: 'PUBLISHING', tags: { owner: 'secops', [CREATED_BY_TAG]: expect.any(String) },
+  })]);
+});
+
+describe('a cleanup\'s Delete (a physical id the resource no longer has) removes only a destination carrying this resource\'s ownership record', () => {
+  test('the create records the stack and logical id on the destination', async () => {
+    await dispatch(event('Create', TYPE, props(), { logicalId: 'Export' }));
+    expect(destinations()[0].tags[CREATED_BY_TAG]).toMatch(/^arn:aws:cloudformation:[^|]+\|Export$/);
+  });
+
+  test('this resource\'s old destination is deleted', async () => {
+    const created = await dispatch(event('Create', TYPE, props(), { logicalId: 'Export' }));
+    await dispatch(event('Delete', TYPE, props(), { logicalId: 'Export', physicalResourceId: created.physicalResourceId }),
+      { undoesCreate: false, rollback: false, replaced: true });
+    expect(destinations()).toEqual([]);
+  });
+
+  test('another resource\'s destination, or one made outside CloudFormation, is kept: no DeletePublishingDestination', async () => {
+    const other = await dispatch(event('Create', TYPE, props(), { logicalId: 'OtherExport' }));
+    const forged = event('Delete', TYPE, props(), { logicalId: 'Export', physicalResourceId: other.physicalResourceId });
+    await expect(dispatch(forged, { undoesCreate: false, rollback: false, replaced: true }))
+      .resolves.toEqual({ physicalResourceId: other.physicalResourceId });
+    expect(destinations()).toHaveLength(1);
+    expect(api.callsOf('DeletePublishingDestination')).toEqual([]);
+  });
+
+  test('the resource\'s own physical id (a stack delete, a rollback) is deleted whatever its tags: CloudFormation\'s record ties it to the resource', async () => {
+    const created = await dispatch(event('Create', TYPE, props(), { logicalId: 'Export' }));
+    destinations()[0].tags = {};
+    await dispatch(event('Delete', TYPE, props(), { logicalId: 'Export', physicalResourceId: created.physicalResourceId }));
+    expect(destinations()).toEqual([]);
+  });
 });
