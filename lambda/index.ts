@@ -7,7 +7,9 @@
  * before the function's timeout, it answers FAILED instead (with what a create made, see
  * shared/invocation.ts), so the stack does not wait an hour for an answer that will never come.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { dispatch, isContinuable, resourceLabel } from './dispatch';
+import { MAX_ATTEMPTS } from './shared/clients';
 import { clock } from './shared/clock';
 import { continuationOf, ContinuationNeeded, continueInNewInvocation, MAX_CONTINUATIONS, withoutContinuation } from './shared/continuation';
 import {
@@ -24,6 +26,8 @@ import { Verification, verifyEvent } from './shared/event-verification';
 import { madePhysicalId, markAnswered, runInvocation, undoStoppedWork } from './shared/invocation';
 import { invitationTexts, log, redactEvent, redactText, withSecrets } from './shared/log';
 import { responseUrlProblem } from './shared/response-url';
+import { templateProblem } from './shared/template-proof';
+import { PROVE_PROPERTIES_VARIABLE } from '../src/private/contracts';
 
 /**
  * Time kept back from the function timeout to send a FAILED response: the answer's PUT, retried,
@@ -88,6 +92,15 @@ async function handle(received: CustomResourceEvent<unknown>, context: LambdaCon
     log.error('Refused the event: nothing called, nothing answered', { reason: redactText(verification.refused), ...identity });
     return;
   }
+  // Nor an event whose properties are not what the stack's template gives its resource (see
+  // shared/template-proof.ts): answered FAILED at its own URL, nothing done.
+  const unproven = await propertiesProblem(event, verification);
+  if (unproven !== undefined) {
+    const reason = redactText(`${resourceLabel(event)}: ${unproven}; nothing was done`);
+    log.error('The event\'s properties are not proven by the template: nothing called, answered FAILED', { reason, ...identity });
+    await sendResponse(event.ResponseURL, failedResponse(event, reason, undefined), Date.now() + context.getRemainingTimeInMillis() - 2_000);
+    return;
+  }
   log.info('Event', { event: redactEvent(event), ...(attempt > 0 ? { continuation: attempt } : {}) });
   const label = resourceLabel(event);
   const remaining = context.getRemainingTimeInMillis();
@@ -134,6 +147,22 @@ async function handle(received: CustomResourceEvent<unknown>, context: LambdaCon
   log.info('Response', { response });
   // The answer's retries stop short of the function's end.
   await sendResponse(event.ResponseURL, response, endsAt - 2_000);
+}
+
+/**
+ * Why the event's properties cannot be acted on (they are not the template's, or the template
+ * could not be read), or undefined when they are proven or the app turned the proof off.
+ */
+async function propertiesProblem(event: CustomResourceEvent<unknown>, verification: Verification): Promise<string | undefined> {
+  if (process.env[PROVE_PROPERTIES_VARIABLE] === 'false') return undefined;
+  try {
+    const problem = await templateProblem(event, verification.stackStatus, new CloudFormationClient({ maxAttempts: MAX_ATTEMPTS }));
+    return problem === undefined ? undefined : `the event's properties are not what the stack's template gives the resource (${problem})`;
+  } catch (err) {
+    return 'CloudFormation could not give the stack\'s template to prove the event\'s properties '
+      + `(${(err as { name?: string }).name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}); deploy again, and check that the `
+      + 'handler\'s role may call cloudformation:GetTemplate and cloudformation:ListStackResources';
+  }
 }
 
 /**

@@ -152,3 +152,24 @@ test('every custom resource, in an app with every construct and in the example, 
   }
   expect(count).toBeGreaterThan(40);
 });
+
+describe('the proof of each event\'s properties by the template (lambda/shared/template-proof.ts)', () => {
+  const confirmEvents = (s: Stack) => Object.values<any>(Template.fromStack(s).findResources('AWS::IAM::ManagedPolicy'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement).find((st: any) => st.Sid === 'ConfirmEvents');
+  const environment = (s: Stack) => Object.values<any>(Template.fromStack(s).findResources('AWS::Lambda::Function'))[0].Properties.Environment.Variables;
+
+  test('on by default: the role may read its own stack\'s template and resources, and the function is not told otherwise', () => {
+    const s = stack();
+    new guardduty.Detector(s, 'Detector');
+    expect(confirmEvents(s).Action).toEqual(['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks',
+      'cloudformation:GetTemplate', 'cloudformation:ListStackResources']);
+    expect(Object.keys(environment(s))).toEqual(['STACK_ID']);
+  });
+
+  test.each([false, 'false'])('the context key cdk-threat-detection:proveProperties=%p turns it off: no template reads granted, the function told', (value) => {
+    const s = new Stack(new App({ context: { 'cdk-threat-detection:proveProperties': value } }), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new guardduty.Detector(s, 'Detector');
+    expect(confirmEvents(s).Action).toEqual(['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks']);
+    expect(environment(s)).toEqual({ STACK_ID: { Ref: 'AWS::StackId' }, PROVE_PROPERTIES: 'false' });
+  });
+});

@@ -110,6 +110,8 @@ export interface Verification {
   readonly undoesCreate: boolean;
   /** For a confirmed Update: it is a rollback (see `isRollback`). */
   readonly rollback: boolean;
+  /** The stack's status, for an Update or a Delete (see `readView`). */
+  readonly stackStatus?: string;
   /** For a confirmed Delete: its physical id is not the resource's (a cleanup, see `DeleteContext.replaced`). */
   readonly replaced?: boolean;
   /**
@@ -142,6 +144,7 @@ export async function verifyEvent(event: CustomResourceEvent<unknown>,
         undoesCreate: undoesCreate(event, view),
         rollback: isRollback(event, view),
         replaced: event.RequestType === 'Delete' && view.resource?.PhysicalResourceId !== event.PhysicalResourceId,
+        stackStatus: view.stackStatus,
         since: inProgressSince(event, view),
       };
     }

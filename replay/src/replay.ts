@@ -141,6 +141,8 @@ interface DeployedStack {
   readonly region: string;
   readonly resources: Map<string, DeployedResource>;
   readonly exports: Record<string, string>;
+  /** The template and parameter values the stack was last deployed with (what GetTemplate shows after an update's rollback). */
+  deployed?: { readonly template: Template; readonly parameters: Record<string, string> };
 }
 
 export interface ReplayOptions {
@@ -232,6 +234,8 @@ export class CloudFormationReplay {
     this.options.api.cloudformation.setStack(stack.stackId, previous ? 'UPDATE_IN_PROGRESS' : 'CREATE_IN_PROGRESS');
     const conditions: Record<string, boolean> = {};
     const ctx = this.resolveContext(artifact, stack, conditions);
+    // GetTemplate shows the template being deployed from the start (see the local API's cloudformation.ts).
+    this.options.api.cloudformation.setTemplate(stack.stackId, artifact.template, ctx.parameters);
     for (const name of Object.keys(artifact.template.Conditions ?? {})) {
       conditions[name] = evaluateCondition(name, artifact.template.Conditions!, ctx);
     }
@@ -270,7 +274,12 @@ export class CloudFormationReplay {
     const old = stack.resources.get(logicalId);
     if (NATIVE_RESOURCES[resource.Type]) return this.deployNativeResource(run, logicalId, properties, old);
     if (!isCustomResource(resource.Type)) {
-      stack.resources.set(logicalId, standIn(logicalId, resource, properties, artifact, stack, graph.get(logicalId)!));
+      const standing = standIn(logicalId, resource, properties, artifact, stack, graph.get(logicalId)!);
+      stack.resources.set(logicalId, standing);
+      // Listed with its physical id, as ListStackResources shows every resource of the stack.
+      this.options.api.cloudformation.setResource(stack.stackId, logicalId, {
+        type: resource.Type, physicalId: standing.physicalId, status: old ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE',
+      });
       return;
     }
     if (old && JSON.stringify(old.properties) === JSON.stringify(properties)) return;
@@ -364,6 +373,8 @@ export class CloudFormationReplay {
     const rollbackFailures: string[] = [];
     const reasonOf = (e: unknown) => (e instanceof DeploymentFailed ? e.reason : String(e));
     cfn.setStack(stack.stackId, previous ? 'UPDATE_ROLLBACK_IN_PROGRESS' : 'ROLLBACK_IN_PROGRESS');
+    // An update's rollback goes back to the template the stack was deployed with.
+    if (previous?.deployed) cfn.setTemplate(stack.stackId, previous.deployed.template, previous.deployed.parameters);
     const failedSteps: RollbackStep[] = [];
     for (const step of run.undo.reverse()) {
       const failure = await step.run().then(() => undefined, reasonOf);
@@ -423,6 +434,7 @@ export class CloudFormationReplay {
       if (output.Export) stack.exports[String(resolve(output.Export.Name, run.ctx))] = String(resolve(output.Value, run.ctx));
     }
     cfn.setStack(stack.stackId, previous ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE');
+    stack.deployed = { template: artifact.template, parameters: run.ctx.parameters };
     this.stacks.set(stackName, stack);
   }
 

@@ -28,6 +28,13 @@ export const CREATED_BY_TAG = 'cdk-threat-detection:created-by';
  */
 export const STACK_ID_VARIABLE = 'STACK_ID';
 
+/**
+ * The handler function's environment variable that turns the template proof of an event's
+ * properties off when `"false"` (set from the context key `cdk-threat-detection:proveProperties`;
+ * see lambda/shared/template-proof.ts). Absent: the proof runs.
+ */
+export const PROVE_PROPERTIES_VARIABLE = 'PROVE_PROPERTIES';
+
 /** `"true"` or `"false"`, as CloudFormation delivers booleans. */
 export type BooleanString = 'true' | 'false';
 

@@ -28,7 +28,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
-import { STACK_ID_VARIABLE } from './contracts';
+import { PROVE_PROPERTIES_VARIABLE, STACK_ID_VARIABLE } from './contracts';
 import { ValidationError } from './errors';
 import { Grant, NagSuppression, nagResourceOf, PermissionSet } from './permissions';
 import type { ThreatDetectionHandlerProps } from '../threat-detection-handler-props';
@@ -196,7 +196,12 @@ export class ThreatDetectionProvider extends Construct {
       reservedConcurrentExecutions: options.reservedConcurrentExecutions,
       // The handler acts only on events of its own stack, confirmed with CloudFormation
       // (lambda/shared/event-verification.ts); an event cannot change the environment.
-      environment: { [STACK_ID_VARIABLE]: Stack.of(this).stackId },
+      environment: {
+        [STACK_ID_VARIABLE]: Stack.of(this).stackId,
+        // The proof of each event's properties by the template (lambda/shared/template-proof.ts) is
+        // on unless the app turns it off.
+        ...(propertiesProofOn(this) ? {} : { [PROVE_PROPERTIES_VARIABLE]: 'false' }),
+      },
     });
     this.function.node.addDependency(this.permissionsPolicy);
     this.serviceToken = this.function.functionArn;
@@ -204,11 +209,14 @@ export class ThreatDetectionProvider extends Construct {
     this.addPermissions({
       grants: [
         { sid: 'HandlerLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] },
-        // Confirm each event before acting on it: the event's resource in its stack, and the
-        // stack's status for the deletes of a replacement's cleanup. Its own stack only.
+        // Confirm each event before acting on it: the event's resource in its stack, the stack's
+        // status for the deletes of a replacement's cleanup, and the template (with the stack's
+        // parameters and physical ids) that proves the event's properties. Its own stack only.
         {
           sid: 'ConfirmEvents',
-          actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'],
+          actions: propertiesProofOn(this)
+            ? ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources']
+            : ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'],
           resources: [Stack.of(this).stackId],
         },
       ],
@@ -426,6 +434,19 @@ function withRenderedTokens(scope: IConstruct, suppression: NagSuppression): Nag
  * that wants to see every finding and decide on each (the reasons stay in the source and the README).
  */
 export const NAG_ACKNOWLEDGEMENTS_CONTEXT = 'cdk-threat-detection:nagAcknowledgements';
+
+/**
+ * The context key that turns off the proof of each event's properties by the stack's template
+ * (lambda/shared/template-proof.ts): `false` for an app whose stacks' events the proof refuses
+ * wrongly (say so in an issue), at the cost of acting on properties only the event vouches for.
+ */
+export const PROVE_PROPERTIES_CONTEXT = 'cdk-threat-detection:proveProperties';
+
+/** Whether the handler proves events' properties by the template (unless the context key is `false` or `"false"`). */
+function propertiesProofOn(scope: IConstruct): boolean {
+  const value: unknown = scope.node.tryGetContext(PROVE_PROPERTIES_CONTEXT);
+  return value !== false && value !== 'false';
+}
 
 /** Whether the library acknowledges cdk-nag findings (unless the context key is `false` or `"false"`). */
 function nagAcknowledgementsOn(scope: IConstruct): boolean {

@@ -212,8 +212,13 @@ describe('the handler provider', () => {
     // Malware protection and DESTROY add what they need.
     expect(statements).toEqual([
       { Sid: 'HandlerLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
-      // Each event is confirmed with CloudFormation, on this stack only.
-      { Sid: 'ConfirmEvents', Effect: 'Allow', Action: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'], Resource: { Ref: 'AWS::StackId' } },
+      // Each event is confirmed with CloudFormation, its properties proven by the template, on this stack only.
+      {
+        Sid: 'ConfirmEvents',
+        Effect: 'Allow',
+        Action: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources'],
+        Resource: { Ref: 'AWS::StackId' },
+      },
       { Sid: 'GuardDutyDetectorCreate', Effect: 'Allow', Action: ['guardduty:CreateDetector', 'guardduty:ListDetectors'], Resource: '*' },
       { Sid: 'GuardDutyDetector', Effect: 'Allow', Action: ['guardduty:GetDetector', 'guardduty:UpdateDetector'], Resource: detectorArn },
       { Sid: 'GuardDutyDetectorDelete', Effect: 'Allow', Action: 'guardduty:DeleteDetector', Resource: detectorArn },

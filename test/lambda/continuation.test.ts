@@ -6,7 +6,7 @@
  * time on the emulator's clock (`setCallLatency`), so the invocations end as they would in Lambda.
  */
 import { CreateMalwareProtectionPlanCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
-import { ACCOUNT, actAs, createTestOrganization, event, ORGANIZATION, REGION, Responder, startLocalApi, startResponder } from './events';
+import { ACCOUNT, actAs, createTestOrganization, event, ORGANIZATION, REGION, Responder, startLocalApi, startResponder, showInTemplate } from './events';
 import { dispatch } from '../../lambda/dispatch';
 import { handler } from '../../lambda/index';
 import { CONTINUATION_KEY, MAX_CONTINUATIONS } from '../../lambda/shared/continuation';
@@ -67,6 +67,7 @@ function sent<P>(e: CustomResourceEvent<P>): CustomResourceEvent<P> {
   const status = { Create: 'CREATE_IN_PROGRESS', Update: 'UPDATE_IN_PROGRESS', Delete: 'DELETE_IN_PROGRESS' }[e.RequestType];
   api.cloudformation.setStack(e.StackId, 'UPDATE_IN_PROGRESS');
   api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: e.PhysicalResourceId, status });
+  showInTemplate(api, e);
   const url = `${responder.origin}/${encodeURIComponent(responseObjectKey(e)).replace(/%2F/g, '/')}`;
   return { ...e, ResponseURL: `${url}?X-Amz-Signature=secret` };
 }

@@ -155,3 +155,15 @@ export async function startResponder(): Promise<Responder> {
     },
   };
 }
+
+/**
+ * Put the event's resource, with the event's properties, in its stack's template (the one
+ * `GetTemplate` returns), as CloudFormation's template holds it while it sends the event: the
+ * handler proves each event's properties by the template (lambda/shared/template-proof.ts).
+ * Other resources already in the template stay.
+ */
+export function showInTemplate(api: LocalApi, e: CustomResourceEvent<unknown>): void {
+  const template = api.cloudformation.templateOf(e.StackId) ?? {};
+  const resources = { ...template.Resources, [e.LogicalResourceId]: { Type: e.ResourceType, Properties: e.ResourceProperties } };
+  api.cloudformation.setTemplate(e.StackId, { ...template, Resources: resources });
+}

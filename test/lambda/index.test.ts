@@ -4,7 +4,7 @@
  * the ResponseURL or email addresses; and it acts only on events CloudFormation confirms.
  */
 import { CreateIPSetCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
-import { ACCOUNT as ACCOUNT_ID, Answer, event, Responder, STACK_ID, startLocalApi, startResponder } from './events';
+import { ACCOUNT as ACCOUNT_ID, Answer, event, Responder, STACK_ID, startLocalApi, startResponder, showInTemplate } from './events';
 import { handler } from '../../lambda/index';
 import { CONTINUATION_KEY, MAX_CONTINUATIONS } from '../../lambda/shared/continuation';
 import { CREATE_FAILED_PHYSICAL_ID, CustomResourceEvent } from '../../lambda/shared/custom-resource';
@@ -12,7 +12,7 @@ import { STACK_ID_VARIABLE } from '../../lambda/shared/event-verification';
 import { redact } from '../../lambda/shared/log';
 import { responseObjectKey } from '../../lambda/shared/response-url';
 import { LocalApi } from '../../replay/src';
-import { CREATED_BY_TAG } from '../../src/private/contracts';
+import { CREATED_BY_TAG, PROVE_PROPERTIES_VARIABLE } from '../../src/private/contracts';
 import { AdministratorAccountResource } from '../../src/private/resources/guardduty/administrator-account';
 import { DetectorResource } from '../../src/private/resources/guardduty/detector';
 import { FilterResource } from '../../src/private/resources/guardduty/filter';
@@ -50,6 +50,7 @@ function withResponseUrl<E extends CustomResourceEvent<unknown>>(e: E): E {
   const status = { Create: 'CREATE_IN_PROGRESS', Update: 'UPDATE_IN_PROGRESS', Delete: 'DELETE_IN_PROGRESS' }[e.RequestType];
   api.cloudformation.setStack(e.StackId, 'UPDATE_IN_PROGRESS');
   api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: e.PhysicalResourceId, status });
+  showInTemplate(api, e);
   return { ...e, ResponseURL: pinnedUrl(e) };
 }
 
@@ -299,8 +300,10 @@ describe('events CloudFormation does not confirm are refused: no service call, n
     api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
     const id = api.guardduty.detectors(ACCOUNT_ID, 'us-east-1')[0].id;
     show('Detector', DetectorResource.type, id, 'UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS');
-    await handler(forged(event('Update', DetectorResource.type, { Enable: 'true' },
-      { logicalId: 'Detector', physicalResourceId: id, oldProperties: { Enable: 'true', FindingPublishingFrequency: 'ONE_HOUR' } as any })), context(60_000));
+    const rollback = event('Update', DetectorResource.type, { Enable: 'true' },
+      { logicalId: 'Detector', physicalResourceId: id, oldProperties: { Enable: 'true', FindingPublishingFrequency: 'ONE_HOUR' } as any });
+    showInTemplate(api, rollback);
+    await handler(forged(rollback), context(60_000));
     expect(responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
   });
 });
@@ -393,4 +396,161 @@ describe('a create out of time answers with what it made, so the rollback remove
     const set = [...api.guardduty.detector(ACCOUNT_ID, 'us-east-1', detectorId)!.ipSets.values()];
     expect(set.filter((s) => s.status !== 'DELETED')).toEqual([]);
   });
+});
+
+describe('an event\'s properties are proven by the stack\'s template: otherwise answered FAILED, nothing called', () => {
+  const FILTER = 'Custom::GuardDutyFilter';
+  const filterProps = (action: string, severity: string) => ({
+    DetectorId: 'd-placeholder',
+    Name: 'quiet',
+    Action: action,
+    Rank: '1',
+    FindingCriteria: { severity: { GreaterThanOrEqual: severity } },
+  });
+  /** What CloudFormation shows: the stack's status, the resource in progress, and the template's properties for it. */
+  function showing(e: CustomResourceEvent<any>, stackStatus: string, templateProperties: unknown) {
+    const status = { Create: 'CREATE_IN_PROGRESS', Update: 'UPDATE_IN_PROGRESS', Delete: 'DELETE_IN_PROGRESS' }[e.RequestType];
+    api.cloudformation.setStack(e.StackId, stackStatus);
+    api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: e.PhysicalResourceId, status });
+    api.cloudformation.setTemplate(e.StackId, { Resources: { [e.LogicalResourceId]: { Type: e.ResourceType, Properties: templateProperties } } });
+    return { ...e, ResponseURL: pinnedUrl(e) };
+  }
+  const serviceCalls = () => api.calls.filter((c) => c.service !== 'cloudformation');
+
+  test('an Update forged during a real update (ARCHIVE every finding) is answered FAILED naming the property: no GuardDuty call', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const genuine = { ...filterProps('NOOP', '7'), DetectorId: detectorId };
+    const forgedEvent = event('Update', FILTER, { ...genuine, Action: 'ARCHIVE', FindingCriteria: { severity: { GreaterThanOrEqual: '0' } } },
+      { logicalId: 'Quiet', physicalResourceId: `${detectorId}:quiet`, oldProperties: genuine });
+    await handler(showing(forgedEvent, 'UPDATE_IN_PROGRESS', genuine), context(60_000));
+    expect(responses[0].body.Status).toBe('FAILED');
+    expect(responses[0].body.Reason).toMatch(/^Filter Quiet: the event's properties are not what the stack's template gives the resource \(ResourceProperties\.Action is "ARCHIVE", the template gives "NOOP"\); nothing was done$/);
+    expect(serviceCalls()).toEqual([]);
+  });
+
+  test('a captured Update replayed during a later update (its old properties) is answered FAILED: no call', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const now = { ...filterProps('NOOP', '8'), DetectorId: detectorId };
+    const captured = event('Update', FILTER, { ...filterProps('NOOP', '4'), DetectorId: detectorId },
+      { logicalId: 'Quiet', physicalResourceId: `${detectorId}:quiet`, oldProperties: now });
+    await handler(showing(captured, 'UPDATE_IN_PROGRESS', now), context(60_000));
+    expect(responses[0].body.Reason).toMatch(/ResourceProperties\.FindingCriteria\.severity\.GreaterThanOrEqual is "4", the template gives "8"/);
+    expect(serviceCalls()).toEqual([]);
+  });
+
+  test('an OrganizationAdminAccount Update naming another account than the stack\'s parameter is answered FAILED: no GuardDuty or Organizations call', async () => {
+    const forgedEvent = event('Update', OrganizationAdminAccountResource.type, { AdminAccountId: '999999999999' },
+      { logicalId: 'Delegation', physicalResourceId: 'guardduty-organization-admin:us-east-1', oldProperties: { AdminAccountId: '222222222222' } });
+    const shown = showing(forgedEvent, 'UPDATE_IN_PROGRESS', {});
+    api.cloudformation.setTemplate(forgedEvent.StackId, {
+      Parameters: { SecurityAccount: { Type: 'String' } },
+      Resources: { Delegation: { Type: OrganizationAdminAccountResource.type, Properties: { AdminAccountId: { Ref: 'SecurityAccount' } } } },
+    }, { SecurityAccount: '222222222222' });
+    await handler(shown, context(60_000));
+    expect(responses[0].body.Reason).toMatch(/ResourceProperties\.AdminAccountId is "999999999999", the template gives \{"Ref":"SecurityAccount"\}/);
+    expect(serviceCalls()).toEqual([]);
+  });
+
+  test('a Create whose properties are the template\'s, with a parameter, a pseudo parameter and an attribute, is acted on', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const props = { ...filterProps('NOOP', '7'), DetectorId: detectorId, Name: `quiet-${ACCOUNT_ID}` };
+    const e = event('Create', FILTER, props, { logicalId: 'Quiet' });
+    const shown = showing(e, 'CREATE_IN_PROGRESS', {
+      ...props,
+      DetectorId: { 'Fn::GetAtt': ['Detector', 'DetectorId'] },
+      Name: { 'Fn::Sub': 'quiet-${AWS::AccountId}' },
+      Rank: { Ref: 'FilterRank' },
+    });
+    api.cloudformation.setTemplate(e.StackId, {
+      Parameters: { FilterRank: { Type: 'String' } },
+      Resources: {
+        Quiet: {
+          Type: FILTER,
+          Properties: {
+            ...props,
+            DetectorId: { 'Fn::GetAtt': ['Detector', 'DetectorId'] },
+            Name: { 'Fn::Sub': 'quiet-${AWS::AccountId}' },
+            Rank: { Ref: 'FilterRank' },
+          },
+        },
+      },
+    }, { FilterRank: '1' });
+    await handler(shown, context(60_000));
+    expect([responses[0].body.Status, responses[0].body.Reason]).toEqual(['SUCCESS', undefined]);
+    expect(api.guardduty.detector(ACCOUNT_ID, 'us-east-1', detectorId)!.filters.map((f) => f.name)).toEqual([`quiet-${ACCOUNT_ID}`]);
+  });
+
+  test('the same Create with a parameter the stack gives another value is answered FAILED: no call', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const props = { ...filterProps('NOOP', '7'), DetectorId: detectorId };
+    const e = event('Create', FILTER, props, { logicalId: 'Quiet' });
+    const shown = showing(e, 'CREATE_IN_PROGRESS', props);
+    api.cloudformation.setTemplate(e.StackId, {
+      Parameters: { FilterRank: { Type: 'String' } },
+      Resources: { Quiet: { Type: FILTER, Properties: { ...props, Rank: { Ref: 'FilterRank' } } } },
+    }, { FilterRank: '2' });
+    await handler(shown, context(60_000));
+    expect(responses[0].body.Reason).toMatch(/ResourceProperties\.Rank is "1", the template gives \{"Ref":"FilterRank"\}/);
+    expect(serviceCalls()).toEqual([]);
+  });
+
+  test('a rollback Update is acted on when either its old or its failed properties are the template\'s, and refused when neither is', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const before = { ...filterProps('NOOP', '7'), DetectorId: detectorId };
+    const failed = { ...filterProps('NOOP', '9'), DetectorId: detectorId };
+    for (const shownTemplate of [before, failed]) {
+      responses.length = 0;
+      const rollback = event('Update', FILTER, before, { logicalId: 'Quiet', physicalResourceId: `${detectorId}:quiet`, oldProperties: failed });
+      await handler(showing(rollback, 'UPDATE_ROLLBACK_IN_PROGRESS', shownTemplate), context(60_000));
+      expect(responses[0].body.Reason ?? '').not.toMatch(/template/);
+    }
+    responses.length = 0;
+    const calls = serviceCalls().length;
+    const forgedRollback = event('Update', FILTER, { ...before, Action: 'ARCHIVE' },
+      { logicalId: 'Quiet', physicalResourceId: `${detectorId}:quiet`, oldProperties: { ...failed, Rank: '2' } });
+    await handler(showing(forgedRollback, 'UPDATE_ROLLBACK_IN_PROGRESS', before), context(60_000));
+    expect(responses[0].body.Reason).toMatch(/ResourceProperties\.Action is "ARCHIVE", the template gives "NOOP"; and OldResourceProperties\./);
+    expect(serviceCalls()).toHaveLength(calls);
+  });
+
+  test('a Delete in a stack deletion with properties the template does not give is answered FAILED: nothing deleted', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const e = event('Delete', FILTER, { ...filterProps('NOOP', '7'), DetectorId: 'another-detector' },
+      { logicalId: 'Quiet', physicalResourceId: `${detectorId}:quiet` });
+    await handler(showing(e, 'DELETE_IN_PROGRESS', { ...filterProps('NOOP', '7'), DetectorId: detectorId }), context(60_000));
+    expect(responses[0].body.Reason).toMatch(/ResourceProperties\.DetectorId is "another-detector"/);
+    expect(serviceCalls()).toEqual([]);
+  });
+
+  test('CloudFormation refusing GetTemplate: answered FAILED naming the permission, nothing done', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const props = { ...filterProps('NOOP', '7'), DetectorId: detectorId };
+    api.injectFault({ kind: 'access-denied', service: 'cloudformation', operation: 'GetTemplate', times: 1 });
+    await handler(showing(event('Create', FILTER, props, { logicalId: 'Quiet' }), 'CREATE_IN_PROGRESS', props), context(60_000));
+    expect(responses[0].body.Reason).toMatch(/could not give the stack's template .*AccessDenied.*cloudformation:GetTemplate/);
+    expect(serviceCalls()).toEqual([]);
+  });
+
+  test('turned off (the app\'s context, as the function\'s environment): the forged Update is acted on, as before the proof', async () => {
+    const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
+    const genuine = { ...filterProps('NOOP', '7'), DetectorId: detectorId };
+    await dispatchCreate(genuine);
+    process.env[PROVE_PROPERTIES_VARIABLE] = 'false';
+    const reads = api.callsOf('GetTemplate').length;
+    try {
+      const other = { ...genuine, Rank: '2' };
+      await handler(showing(event('Update', FILTER, other, { logicalId: 'Quiet', physicalResourceId: `${detectorId}:quiet`, oldProperties: genuine }),
+        'UPDATE_IN_PROGRESS', genuine), context(60_000));
+      expect(responses[responses.length - 1].body.Status).toBe('SUCCESS');
+      expect(api.callsOf('GetTemplate')).toHaveLength(reads);
+    } finally {
+      delete process.env[PROVE_PROPERTIES_VARIABLE];
+    }
+  });
+
+  async function dispatchCreate(props: Record<string, unknown>) {
+    const e = event('Create', FILTER, props, { logicalId: 'Quiet' });
+    await handler(showing(e, 'CREATE_IN_PROGRESS', props), context(60_000));
+    expect(responses[responses.length - 1].body.Status).toBe('SUCCESS');
+  }
 });

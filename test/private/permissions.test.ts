@@ -115,9 +115,10 @@ test('the apps grant what the checks below cover', () => {
   const invoke = grants.filter((g) => g.action.startsWith('lambda:'));
   expect(new Set(invoke.map((g) => g.action))).toEqual(new Set(['lambda:InvokeFunction']));
   for (const g of invoke) expect(g.resources).toEqual([expect.stringMatching(/^arn:aws:lambda:eu-west-1:\d{12}:function:sample-cdkthreatdetectionproviderhandler\w+$/)]);
-  // The event confirmation: two reads, on the handler's own stack only.
+  // The event confirmation and the proof of its properties: four reads, on the handler's own stack only.
   const confirm = grants.filter((g) => g.action.startsWith('cloudformation:'));
-  expect(new Set(confirm.map((g) => g.action))).toEqual(new Set(['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks']));
+  expect(new Set(confirm.map((g) => g.action))).toEqual(new Set(['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks',
+    'cloudformation:GetTemplate', 'cloudformation:ListStackResources']));
   for (const g of confirm) {
     const stackName = g.where.split('/')[0];
     expect(g.resources).toEqual([`arn:aws:cloudformation:${REGION}:${/^arn:aws:cloudformation:[^:]+:(\d{12})/.exec(g.resources[0])?.[1]}:stack/${stackName}/5b6f1a80-0000-4000-8000-000000000000`]);

@@ -111,7 +111,7 @@ export class ServiceModel {
     this.targetPrefix = model.metadata.targetPrefix;
     this.operations = model.operations;
     this.shapes = model.shapes;
-    this.routes = model.metadata.protocol === 'json' ? [] : Object.values(model.operations).map(routeOf)
+    this.routes = ['json', 'query'].includes(model.metadata.protocol) ? [] : Object.values(model.operations).map(routeOf)
       .sort((a, b) => b.specificity - a.specificity);
   }
 

@@ -114,7 +114,8 @@ test('the call log records operation, account, region and input', async () => {
 
 test('the vendored service models are the shared ones, when those are present', () => {
   const shared = path.join(__dirname, '..', '..', '..', '..', 'shared', 'service-models');
-  const files = ['guardduty-2017-11-28.service-2.json', 'detective-2018-10-26.service-2.json'];
+  const files = ['guardduty-2017-11-28.service-2.json', 'detective-2018-10-26.service-2.json', 'organizations-2016-11-28.service-2.json',
+    'cloudformation-2010-05-15.service-2.json'];
   if (!fs.existsSync(shared)) return;
   for (const f of files) {
     expect(fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'local-api', 'models', f), 'utf-8')).toEqual(fs.readFileSync(path.join(shared, f), 'utf-8'));

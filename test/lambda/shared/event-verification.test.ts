@@ -111,7 +111,7 @@ describe('verifyEvent', () => {
 
   test('reads again while CloudFormation does not show the request yet, then accepts', async () => {
     const { fake, calls } = client('CREATE_COMPLETE', 'CREATE_COMPLETE', 'CREATE_IN_PROGRESS');
-    await expect(verifyEvent(event('Create'), fake)).resolves.toEqual({ undoesCreate: false, rollback: false });
+    await expect(verifyEvent(event('Create'), fake)).resolves.toMatchObject({ undoesCreate: false, rollback: false, replaced: false });
     expect(calls).toEqual(['DescribeStackResourceCommand', 'DescribeStackResourceCommand', 'DescribeStackResourceCommand']);
   });
 
