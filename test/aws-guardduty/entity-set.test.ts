@@ -269,3 +269,19 @@ test('a trusted entity list naming AWS\'s own DNS suffix (amazonaws.com, api.aws
   const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trustedListTrustsAwsDomain')).map((w) => [w.id, String(w.entry.data)]);
   expect(warnings).toEqual([['/Stack/Detector/Trusted', expect.stringMatching(/^the inline list trusts AmazonAWS\.com\., api\.aws: AWS's own DNS suffix/)]]);
 });
+
+test('a trusted entity list naming a public suffix (co.uk, github.io, s3.amazonaws.com) warns, naming the entries; a name under one does not', () => {
+  const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const detector = new guardduty.Detector(stack, 'Detector');
+  detector.addTrustedEntitySet('Trusted', {
+    source: guardduty.ListSource.fromEntries(['updates.example.co.uk', 'CO.UK.', 'github.io', 'mycorp.github.io', 's3.amazonaws.com', '198.51.100.7']),
+  });
+  detector.addThreatEntitySet('Threats', { source: guardduty.ListSource.fromEntries(['co.uk']) });
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trustedListTrustsPublicSuffix')).map((w) => [w.id, String(w.entry.data)]);
+  expect(warnings).toEqual([['/Stack/Detector/Trusted', expect.stringMatching(
+    /^the inline list trusts CO\.UK\., github\.io, s3\.amazonaws\.com: public suffixes of the Public Suffix List \(publicsuffix\.org\), under which anyone can register/)]]);
+  // AWS's own DNS suffixes keep their own warning, not this one too.
+  const aws = new Stack(new App(), 'Aws', { env: { account: '111111111111', region: 'eu-west-1' } });
+  new guardduty.Detector(aws, 'Detector').addTrustedEntitySet('Trusted', { source: guardduty.ListSource.fromEntries(['api.aws']) });
+  expect(Annotations.fromStack(aws).findWarning('*', Match.stringLikeRegexp('trustedListTrustsPublicSuffix'))).toEqual([]);
+});
