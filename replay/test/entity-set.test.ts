@@ -81,3 +81,19 @@ test('a list in a bucket under the app\'s key: read (and decrypted through S3) w
   ]);
   await h.replay.destroy(dir, 'Lists');
 });
+
+test('a threat entity list with new entries is updated in place (UpdateThreatEntitySet) and read again, allowed by the handler\'s grants', async () => {
+  const app = (entries: string[]) => synth((stack) => {
+    new guardduty.Detector(stack, 'Detector', { removalPolicy: RemovalPolicy.DESTROY })
+      .addThreatEntitySet('Feeds', { source: guardduty.ListSource.fromEntries(entries) });
+  });
+  await h.replay.deploy(app(['bad.example.net']), 'Lists');
+  const [created] = [...detector().threatEntitySets.values()];
+  await h.replay.deploy(app(['bad.example.net', 'worse.example.org']), 'Lists');
+  expect([...detector().threatEntitySets.values()]).toEqual([expect.objectContaining({ id: created.id, status: 'ACTIVE', reads: 2 })]);
+  const updates = h.api.callsOf('UpdateThreatEntitySet');
+  expect(updates.map((c) => [c.status, c.authorization.map((a) => `${a.action} ${a.decision}`)])).toEqual([
+    [200, ['guardduty:UpdateThreatEntitySet Allowed', 's3:GetObject Allowed']],
+  ]);
+  await h.replay.destroy(app(['bad.example.net', 'worse.example.org']), 'Lists');
+});

@@ -184,3 +184,24 @@ test('swapping the Detective administrator deregisters the old one, which needs 
   await expect(replay.deploy(withoutStatement(second, 'Management', 'OrganizationsDeregisterDelegatedAdministratorForDetective'), 'Management'))
     .rejects.toThrow(/is not authorized to perform: organizations:DeregisterDelegatedAdministrator on resource: arn:aws:organizations::111111111111:account\/o-\w+\/222222222222/);
 });
+
+test('a member given without its email: the handler reads it from AWS Organizations (DescribeAccount), which only the member\'s own grant allows', async () => {
+  const MEMBER = '444444444444';
+  const dir = synth((a) => {
+    const management = new Stack(a, 'Management', { env: { account: MANAGEMENT, region: REGION } });
+    new guardduty.OrganizationAdminAccount(management, 'Delegation', { administratorAccountId: SECURITY });
+    const security = new Stack(a, 'Security', { env: { account: SECURITY, region: REGION } });
+    security.addDependency(management);
+    new guardduty.MemberAccount(security, 'Member', { detector: new guardduty.Detector(security, 'Detector'), accountId: MEMBER });
+  });
+  const root = api.organization.create(MANAGEMENT, 'management@example.com');
+  api.organization.addAccount(SECURITY, 'security@example.com', root);
+  api.organization.addAccount(MEMBER, 'member@example.com', root);
+  await replay.deploy(dir, 'Management');
+  await replay.deploy(dir, 'Security');
+  expect(api.guardduty.multiAccount.members(SECURITY, REGION).map((m) => [m.accountId, m.email, m.status])).toEqual([[MEMBER, 'member@example.com', 'Enabled']]);
+  expect(api.callsOf('DescribeAccount', SECURITY, 'organizations').map((c) => [c.input.AccountId, c.authorization[0].decision, c.authorization[0].grants]))
+    .toEqual([[MEMBER, 'Allowed', [`${HANDLER_POLICY}/OrganizationsDescribeAccount`]]]);
+  expect(unneededStatements(api, [dir]).filter((r) => r.stack === 'Security').map((r) => r.statement))
+    .not.toContain(`${HANDLER_POLICY}/OrganizationsDescribeAccount`);
+});

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { GuardDutyClient, UpdatePublishingDestinationCommand } from '@aws-sdk/client-guardduty';
 import { App } from 'aws-cdk-lib';
 import {
   buildLandingZone, INITIAL, MANAGEMENT_ACCOUNT, REGION, SECURITY_ACCOUNT, UPDATED, VENDED_ACCOUNT, WORKLOAD_ACCOUNT,
@@ -111,7 +112,23 @@ describe('replayed lifecycle', () => {
     expect(plans().map((p) => [p.objectPrefixes, p.tagging, p.status, p.statusReasons])).toEqual([[['incoming/'], 'ENABLED', 'ACTIVE', []]]);
     const planId = plans()[0].id;
 
+    // Meanwhile, out of band: Detective stopped monitoring the workload account (it could not verify
+    // its data volume), and someone with GuardDuty access redirected the findings export.
+    Object.assign(graph()!.members.get(WORKLOAD_ACCOUNT)!, { status: 'ACCEPTED_BUT_DISABLED', disabledReason: 'VOLUME_UNKNOWN' });
+    const [exportId, exported] = [...created.destinations.entries()][0];
+    const exportBucket = exported.destinationArn;
+    const gd = new GuardDutyClient({ region: REGION, endpoint: api.url, credentials: api.credentialsFor(SECURITY_ACCOUNT), maxAttempts: 1 });
+    await gd.send(new UpdatePublishingDestinationCommand({
+      DetectorId: created.id, DestinationId: exportId, DestinationProperties: { DestinationArn: 'arn:aws:s3:::elsewhere', KmsKeyArn: exported.kmsKeyArn },
+    }));
+    gd.destroy();
+
     for (const s of updated.stacks) await replay.deploy(updated.dir, s);
+    // The update resumed the member (StartMonitoringMember) and put the export back (UpdatePublishingDestination), each allowed.
+    const repairs = api.calls.filter((c) => ['StartMonitoringMember', 'UpdatePublishingDestination'].includes(c.operation) && c.principal.includes(':assumed-role/'))
+      .map((c) => [c.operation, c.authorization[0].decision]);
+    expect(repairs).toEqual([['UpdatePublishingDestination', 'Allowed'], ['StartMonitoringMember', 'Allowed']]);
+    expect(created.destinations.get(exportId)!.destinationArn).toBe(exportBucket);
     // The sandbox OU joined the member set; the organization now auto-enables every account, so
     // GuardDuty also enrols the management account (it has a detector, which ALL requires of it).
     expect(members()).toEqual([`${MANAGEMENT_ACCOUNT} Enabled`, `${WORKLOAD_ACCOUNT} Enabled`, `${VENDED_ACCOUNT} Enabled`,
@@ -187,12 +204,14 @@ describe('replayed lifecycle', () => {
     expect(created.malwareScanSettings).toEqual({ ebsSnapshotPreservation: 'NO_RETENTION', scanResourceCriteria: { Include: {}, Exclude: {} } });
 
     // Every call ran under IAM evaluation of the handler's own policies, and none was denied; the
-    // only other caller is CloudFormation itself, running the plan's L1 as the deployer.
+    // only other callers are CloudFormation itself, running the plan's L1 as the deployer, and the
+    // out-of-band redirect of the export above.
     const byRoles = api.calls.filter((c) => c.principal.includes(':assumed-role/'));
     const byCloudFormation = api.calls.filter((c) => !c.principal.includes(':assumed-role/'));
     expect(byRoles.length + byCloudFormation.length).toBe(api.calls.length);
     expect([...new Set(byCloudFormation.map((c) => c.operation))].sort()).toEqual([
       'CreateMalwareProtectionPlan', 'DeleteMalwareProtectionPlan', 'GetMalwareProtectionPlan', 'UpdateMalwareProtectionPlan',
+      'UpdatePublishingDestination',
     ]);
     expect(byRoles.length).toBeGreaterThan(100);
     expect(byRoles.flatMap((c) => c.authorization).filter((a) => a.decision !== 'Allowed')).toEqual([]);

@@ -17,8 +17,10 @@
  * client's `endpoint`) and the credentials from `credentialsFor(account)`.
  */
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { emulatorClock } from './clock';
 import { CloudFormationState, errorResponse as cloudFormationError } from './cloudformation';
 import { DependentPermission, dependentPermissions, entityListReads, SERVICE_LINKED_ROLE_NAMES } from './dependent-permissions';
@@ -92,6 +94,22 @@ export const MALWARE_PROTECTION_PLAN_SERVICE = 'malware-protection-plan.guarddut
 
 const CREDENTIAL_SCOPE = /Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9.-]+)\/aws4_request/;
 
+/**
+ * The environment variable naming a folder for the IAM ledger: when set, each local API writes
+ * there, when stopped, every `<Sid>|<action>` a policy statement allowed in a call it served, so a
+ * check over a whole test run (scripts/iam-ledger.ts) can tell which granted actions no replayed
+ * path needed.
+ */
+export const IAM_LEDGER_VARIABLE = 'CDK_THREAT_DETECTION_IAM_LEDGER';
+
+/** Append the used grants to the ledger folder, when one is set (one file per local API). */
+function writeIamLedger(used: ReadonlySet<string>): void {
+  const dir = process.env[IAM_LEDGER_VARIABLE];
+  if (!dir || used.size === 0) return;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${process.pid}-${randomUUID()}.json`), JSON.stringify([...used].sort()));
+}
+
 /** Default duration of asynchronous transitions (see `setSettleTime`). */
 const DEFAULT_SETTLE_MS = 300;
 
@@ -129,6 +147,8 @@ export class LocalApi {
   private readonly faults: Array<FaultRule & { remaining: number }> = [];
   private lagMs = 0;
   private settleMs = DEFAULT_SETTLE_MS;
+  /** `<Sid>|<action>` of every action a statement allowed, for the IAM ledger; kept across `reset()`. */
+  private readonly usedGrants = new Set<string>();
   private callLatencyMs = 0;
 
   constructor() {
@@ -190,6 +210,7 @@ export class LocalApi {
   }
 
   public async stop(): Promise<void> {
+    writeIamLedger(this.usedGrants);
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -408,7 +429,13 @@ export class LocalApi {
   /** Log a call with its answer's status and error type; answers the response. */
   private record(response: WireResponse, call: Omit<CallRecord, 'status' | 'error'>): WireResponse {
     this.calls.push({ ...call, status: response.status, error: response.status >= 300 ? response.headers['x-amzn-errortype'] : undefined });
+    for (const decision of call.authorization) this.ledger(decision);
     return response;
+  }
+
+  /** The IAM ledger (see `IAM_LEDGER_VARIABLE`): which statement allowed which action, kept across resets. */
+  private ledger(decision: AuthorizationRecord): void {
+    if (decision.decision === 'Allowed') for (const grant of decision.grants) this.usedGrants.add(`${grant.split('/').pop()}|${decision.action}`);
   }
 
   /** CloudFormation's query protocol (see `./cloudformation`): authorized, faulted and logged like the others. */
@@ -515,6 +542,8 @@ export class LocalApi {
         if (decision.decision !== 'Allowed') {
           reasons.push({ Code: 'ACCESS_DENIED', Message: `The role ${plan.role} does not allow ${request.action} on ${request.resource}` });
         }
+        // The service role's statements count in the IAM ledger like the handler's (see `record`).
+        this.ledger(decision);
       }
     }
     plan.status = reasons.length > 0 ? 'ERROR' : 'ACTIVE';

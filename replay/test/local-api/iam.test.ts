@@ -4,6 +4,9 @@
  * keys come from the request, and the permissions the services check in the caller's name are
  * checked too. A denial is the service's own AccessDeniedException.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   CreateGraphCommand,
   DetectiveClient,
@@ -20,7 +23,7 @@ import {
 } from '@aws-sdk/client-guardduty';
 import { DescribeAccountCommand, ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { NamedPolicy, Principal } from '../../src/local-api/iam';
-import { LocalApi } from '../../src/local-api/server';
+import { IAM_LEDGER_VARIABLE, LocalApi } from '../../src/local-api/server';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '111111111111';
@@ -187,4 +190,32 @@ test('the allow-all caller of direct handler tests is not evaluated', async () =
     'guardduty:CreateDetector Allowed (allow-all caller)',
     'iam:CreateServiceLinkedRole Allowed (allow-all caller)',
   ]);
+});
+
+test('the IAM ledger: a local API stopped with the ledger folder set writes each Sid and action a statement allowed, kept across resets', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-ledger-'));
+  const previous = process.env[IAM_LEDGER_VARIABLE];
+  process.env[IAM_LEDGER_VARIABLE] = dir;
+  const own = await new LocalApi().start();
+  try {
+    const principal = own.iam.registerRole({
+      account: ACCOUNT,
+      roleName: 'handler',
+      sessionName: 'test',
+      policies: [{ name: 'inline', document: { Version: '2012-10-17', Statement: [{ Sid: 'Reads', Effect: 'Allow', Action: ['guardduty:ListDetectors', 'guardduty:GetDetector'], Resource: '*' }] } }],
+    });
+    const client = new GuardDutyClient({ region: REGION, endpoint: own.url, credentials: own.credentialsOf(principal), maxAttempts: 1 });
+    await client.send(new ListDetectorsCommand({}));
+    own.reset();
+    // Denied (the role was forgotten by the reset): nothing more in the ledger.
+    await client.send(new ListDetectorsCommand({})).catch(() => undefined);
+  } finally {
+    await own.stop();
+    if (previous === undefined) delete process.env[IAM_LEDGER_VARIABLE];
+    else process.env[IAM_LEDGER_VARIABLE] = previous;
+  }
+  const files = fs.readdirSync(dir);
+  expect(files).toHaveLength(1);
+  expect(JSON.parse(fs.readFileSync(path.join(dir, files[0]), 'utf-8'))).toEqual(['Reads|guardduty:ListDetectors']);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -50,6 +50,9 @@ describe.each(KINDS)('$kind', ({ kind, type, collection, segment, quota, name })
   const sets = () => [...api.guardduty.detector(ACCOUNT, REGION, detectorId)![collection].values()];
 
   test('create waits until ACTIVE and returns <detectorId>:<setId> and the ARN', async () => {
+    // A minute to read the list, on the emulator's clock (which also runs in real time): a loaded
+    // machine cannot let it settle before the first read.
+    api.setSettleTime(60_000);
     const result = await dispatch(event('Create', type, props()));
     const [set] = sets();
     expect(set).toMatchObject({ status: 'ACTIVE', name, location: LOCATION, expectedBucketOwner: ACCOUNT, tags: { owner: 'security' } });
