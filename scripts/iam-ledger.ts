@@ -29,7 +29,7 @@ const VPC_ACCESS = 'Lambda itself creates and manages the network interfaces of 
 const EXCUSED: Record<string, string> = {
   ...Object.fromEntries(['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
     'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'].map((action) => [`HandlerNetworkInterfaces|${action}`, VPC_ACCESS])),
-  'OrganizationsReadsForGuardDuty|organizations:DescribeOrganizationalUnit': 'GuardDuty\'s guide for the management account '
+  'OrganizationsOuReadsForGuardDuty|organizations:DescribeOrganizationalUnit': 'GuardDuty\'s guide for the management account '
     + 'grants it (https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html) and GuardDuty reads OUs in the '
     + 'caller\'s name; no request names the OU it reads, so the local API cannot evaluate it (replay/src/local-api/dependent-permissions.ts)',
 };

@@ -225,7 +225,10 @@ describe('replayed lifecycle', () => {
     // which the adopting stacks cannot know at synth they will not do. And the grant to continue in a
     // new invocation, in every stack with a member set or a wait on a service, for work longer than
     // one (replay/test/continuation.test.ts, and test/sweeps/cut-waits.sweep.ts for the example's).
+    // And GuardDuty's OU reads in the caller's name, which the local API cannot evaluate (no request names the OU;
+    // excused in scripts/iam-ledger.ts).
     const coveredElsewhere = [
+      'ManagementAccountThreatDetection|CdkThreatDetectionProviderPermissions31E003AC/OrganizationsOuReadsForGuardDuty',
       'SecurityAccountThreatDetection|CdkThreatDetectionProviderPermissions31E003AC/GuardDutyFilterList',
       'SecurityAccountThreatDetection|CdkThreatDetectionProviderPermissions31E003AC/GuardDutyDetectorDelete',
       'WorkloadAccountThreatDetection|CdkThreatDetectionProviderPermissions31E003AC/GuardDutyDetectorDelete',

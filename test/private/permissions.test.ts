@@ -82,9 +82,6 @@ function formatPattern(format: string): RegExp {
 
 /** Actions documented to be granted on "*" although they have a resource type, with the source. */
 const DOCUMENTED_STAR = new Map([
-  // GuardDuty's guide (organizations_permissions.html) grants these on "*" for designation.
-  ['organizations:DescribeAccount', 'GuardDuty delegated administrator'],
-  ['organizations:DescribeOrganizationalUnit', 'GuardDuty delegated administrator'],
   // A handler in a VPC: the statement of the AWS managed policy AWSLambdaVPCAccessExecutionRole,
   // on network interfaces Lambda makes (ids unknown in advance).
   ['ec2:CreateNetworkInterface', 'VPC placement'],
