@@ -407,12 +407,18 @@ describe('an event\'s properties are proven by the stack\'s template: otherwise 
     Rank: '1',
     FindingCriteria: { severity: { GreaterThanOrEqual: severity } },
   });
-  /** What CloudFormation shows: the stack's status, the resource in progress, and the template's properties for it. */
-  function showing(e: CustomResourceEvent<any>, stackStatus: string, templateProperties: unknown) {
+  /**
+   * What CloudFormation shows: the stack's status, the resource in progress, and the template's
+   * properties for it, with the stack's (String) parameters and their values.
+   */
+  function showing(e: CustomResourceEvent<any>, stackStatus: string, templateProperties: unknown, parameters: Record<string, string> = {}) {
     const status = { Create: 'CREATE_IN_PROGRESS', Update: 'UPDATE_IN_PROGRESS', Delete: 'DELETE_IN_PROGRESS' }[e.RequestType];
     api.cloudformation.setStack(e.StackId, stackStatus);
     api.cloudformation.setResource(e.StackId, e.LogicalResourceId, { type: e.ResourceType, physicalId: e.PhysicalResourceId, status });
-    api.cloudformation.setTemplate(e.StackId, { Resources: { [e.LogicalResourceId]: { Type: e.ResourceType, Properties: templateProperties } } });
+    api.cloudformation.setTemplate(e.StackId, {
+      Parameters: Object.fromEntries(Object.keys(parameters).map((name) => [name, { Type: 'String' }])),
+      Resources: { [e.LogicalResourceId]: { Type: e.ResourceType, Properties: templateProperties } },
+    }, parameters);
     return { ...e, ResponseURL: pinnedUrl(e) };
   }
   const serviceCalls = () => api.calls.filter((c) => c.service !== 'cloudformation');
@@ -441,12 +447,8 @@ describe('an event\'s properties are proven by the stack\'s template: otherwise 
   test('an OrganizationAdminAccount Update naming another account than the stack\'s parameter is answered FAILED: no GuardDuty or Organizations call', async () => {
     const forgedEvent = event('Update', OrganizationAdminAccountResource.type, { AdminAccountId: '999999999999' },
       { logicalId: 'Delegation', physicalResourceId: 'guardduty-organization-admin:us-east-1', oldProperties: { AdminAccountId: '222222222222' } });
-    const shown = showing(forgedEvent, 'UPDATE_IN_PROGRESS', {});
-    api.cloudformation.setTemplate(forgedEvent.StackId, {
-      Parameters: { SecurityAccount: { Type: 'String' } },
-      Resources: { Delegation: { Type: OrganizationAdminAccountResource.type, Properties: { AdminAccountId: { Ref: 'SecurityAccount' } } } },
-    }, { SecurityAccount: '222222222222' });
-    await handler(shown, context(60_000));
+    await handler(showing(forgedEvent, 'UPDATE_IN_PROGRESS', { AdminAccountId: { Ref: 'SecurityAccount' } }, { SecurityAccount: '222222222222' }),
+      context(60_000));
     expect(responses[0].body.Reason).toMatch(/ResourceProperties\.AdminAccountId is "999999999999", the template gives \{"Ref":"SecurityAccount"\}/);
     expect(serviceCalls()).toEqual([]);
   });
@@ -460,20 +462,6 @@ describe('an event\'s properties are proven by the stack\'s template: otherwise 
       DetectorId: { 'Fn::GetAtt': ['Detector', 'DetectorId'] },
       Name: { 'Fn::Sub': 'quiet-${AWS::AccountId}' },
       Rank: { Ref: 'FilterRank' },
-    });
-    api.cloudformation.setTemplate(e.StackId, {
-      Parameters: { FilterRank: { Type: 'String' } },
-      Resources: {
-        Quiet: {
-          Type: FILTER,
-          Properties: {
-            ...props,
-            DetectorId: { 'Fn::GetAtt': ['Detector', 'DetectorId'] },
-            Name: { 'Fn::Sub': 'quiet-${AWS::AccountId}' },
-            Rank: { Ref: 'FilterRank' },
-          },
-        },
-      },
     }, { FilterRank: '1' });
     await handler(shown, context(60_000));
     expect([responses[0].body.Status, responses[0].body.Reason]).toEqual(['SUCCESS', undefined]);
@@ -484,12 +472,7 @@ describe('an event\'s properties are proven by the stack\'s template: otherwise 
     const detectorId = api.guardduty.seedDetector(ACCOUNT_ID, 'us-east-1');
     const props = { ...filterProps('NOOP', '7'), DetectorId: detectorId };
     const e = event('Create', FILTER, props, { logicalId: 'Quiet' });
-    const shown = showing(e, 'CREATE_IN_PROGRESS', props);
-    api.cloudformation.setTemplate(e.StackId, {
-      Parameters: { FilterRank: { Type: 'String' } },
-      Resources: { Quiet: { Type: FILTER, Properties: { ...props, Rank: { Ref: 'FilterRank' } } } },
-    }, { FilterRank: '2' });
-    await handler(shown, context(60_000));
+    await handler(showing(e, 'CREATE_IN_PROGRESS', { ...props, Rank: { Ref: 'FilterRank' } }, { FilterRank: '2' }), context(60_000));
     expect(responses[0].body.Reason).toMatch(/ResourceProperties\.Rank is "1", the template gives \{"Ref":"FilterRank"\}/);
     expect(serviceCalls()).toEqual([]);
   });
