@@ -311,11 +311,12 @@ function mismatch(template: unknown, given: unknown, at: string, resolver: Resol
       }
       return matchesSegments(resolver.segments(template), given) ? undefined : `${at} is ${shown(given)}, the template gives ${shown(template)}`;
     }
+    if (given === undefined) return `${at} is missing, the template gives ${shown(template)}`;
     if (!given || typeof given !== 'object' || Array.isArray(given)) return `${at} is ${shown(given)}, the template gives an object`;
     const givenKeys = new Set(Object.keys(given as object));
     for (const [key, value] of entries) {
-      const noValue = (value as Record<string, unknown> | null)?.Ref === 'AWS::NoValue';
-      if (!noValue && !givenKeys.has(key)) return `${at}.${key} is missing, the template gives ${shown(value)}`;
+      // A member the event lacks is compared as undefined: only `AWS::NoValue` (directly, or as a
+      // branch of `Fn::If`) gives none.
       givenKeys.delete(key);
       const problem = mismatch(value, (given as Record<string, unknown>)[key], `${at}.${key}`, resolver);
       if (problem) return problem;
@@ -324,6 +325,7 @@ function mismatch(template: unknown, given: unknown, at: string, resolver: Resol
     return extra === undefined ? undefined : `${at}.${extra} is not in the template`;
   }
   if (Array.isArray(template)) {
+    if (given === undefined) return `${at} is missing, the template gives ${shown(template)}`;
     if (!Array.isArray(given) || given.length !== template.length) return `${at} is ${shown(given)}, the template gives ${template.length} item(s)`;
     for (let i = 0; i < template.length; i++) {
       const problem = mismatch(template[i], given[i], `${at}[${i}]`, resolver);
@@ -332,6 +334,6 @@ function mismatch(template: unknown, given: unknown, at: string, resolver: Resol
     return undefined;
   }
   // A scalar: CloudFormation passes every scalar to a custom resource as a string.
-  return String(template) === String(given) && given !== undefined && typeof given !== 'object'
-    ? undefined : `${at} is ${shown(given)}, the template gives ${shown(template)}`;
+  if (given === undefined) return `${at} is missing, the template gives ${shown(template)}`;
+  return String(template) === String(given) && typeof given !== 'object' ? undefined : `${at} is ${shown(given)}, the template gives ${shown(template)}`;
 }

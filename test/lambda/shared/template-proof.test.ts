@@ -82,6 +82,9 @@ const CASES: Array<[string, unknown, unknown, boolean, Record<string, string>?, 
   ['an object with a member the template does not have', { Key: 'a' }, { Key: 'a', Extra: 'b' }, false],
   ['AWS::NoValue: the member must be absent', { Key: 'a', Gone: { Ref: 'AWS::NoValue' } }, { Key: 'a' }, true],
   ['AWS::NoValue: the member given anyway', { Key: 'a', Gone: { Ref: 'AWS::NoValue' } }, { Key: 'a', Gone: 'x' }, false],
+  ['Fn::If with AWS::NoValue: the member absent', { Key: 'a', Maybe: { 'Fn::If': ['C', { Ref: 'AWS::NoValue' }, 'b'] } }, { Key: 'a' }, true],
+  ['Fn::If with AWS::NoValue: the other branch', { Key: 'a', Maybe: { 'Fn::If': ['C', { Ref: 'AWS::NoValue' }, 'b'] } }, { Key: 'a', Maybe: 'b' }, true],
+  ['a member the event lacks', { Key: 'a', Other: 'b' }, { Key: 'a' }, false],
 ];
 
 test.each(CASES)('%s', async (_name, value, given, matches, parameters = {}, physicalIds = {}, mappings) => {
